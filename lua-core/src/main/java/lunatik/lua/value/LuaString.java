@@ -1,0 +1,139 @@
+package lunatik.lua.value;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A Lua string: an immutable sequence of bytes (any value, embedded zeros included).
+ *
+ * <p>Lua strings are never {@link String}s inside the engine: packets and {@code string.pack}
+ * need 8-bit-clean data. The hash is computed once and cached, so a string used as a table key
+ * costs one hash computation in its lifetime; equality checks identity, then length and hash,
+ * then bytes.
+ */
+public final class LuaString implements Comparable<LuaString> {
+    /** The empty string. */
+    public static final LuaString EMPTY = new LuaString(new byte[0]);
+
+    private final byte[] bytes;
+    private int hash;          // 0 = not yet computed
+    private String javaString; // cached decoding for messages
+
+    private LuaString(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** The UTF-8 encoding of {@code s}. */
+    public static LuaString of(String s) {
+        return new LuaString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Wraps {@code b} without copying: the caller must never change it afterwards. */
+    public static LuaString wrap(byte[] b) {
+        return b.length == 0 ? EMPTY : new LuaString(b);
+    }
+
+    /** A copy of {@code len} bytes of {@code b} from {@code off}. */
+    public static LuaString copyOf(byte[] b, int off, int len) {
+        return len == 0 ? EMPTY : new LuaString(Arrays.copyOfRange(b, off, off + len));
+    }
+
+    /** Number of bytes. */
+    public int length() {
+        return bytes.length;
+    }
+
+    /** The byte at {@code i} (0-based) as an unsigned value 0..255. */
+    public int byteAt(int i) {
+        return bytes[i] & 0xff;
+    }
+
+    /** The backing array itself: callers must not modify it. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** The bytes from {@code from} (inclusive) to {@code to} (exclusive), 0-based. */
+    public LuaString substring(int from, int to) {
+        if (from == 0 && to == bytes.length) {
+            return this;
+        }
+        return copyOf(bytes, from, to - from);
+    }
+
+    /** Concatenation of two strings. */
+    public LuaString concat(LuaString o) {
+        byte[] r = Arrays.copyOf(bytes, bytes.length + o.bytes.length);
+        System.arraycopy(o.bytes, 0, r, bytes.length, o.bytes.length);
+        return new LuaString(r);
+    }
+
+    /** Index of byte sequence {@code p} at or after {@code from}, or -1 (a plain find). */
+    public int indexOf(LuaString p, int from) {
+        byte[] s = bytes;
+        byte[] pb = p.bytes;
+        int n = pb.length;
+        if (n == 0) {
+            return from <= s.length ? from : -1;
+        }
+        byte first = pb[0];
+        outer:
+        for (int i = from, last = s.length - n; i <= last; i++) {
+            if (s[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < n; j++) {
+                if (s[i + j] != pb[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = bytes.length ^ 0x9e3779b9;
+            for (byte b : bytes) {
+                h = 31 * h + b;
+            }
+            h ^= h >>> 16;
+            if (h == 0) {
+                h = 1;
+            }
+            hash = h;
+        }
+        return h;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof LuaString s) || s.bytes.length != bytes.length || s.hashCode() != hashCode()) {
+            return false;
+        }
+        return Arrays.equals(bytes, s.bytes);
+    }
+
+    /** Byte-wise unsigned comparison, as C's {@code strcmp} in the C locale. */
+    @Override
+    public int compareTo(LuaString o) {
+        return Arrays.compareUnsigned(bytes, o.bytes);
+    }
+
+    /** Decoding for Java-side messages (UTF-8, malformed bytes replaced). */
+    @Override
+    public String toString() {
+        String s = javaString;
+        if (s == null) {
+            s = new String(bytes, StandardCharsets.UTF_8);
+            javaString = s;
+        }
+        return s;
+    }
+}

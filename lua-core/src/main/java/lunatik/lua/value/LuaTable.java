@@ -1,0 +1,520 @@
+package lunatik.lua.value;
+
+/**
+ * A Lua table: an array part for the keys 1..n and an open-addressing hash part for the rest.
+ *
+ * <p>Layout, after Lua's {@code ltable.c}: positive integer keys that fit densely live in
+ * {@link #array}; every other key lives in the hash part, a linear-probing table of parallel
+ * key and value arrays. Removing a key (assigning nil) keeps the key in its slot with a nil
+ * value (a "dead" key, as in Lua), so that a {@code next} traversal that assigns to existing
+ * fields, including nil, goes on correctly; dead keys are dropped when the hash part is
+ * rebuilt, which happens only when a new key is inserted into a full part. A rebuild also
+ * re-computes the array size as Lua does: the largest n such that more than half of 1..n is
+ * used.
+ *
+ * <p>Keys are normalized: a float with an integral value is stored as the integer. This class
+ * is raw access only; metamethods live in the interpreter's operations.
+ */
+public final class LuaTable {
+    private static final Object[] NO_OBJECTS = new Object[0];
+
+    private Object[] array = NO_OBJECTS; // array[i] holds key i+1
+    private Object[] keys;               // hash part, null when empty
+    private Object[] vals;
+    private int hashUsed;                // slots holding a key, live or dead
+    private int borderHint;              // last length computed
+    private LuaTable metatable;
+
+    /** An empty table. */
+    public LuaTable() {
+    }
+
+    /** An empty table with room for {@code narr} array items and {@code nhash} other keys. */
+    public LuaTable(int narr, int nhash) {
+        if (narr > 0) {
+            array = new Object[narr];
+        }
+        if (nhash > 0) {
+            int cap = Integer.highestOneBit(Math.max(4, nhash * 4 / 3 + 1) - 1) << 1;
+            keys = new Object[cap];
+            vals = new Object[cap];
+        }
+    }
+
+    public LuaTable getMetatable() {
+        return metatable;
+    }
+
+    public void setMetatable(LuaTable mt) {
+        metatable = mt;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** Raw get of any key ({@code null} key gives nil). */
+    public Object get(Object key) {
+        if (key instanceof Long l) {
+            return get(l.longValue());
+        }
+        if (key instanceof LuaString s) {
+            return get(s);
+        }
+        if (key instanceof Double d) {
+            double v = d;
+            long l = (long) v;
+            if (l == v && !(l == Long.MAX_VALUE)) {
+                return get(l);
+            }
+        }
+        if (key == null || keys == null) {
+            return null;
+        }
+        int i = findSlot(key, key.hashCode());
+        return i < 0 ? null : vals[i];
+    }
+
+    /** Raw get of an integer key. */
+    public Object get(long key) {
+        Object[] a = array;
+        if (key - 1 < a.length && key >= 1) {
+            return a[(int) (key - 1)];
+        }
+        if (keys == null) {
+            return null;
+        }
+        int i = findSlot(key, Long.hashCode(key));
+        return i < 0 ? null : vals[i];
+    }
+
+    /** Raw get of a string key. */
+    public Object get(LuaString key) {
+        Object[] ks = keys;
+        if (ks == null) {
+            return null;
+        }
+        int mask = ks.length - 1;
+        int i = mix(key.hashCode()) & mask;
+        for (;;) {
+            Object k = ks[i];
+            if (k == null) {
+                return null;
+            }
+            if (k == key || (k instanceof LuaString s && s.equals(key))) {
+                return vals[i];
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    private static int mix(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 15);
+    }
+
+    private int findSlot(Object key, int hash) {
+        Object[] ks = keys;
+        int mask = ks.length - 1;
+        int i = mix(hash) & mask;
+        for (;;) {
+            Object k = ks[i];
+            if (k == null) {
+                return -1;
+            }
+            if (k == key || k.equals(key)) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    private int findSlot(long key, int hash) {
+        Object[] ks = keys;
+        int mask = ks.length - 1;
+        int i = mix(hash) & mask;
+        for (;;) {
+            Object k = ks[i];
+            if (k == null) {
+                return -1;
+            }
+            if (k instanceof Long l && l == key) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Raw set. The caller has checked that the key is neither nil nor NaN
+     * ({@link #isValidKey}); a float key with an integral value is stored as an integer.
+     */
+    public void put(Object key, Object value) {
+        if (key instanceof Long l) {
+            put(l.longValue(), value);
+            return;
+        }
+        if (key instanceof Double d) {
+            double v = d;
+            long l = (long) v;
+            if (l == v && l != Long.MAX_VALUE) {
+                put(l, value);
+                return;
+            }
+        }
+        hashPut(key, key.hashCode(), value);
+    }
+
+    /** Raw set of an integer key. */
+    public void put(long key, Object value) {
+        Object[] a = array;
+        if (key - 1 < a.length && key >= 1) {
+            a[(int) (key - 1)] = value;
+            return;
+        }
+        if (key == a.length + 1 && value != null && key < (1 << 30)) {
+            growArray();
+            array[(int) (key - 1)] = value;
+            return;
+        }
+        hashPut(key, Long.hashCode(key), value);
+    }
+
+    /** Raw set of a string key. */
+    public void put(LuaString key, Object value) {
+        hashPut(key, key.hashCode(), value);
+    }
+
+    /** Whether {@code key} may index a table for writing: not nil, not NaN. */
+    public static boolean isValidKey(Object key) {
+        return key != null && !(key instanceof Double d && d.isNaN());
+    }
+
+    private void hashPut(Object key, int hash, Object value) {
+        if (keys == null) {
+            if (value == null) {
+                return;
+            }
+            keys = new Object[4];
+            vals = new Object[4];
+        }
+        Object[] ks = keys;
+        int mask = ks.length - 1;
+        int i = mix(hash) & mask;
+        for (;;) {
+            Object k = ks[i];
+            if (k == null) {
+                break;
+            }
+            if (k == key || k.equals(key)) {
+                vals[i] = value; // nil leaves a dead key: traversals stay valid
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        if (value == null) {
+            return;
+        }
+        if ((hashUsed + 1) * 4 > ks.length * 3) {
+            rehash(key);
+            put(key, value);
+            return;
+        }
+        ks[i] = key;
+        vals[i] = value;
+        hashUsed++;
+    }
+
+    /** Doubles the array part, moving the keys now in its range out of the hash part. */
+    private void growArray() {
+        int old = array.length;
+        int cap = Math.max(4, old * 2);
+        resizeArray(cap);
+    }
+
+    private void resizeArray(int cap) {
+        Object[] old = array;
+        Object[] a = new Object[cap];
+        System.arraycopy(old, 0, a, 0, Math.min(old.length, cap));
+        array = a;
+        if (cap < old.length) {
+            for (int i = cap; i < old.length; i++) {
+                if (old[i] != null) {
+                    hashPutRaw((long) (i + 1), old[i]);
+                }
+            }
+        }
+        if (keys != null && cap > old.length) {
+            Object[] ks = keys;
+            for (int i = 0; i < ks.length; i++) {
+                if (ks[i] instanceof Long l && l > old.length && l <= cap) {
+                    if (vals[i] != null) {
+                        a[(int) (l - 1)] = vals[i];
+                    }
+                    vals[i] = null; // dead key in the hash part
+                }
+            }
+        }
+    }
+
+    private void hashPutRaw(Object key, Object value) {
+        if (keys == null || (hashUsed + 1) * 4 > keys.length * 3) {
+            rebuildHash(keys == null ? 4 : keys.length * 2);
+        }
+        hashPut(key, key.hashCode(), value);
+    }
+
+    /**
+     * The hash part is full: count the integer keys (including the one being inserted) to
+     * choose the array size as Lua's {@code computesizes} does, then rebuild the hash part
+     * with the live keys that remain.
+     */
+    private void rehash(Object extraKey) {
+        int[] nums = new int[32]; // nums[b] = keys k with 2^(b-1) < k <= 2^b
+        int totalInts = countArray(nums);
+        int liveHash = 0;
+        Object[] ks = keys;
+        for (int i = 0; i < ks.length; i++) {
+            if (ks[i] != null && vals[i] != null) {
+                liveHash++;
+                if (ks[i] instanceof Long l) {
+                    totalInts += countInt(l, nums);
+                }
+            }
+        }
+        if (extraKey instanceof Long l) {
+            totalInts += countInt(l, nums);
+        }
+        int na = computeArraySize(nums, totalInts);
+        int arrayLive = 0;
+        for (int b = 0, twotoi = 1; b < 32 && twotoi / 2 < na; b++, twotoi <<= 1) {
+            arrayLive += nums[b];
+        }
+        int total = liveHash + countNonNil(array) + 1;
+        int inHash = Math.max(0, total - arrayLive);
+        if (na != array.length) {
+            // move only what changes place; the hash part is rebuilt right after
+            Object[] oldKeys = keys;
+            Object[] oldVals = vals;
+            keys = null;
+            vals = null;
+            hashUsed = 0;
+            Object[] oldArray = array;
+            array = new Object[na];
+            int cap = hashCapacity(inHash);
+            keys = new Object[cap];
+            vals = new Object[cap];
+            for (int i = 0; i < oldArray.length; i++) {
+                if (oldArray[i] != null) {
+                    put((long) (i + 1), oldArray[i]);
+                }
+            }
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != null && oldVals[i] != null) {
+                    put(oldKeys[i], oldVals[i]);
+                }
+            }
+        } else {
+            rebuildHash(hashCapacity(inHash));
+        }
+    }
+
+    private static int hashCapacity(int n) {
+        int cap = 4;
+        while (cap * 3 < (n + 1) * 4) {
+            cap <<= 1;
+        }
+        return cap;
+    }
+
+    private void rebuildHash(int cap) {
+        Object[] oldKeys = keys;
+        Object[] oldVals = vals;
+        keys = new Object[cap];
+        vals = new Object[cap];
+        hashUsed = 0;
+        if (oldKeys != null) {
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != null && oldVals[i] != null) {
+                    hashPut(oldKeys[i], oldKeys[i].hashCode(), oldVals[i]);
+                }
+            }
+        }
+    }
+
+    private static int countNonNil(Object[] a) {
+        int n = 0;
+        for (Object o : a) {
+            if (o != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private int countArray(int[] nums) {
+        int total = 0;
+        Object[] a = array;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != null) {
+                total += countInt(i + 1, nums);
+            }
+        }
+        return total;
+    }
+
+    private static int countInt(long k, int[] nums) {
+        if (k >= 1 && k <= (1 << 30)) {
+            nums[64 - Long.numberOfLeadingZeros(k - 1)]++;
+            return 1;
+        }
+        return 0;
+    }
+
+    private static int computeArraySize(int[] nums, int totalInts) {
+        int a = 0;
+        int na = 0;
+        int optimal = 0;
+        for (int b = 0, twotoi = 1; b < 31 && twotoi > 0 && totalInts > twotoi / 2; b++, twotoi <<= 1) {
+            a += nums[b];
+            if (a > twotoi / 2) {
+                optimal = twotoi;
+                na = a;
+            }
+        }
+        return na == 0 ? 0 : optimal;
+    }
+
+    // ---------------------------------------------------------------- length
+
+    /** The border Lua's {@code #} operator gives without {@code __len}. */
+    public long length() {
+        Object[] a = array;
+        int n = a.length;
+        int h = borderHint;
+        if (h < n && (h == 0 || a[h - 1] != null) && a[h] == null) {
+            return h;
+        }
+        if (h + 1 < n && a[h] != null && a[h + 1] == null) {
+            return borderHint = h + 1;
+        }
+        if (n > 0 && a[n - 1] == null) {
+            int lo = 0;
+            int hi = n; // a[hi-1] == null; lo == 0 or a[lo-1] != null
+            while (hi - lo > 1) {
+                int m = (lo + hi) >>> 1;
+                if (a[m - 1] == null) {
+                    hi = m;
+                } else {
+                    lo = m;
+                }
+            }
+            return borderHint = lo;
+        }
+        if (keys == null || get((long) n + 1) == null) {
+            return borderHint = n;
+        }
+        // unbound search in the hash part
+        long i = n + 1;
+        long j = i * 2;
+        while (get(j) != null) {
+            i = j;
+            if (j > Long.MAX_VALUE / 2) {
+                long k = 1;
+                while (get(k) != null) {
+                    k++;
+                }
+                return k - 1;
+            }
+            j *= 2;
+        }
+        while (j - i > 1) {
+            long m = (i + j) >>> 1;
+            if (get(m) == null) {
+                j = m;
+            } else {
+                i = m;
+            }
+        }
+        return i;
+    }
+
+    // ---------------------------------------------------------------- traversal
+
+    /**
+     * The traversal position after {@code key} ({@code null} starts): the index of the next
+     * slot holding a non-nil value, or -1 at the end; -2 if {@code key} is not in the table.
+     * Read the entry with {@link #slotKey} and {@link #slotValue}.
+     */
+    public int nextSlot(Object key) {
+        int start;
+        if (key == null) {
+            start = 0;
+        } else {
+            start = slotOf(key);
+            if (start < 0) {
+                return -2;
+            }
+            start++;
+        }
+        Object[] a = array;
+        for (int i = start; i < a.length; i++) {
+            if (a[i] != null) {
+                return i;
+            }
+        }
+        if (keys != null) {
+            for (int i = Math.max(start - a.length, 0); i < keys.length; i++) {
+                if (vals[i] != null) {
+                    return a.length + i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private int slotOf(Object key) {
+        if (key instanceof Double d) {
+            double v = d;
+            long l = (long) v;
+            if (l == v && l != Long.MAX_VALUE) {
+                key = l;
+            }
+        }
+        if (key instanceof Long l && l >= 1 && l <= array.length) {
+            return (int) (l - 1);
+        }
+        if (keys == null) {
+            return -1;
+        }
+        int i = findSlot(key, key.hashCode());
+        return i < 0 ? -1 : array.length + i;
+    }
+
+    /** The key at a slot returned by {@link #nextSlot}. */
+    public Object slotKey(int slot) {
+        return slot < array.length ? Long.valueOf(slot + 1) : keys[slot - array.length];
+    }
+
+    /** The value at a slot returned by {@link #nextSlot}. */
+    public Object slotValue(int slot) {
+        return slot < array.length ? array[slot] : vals[slot - array.length];
+    }
+
+    /** Size of the array part (for {@code table.move}-style fast paths and tests). */
+    public int arrayCapacity() {
+        return array.length;
+    }
+
+    /** Makes room for at least {@code n} array items (used by constructors and table.pack). */
+    public void ensureArray(int n) {
+        if (n > array.length) {
+            resizeArray(n);
+        }
+    }
+
+    /** Approximate bytes held by this table's parts (for memory accounting). */
+    public long sizeInBytes() {
+        return 48 + 4L * array.length + (keys == null ? 0 : 8L * keys.length);
+    }
+}

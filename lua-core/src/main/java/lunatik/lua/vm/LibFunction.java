@@ -1,0 +1,68 @@
+package lunatik.lua.vm;
+
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaTable;
+
+/**
+ * A function written in Java for Lua, bound to its state, with the argument checking of Lua's
+ * auxiliary library ({@link Args}). Library classes register their functions with
+ * {@link #register}:
+ *
+ * <pre>{@code
+ * LibFunction.register(L, stringTable, "string", "rep", a -> {
+ *     LuaString s = a.checkString(1);
+ *     long n = a.checkInteger(2);
+ *     ...
+ * });
+ * }</pre>
+ */
+public class LibFunction extends LuaFunction {
+    /** The body of a library function. */
+    @FunctionalInterface
+    public interface Body {
+        /** Runs the function; returns a value or a {@link lunatik.lua.value.Varargs}. */
+        Object call(Args args);
+    }
+
+    protected final LuaState L;
+    private final String name;
+    private final String qualifiedName;
+    private final Body body;
+
+    /**
+     * @param name short name used in argument errors when called from Lua ("rep")
+     * @param qualifiedName name used otherwise and in tracebacks ("string.rep")
+     */
+    public LibFunction(LuaState L, String name, String qualifiedName, Body body) {
+        this.L = L;
+        this.name = name;
+        this.qualifiedName = qualifiedName;
+        this.body = body;
+    }
+
+    /** Creates {@code lib.name} (or global {@code name} when {@code lib} is null) in {@code table}. */
+    public static LibFunction register(LuaState L, LuaTable table, String lib, String name, Body body) {
+        LibFunction f = new LibFunction(L, name, lib == null ? name : lib + "." + name, body);
+        table.put(Ops.str(name), f);
+        return f;
+    }
+
+    @Override
+    public Object invoke(Object[] args) {
+        return body.call(new Args(this, args));
+    }
+
+    public LuaState state() {
+        return L;
+    }
+
+    @Override
+    public String name() {
+        return qualifiedName;
+    }
+
+    /** The short name ("rep"). */
+    public String shortName() {
+        return name;
+    }
+}

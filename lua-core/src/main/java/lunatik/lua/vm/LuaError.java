@@ -1,0 +1,57 @@
+package lunatik.lua.vm;
+
+import lunatik.lua.value.LuaString;
+
+/**
+ * A Lua error in flight: carries the error value (any Lua value, usually a string that already
+ * has its "chunk:line:" position) through the Java stack to the nearest {@code pcall}, coroutine
+ * boundary or host.
+ *
+ * <p>Unchecked and without a Java stack trace: raising is cheap, as {@code error()} and
+ * {@code pcall} are ordinary control flow in Lua programs. The Lua traceback, when wanted, is
+ * taken by the interpreter when the error is raised ({@link #luaTraceback()}).
+ */
+public class LuaError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Object value;
+    private transient String traceback;
+
+    /** An error whose value is {@code value} (any Lua value, nil included). */
+    public LuaError(Object value) {
+        super(null, null, false, false);
+        this.value = value;
+    }
+
+    /** An error whose value is the string {@code message} (no position is added). */
+    public LuaError(String message) {
+        this(LuaString.of(message));
+    }
+
+    /** The Lua error value. */
+    public Object value() {
+        return value;
+    }
+
+    /** The traceback recorded where the error was raised, or null. */
+    public String luaTraceback() {
+        return traceback;
+    }
+
+    public void setLuaTraceback(String tb) {
+        if (traceback == null) {
+            traceback = tb;
+        }
+    }
+
+    @Override
+    public String getMessage() {
+        if (value instanceof LuaString s) {
+            return s.toString();
+        }
+        if (value instanceof Long || value instanceof Double) {
+            return Ops.toJavaString(value);
+        }
+        return value == null ? "nil" : "(error object is a " + Ops.typeName(value) + " value)";
+    }
+}

@@ -1,0 +1,343 @@
+package lunatik.lua.vm;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import lunatik.lua.interp.Compiler;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
+import lunatik.lua.value.LuaTable;
+import lunatik.lua.value.LuaUserdata;
+import lunatik.lua.value.Varargs;
+
+/**
+ * One Lua state: globals, registry, per-type metatables, the coroutines and their call stacks,
+ * output streams, and the execution budget. Everything mutable in the engine hangs off a state,
+ * so many states share one JVM safely; a state is used by one thread at a time.
+ *
+ * <p>Execution control: the interpreter calls {@link #tick()} on every backward jump and every
+ * function call. A countdown makes the common case one decrement and one branch; when it runs
+ * out, {@link #onTickBudget()} checks the host's interrupt flag, the instruction budget and the
+ * count hook of {@code debug.sethook}.
+ */
+public final class LuaState {
+    /** Resume nesting limit (Lua's LUAI_MAXCCALLS). */
+    public static final int MAX_RESUME_NESTING = 200;
+    private static final int TICK_CHUNK = 1 << 12;
+
+    public final Dialect dialect;
+    /** The global table (the default {@code _ENV} of chunks). */
+    public final LuaTable globals = new LuaTable();
+    /** The registry (debug.getregistry). */
+    public final LuaTable registry = new LuaTable();
+
+    private LuaTable stringMeta;
+    private LuaTable numberMeta;
+    private LuaTable booleanMeta;
+    private LuaTable nilMeta;
+    private LuaTable functionMeta;
+    private LuaTable threadMeta;
+
+    private PrintStream out = System.out;
+    private PrintStream err = System.err;
+
+    final Coroutine main;
+    Coroutine current;
+    int resumeNesting;
+    /** Maximum number of frames on one coroutine's call stack ("stack overflow" past it). */
+    int maxDepth = 200_000;
+
+    // execution control
+    private int ticks = TICK_CHUNK;
+    private int tickChunk = TICK_CHUNK;
+    private volatile boolean interrupted;
+    private volatile Object interruptValue;
+    private long budget = Long.MAX_VALUE; // instructions left in this entry
+    private long budgetLimit = Long.MAX_VALUE;
+    private LuaFunction countHook;
+    private int hookCount;
+    private boolean inHook;
+
+    /** Anything a host or library wants to hang off the state (Lunatik runtime, loaded libs). */
+    private final java.util.Map<Object, Object> extensions = new java.util.HashMap<>();
+
+    public LuaState(Dialect dialect) {
+        this.dialect = dialect;
+        this.main = new Coroutine(this);
+        this.current = main;
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    public void setOut(OutputStream o) {
+        out = o instanceof PrintStream p ? p : new PrintStream(o, true);
+    }
+
+    public void setErr(OutputStream o) {
+        err = o instanceof PrintStream p ? p : new PrintStream(o, true);
+    }
+
+    // ---------------------------------------------------------------- metatables
+
+    /** The metatable of any value, or null. */
+    public LuaTable getMetatable(Object v) {
+        if (v instanceof LuaTable t) {
+            return t.getMetatable();
+        }
+        if (v instanceof LuaString) {
+            return stringMeta;
+        }
+        if (v instanceof LuaUserdata u) {
+            return u.getMetatable();
+        }
+        if (v instanceof Long || v instanceof Double) {
+            return numberMeta;
+        }
+        if (v instanceof Boolean) {
+            return booleanMeta;
+        }
+        if (v == null) {
+            return nilMeta;
+        }
+        if (v instanceof LuaFunction) {
+            return functionMeta;
+        }
+        if (v instanceof Coroutine) {
+            return threadMeta;
+        }
+        return null;
+    }
+
+    /** Sets the metatable of a table or userdata, or of a whole type (debug.setmetatable). */
+    public void setMetatable(Object v, LuaTable mt) {
+        if (v instanceof LuaTable t) {
+            t.setMetatable(mt);
+        } else if (v instanceof LuaUserdata u) {
+            u.setMetatable(mt);
+        } else if (v instanceof LuaString) {
+            stringMeta = mt;
+        } else if (v instanceof Long || v instanceof Double) {
+            numberMeta = mt;
+        } else if (v instanceof Boolean) {
+            booleanMeta = mt;
+        } else if (v == null) {
+            nilMeta = mt;
+        } else if (v instanceof LuaFunction) {
+            functionMeta = mt;
+        } else if (v instanceof Coroutine) {
+            threadMeta = mt;
+        }
+    }
+
+    /** The metatable shared by all strings (set up by the string library). */
+    public LuaTable stringMetatable() {
+        return stringMeta;
+    }
+
+    /** A metamethod of {@code v}, or null. */
+    public Object metamethod(Object v, LuaString event) {
+        LuaTable mt = getMetatable(v);
+        return mt == null ? null : mt.get(event);
+    }
+
+    // ---------------------------------------------------------------- extensions
+
+    @SuppressWarnings("unchecked")
+    public <T> T extension(Object key) {
+        return (T) extensions.get(key);
+    }
+
+    public void setExtension(Object key, Object value) {
+        extensions.put(key, value);
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    /**
+     * Compiles a chunk. {@code chunkName} follows Lua's convention ("@file.lua", "=stdin", or
+     * the source itself); {@code env} becomes the chunk's {@code _ENV} (null: the globals).
+     * A syntax error raises a LuaError whose value is the message.
+     */
+    public LuaFunction load(byte[] source, String chunkName, Object env) {
+        return Compiler.load(this, source, chunkName, env == null ? globals : env);
+    }
+
+    /** Compiles a chunk given as Java text, with the globals as environment. */
+    public LuaFunction load(String source, String chunkName) {
+        return load(source.getBytes(java.nio.charset.StandardCharsets.UTF_8), chunkName, null);
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    /** The running coroutine. */
+    public Coroutine current() {
+        return current;
+    }
+
+    /** The main coroutine. */
+    public Coroutine mainCoroutine() {
+        return main;
+    }
+
+    /**
+     * Calls {@code fn} (any value; {@code __call} is honoured) from Java with {@code args}.
+     * Returns a value or a {@link Varargs}. The call shows on the call stack as a Java frame,
+     * as a C function's call does in Lua.
+     */
+    public Object call(Object fn, Object... args) {
+        LuaFunction f = Ops.toCallable(this, fn, args);
+        if (f != fn) {
+            args = Ops.prepend(fn, args);
+        }
+        Coroutine co = current;
+        co.push(new CallFrame.Java(f));
+        try {
+            return Ops.resolve(f.invokeTail(args));
+        } catch (StackOverflowError e) {
+            throw stackOverflow();
+        } finally {
+            co.pop();
+        }
+    }
+
+    /** Calls {@code fn} and returns only its first result. */
+    public Object call1(Object fn, Object... args) {
+        return Varargs.first(call(fn, args));
+    }
+
+    /** The "stack overflow" error, positioned at the current line. */
+    public LuaError stackOverflow() {
+        return new LuaError(Ops.str(where(0) + "stack overflow"));
+    }
+
+    /** Sets the frame-depth limit of each coroutine (tests and hosts with small stacks). */
+    public void setMaxDepth(int n) {
+        maxDepth = n;
+    }
+
+    public int maxDepth() {
+        return maxDepth;
+    }
+
+    // ---------------------------------------------------------------- coroutines
+
+    /** Yields the running coroutine with {@code values}; returns the values of the next resume. */
+    public Object yield(Object values) {
+        Coroutine co = current;
+        if (co.isMain()) {
+            throw new LuaError(Ops.str("attempt to yield from outside a coroutine"));
+        }
+        if (co.nny > 0) {
+            throw new LuaError(Ops.str("attempt to yield across a C-call boundary"));
+        }
+        return co.yield(values);
+    }
+
+    // ---------------------------------------------------------------- positions
+
+    /**
+     * "short_src:line: " of the function at {@code level} of the running coroutine's stack
+     * (0 = innermost), or "" when that is a Java function or does not exist.
+     */
+    public String where(int level) {
+        CallFrame f = current.frame(level);
+        if (f == null || !f.isLua()) {
+            return "";
+        }
+        int line = f.currentLine();
+        return f.shortSource() + ":" + line + ": ";
+    }
+
+    /** A traceback of the running coroutine, in the standard format. */
+    public String traceback(String message, int level) {
+        return Traceback.of(current, message, level);
+    }
+
+    // ---------------------------------------------------------------- execution control
+
+    /** Called on backward jumps and calls: cheap countdown, slow path when it runs out. */
+    public void tick() {
+        if (--ticks < 0) {
+            onTickBudget();
+        }
+    }
+
+    private void onTickBudget() {
+        int used = tickChunk - ticks;
+        ticks = tickChunk;
+        if (interrupted) {
+            Object v = interruptValue;
+            interrupted = false;
+            throw new LuaError(v);
+        }
+        if (budget != Long.MAX_VALUE) {
+            budget -= used;
+            if (budget < 0) {
+                budget = budgetLimit;
+                throw new LuaError(Ops.str(where(0) + "instruction budget exceeded"));
+            }
+        }
+        if (countHook != null && !inHook) {
+            inHook = true;
+            try {
+                call(countHook, Ops.str("count"));
+            } finally {
+                inHook = false;
+            }
+        }
+    }
+
+    /**
+     * Asks the running script to stop: the next backward jump or call raises a Lua error whose
+     * value is {@code value}. Safe to call from any thread.
+     */
+    public void interrupt(Object value) {
+        interruptValue = value;
+        interrupted = true;
+        ticks = 0;
+    }
+
+    /** Sets the instruction budget of each entry into the state (Long.MAX_VALUE: none). */
+    public void setInstructionBudget(long n) {
+        budgetLimit = n;
+        budget = n;
+        tickChunk = n == Long.MAX_VALUE ? TICK_CHUNK : (int) Math.min(TICK_CHUNK, Math.max(1, n / 16));
+        ticks = Math.min(ticks, tickChunk);
+    }
+
+    /** Restores a full instruction budget (at the start of each host entry). */
+    public void resetBudget() {
+        budget = budgetLimit;
+    }
+
+    public long instructionBudget() {
+        return budgetLimit;
+    }
+
+    /** Installs the count hook of {@code debug.sethook} (null removes it). */
+    public void setCountHook(LuaFunction hook, int count) {
+        countHook = hook;
+        hookCount = count;
+        if (hook != null) {
+            tickChunk = Math.max(1, count);
+            ticks = tickChunk;
+        } else {
+            setInstructionBudget(budgetLimit);
+        }
+    }
+
+    public LuaFunction countHook() {
+        return countHook;
+    }
+
+    public int hookCount() {
+        return hookCount;
+    }
+}

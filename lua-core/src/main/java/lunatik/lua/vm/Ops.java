@@ -1,0 +1,727 @@
+package lunatik.lua.vm;
+
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
+import lunatik.lua.value.LuaTable;
+import lunatik.lua.value.LuaUserdata;
+import lunatik.lua.value.Varargs;
+
+/**
+ * The semantics of Lua's operations on values: arithmetic with Lua's integer rules, comparison,
+ * concatenation, length, indexing and calls, each with its metamethods, and the conversions
+ * between numbers and strings. Used by the interpreter and by the libraries.
+ *
+ * <p>Integers follow Lua, not Java: floor division and modulo, shifts by 64 or more give 0 and
+ * negative counts shift the other way, and overflow wraps around.
+ */
+public final class Ops {
+    private Ops() {
+    }
+
+    /** Describes an operand for error messages: " (local 'x')", or "" when nothing is known. */
+    public interface VarInfo {
+        /** The description of operand {@code i} (0 = first, 1 = second) including the leading space. */
+        String describe(int i);
+    }
+
+    /** A Lua string from Java text. */
+    public static LuaString str(String s) {
+        return LuaString.of(s);
+    }
+
+    // ---------------------------------------------------------------- types
+
+    /** Lua's type name of a value. */
+    public static String typeName(Object v) {
+        if (v == null) {
+            return "nil";
+        }
+        if (v instanceof Boolean) {
+            return "boolean";
+        }
+        if (v instanceof Long || v instanceof Double) {
+            return "number";
+        }
+        if (v instanceof LuaString) {
+            return "string";
+        }
+        if (v instanceof LuaTable) {
+            return "table";
+        }
+        if (v instanceof LuaFunction) {
+            return "function";
+        }
+        if (v instanceof Coroutine) {
+            return "thread";
+        }
+        return "userdata";
+    }
+
+    /** The type name used in messages: the {@code __name} of the metatable when it is a string. */
+    public static String objTypeName(LuaState L, Object v) {
+        LuaTable mt = L.getMetatable(v);
+        if (mt != null && (v instanceof LuaTable || v instanceof LuaUserdata)) {
+            Object n = mt.get(Meta.NAME);
+            if (n instanceof LuaString s) {
+                return s.toString();
+            }
+        }
+        return typeName(v);
+    }
+
+    /** Lua truthiness: everything but nil and false. */
+    public static boolean isTrue(Object v) {
+        return v != null && v != Boolean.FALSE;
+    }
+
+    // ---------------------------------------------------------------- numbers <-> strings
+
+    /** The number a string converts to (Lua's lua_stringtonumber), or null. */
+    public static Object stringToNumber(LuaString s, Dialect d) {
+        return NumberParser.parse(s.bytes(), 0, s.length(), d.hasFloats());
+    }
+
+    /** A value converted to a number (numbers as they are, numeric strings parsed), or null. */
+    public static Object toNumber(Object v, Dialect d) {
+        if (v instanceof Long || v instanceof Double) {
+            return v;
+        }
+        if (v instanceof LuaString s) {
+            return stringToNumber(s, d);
+        }
+        return null;
+    }
+
+    /** A float with an exact integer value as that integer, or null (Lua's luaV_flttointns). */
+    public static Long floatToInteger(double d) {
+        if (d >= -0x1p63 && d < 0x1p63) {
+            long l = (long) d;
+            if (l == d) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** A value converted to an integer (integers, integral floats, such strings), or null. */
+    public static Long toInteger(Object v, Dialect d) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Double x) {
+            return floatToInteger(x);
+        }
+        if (v instanceof LuaString s) {
+            Object n = stringToNumber(s, d);
+            return n == null ? null : toInteger(n, d);
+        }
+        return null;
+    }
+
+    /** The text of a number as {@code tostring} gives it. */
+    public static String toJavaString(Object n) {
+        if (n instanceof Long l) {
+            return Long.toString(l);
+        }
+        return NumberFormat.floatToString((Double) n);
+    }
+
+    /** A number as a Lua string ({@code tostring} of a number, "%.14g" for floats). */
+    public static LuaString numberToString(Object n) {
+        return LuaString.of(toJavaString(n));
+    }
+
+    /** String coercion of a value for concatenation: strings and numbers, else null. */
+    public static LuaString toStringCoerce(Object v) {
+        if (v instanceof LuaString s) {
+            return s;
+        }
+        if (v instanceof Long || v instanceof Double) {
+            return numberToString(v);
+        }
+        return null;
+    }
+
+    /** {@code tostring(v)} with {@code __tostring} and {@code __name}. */
+    public static LuaString tostring(LuaState L, Object v) {
+        Object mm = L.metamethod(v, Meta.TOSTRING);
+        if (mm != null) {
+            Object r = L.call1(mm, v);
+            if (!(r instanceof LuaString s)) {
+                if (r instanceof Long || r instanceof Double) {
+                    return numberToString(r);
+                }
+                throw new LuaError(str("'__tostring' must return a string"));
+            }
+            return s;
+        }
+        return str(rawToString(L, v));
+    }
+
+    /** {@code tostring} without {@code __tostring}. */
+    public static String rawToString(LuaState L, Object v) {
+        if (v instanceof LuaString s) {
+            return s.toString();
+        }
+        if (v == null) {
+            return "nil";
+        }
+        if (v instanceof Boolean b) {
+            return b ? "true" : "false";
+        }
+        if (v instanceof Long || v instanceof Double) {
+            return toJavaString(v);
+        }
+        String kind = objTypeName(L, v);
+        return kind + ": " + address(v);
+    }
+
+    /** A stable pseudo-address for reference values, as Lua prints them. */
+    public static String address(Object v) {
+        return String.format("0x%08x", System.identityHashCode(v));
+    }
+
+    // ---------------------------------------------------------------- arithmetic
+
+    /** Floor division of integers; raises on division by zero. */
+    public static long idiv(long a, long b) {
+        if (b == 0) {
+            throw new LuaError(str("attempt to divide by zero"));
+        }
+        if (b == -1) {
+            return -a; // avoids overflow trap of MIN/-1
+        }
+        return Math.floorDiv(a, b);
+    }
+
+    /** Lua modulo of integers; raises on zero. */
+    public static long mod(long a, long b) {
+        if (b == 0) {
+            throw new LuaError(str("attempt to perform 'n%%0'"));
+        }
+        if (b == -1) {
+            return 0;
+        }
+        return Math.floorMod(a, b);
+    }
+
+    /** Lua modulo of floats. */
+    public static double mod(double a, double b) {
+        double m = a % b;
+        if ((m > 0) ? b < 0 : (m < 0 && b != m)) {
+            m += b;
+        }
+        return m;
+    }
+
+    /** Lua's shift left: counts of 64 or more give 0; negative counts shift right. */
+    public static long shl(long x, long n) {
+        if (n < 0) {
+            return n <= -64 ? 0 : x >>> -n;
+        }
+        return n >= 64 ? 0 : x << n;
+    }
+
+    /** Lua's logical shift right. */
+    public static long shr(long x, long n) {
+        if (n < 0) {
+            return n <= -64 ? 0 : x << -n;
+        }
+        return n >= 64 ? 0 : x >>> n;
+    }
+
+    /**
+     * A binary arithmetic or bitwise operation on any values: numbers directly, otherwise the
+     * operands' metamethod (strings get theirs from the string library, as in Lua 5.4),
+     * otherwise an error describing the offending operand with {@code info}.
+     */
+    public static Object arith(LuaState L, int op, Object a, Object b, VarInfo info) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return arithInt(L, op, x, y);
+        }
+        if (isNumber(a) && isNumber(b)) {
+            return arithNumbers(L, op, a, b);
+        }
+        LuaString event = Meta.binaryEvent(op);
+        Object mm = L.metamethod(a, event);
+        if (mm == null) {
+            mm = L.metamethod(b, event);
+        }
+        if (mm != null) {
+            return L.call1(mm, a, b);
+        }
+        throw arithError(L, op, a, b, info);
+    }
+
+    /** An operation on two numbers (integers or floats) by Lua's conversion rules. */
+    public static Object arithNumbers(LuaState L, int op, Object a, Object b) {
+        if (Meta.isBitwise(op)) {
+            Long ia = toIntegerStrict(a);
+            Long ib = toIntegerStrict(b);
+            if (ia == null || ib == null) {
+                throw new LuaError(str(L.where(0) + "number has no integer representation"));
+            }
+            return arithInt(L, op, ia, ib);
+        }
+        if (a instanceof Long x && b instanceof Long y) {
+            return arithInt(L, op, x, y);
+        }
+        return arithFloat(op, ((Number) a).doubleValue(), ((Number) b).doubleValue());
+    }
+
+    /**
+     * String arithmetic, as the string library's metamethods do it: both operands converted
+     * to numbers, else the second operand's metamethod, else "attempt to add a 'string' with
+     * a 'table'".
+     */
+    public static Object stringArith(LuaState L, int op, Object a, Object b) {
+        Object na = toNumber(a, L.dialect);
+        Object nb = toNumber(b, L.dialect);
+        if (na != null && nb != null) {
+            return arithNumbers(L, op, na, nb);
+        }
+        LuaString event = Meta.binaryEvent(op);
+        if (!(b instanceof LuaString)) {
+            Object mm = L.metamethod(b, event);
+            if (mm != null) {
+                return L.call1(mm, a, b);
+            }
+        }
+        throw new LuaError(str(L.where(0) + "attempt to " + event.toString().substring(2) + " a '"
+            + typeName(a) + "' with a '" + typeName(b) + "'"));
+    }
+
+    private static boolean isNumber(Object v) {
+        return v instanceof Long || v instanceof Double;
+    }
+
+    private static Long toIntegerStrict(Object n) {
+        if (n instanceof Long l) {
+            return l;
+        }
+        return floatToInteger((Double) n);
+    }
+
+    private static LuaError arithError(LuaState L, int op, Object a, Object b, VarInfo info) {
+        if (Meta.isBitwise(op) && isNumber(a) && isNumber(b)) {
+            return new LuaError(str(L.where(0) + "number has no integer representation"));
+        }
+        int bad = isNumber(a) ? 1 : 0;
+        Object v = bad == 0 ? a : b;
+        String what = Meta.isBitwise(op) ? "perform bitwise operation on" : "perform arithmetic on";
+        return new LuaError(str(L.where(0) + "attempt to " + what + " a " + objTypeName(L, v) + " value"
+            + (info == null ? "" : info.describe(bad))));
+    }
+
+    /** An operation on two integers (in KERNEL, {@code /} is floor division). */
+    public static Object arithInt(LuaState L, int op, long x, long y) {
+        switch (op) {
+            case Meta.ADD: return x + y;
+            case Meta.SUB: return x - y;
+            case Meta.MUL: return x * y;
+            case Meta.MOD: return modChecked(L, x, y);
+            case Meta.IDIV: return idivChecked(L, x, y);
+            case Meta.DIV:
+                if (!L.dialect.hasFloats()) {
+                    return idivChecked(L, x, y);
+                }
+                return (double) x / (double) y;
+            case Meta.POW: return Math.pow(x, y);
+            case Meta.BAND: return x & y;
+            case Meta.BOR: return x | y;
+            case Meta.BXOR: return x ^ y;
+            case Meta.SHL: return shl(x, y);
+            case Meta.SHR: return shr(x, y);
+            default: throw new IllegalArgumentException("op " + op);
+        }
+    }
+
+    /** Integer floor division raising Lua's positioned error on zero. */
+    public static long idivChecked(LuaState L, long x, long y) {
+        if (y == 0) {
+            throw new LuaError(str(L.where(0) + "attempt to divide by zero"));
+        }
+        return y == -1 ? -x : Math.floorDiv(x, y);
+    }
+
+    /** Integer modulo raising Lua's positioned error on zero. */
+    public static long modChecked(LuaState L, long x, long y) {
+        if (y == 0) {
+            throw new LuaError(str(L.where(0) + "attempt to perform 'n%%0'"));
+        }
+        return y == -1 ? 0 : Math.floorMod(x, y);
+    }
+
+    /** An arithmetic operation on two floats. */
+    public static double arithFloat(int op, double x, double y) {
+        switch (op) {
+            case Meta.ADD: return x + y;
+            case Meta.SUB: return x - y;
+            case Meta.MUL: return x * y;
+            case Meta.MOD: return mod(x, y);
+            case Meta.IDIV: return Math.floor(x / y);
+            case Meta.DIV: return x / y;
+            case Meta.POW: return Math.pow(x, y);
+            default: throw new IllegalArgumentException("op " + op);
+        }
+    }
+
+    /** Unary minus. */
+    public static Object unm(LuaState L, Object a, VarInfo info) {
+        if (a instanceof Long l) {
+            return -l;
+        }
+        if (a instanceof Double d) {
+            return -d;
+        }
+        Object mm = L.metamethod(a, Meta.UNM);
+        if (mm != null) {
+            return L.call1(mm, a, a);
+        }
+        throw new LuaError(str(L.where(0) + "attempt to perform arithmetic on a " + objTypeName(L, a) + " value"
+            + (info == null ? "" : info.describe(0))));
+    }
+
+    /** Bitwise not. */
+    public static Object bnot(LuaState L, Object a, VarInfo info) {
+        if (a instanceof Long l) {
+            return ~l;
+        }
+        if (a instanceof Double d) {
+            Long l = floatToInteger(d);
+            if (l == null) {
+                throw new LuaError(str(L.where(0) + "number has no integer representation"));
+            }
+            return ~l;
+        }
+        Object mm = L.metamethod(a, Meta.BNOT);
+        if (mm != null) {
+            return L.call1(mm, a, a);
+        }
+        throw new LuaError(str(L.where(0) + "attempt to perform bitwise operation on a " + objTypeName(L, a) + " value"
+            + (info == null ? "" : info.describe(0))));
+    }
+
+    // ---------------------------------------------------------------- comparison
+
+    /** Raw equality (no metamethods). */
+    public static boolean rawEquals(Object a, Object b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a instanceof Long x) {
+            if (b instanceof Long y) {
+                return x.longValue() == y.longValue();
+            }
+            return b instanceof Double y && (double) x == y && floatToInteger(y) != null && floatToInteger(y) == (long) x;
+        }
+        if (a instanceof Double x) {
+            if (b instanceof Double y) {
+                return x.doubleValue() == y.doubleValue();
+            }
+            return b instanceof Long y && rawEquals(y, x);
+        }
+        if (a instanceof LuaString s) {
+            return s.equals(b);
+        }
+        if (a instanceof Boolean) {
+            return a.equals(b);
+        }
+        return false;
+    }
+
+    /** {@code a == b} with {@code __eq}. */
+    public static boolean equals(LuaState L, Object a, Object b) {
+        if (a == b) {
+            return true;
+        }
+        if ((a instanceof LuaTable && b instanceof LuaTable) || (a instanceof LuaUserdata && b instanceof LuaUserdata)) {
+            Object mm = L.metamethod(a, Meta.EQ);
+            if (mm == null) {
+                mm = L.metamethod(b, Meta.EQ);
+            }
+            return mm != null && isTrue(L.call1(mm, a, b));
+        }
+        return rawEquals(a, b);
+    }
+
+    /** {@code a < b}. */
+    public static boolean lessThan(LuaState L, Object a, Object b) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x < y;
+        }
+        if ((a instanceof Long || a instanceof Double) && (b instanceof Long || b instanceof Double)) {
+            return numLess(a, b);
+        }
+        if (a instanceof LuaString x && b instanceof LuaString y) {
+            return x.compareTo(y) < 0;
+        }
+        Object mm = L.metamethod(a, Meta.LT);
+        if (mm == null) {
+            mm = L.metamethod(b, Meta.LT);
+        }
+        if (mm != null) {
+            return isTrue(L.call1(mm, a, b));
+        }
+        throw compareError(L, a, b);
+    }
+
+    /** {@code a <= b}. */
+    public static boolean lessEqual(LuaState L, Object a, Object b) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x <= y;
+        }
+        if ((a instanceof Long || a instanceof Double) && (b instanceof Long || b instanceof Double)) {
+            return numLessEq(a, b);
+        }
+        if (a instanceof LuaString x && b instanceof LuaString y) {
+            return x.compareTo(y) <= 0;
+        }
+        Object mm = L.metamethod(a, Meta.LE);
+        if (mm == null) {
+            mm = L.metamethod(b, Meta.LE);
+        }
+        if (mm != null) {
+            return isTrue(L.call1(mm, a, b));
+        }
+        throw compareError(L, a, b);
+    }
+
+    private static LuaError compareError(LuaState L, Object a, Object b) {
+        String t1 = objTypeName(L, a);
+        String t2 = objTypeName(L, b);
+        if (t1.equals(t2)) {
+            return new LuaError(str(L.where(0) + "attempt to compare two " + t1 + " values"));
+        }
+        return new LuaError(str(L.where(0) + "attempt to compare " + t1 + " with " + t2));
+    }
+
+    /** Exact mixed integer/float comparison, as Lua does it (no rounding surprises). */
+    static boolean numLess(Object a, Object b) {
+        if (a instanceof Long x) {
+            if (b instanceof Long y) {
+                return x < y;
+            }
+            return intLessFloat(x, (Double) b);
+        }
+        double x = (Double) a;
+        if (b instanceof Double y) {
+            return x < y;
+        }
+        return floatLessInt(x, (Long) b);
+    }
+
+    static boolean numLessEq(Object a, Object b) {
+        if (a instanceof Long x) {
+            if (b instanceof Long y) {
+                return x <= y;
+            }
+            return intLessEqFloat(x, (Double) b);
+        }
+        double x = (Double) a;
+        if (b instanceof Double y) {
+            return x <= y;
+        }
+        return floatLessEqInt(x, (Long) b);
+    }
+
+    private static boolean intLessFloat(long i, double f) {
+        if (Double.isNaN(f)) {
+            return false;
+        }
+        if (f >= 0x1p63) {
+            return true;
+        }
+        if (f > -0x1p63) {
+            double c = Math.ceil(f);
+            return i < (long) c || (i == (long) c && c != f ? true : i < (long) c);
+        }
+        return false;
+    }
+
+    private static boolean intLessEqFloat(long i, double f) {
+        if (Double.isNaN(f)) {
+            return false;
+        }
+        if (f >= 0x1p63) {
+            return true;
+        }
+        if (f >= -0x1p63) {
+            return i <= (long) Math.floor(f);
+        }
+        return false;
+    }
+
+    private static boolean floatLessInt(double f, long i) {
+        if (Double.isNaN(f)) {
+            return false;
+        }
+        if (f >= 0x1p63) {
+            return false;
+        }
+        if (f >= -0x1p63) {
+            return (long) Math.floor(f) < i;
+        }
+        return true;
+    }
+
+    private static boolean floatLessEqInt(double f, long i) {
+        if (Double.isNaN(f)) {
+            return false;
+        }
+        if (f >= 0x1p63) {
+            return false;
+        }
+        if (f > -0x1p63) {
+            return (long) Math.ceil(f) <= i;
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- length, concat
+
+    /** {@code #v} with {@code __len}. */
+    public static Object len(LuaState L, Object v, VarInfo info) {
+        if (v instanceof LuaString s) {
+            return (long) s.length();
+        }
+        Object mm = L.metamethod(v, Meta.LEN);
+        if (mm != null) {
+            return L.call1(mm, v);
+        }
+        if (v instanceof LuaTable t) {
+            return t.length();
+        }
+        throw new LuaError(str(L.where(0) + "attempt to get length of a " + objTypeName(L, v) + " value"
+            + (info == null ? "" : info.describe(0))));
+    }
+
+    /** {@code a .. b} with {@code __concat}. */
+    public static Object concat(LuaState L, Object a, Object b, VarInfo info) {
+        LuaString x = toStringCoerce(a);
+        LuaString y = toStringCoerce(b);
+        if (x != null && y != null) {
+            return x.concat(y);
+        }
+        Object mm = L.metamethod(a, Meta.CONCAT);
+        if (mm == null) {
+            mm = L.metamethod(b, Meta.CONCAT);
+        }
+        if (mm != null) {
+            return L.call1(mm, a, b);
+        }
+        int bad = x != null ? 1 : 0;
+        Object v = bad == 0 ? a : b;
+        throw new LuaError(str(L.where(0) + "attempt to concatenate a " + objTypeName(L, v) + " value"
+            + (info == null ? "" : info.describe(bad))));
+    }
+
+    // ---------------------------------------------------------------- indexing
+
+    /** {@code o[k]} with {@code __index} chains. */
+    public static Object index(LuaState L, Object o, Object k, VarInfo info) {
+        for (int loop = 0; loop < 2000; loop++) {
+            Object h;
+            if (o instanceof LuaTable t) {
+                Object v = t.get(k);
+                if (v != null) {
+                    return v;
+                }
+                LuaTable mt = t.getMetatable();
+                if (mt == null) {
+                    return null;
+                }
+                h = mt.get(Meta.INDEX);
+                if (h == null) {
+                    return null;
+                }
+            } else {
+                h = L.metamethod(o, Meta.INDEX);
+                if (h == null) {
+                    throw new LuaError(str(L.where(0) + "attempt to index a " + objTypeName(L, o) + " value"
+                        + (info == null ? "" : info.describe(0))));
+                }
+            }
+            if (h instanceof LuaFunction) {
+                return L.call1(h, o, k);
+            }
+            o = h;
+            info = null;
+        }
+        throw new LuaError(str(L.where(0) + "'__index' chain too long; possible loop"));
+    }
+
+    /** {@code o[k] = v} with {@code __newindex} chains. */
+    public static void setIndex(LuaState L, Object o, Object k, Object v, VarInfo info) {
+        for (int loop = 0; loop < 2000; loop++) {
+            Object h;
+            if (o instanceof LuaTable t) {
+                LuaTable mt = t.getMetatable();
+                if (mt == null || (h = mt.get(Meta.NEWINDEX)) == null || t.get(k) != null) {
+                    rawSet(L, t, k, v);
+                    return;
+                }
+            } else {
+                h = L.metamethod(o, Meta.NEWINDEX);
+                if (h == null) {
+                    throw new LuaError(str(L.where(0) + "attempt to index a " + objTypeName(L, o) + " value"
+                        + (info == null ? "" : info.describe(0))));
+                }
+            }
+            if (h instanceof LuaFunction) {
+                L.call(h, o, k, v);
+                return;
+            }
+            o = h;
+            info = null;
+        }
+        throw new LuaError(str(L.where(0) + "'__newindex' chain too long; possible loop"));
+    }
+
+    /** Raw set with Lua's key checks ("index is nil", "index is NaN"). */
+    public static void rawSet(LuaState L, LuaTable t, Object k, Object v) {
+        if (k == null) {
+            throw new LuaError(str(L.where(0) + "index is nil"));
+        }
+        if (k instanceof Double d && d.isNaN()) {
+            throw new LuaError(str(L.where(0) + "index is NaN"));
+        }
+        t.put(k, v);
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    /**
+     * The function to call for {@code fn}: itself, or its {@code __call} metamethod (then the
+     * caller prepends {@code fn} to the arguments). Raises "attempt to call" otherwise.
+     */
+    public static LuaFunction toCallable(LuaState L, Object fn, Object[] args) {
+        if (fn instanceof LuaFunction f) {
+            return f;
+        }
+        Object mm = L.metamethod(fn, Meta.CALL);
+        if (mm instanceof LuaFunction f) {
+            return f;
+        }
+        throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, fn) + " value"));
+    }
+
+    /** {@code v} followed by {@code args}. */
+    public static Object[] prepend(Object v, Object[] args) {
+        Object[] r = new Object[args.length + 1];
+        r[0] = v;
+        System.arraycopy(args, 0, r, 1, args.length);
+        return r;
+    }
+
+    /** Runs pending tail calls until a real result remains. */
+    public static Object resolve(Object r) {
+        while (r instanceof TailCall tc) {
+            r = tc.function.invokeTail(tc.args);
+        }
+        return r;
+    }
+}
