@@ -46,6 +46,8 @@ public final class Coroutine {
     // call stack
     CallFrame[] frames = new CallFrame[16];
     int depth;
+    /** The message handler of the innermost xpcall running in this coroutine, or null. */
+    public Object msgHandler;
     /** Nesting of non-yieldable Java calls (a host call into Lua); 0 in a coroutine means yieldable. */
     int nny;
 
@@ -183,7 +185,7 @@ public final class Coroutine {
     }
 
     /** Thrown inside a coroutine being closed, to run its {@code __close} handlers. */
-    static final class CloseUnwind extends RuntimeException {
+    public static final class CloseUnwind extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         CloseUnwind() {

@@ -16,6 +16,7 @@ public class LuaError extends RuntimeException {
 
     private final transient Object value;
     private transient String traceback;
+    private transient boolean handled;
 
     /** An error whose value is {@code value} (any Lua value, nil included). */
     public LuaError(Object value) {
@@ -26,6 +27,16 @@ public class LuaError extends RuntimeException {
     /** An error whose value is the string {@code message} (no position is added). */
     public LuaError(String message) {
         this(LuaString.of(message));
+    }
+
+    /** Whether a message handler (xpcall's) has already seen this error. */
+    public boolean isHandled() {
+        return handled;
+    }
+
+    public LuaError markHandled() {
+        handled = true;
+        return this;
     }
 
     /** The Lua error value. */

@@ -20,6 +20,7 @@ public final class Stdlib {
 
     /** Opens the libraries of the state's dialect (FULL adds io and os). */
     public static void open(LuaState L) {
-        // filled in as the libraries land
+        BaseLib.open(L);
+        CoroutineLib.open(L);
     }
 }

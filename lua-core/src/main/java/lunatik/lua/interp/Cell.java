@@ -1,0 +1,10 @@
+package lunatik.lua.interp;
+
+/** A captured local variable, shared by the frame that declared it and the closures that use it. */
+public final class Cell {
+    public Object v;
+
+    public Cell(Object v) {
+        this.v = v;
+    }
+}

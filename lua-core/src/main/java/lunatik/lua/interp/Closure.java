@@ -1,0 +1,106 @@
+package lunatik.lua.interp;
+
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.Coroutine;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+
+/**
+ * A Lua function value: a prototype plus its upvalue cells. Calling it pushes a {@link Frame}
+ * on the running coroutine's call stack and executes the body's nodes. A tail call in the body
+ * comes back as a pending call for the caller's loop to run, so tail recursion takes no stack.
+ */
+public final class Closure extends LuaFunction {
+    final Proto p;
+    final Cell[] upvals;
+    final LuaState L;
+
+    Closure(LuaState L, Proto p, Cell[] upvals) {
+        this.L = L;
+        this.p = p;
+        this.upvals = upvals;
+    }
+
+    @Override
+    public Object invoke(Object[] args) {
+        return lunatik.lua.vm.Ops.resolve(invokeTail(args));
+    }
+
+    @Override
+    public Object invokeTail(Object[] args) {
+        Proto p = this.p;
+        Frame f = new Frame(this, new Object[p.numSlots]);
+        Object[] slots = f.slots;
+        int np = p.numParams;
+        int n = Math.min(np, args.length);
+        boolean[] cap = p.paramCaptured;
+        for (int i = 0; i < n; i++) {
+            slots[i] = cap[i] ? new Cell(args[i]) : args[i];
+        }
+        for (int i = n; i < np; i++) {
+            if (cap[i]) {
+                slots[i] = new Cell(null);
+            }
+        }
+        if (p.isVararg) {
+            f.varargs = args.length > np ? java.util.Arrays.copyOfRange(args, np, args.length) : NO_ARGS;
+        }
+        LuaState L = this.L;
+        L.tick();
+        Coroutine co = L.current();
+        co.push(f);
+        try {
+            int sig = p.body.exec(f);
+            return sig == Nodes.RETURN ? f.ret : Varargs.NONE;
+        } catch (LuaError e) {
+            throw Frame.handle(L, co, e);
+        } finally {
+            co.pop();
+        }
+    }
+
+    @Override
+    public String name() {
+        return p.name;
+    }
+
+    /** Source line where the function is defined (debug.getinfo). */
+    public int lineDefined() {
+        return p.line;
+    }
+
+    public int lastLineDefined() {
+        return p.lastLine;
+    }
+
+    public String shortSource() {
+        return p.source;
+    }
+
+    public int numParams() {
+        return p.numParams;
+    }
+
+    public boolean isVararg() {
+        return p.isVararg;
+    }
+
+    public int numUpvalues() {
+        return upvals.length;
+    }
+
+    /** Upvalue {@code i} (0-based) name. */
+    public String upvalueName(int i) {
+        return p.upNames[i];
+    }
+
+    /** Upvalue cell (for debug.getupvalue/setupvalue/upvalueid/upvaluejoin). */
+    public Cell upvalueCell(int i) {
+        return upvals[i];
+    }
+
+    public void setUpvalueCell(int i, Cell c) {
+        upvals[i] = c;
+    }
+}

@@ -1,0 +1,122 @@
+package lunatik.lua.interp;
+
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.vm.CallFrame;
+import lunatik.lua.vm.Coroutine;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+
+/**
+ * The activation of an interpreted function: its local slots (a captured local's slot holds
+ * its {@link Cell}), its extra arguments, its pending to-be-closed values, and the node being
+ * executed ({@link #pc}), which gives the current line for messages and tracebacks. Nodes set
+ * {@code pc} before calls and before slow paths that may raise, never on fast paths.
+ */
+final class Frame extends CallFrame {
+    final Closure cl;
+    final Object[] slots;
+    final LuaState L;
+    Object[] varargs;
+    Object ret;                 // value or Varargs or TailCall when a Return node ran
+    Nodes.Node pc;              // node being executed, for positions
+    Nodes.LabelS gotoTarget;    // pending goto
+    Object[] tbc;               // to-be-closed values
+    int ntbc;
+
+    Frame(Closure cl, Object[] slots) {
+        this.cl = cl;
+        this.slots = slots;
+        this.L = cl.L;
+    }
+
+    @Override
+    public LuaFunction function() {
+        return cl;
+    }
+
+    @Override
+    public int currentLine() {
+        Nodes.Node n = pc;
+        return n == null ? cl.p.line : n.line;
+    }
+
+    @Override
+    public String shortSource() {
+        return cl.p.source;
+    }
+
+    @Override
+    public boolean isLua() {
+        return true;
+    }
+
+    @Override
+    public String callsiteName() {
+        return pc instanceof Nodes.CallNode c ? c.calleeName : null;
+    }
+
+    @Override
+    public boolean callsiteIsMethod() {
+        return pc instanceof Nodes.CallNode c && c.isMethod;
+    }
+
+    /** How the function called at the current call site is described ("local 'f'"), or null. */
+    public String callsiteKind() {
+        return pc instanceof Nodes.CallNode c ? c.calleeKind : null;
+    }
+
+    @Override
+    public String describe() {
+        if (cl.p.name.equals("main chunk")) {
+            return "main chunk";
+        }
+        return "function <" + cl.p.source + ":" + cl.p.line + ">";
+    }
+
+    /** Local variable name of a slot, for debug.getlocal (null when unknown). */
+    public String slotName(int slot) {
+        String[] n = cl.p.slotNames;
+        return n != null && slot < n.length ? n[slot] : null;
+    }
+
+    public Object[] slots() {
+        return slots;
+    }
+
+    public Object[] varargs() {
+        return varargs;
+    }
+
+    void pushTbc(Object v) {
+        if (tbc == null) {
+            tbc = new Object[4];
+        } else if (ntbc == tbc.length) {
+            tbc = java.util.Arrays.copyOf(tbc, ntbc * 2);
+        }
+        tbc[ntbc++] = v;
+    }
+
+    /**
+     * An error leaves the innermost Lua frame: if an xpcall handler is active in this coroutine
+     * and has not seen the error, it runs now, with the erroring frames still on the stack (so
+     * debug.traceback shows them), and its result becomes the error value.
+     */
+    static LuaError handle(LuaState L, Coroutine co, LuaError e) {
+        Object h = co.msgHandler;
+        if (h == null || e.isHandled()) {
+            return e;
+        }
+        e.markHandled();
+        co.msgHandler = null; // an error in the handler is not handled again
+        try {
+            Object r = L.call1(h, e.value());
+            return new LuaError(r).markHandled();
+        } catch (LuaError inner) {
+            return new LuaError(inner.value()).markHandled();
+        } catch (StackOverflowError so) {
+            return new LuaError(lunatik.lua.vm.Ops.str("error in error handling")).markHandled();
+        } finally {
+            co.msgHandler = h;
+        }
+    }
+}

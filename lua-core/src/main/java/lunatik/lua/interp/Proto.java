@@ -1,0 +1,20 @@
+package lunatik.lua.interp;
+
+/** An executable function prototype: the tree of nodes of one Lua function and its frame layout. */
+final class Proto {
+    String name;
+    String source;
+    int line;
+    int lastLine;
+    int numParams;
+    boolean[] paramCaptured;
+    boolean isVararg;
+    int numSlots;
+    Nodes.Block body;
+    // upvalue descriptors
+    boolean[] upFromLocal;
+    int[] upIndex;
+    String[] upNames;
+    /** Local variable names by slot, with the statement range where each is active (debug.getlocal). */
+    String[] slotNames;
+}

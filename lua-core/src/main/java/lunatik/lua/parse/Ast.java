@@ -1,0 +1,349 @@
+package lunatik.lua.parse;
+
+import java.util.ArrayList;
+import java.util.List;
+import lunatik.lua.value.LuaString;
+
+/**
+ * The syntax tree the parser builds, with names already resolved: every variable reference is a
+ * local (with its slot), an upvalue (with its index) or a field of {@code _ENV}. The interpreter
+ * turns it into executable nodes; a later bytecode compiler reads the same tree.
+ */
+public final class Ast {
+    private Ast() {
+    }
+
+    // ---------------------------------------------------------------- variables
+
+    /** A local variable: its slot in the frame, and whether a closure captures it. */
+    public static final class LocalVar {
+        public final String name;
+        public final int slot;
+        public final int attrib; // ATTR_*
+        public boolean captured;
+        public Object constValue; // compile-time constant of a <const> local, or NO_CONST
+
+        public static final int ATTR_NONE = 0;
+        public static final int ATTR_CONST = 1;
+        public static final int ATTR_CLOSE = 2;
+
+        LocalVar(String name, int slot, int attrib) {
+            this.name = name;
+            this.slot = slot;
+            this.attrib = attrib;
+        }
+    }
+
+    /** How a function reaches one of its upvalues: a local of the enclosing function, or one of its upvalues. */
+    public record UpvalDesc(String name, boolean fromParentLocal, int index, LocalVar local) {
+    }
+
+    // ---------------------------------------------------------------- functions and blocks
+
+    /** A function body. */
+    public static final class Function {
+        public final List<LocalVar> params = new ArrayList<>();
+        public final List<UpvalDesc> upvalues = new ArrayList<>();
+        public boolean isVararg;
+        public Block body;
+        public int numSlots;
+        public int line;
+        public int lastLine;
+        public String name = "?";   // for tracebacks, from the declaration
+        public String source;        // short source of the chunk
+        public boolean isMethod;
+    }
+
+    /** A block of statements; labels declared in it point back here. */
+    public static final class Block {
+        public final List<Stat> stats = new ArrayList<>();
+        public boolean hasClose; // declares a <close> local
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    /** Any expression; {@code line} is where it starts. */
+    public abstract static class Expr {
+        public int line;
+    }
+
+    public static final class Nil extends Expr {
+    }
+
+    public static final class True extends Expr {
+    }
+
+    public static final class False extends Expr {
+    }
+
+    public static final class Vararg extends Expr {
+    }
+
+    /** A numeric or string constant. */
+    public static final class Const extends Expr {
+        public final Object value;
+
+        public Const(Object value) {
+            this.value = value;
+        }
+    }
+
+    public static final class Local extends Expr {
+        public final LocalVar var;
+
+        public Local(LocalVar var) {
+            this.var = var;
+        }
+    }
+
+    public static final class Upval extends Expr {
+        public final int index;
+        public final String name;
+
+        public Upval(int index, String name) {
+            this.index = index;
+            this.name = name;
+        }
+    }
+
+    /** {@code obj[key]}; {@code global} marks the {@code _ENV.name} of a global variable. */
+    public static final class Index extends Expr {
+        public final Expr obj;
+        public final Expr key;
+        public final boolean global;
+
+        public Index(Expr obj, Expr key, boolean global) {
+            this.obj = obj;
+            this.key = key;
+            this.global = global;
+        }
+    }
+
+    /** A call {@code f(args)} or {@code obj:name(args)} (then {@code method} is the name). */
+    public static final class Call extends Expr {
+        public final Expr fn;
+        public final LuaString method;
+        public final List<Expr> args;
+
+        public Call(Expr fn, LuaString method, List<Expr> args) {
+            this.fn = fn;
+            this.method = method;
+            this.args = args;
+        }
+    }
+
+    public static final class FunctionExpr extends Expr {
+        public final Function fn;
+
+        public FunctionExpr(Function fn) {
+            this.fn = fn;
+        }
+    }
+
+    /** Binary operator: one of the {@code OP_*} codes. */
+    public static final class BinOp extends Expr {
+        public final int op;
+        public final Expr a;
+        public final Expr b;
+
+        public BinOp(int op, Expr a, Expr b) {
+            this.op = op;
+            this.a = a;
+            this.b = b;
+        }
+    }
+
+    /** Unary operator: {@code -}, {@code not}, {@code #}, {@code ~}. */
+    public static final class UnOp extends Expr {
+        public final int op;
+        public final Expr a;
+
+        public UnOp(int op, Expr a) {
+            this.op = op;
+            this.a = a;
+        }
+    }
+
+    /** {@code (e)}: truncates a multi-valued expression to one value. */
+    public static final class Paren extends Expr {
+        public final Expr e;
+
+        public Paren(Expr e) {
+            this.e = e;
+        }
+    }
+
+    /** Table constructor. */
+    public static final class TableCons extends Expr {
+        public final List<Expr> items = new ArrayList<>();   // positional
+        public final List<Expr[]> fields = new ArrayList<>(); // {key, value} in source order
+        public final List<Integer> order = new ArrayList<>(); // >=0: positional index; <0: -(field index)-1
+    }
+
+    // binary operator codes: arithmetic ones equal vm.Meta codes
+    public static final int OP_ADD = 0;
+    public static final int OP_SUB = 1;
+    public static final int OP_MUL = 2;
+    public static final int OP_MOD = 3;
+    public static final int OP_POW = 4;
+    public static final int OP_DIV = 5;
+    public static final int OP_IDIV = 6;
+    public static final int OP_BAND = 7;
+    public static final int OP_BOR = 8;
+    public static final int OP_BXOR = 9;
+    public static final int OP_SHL = 10;
+    public static final int OP_SHR = 11;
+    public static final int OP_CONCAT = 12;
+    public static final int OP_EQ = 13;
+    public static final int OP_NE = 14;
+    public static final int OP_LT = 15;
+    public static final int OP_LE = 16;
+    public static final int OP_GT = 17;
+    public static final int OP_GE = 18;
+    public static final int OP_AND = 19;
+    public static final int OP_OR = 20;
+    // unary
+    public static final int OP_UNM = 30;
+    public static final int OP_NOT = 31;
+    public static final int OP_LEN = 32;
+    public static final int OP_BNOT = 33;
+
+    // ---------------------------------------------------------------- statements
+
+    /** Any statement; {@code line} is where it starts. */
+    public abstract static class Stat {
+        public int line;
+    }
+
+    public static final class LocalStat extends Stat {
+        public final List<LocalVar> vars;
+        public final List<Expr> exprs;
+
+        public LocalStat(List<LocalVar> vars, List<Expr> exprs) {
+            this.vars = vars;
+            this.exprs = exprs;
+        }
+    }
+
+    public static final class Assign extends Stat {
+        public final List<Expr> targets;
+        public final List<Expr> exprs;
+
+        public Assign(List<Expr> targets, List<Expr> exprs) {
+            this.targets = targets;
+            this.exprs = exprs;
+        }
+    }
+
+    public static final class CallStat extends Stat {
+        public final Call call;
+
+        public CallStat(Call call) {
+            this.call = call;
+        }
+    }
+
+    public static final class Do extends Stat {
+        public final Block block;
+
+        public Do(Block block) {
+            this.block = block;
+        }
+    }
+
+    public static final class While extends Stat {
+        public final Expr cond;
+        public final Block block;
+
+        public While(Expr cond, Block block) {
+            this.cond = cond;
+            this.block = block;
+        }
+    }
+
+    public static final class Repeat extends Stat {
+        public final Block block;
+        public final Expr cond;
+
+        public Repeat(Block block, Expr cond) {
+            this.block = block;
+            this.cond = cond;
+        }
+    }
+
+    public static final class If extends Stat {
+        public final List<Expr> conds = new ArrayList<>();
+        public final List<Block> blocks = new ArrayList<>();
+        public Block orElse;
+    }
+
+    public static final class NumFor extends Stat {
+        public final LocalVar var;
+        public final Expr start;
+        public final Expr limit;
+        public final Expr step;
+        public final Block block;
+
+        public NumFor(LocalVar var, Expr start, Expr limit, Expr step, Block block) {
+            this.var = var;
+            this.start = start;
+            this.limit = limit;
+            this.step = step;
+            this.block = block;
+        }
+    }
+
+    public static final class GenFor extends Stat {
+        public final List<LocalVar> vars;
+        public final List<Expr> exprs;
+        public final Block block;
+        public final LocalVar[] hidden; // state slots: f, s, control, closing value
+
+        public GenFor(List<LocalVar> vars, List<Expr> exprs, Block block, LocalVar[] hidden) {
+            this.vars = vars;
+            this.exprs = exprs;
+            this.block = block;
+            this.hidden = hidden;
+        }
+    }
+
+    public static final class LocalFunction extends Stat {
+        public final LocalVar var;
+        public final Function fn;
+
+        public LocalFunction(LocalVar var, Function fn) {
+            this.var = var;
+            this.fn = fn;
+        }
+    }
+
+    public static final class Return extends Stat {
+        public final List<Expr> exprs;
+
+        public Return(List<Expr> exprs) {
+            this.exprs = exprs;
+        }
+    }
+
+    public static final class Break extends Stat {
+    }
+
+    public static final class Goto extends Stat {
+        public final String label;
+        public Label target;
+
+        public Goto(String label) {
+            this.label = label;
+        }
+    }
+
+    public static final class Label extends Stat {
+        public final String name;
+        public Block block;
+        public int index; // position in block.stats
+
+        public Label(String name) {
+            this.name = name;
+        }
+    }
+}

@@ -1,0 +1,454 @@
+package lunatik.lua.lib;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
+import lunatik.lua.value.LuaTable;
+import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.Args;
+import lunatik.lua.vm.Coroutine;
+import lunatik.lua.vm.Dialect;
+import lunatik.lua.vm.LibFunction;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Meta;
+import lunatik.lua.vm.Ops;
+
+/**
+ * The basic library (manual §6.1): the global functions. In the KERNEL dialect
+ * {@code collectgarbage("count")} answers in bytes, as an integer, and {@code tonumber} accepts
+ * integer strings only.
+ */
+public final class BaseLib {
+    private BaseLib() {
+    }
+
+    /** Where {@code dofile}/{@code loadfile} read files; hosts may restrict it (see {@link #setFileLoader}). */
+    public interface FileLoader {
+        /** The bytes of {@code name}, or an exception whose message Lua will show. */
+        byte[] read(String name) throws IOException;
+    }
+
+    private static final Object FILE_LOADER_KEY = new Object();
+
+    /** Installs how this state reads script files (default: the file system). */
+    public static void setFileLoader(LuaState L, FileLoader loader) {
+        L.setExtension(FILE_LOADER_KEY, loader);
+    }
+
+    static byte[] readFile(LuaState L, String name) throws IOException {
+        FileLoader fl = L.extension(FILE_LOADER_KEY);
+        if (fl != null) {
+            return fl.read(name);
+        }
+        return Files.readAllBytes(Path.of(name));
+    }
+
+    public static void open(LuaState L) {
+        LuaTable G = L.globals;
+        G.put(Ops.str("_G"), G);
+        G.put(Ops.str("_VERSION"), Ops.str(L.dialect.version()));
+        reg(L, "print", a -> print(a));
+        reg(L, "type", a -> Ops.str(Ops.typeName(a.checkAny(1))));
+        reg(L, "tostring", a -> Ops.tostring(L, a.checkAny(1)));
+        reg(L, "tonumber", BaseLib::tonumber);
+        reg(L, "rawequal", a -> Ops.rawEquals(a.checkAny(1), a.checkAny(2)));
+        reg(L, "rawlen", a -> {
+            Object v = a.get(1);
+            if (v instanceof LuaTable t) {
+                return t.length();
+            }
+            if (v instanceof LuaString s) {
+                return (long) s.length();
+            }
+            throw a.argError(1, "table or string expected");
+        });
+        reg(L, "rawget", a -> a.checkTable(1).get(a.checkAny(2)));
+        reg(L, "rawset", a -> {
+            LuaTable t = a.checkTable(1);
+            a.checkAny(2);
+            a.checkAny(3);
+            Ops.rawSet(L, t, a.get(2), a.get(3));
+            return t;
+        });
+        reg(L, "setmetatable", a -> {
+            LuaTable t = a.checkTable(1);
+            Object mt = a.get(2);
+            if (mt != null && !(mt instanceof LuaTable)) {
+                throw a.typeError(2, "nil or table");
+            }
+            if (t.getMetatable() != null && t.getMetatable().get(Meta.METATABLE) != null) {
+                throw a.error("cannot change a protected metatable");
+            }
+            t.setMetatable((LuaTable) mt);
+            return t;
+        });
+        reg(L, "getmetatable", a -> {
+            LuaTable mt = L.getMetatable(a.checkAny(1));
+            if (mt == null) {
+                return null;
+            }
+            Object protect = mt.get(Meta.METATABLE);
+            return protect != null ? protect : mt;
+        });
+        reg(L, "assert", a -> {
+            if (Ops.isTrue(a.get(1))) {
+                return Varargs.of(a.array(), a.count());
+            }
+            a.checkAny(1);
+            if (a.count() < 2) {
+                throw a.error("assertion failed!");
+            }
+            throw new LuaError(a.get(2));
+        });
+        reg(L, "error", a -> {
+            Object v = a.get(1);
+            long level = a.optInteger(2, 1);
+            if (v instanceof LuaString s && level > 0) {
+                v = Ops.str(L.where((int) level - 1) + s);
+            }
+            throw new LuaError(v);
+        });
+        reg(L, "pcall", a -> pcall(L, a));
+        reg(L, "xpcall", a -> xpcall(L, a));
+        reg(L, "select", a -> {
+            int n = a.count();
+            Object first = a.get(1);
+            if (first instanceof LuaString s && s.length() == 1 && s.byteAt(0) == '#') {
+                return (long) (n - 1);
+            }
+            long i = a.checkInteger(1);
+            if (i < 0) {
+                i = n + i;
+            } else if (i > n) {
+                i = n;
+            }
+            if (i < 1) {
+                throw a.argError(1, "index out of range");
+            }
+            Object[] arr = a.array();
+            int from = (int) i;
+            return Varargs.of(java.util.Arrays.copyOfRange(arr, from, Math.max(from, n)));
+        });
+        LibFunction next = reg(L, "next", a -> next(a, a.checkTable(1), a.get(2)));
+        reg(L, "pairs", a -> {
+            Object t = a.checkAny(1);
+            Object mm = L.metamethod(t, Meta.PAIRS);
+            if (mm != null) {
+                Object r = L.call(mm, t);
+                return Varargs.of(Varargs.get(r, 0), Varargs.get(r, 1), Varargs.get(r, 2));
+            }
+            if (!(t instanceof LuaTable)) {
+                throw a.typeError(1, "table");
+            }
+            return Varargs.of(next, t, null);
+        });
+        LibFunction ipairsIter = new LibFunction(L, "ipairs_iter", "ipairs_iter", a -> {
+            long i = a.checkInteger(2) + 1;
+            Object t = a.get(1);
+            Object v = t instanceof LuaTable tt && tt.getMetatable() == null ? tt.get(i) : Ops.index(L, t, i, null);
+            return v == null ? null : Varargs.of(i, v);
+        });
+        reg(L, "ipairs", a -> Varargs.of(ipairsIter, a.checkAny(1), 0L));
+        reg(L, "load", a -> load(L, a));
+        reg(L, "loadfile", a -> loadfile(L, a));
+        reg(L, "dofile", a -> {
+            LuaString name = a.optString(1, null);
+            LuaFunction f = loadFileChunk(L, a, name == null ? null : name.toString(), L.globals);
+            return L.call(f);
+        });
+        reg(L, "collectgarbage", a -> collectgarbage(L, a));
+        reg(L, "warn", a -> {
+            a.checkString(1);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1; i <= a.count(); i++) {
+                sb.append(a.checkString(i));
+            }
+            warn(L, sb.toString());
+            return Varargs.NONE;
+        });
+    }
+
+    private static LibFunction reg(LuaState L, String name, LibFunction.Body body) {
+        return LibFunction.register(L, L.globals, null, name, body);
+    }
+
+    private static Object print(Args a) {
+        LuaState L = a.state();
+        java.io.PrintStream out = L.out();
+        int n = a.count();
+        byte[] line;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        for (int i = 1; i <= n; i++) {
+            if (i > 1) {
+                buf.write('\t');
+            }
+            LuaString s = Ops.tostring(L, a.get(i));
+            buf.write(s.bytes(), 0, s.length());
+        }
+        buf.write('\n');
+        line = buf.toByteArray();
+        out.write(line, 0, line.length);
+        out.flush();
+        return Varargs.NONE;
+    }
+
+    private static void warn(LuaState L, String msg) {
+        // control messages "@on" / "@off"; the state keeps the switch
+        Boolean on = L.extension("warn.on");
+        if (msg.startsWith("@")) {
+            if (msg.equals("@on")) {
+                L.setExtension("warn.on", Boolean.TRUE);
+            } else if (msg.equals("@off")) {
+                L.setExtension("warn.on", Boolean.FALSE);
+            }
+            return;
+        }
+        if (on != null && on) {
+            L.err().println("Lua warning: " + msg);
+            L.err().flush();
+        }
+    }
+
+    private static Object tonumber(Args a) {
+        LuaState L = a.state();
+        if (a.isNoneOrNil(2)) {
+            Object v = a.checkAny(1);
+            if (v instanceof Long || v instanceof Double) {
+                return v;
+            }
+            if (v instanceof LuaString s) {
+                return Ops.stringToNumber(s, L.dialect);
+            }
+            return null;
+        }
+        long base = a.checkInteger(2);
+        Object v = a.get(1);
+        if (!(v instanceof LuaString s)) {
+            throw a.typeError(1, "string");
+        }
+        if (base < 2 || base > 36) {
+            throw a.argError(2, "base out of range");
+        }
+        return parseBase(s.toString().strip(), (int) base);
+    }
+
+    private static Object parseBase(String s, int base) {
+        boolean neg = false;
+        if (s.startsWith("-")) {
+            neg = true;
+            s = s.substring(1);
+        } else if (s.startsWith("+")) {
+            s = s.substring(1);
+        }
+        if (s.isEmpty()) {
+            return null;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            int d = Character.digit(s.charAt(i), base);
+            if (d < 0 || s.charAt(i) > 127) {
+                return null;
+            }
+            n = n * base + d;
+        }
+        return neg ? -n : n;
+    }
+
+    private static Object next(Args a, LuaTable t, Object key) {
+        int slot = t.nextSlot(key);
+        if (slot == -2) {
+            throw a.error("invalid key to 'next'");
+        }
+        if (slot < 0) {
+            return null;
+        }
+        return Varargs.of(t.slotKey(slot), t.slotValue(slot));
+    }
+
+    private static Object pcall(LuaState L, Args a) {
+        Object f = a.checkAny(1);
+        Object[] args = java.util.Arrays.copyOfRange(a.array(), 1, Math.max(1, a.count()));
+        Coroutine co = L.current();
+        int depth = co.depth();
+        Object savedHandler = co.msgHandler;
+        co.msgHandler = null;
+        try {
+            Object r = L.call(f, args);
+            return prependTrue(r);
+        } catch (LuaError e) {
+            return Varargs.of(Boolean.FALSE, e.value());
+        } catch (StackOverflowError e) {
+            return Varargs.of(Boolean.FALSE, Ops.str("stack overflow"));
+        } finally {
+            co.msgHandler = savedHandler;
+            restoreDepth(co, depth);
+        }
+    }
+
+    private static void restoreDepth(Coroutine co, int depth) {
+        while (co.depth() > depth) {
+            co.pop();
+        }
+    }
+
+    private static Object xpcall(LuaState L, Args a) {
+        Object f = a.checkAny(1);
+        Object h = a.get(2);
+        if (!(h instanceof LuaFunction)) {
+            throw a.typeError(2, "function");
+        }
+        Object[] args = java.util.Arrays.copyOfRange(a.array(), 2, Math.max(2, a.count()));
+        Coroutine co = L.current();
+        int depth = co.depth();
+        Object savedHandler = co.msgHandler;
+        co.msgHandler = h;
+        try {
+            Object r = L.call(f, args);
+            return prependTrue(r);
+        } catch (LuaError e) {
+            Object v = e.value();
+            if (!e.isHandled()) {
+                co.msgHandler = null;
+                try {
+                    v = L.call1(h, v);
+                } catch (LuaError inner) {
+                    v = inner.value();
+                }
+            }
+            return Varargs.of(Boolean.FALSE, v);
+        } catch (StackOverflowError e) {
+            return Varargs.of(Boolean.FALSE, Ops.str("stack overflow"));
+        } finally {
+            co.msgHandler = savedHandler;
+            restoreDepth(co, depth);
+        }
+    }
+
+    static Object prependTrue(Object r) {
+        if (r instanceof Varargs v) {
+            Object[] out = new Object[v.count() + 1];
+            out[0] = Boolean.TRUE;
+            for (int i = 0; i < v.count(); i++) {
+                out[i + 1] = v.get(i);
+            }
+            return Varargs.of(out);
+        }
+        return Varargs.of(Boolean.TRUE, r);
+    }
+
+    private static Object load(LuaState L, Args a) {
+        Object chunk = a.get(1);
+        LuaString mode = a.optString(3, Ops.str("bt"));
+        Object env = a.isNone(4) ? L.globals : a.get(4);
+        byte[] src;
+        String name;
+        if (chunk instanceof LuaString s) {
+            src = s.bytes();
+            name = a.optString(2, s).toString();
+        } else if (chunk instanceof LuaFunction fn) {
+            name = a.optString(2, Ops.str("=(load)")).toString();
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            for (;;) {
+                Object piece = L.call1(fn);
+                if (piece == null || (piece instanceof LuaString ps && ps.length() == 0)) {
+                    break;
+                }
+                if (!(piece instanceof LuaString ps)) {
+                    return Varargs.of(null, Ops.str("reader function must return a string"));
+                }
+                buf.write(ps.bytes(), 0, ps.length());
+            }
+            src = buf.toByteArray();
+        } else {
+            throw a.typeError(1, "string");
+        }
+        return loadChunk(L, src, name, mode.toString(), env);
+    }
+
+    static Object loadChunk(LuaState L, byte[] src, String name, String mode, Object env) {
+        boolean binary = src.length > 0 && src[0] == 0x1b;
+        if (binary && mode.indexOf('b') < 0) {
+            return Varargs.of(null, Ops.str("attempt to load a binary chunk (mode is '" + mode + "')"));
+        }
+        if (!binary && mode.indexOf('t') < 0) {
+            return Varargs.of(null, Ops.str("attempt to load a text chunk (mode is '" + mode + "')"));
+        }
+        if (binary) {
+            return Varargs.of(null, Ops.str(lunatik.lua.parse.Parser.shortSource(name)
+                + ": bad binary format (precompiled chunks are not supported)"));
+        }
+        try {
+            return L.load(src, name, env);
+        } catch (LuaError e) {
+            return Varargs.of(null, e.value());
+        }
+    }
+
+    private static Object loadfile(LuaState L, Args a) {
+        LuaString name = a.optString(1, null);
+        LuaString mode = a.optString(2, Ops.str("bt"));
+        Object env = a.isNone(3) ? L.globals : a.get(3);
+        byte[] src;
+        try {
+            src = name == null ? System.in.readAllBytes() : readFile(L, name.toString());
+        } catch (IOException e) {
+            return Varargs.of(null, Ops.str("cannot open " + name + ioReason(e)));
+        }
+        return loadChunk(L, src, name == null ? "=stdin" : "@" + name, mode.toString(), env);
+    }
+
+    private static LuaFunction loadFileChunk(LuaState L, Args a, String name, Object env) {
+        byte[] src;
+        try {
+            src = name == null ? System.in.readAllBytes() : readFile(L, name);
+        } catch (IOException e) {
+            throw new LuaError(Ops.str("cannot open " + name + ioReason(e)));
+        }
+        Object r = loadChunk(L, src, name == null ? "=stdin" : "@" + name, "bt", env);
+        if (r instanceof LuaFunction f) {
+            return f;
+        }
+        throw new LuaError(Varargs.get(r, 1));
+    }
+
+    static String ioReason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return ": No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return ": Permission denied";
+        }
+        String m = e.getMessage();
+        return m == null ? "" : ": " + m;
+    }
+
+    private static Object collectgarbage(LuaState L, Args a) {
+        int opt = a.checkOption(1, "collect", "collect", "stop", "restart", "count", "step", "isrunning",
+            "incremental", "generational", "setpause", "setstepmul");
+        switch (opt) {
+            case 0: // collect
+                System.gc();
+                return 0L;
+            case 3: { // count
+                long used = MemoryAccounting.usedBytes(L);
+                if (L.dialect == Dialect.KERNEL) {
+                    return used;
+                }
+                return used / 1024.0;
+            }
+            case 4:
+                System.gc();
+                return Boolean.TRUE;
+            case 5:
+                return Boolean.TRUE;
+            case 6:
+            case 7:
+                return Ops.str("incremental");
+            default:
+                return 0L;
+        }
+    }
+}

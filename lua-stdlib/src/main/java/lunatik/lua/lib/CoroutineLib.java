@@ -1,0 +1,88 @@
+package lunatik.lua.lib;
+
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
+import lunatik.lua.value.LuaTable;
+import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.Args;
+import lunatik.lua.vm.Coroutine;
+import lunatik.lua.vm.LibFunction;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Ops;
+
+/** The coroutine library (manual §6.2), on the engine's continuation-based coroutines. */
+public final class CoroutineLib {
+    private CoroutineLib() {
+    }
+
+    public static void open(LuaState L) {
+        LuaTable co = new LuaTable();
+        L.globals.put(Ops.str("coroutine"), co);
+        reg(L, co, "create", a -> new Coroutine(L, a.checkFunction(1)));
+        reg(L, co, "resume", a -> {
+            Coroutine c = checkCo(a, 1);
+            Object[] args = java.util.Arrays.copyOfRange(a.array(), 1, Math.max(1, a.count()));
+            try {
+                return BaseLib.prependTrue(c.resume(Varargs.of(args)));
+            } catch (LuaError e) {
+                return Varargs.of(Boolean.FALSE, e.value());
+            }
+        });
+        reg(L, co, "yield", a -> L.yield(Varargs.of(a.array(), a.count())));
+        reg(L, co, "status", a -> Ops.str(status(L, checkCo(a, 1))));
+        reg(L, co, "running", a -> {
+            Coroutine c = L.current();
+            return Varargs.of(c, c.isMain());
+        });
+        reg(L, co, "isyieldable", a -> {
+            Coroutine c = a.isNone(1) ? L.current() : checkCo(a, 1);
+            return c.isYieldable();
+        });
+        reg(L, co, "wrap", a -> {
+            Coroutine c = new Coroutine(L, a.checkFunction(1));
+            return new LibFunction(L, "wrap", "wrap", w -> {
+                try {
+                    return c.resume(Varargs.of(w.array(), w.count()));
+                } catch (LuaError e) {
+                    Object v = e.value();
+                    if (v instanceof LuaString s && c.status() == Coroutine.Status.DEAD) {
+                        v = s; // position already added where it was raised
+                    }
+                    throw new LuaError(v);
+                }
+            });
+        });
+        reg(L, co, "close", a -> {
+            Coroutine c = checkCo(a, 1);
+            String st = status(L, c);
+            if (!st.equals("suspended") && !st.equals("dead")) {
+                throw a.error("cannot close a " + st + " coroutine");
+            }
+            LuaError e = c.close();
+            if (e == null) {
+                return Boolean.TRUE;
+            }
+            return Varargs.of(Boolean.FALSE, e.value());
+        });
+    }
+
+    private static String status(LuaState L, Coroutine c) {
+        if (c == L.current()) {
+            return "running";
+        }
+        return c.status().text();
+    }
+
+    private static Coroutine checkCo(Args a, int n) {
+        if (a.get(n) instanceof Coroutine c) {
+            return c;
+        }
+        throw a.typeError(n, "coroutine");
+    }
+
+    private static void reg(LuaState L, LuaTable t, String name, LibFunction.Body b) {
+        LibFunction.register(L, t, "coroutine", name, b);
+    }
+
+}
