@@ -66,5 +66,10 @@ public abstract class CallFrame {
         public boolean isLua() {
             return false;
         }
+
+        @Override
+        public String describe() {
+            return "?";
+        }
     }
 }

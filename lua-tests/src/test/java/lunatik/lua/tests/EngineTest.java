@@ -1,0 +1,177 @@
+package lunatik.lua.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import lunatik.lua.lib.Stdlib;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
+import lunatik.lua.vm.Dialect;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+import org.junit.jupiter.api.Test;
+
+/** Engine properties the issue names: constant-stack tail calls, cheap coroutines, execution control. */
+class EngineTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    private LuaState state(Dialect d) {
+        LuaState L = Stdlib.newState(d);
+        L.setOut(new PrintStream(out, true));
+        return L;
+    }
+
+    private String run(LuaState L, String src) {
+        LuaFunction f = L.load(src, "=test");
+        L.call(f);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Runs on a thread with a small stack: a 10-million-call tail recursion must not need more. */
+    @Test
+    void tailCallsRunInConstantJavaStack() throws Exception {
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            LuaState L = state(Dialect.FULL);
+            try {
+                result.set(L.call1(L.load(
+                    "local function loop(n, acc) if n == 0 then return acc end return loop(n - 1, acc + 1) end "
+                        + "return loop(10000000, 0)", "=tail")));
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        }, "small-stack", 512 * 1024);
+        t.start();
+        t.join();
+        assertThat(result.get()).isEqualTo(10_000_000L);
+    }
+
+    @Test
+    void aHundredThousandLiveCoroutinesFitInTheDefaultHeap() {
+        LuaState L = state(Dialect.FULL);
+        String r = run(L, """
+            local cos = {}
+            for i = 1, 100000 do
+              local co = coroutine.create(function(a) local b = coroutine.yield(a + 1); return a + b end)
+              assert(coroutine.resume(co, i))
+              cos[i] = co
+            end
+            local sum = 0
+            for i = 1, 100000 do
+              local ok, v = coroutine.resume(cos[i], 1)
+              sum = sum + v
+            end
+            print(sum, coroutine.status(cos[1]))
+            """);
+        assertThat(r).isEqualTo("5000150000\tdead\n");
+    }
+
+    @Test
+    void yieldAcrossPcallAndMetamethods() {
+        LuaState L = state(Dialect.FULL);
+        String r = run(L, """
+            local mt = {__index = function(t, k) return coroutine.yield(k) end}
+            local co = coroutine.wrap(function()
+              local ok, v = pcall(function() return setmetatable({}, mt).foo end)
+              return "end:" .. tostring(ok) .. ":" .. v
+            end)
+            print(co())
+            print(co("bar"))
+            """);
+        assertThat(r).isEqualTo("foo\nend:true:bar\n");
+    }
+
+    @Test
+    void deepRecursionIsAStackOverflowErrorNotACrash() {
+        LuaState L = state(Dialect.FULL);
+        L.setMaxDepth(5000);
+        String r = run(L, """
+            local function f(n) return 1 + f(n + 1) end
+            local ok, e = pcall(f, 1)
+            print(ok, e)
+            """);
+        assertThat(r).startsWith("false\ttest:1: stack overflow");
+    }
+
+    @Test
+    void interruptStopsAnInfiniteLoopFromAnotherThread() throws Exception {
+        LuaState L = state(Dialect.KERNEL);
+        Thread killer = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            L.interrupt(LuaString.of("stopped"));
+        });
+        killer.start();
+        assertThatThrownBy(() -> run(L, "while true do end"))
+            .isInstanceOf(LuaError.class).hasMessage("stopped");
+        killer.join();
+        // the state is usable afterwards
+        assertThat(run(L, "print(1 + 1)")).isEqualTo("2\n");
+    }
+
+    @Test
+    void instructionBudgetRaisesAnErrorInsideTheScript() {
+        LuaState L = state(Dialect.KERNEL);
+        L.setInstructionBudget(100_000);
+        assertThatThrownBy(() -> run(L, "local i = 0 while true do i = i + 1 end"))
+            .isInstanceOf(LuaError.class).hasMessageContaining("instruction budget exceeded");
+        L.resetBudget();
+        assertThat(run(L, "local s = 0 for i = 1, 100 do s = s + i end print(s)")).isEqualTo("5050\n");
+    }
+
+    @Test
+    void countHookRunsEveryNTicks() {
+        LuaState L = state(Dialect.FULL);
+        String r = run(L, """
+            local n = 0
+            debug.sethook(function() n = n + 1 end, "", 100)
+            for i = 1, 10000 do end
+            debug.sethook()
+            print(n > 50, n < 200)
+            """);
+        assertThat(r).isEqualTo("true\ttrue\n");
+    }
+
+    @Test
+    void kernelDialectIsIntegerOnly() {
+        LuaState L = state(Dialect.KERNEL);
+        assertThat(run(L, "print(_VERSION, 7 / 2, -7 / 2, tonumber('1.5'), math.sqrt, io, os)"))
+            .isEqualTo("Lua 5.4-kernel\t3\t-4\tnil\tnil\tnil\tnil\n");
+        assertThatThrownBy(() -> L.load("return 1.5", "=k")).isInstanceOf(LuaError.class)
+            .hasMessage("k:1: malformed number near '1.5'");
+        assertThatThrownBy(() -> L.load("return 2 ^ 3", "=k")).isInstanceOf(LuaError.class)
+            .hasMessageContaining("near '^'");
+    }
+
+    @Test
+    void errorsNameTheVariable() {
+        LuaState L = state(Dialect.FULL);
+        String r = run(L, """
+            print(select(2, pcall(function() return undefinedglobal.x end)))
+            print(select(2, pcall(function() local t = {} t.foo() end)))
+            print(select(2, pcall(function() local a; return a + 1 end)))
+            print(select(2, pcall(function() return 1 < nil end)))
+            print(select(2, pcall(function() local t = {} return t:m() end)))
+            """);
+        assertThat(r).isEqualTo("""
+            test:1: attempt to index a nil value (global 'undefinedglobal')
+            test:2: attempt to call a nil value (field 'foo')
+            test:3: attempt to perform arithmetic on a nil value (local 'a')
+            test:4: attempt to compare number with nil
+            test:5: attempt to call a nil value (method 'm')
+            """);
+    }
+
+    @Test
+    void stringsAreByteStrings() {
+        LuaState L = state(Dialect.FULL);
+        assertThat(run(L, "local s = '\\0\\255\\xff' print(#s, s == '\\0\\255\\255')")).isEqualTo("3\ttrue\n");
+    }
+}
