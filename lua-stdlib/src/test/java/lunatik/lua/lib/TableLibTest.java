@@ -396,6 +396,9 @@ class TableLibTest {
         // always-true comparators on two or three items are not detected (lua5.4 neither)
         call("sort", seq(5, 3, 1), fn(a -> true));
         call("sort", seq(5, 3), fn(a -> true));
+        // the comparator is not checked when there is nothing to sort
+        assertThat(call("sort", seq(1), 3)).isEmpty();
+        assertThat(call("sort", seq(), 3)).isEmpty();
     }
 
     @Test
