@@ -536,8 +536,7 @@ public final class Ops {
             return true;
         }
         if (f > -0x1p63) {
-            double c = Math.ceil(f);
-            return i < (long) c || (i == (long) c && c != f ? true : i < (long) c);
+            return i < (long) Math.ceil(f); // i < f  <=>  i < ceil(f) for an integer i
         }
         return false;
     }

@@ -34,9 +34,9 @@ public final class Stdlib {
         BaseLib.open(L);
         CoroutineLib.open(L);
         openIfPresent(L, "lunatik.lua.lib.StringLib");
-        openIfPresent(L, "lunatik.lua.lib.TableLib");
-        openIfPresent(L, "lunatik.lua.lib.MathLib");
-        openIfPresent(L, "lunatik.lua.lib.Utf8Lib");
+        TableLib.open(L);
+        MathLib.open(L);
+        Utf8Lib.open(L);
         DebugLib.open(L);
         if (L.dialect == Dialect.FULL) {
             openIfPresent(L, "lunatik.lua.lib.IoLib");

@@ -16,7 +16,6 @@ import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
 import lunatik.lua.vm.Ops;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The table library; expected values and messages come from lua5.4 (5.4.4). */
@@ -402,7 +401,6 @@ class TableLibTest {
     }
 
     @Test
-    @Disabled("lua-core bug: Ops.lessThan(2, 1.5) is true (intLessFloat)")
     void sortMixedIntegersAndFloats() {
         LuaTable t = seq(3, 1.5, 2, -1, 2.5);
         call("sort", t);
