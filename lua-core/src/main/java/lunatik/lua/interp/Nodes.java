@@ -771,8 +771,19 @@ final class Nodes {
             if (fv instanceof LuaFunction g) {
                 lf = g;
             } else {
-                lf = callable(f, fv);
-                a = Ops.prepend(fv, a);
+                Object target = fv;
+                for (;;) {
+                    Object mm = f.L.metamethod(target, Meta.CALL);
+                    a = Ops.prepend(target, a);
+                    if (mm instanceof LuaFunction g) {
+                        lf = g;
+                        break;
+                    }
+                    if (mm == null || a.length > 200) {
+                        throw callError(f, fv);
+                    }
+                    target = mm;
+                }
             }
             if (tail) {
                 return new TailCall(lf, a);
@@ -808,12 +819,8 @@ final class Nodes {
             return describe(1);
         }
 
-        private LuaFunction callable(Frame f, Object fv) {
-            Object mm = f.L.metamethod(fv, Meta.CALL);
-            if (mm instanceof LuaFunction g) {
-                return g;
-            }
-            throw new LuaError(Ops.str(f.L.where(0) + "attempt to call a " + Ops.objTypeName(f.L, fv) + " value"
+        private LuaError callError(Frame f, Object fv) {
+            return new LuaError(Ops.str(f.L.where(0) + "attempt to call a " + Ops.objTypeName(f.L, fv) + " value"
                 + describe(0)));
         }
     }
@@ -1308,7 +1315,9 @@ final class Nodes {
                     return n;
                 }
             }
-            throw new LuaError(Ops.str(L.where(0) + "'for' " + what + " value must be a number"));
+            String w = what.equals("initial") ? "initial value" : what;
+            throw new LuaError(Ops.str(L.where(0) + "bad 'for' " + w + " (number expected, got "
+                + Ops.objTypeName(L, v) + ")"));
         }
     }
 
@@ -1374,8 +1383,11 @@ final class Nodes {
                 Object r;
                 if (fn instanceof LuaFunction g) {
                     r = Ops.resolve(g.invokeTail(new Object[] {state, ctl}));
-                } else {
+                } else if (L.metamethod(fn, Meta.CALL) != null) {
                     r = L.call(fn, state, ctl);
+                } else {
+                    throw new LuaError(Ops.str(L.where(0) + "attempt to call a " + Ops.objTypeName(L, fn)
+                        + " value (for iterator 'for iterator')"));
                 }
                 Object first = r instanceof Varargs v ? v.get(0) : r;
                 if (first == null) {

@@ -146,7 +146,7 @@ public final class Parser {
                         + " near " + lx.tokenText(lx.token)));
                 }
                 throw new LuaError(LuaString.of(source + ":" + pg.line + ": no visible label '" + pg.g.label
-                    + "' for goto at line " + pg.line));
+                    + "' for <goto> at line " + pg.line));
             } else {
                 // visible to the enclosing block, with its number of active locals
                 bs.prev.gotos.add(new PendingGoto(pg.g, Math.min(pg.nactvar, bs.nactvar), pg.line));
@@ -286,8 +286,14 @@ public final class Parser {
 
     private void check(int t) {
         if (lx.token != t) {
-            throw lx.syntaxError("'" + Token.text(t) + "' expected");
+            throw lx.syntaxError(quoted(t) + " expected");
         }
+    }
+
+    /** How Lua names an expected token: keywords and symbols quoted, "<name>"-like ones not. */
+    private static String quoted(int t) {
+        String s = Token.text(t);
+        return s.startsWith("<") ? s : "'" + s + "'";
     }
 
     private void checkNext(int t) {
@@ -625,8 +631,7 @@ public final class Parser {
                     }
                     hasClose = true;
                 } else {
-                    throw new LuaError(LuaString.of(source + ":" + lx.tokenLine + ": unknown attribute '" + a + "' near "
-                        + lx.tokenText(lx.token)));
+                    throw new LuaError(LuaString.of(source + ":" + lx.tokenLine + ": unknown attribute '" + a + "'"));
                 }
             }
             vars.add(newLocal(name, attrib));
@@ -663,17 +668,14 @@ public final class Parser {
         Expr e = suffixedExp();
         if (lx.token == '=' || lx.token == ',') {
             List<Expr> targets = new ArrayList<>();
+            checkAssignable(e);
             targets.add(e);
             while (testNext(',')) {
-                targets.add(suffixedExp());
+                Expr t = suffixedExp();
+                checkAssignable(t);
+                targets.add(t);
             }
             checkNext('=');
-            for (Expr t : targets) {
-                if (!(t instanceof Ast.Local || t instanceof Ast.Upval || t instanceof Ast.Index)) {
-                    throw lx.syntaxError("syntax error");
-                }
-                checkReadOnly(t);
-            }
             List<Expr> exprs = exprList();
             return new Ast.Assign(targets, exprs);
         }
@@ -681,6 +683,14 @@ public final class Parser {
             throw lx.syntaxError("syntax error");
         }
         return new Ast.CallStat(c);
+    }
+
+    /** As lparser's restassign: the target must be a variable, checked at the token after it. */
+    private void checkAssignable(Expr t) {
+        if (!(t instanceof Ast.Local || t instanceof Ast.Upval || t instanceof Ast.Index)) {
+            throw lx.syntaxError("syntax error");
+        }
+        checkReadOnly(t);
     }
 
     private void checkReadOnly(Expr t) {

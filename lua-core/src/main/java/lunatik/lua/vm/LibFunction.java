@@ -28,6 +28,7 @@ public class LibFunction extends LuaFunction {
     private final String name;
     private final String qualifiedName;
     private final Body body;
+    private boolean yieldable;
 
     /**
      * @param name short name used in argument errors when called from Lua ("rep")
@@ -47,9 +48,28 @@ public class LibFunction extends LuaFunction {
         return f;
     }
 
+    /**
+     * Lets Lua code called by this function yield (pcall, xpcall, coroutine.yield). Other
+     * library functions are a "C-call boundary" as in Lua 5.4: a yield from a function they call
+     * (a sort comparator, a gsub callback) raises "attempt to yield across a C-call boundary".
+     */
+    public LibFunction yieldable() {
+        yieldable = true;
+        return this;
+    }
+
     @Override
     public Object invoke(Object[] args) {
-        return body.call(new Args(this, args));
+        if (yieldable) {
+            return body.call(new Args(this, args));
+        }
+        Coroutine co = L.current;
+        co.nny++;
+        try {
+            return body.call(new Args(this, args));
+        } finally {
+            co.nny--;
+        }
     }
 
     public LuaState state() {

@@ -680,13 +680,13 @@ public final class Ops {
         throw new LuaError(str(L.where(0) + "'__newindex' chain too long; possible loop"));
     }
 
-    /** Raw set with Lua's key checks ("index is nil", "index is NaN"). */
+    /** Raw set with Lua's key checks ("table index is nil", "table index is NaN"). */
     public static void rawSet(LuaState L, LuaTable t, Object k, Object v) {
         if (k == null) {
-            throw new LuaError(str(L.where(0) + "index is nil"));
+            throw new LuaError(str(L.where(0) + "table index is nil"));
         }
         if (k instanceof Double d && d.isNaN()) {
-            throw new LuaError(str(L.where(0) + "index is NaN"));
+            throw new LuaError(str(L.where(0) + "table index is NaN"));
         }
         t.put(k, v);
     }
@@ -704,6 +704,9 @@ public final class Ops {
         Object mm = L.metamethod(fn, Meta.CALL);
         if (mm instanceof LuaFunction f) {
             return f;
+        }
+        if (mm != null && L.metamethod(mm, Meta.CALL) instanceof LuaFunction) {
+            throw new LuaError(str(L.where(0) + "'__call' chains are only supported from Lua code"));
         }
         throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, fn) + " value"));
     }

@@ -63,7 +63,7 @@ public final class BaseLib {
             if (v instanceof LuaString s) {
                 return (long) s.length();
             }
-            throw a.argError(1, "table or string expected");
+            throw a.typeError(1, "table or string");
         });
         reg(L, "rawget", a -> a.checkTable(1).get(a.checkAny(2)));
         reg(L, "rawset", a -> {
@@ -111,8 +111,8 @@ public final class BaseLib {
             }
             throw new LuaError(v);
         });
-        reg(L, "pcall", a -> pcall(L, a));
-        reg(L, "xpcall", a -> xpcall(L, a));
+        reg(L, "pcall", a -> pcall(L, a)).yieldable();
+        reg(L, "xpcall", a -> xpcall(L, a)).yieldable();
         reg(L, "select", a -> {
             int n = a.count();
             Object first = a.get(1);
@@ -154,11 +154,12 @@ public final class BaseLib {
         reg(L, "ipairs", a -> Varargs.of(ipairsIter, a.checkAny(1), 0L));
         reg(L, "load", a -> load(L, a));
         reg(L, "loadfile", a -> loadfile(L, a));
-        reg(L, "dofile", a -> {
+        LibFunction dofile = reg(L, "dofile", a -> {
             LuaString name = a.optString(1, null);
             LuaFunction f = loadFileChunk(L, a, name == null ? null : name.toString(), L.globals);
             return L.call(f);
         });
+        dofile.yieldable();
         reg(L, "collectgarbage", a -> collectgarbage(L, a));
         reg(L, "warn", a -> {
             a.checkString(1);

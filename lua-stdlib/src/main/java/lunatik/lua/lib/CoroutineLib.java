@@ -29,7 +29,7 @@ public final class CoroutineLib {
                 return Varargs.of(Boolean.FALSE, e.value());
             }
         });
-        reg(L, co, "yield", a -> L.yield(Varargs.of(a.array(), a.count())));
+        reg(L, co, "yield", a -> L.yield(Varargs.of(a.array(), a.count()))).yieldable();
         reg(L, co, "status", a -> Ops.str(status(L, checkCo(a, 1))));
         reg(L, co, "running", a -> {
             Coroutine c = L.current();
@@ -38,7 +38,7 @@ public final class CoroutineLib {
         reg(L, co, "isyieldable", a -> {
             Coroutine c = a.isNone(1) ? L.current() : checkCo(a, 1);
             return c.isYieldable();
-        });
+        }).yieldable();
         reg(L, co, "wrap", a -> {
             Coroutine c = new Coroutine(L, a.checkFunction(1));
             return new LibFunction(L, "wrap", "wrap", w -> {
@@ -51,7 +51,7 @@ public final class CoroutineLib {
                     }
                     throw new LuaError(v);
                 }
-            });
+            }).yieldable();
         });
         reg(L, co, "close", a -> {
             Coroutine c = checkCo(a, 1);
@@ -78,11 +78,11 @@ public final class CoroutineLib {
         if (a.get(n) instanceof Coroutine c) {
             return c;
         }
-        throw a.typeError(n, "coroutine");
+        throw a.typeError(n, "thread");
     }
 
-    private static void reg(LuaState L, LuaTable t, String name, LibFunction.Body b) {
-        LibFunction.register(L, t, "coroutine", name, b);
+    private static LibFunction reg(LuaState L, LuaTable t, String name, LibFunction.Body b) {
+        return LibFunction.register(L, t, "coroutine", name, b);
     }
 
 }
