@@ -137,8 +137,18 @@ final class IoErrors {
                 || e instanceof ClosedChannelException) {
             return EBADF;
         }
-        Integer n = BY_TEXT.get(reason(e));
-        return n == null ? EIO : n;
+        String reason = reason(e);
+        Integer n = BY_TEXT.get(reason);
+        if (n != null) {
+            return n;
+        }
+        // the JDK sometimes adds to the text ("Too many levels of symbolic links or unable to ...")
+        for (int i = 1; i < TEXTS.length; i++) {
+            if (reason.startsWith(TEXTS[i])) {
+                return i;
+            }
+        }
+        return EIO;
     }
 
     /** The part of the exception's message that is the system's reason. */

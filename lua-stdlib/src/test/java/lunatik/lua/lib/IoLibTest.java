@@ -136,6 +136,14 @@ class IoLibTest {
     }
 
     @Test
+    void openSymlinkLoopFails() throws IOException {
+        Files.createSymbolicLink(dir.resolve("loop1"), dir.resolve("loop2"));
+        Files.createSymbolicLink(dir.resolve("loop2"), dir.resolve("loop1"));
+        String p = path("loop1");
+        assertThat(list(io("open", p))).isEqualTo(expect(null, p + ": Too many levels of symbolic links", 40));
+    }
+
+    @Test
     void readingADirectoryFails() {
         Object f = io("open", dir.toString());
         assertThat(list(m(f, "read"))).isEqualTo(expect(null, "Is a directory", 21));
@@ -454,6 +462,21 @@ class IoLibTest {
         assertThat(content("forgotten.txt")).isEmpty();
         IoLib.flushAll(L);
         assertThat(content("forgotten.txt")).isEqualTo("data");
+    }
+
+    /** Opens a file, writes to it and forgets it. */
+    void writeAndForget(String name) {
+        m(open(name, "w"), "write", "collected");
+    }
+
+    @Test
+    void unreachableFilesAreClosed() throws Exception {
+        writeAndForget("gc.txt");
+        for (int i = 0; i < 100 && content("gc.txt").isEmpty(); i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(content("gc.txt")).isEqualTo("collected");
     }
 
     @Test
