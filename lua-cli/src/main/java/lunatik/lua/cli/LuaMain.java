@@ -50,12 +50,19 @@ public final class LuaMain {
         System.exit(m.status);
     }
 
+    private LuaState state;
+
     private void run(String[] argv) {
         try {
             status = runArgs(argv);
         } catch (ExitRequest e) {
             status = e.status;
+        } catch (lunatik.lua.lib.LuaExit e) {
+            status = e.status();
         } finally {
+            if (state != null && state.dialect == Dialect.FULL) {
+                lunatik.lua.lib.IoLib.flushAll(state);
+            }
             out.flush();
         }
     }
@@ -118,6 +125,7 @@ public final class LuaMain {
             }
         }
         LuaState L = Stdlib.newState(dialect);
+        state = L;
         L.setOut(out);
         L.setErr(err);
         createArgTable(L, argv, scriptIdx);

@@ -39,8 +39,8 @@ public final class Stdlib {
         Utf8Lib.open(L);
         DebugLib.open(L);
         if (L.dialect == Dialect.FULL) {
-            openIfPresent(L, "lunatik.lua.lib.IoLib");
-            openIfPresent(L, "lunatik.lua.lib.OsLib");
+            IoLib.open(L);
+            OsLib.open(L);
         }
         PackageLib.open(L);
     }
