@@ -60,6 +60,40 @@ public final class Closure extends LuaFunction {
         }
     }
 
+    /**
+     * Runs the body on a slot array the caller filled with the first {@code nargs} arguments
+     * (at least {@code numSlots} long): saves copying the arguments into a second array.
+     * Only for functions without varargs.
+     */
+    Object enter(Object[] slots, int nargs) {
+        Proto p = this.p;
+        boolean[] cap = p.paramCaptured;
+        int np = p.numParams;
+        if (p.anyParamCaptured) {
+            for (int i = 0; i < np; i++) {
+                if (cap[i]) {
+                    slots[i] = new Cell(i < nargs ? slots[i] : null);
+                }
+            }
+        }
+        for (int i = np; i < nargs; i++) {
+            slots[i] = null; // extra arguments are dropped
+        }
+        Frame f = new Frame(this, slots);
+        LuaState L = this.L;
+        L.tick();
+        Coroutine co = L.current();
+        co.push(f);
+        try {
+            int sig = p.body.exec(f);
+            return sig == Nodes.RETURN ? f.ret : Varargs.NONE;
+        } catch (LuaError e) {
+            throw Frame.handle(L, co, e);
+        } finally {
+            co.pop();
+        }
+    }
+
     @Override
     public String name() {
         return p.name;

@@ -746,6 +746,60 @@ final class Nodes {
 
         @Override
         Object evalMulti(Frame f) {
+            if (!tail && !lastMulti && method == null) {
+                Object fv = fn.eval(f);
+                if (fv instanceof Closure c && !c.p.isVararg) {
+                    return callClosure(f, c);
+                }
+                return callGeneral(f, fv, evalArgs(f, args, false));
+            }
+            return evalMultiGeneral(f);
+        }
+
+        /** A call to a Lua function: arguments evaluated straight into its new frame's slots. */
+        private Object callClosure(Frame f, Closure c) {
+            Expr[] ar = args;
+            int n = ar.length;
+            Object[] slots = new Object[Math.max(c.p.numSlots, n)];
+            for (int i = 0; i < n; i++) {
+                slots[i] = ar[i].eval(f);
+            }
+            f.pc = this;
+            Object r = c.enter(slots, n);
+            if (r instanceof TailCall) {
+                r = Ops.resolve(r);
+            }
+            return r;
+        }
+
+        private Object callGeneral(Frame f, Object fv, Object[] a) {
+            f.pc = this;
+            LuaFunction lf;
+            if (fv instanceof LuaFunction g) {
+                lf = g;
+            } else {
+                Object target = fv;
+                for (;;) {
+                    Object mm = f.L.metamethod(target, Meta.CALL);
+                    a = Ops.prepend(target, a);
+                    if (mm instanceof LuaFunction g) {
+                        lf = g;
+                        break;
+                    }
+                    if (mm == null || a.length > 200) {
+                        throw callError(f, fv);
+                    }
+                    target = mm;
+                }
+            }
+            Object r = lf.invokeTail(a);
+            if (r instanceof TailCall) {
+                r = Ops.resolve(r);
+            }
+            return r;
+        }
+
+        private Object evalMultiGeneral(Frame f) {
             Object fv;
             Object[] a;
             if (method != null) {

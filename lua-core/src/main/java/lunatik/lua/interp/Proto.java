@@ -8,6 +8,7 @@ final class Proto {
     int lastLine;
     int numParams;
     boolean[] paramCaptured;
+    boolean anyParamCaptured;
     boolean isVararg;
     int numSlots;
     Nodes.Block body;

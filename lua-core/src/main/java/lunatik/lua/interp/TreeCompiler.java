@@ -44,6 +44,7 @@ final class TreeCompiler {
         p.paramCaptured = new boolean[p.numParams];
         for (int i = 0; i < p.numParams; i++) {
             p.paramCaptured[i] = fn.params.get(i).captured;
+            p.anyParamCaptured |= p.paramCaptured[i];
         }
         p.isVararg = fn.isVararg;
         p.numSlots = Math.max(fn.numSlots, p.numParams);
