@@ -58,10 +58,6 @@ print(0, 00, 123, 0x0, 0xff, 0XFF, 0xA, 0xa, 0x7fffffffffffffff)
 -- hexadecimal integers wrap around modulo 2^64
 print(0xffffffffffffffff, 0x8000000000000000, 0x10000000000000000, 0x1ffffffffffffffff)
 print(9223372036854775807, -9223372036854775807, math.mininteger == -9223372036854775807 - 1)
--- a numeral followed by a letter is malformed
-print(load("return 3x"))
-print(load("return 0xg"))
-print(load("return 12a3"))
 -- tokens need no separating space when unambiguous
 local a=1;local b=2;print(a+b-1,a..b,-a- -b)
 print(1 .. 2, #"abc"..#"de")
