@@ -1,0 +1,55 @@
+package lunatik.lua.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import lunatik.lua.vm.Dialect;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Runs every corpus program in-process on our engine and compares its output with the
+ * {@code .expected} file beside it: {@code full/} in FULL, {@code both/} in FULL and in KERNEL
+ * (same expected output), {@code kernel/} in KERNEL.
+ *
+ * <p>Convention: corpus programs never end with an uncaught error (they use pcall), so an
+ * uncaught error fails the test, with the output printed so far.
+ */
+class CorpusTest {
+
+    @TestFactory
+    Stream<DynamicTest> corpus() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Corpus.Entry e : Corpus.entries(Corpus.FULL)) {
+            tests.add(test(e, Dialect.FULL));
+        }
+        for (Corpus.Entry e : Corpus.entries(Corpus.BOTH)) {
+            tests.add(test(e, Dialect.FULL));
+            tests.add(test(e, Dialect.KERNEL));
+        }
+        for (Corpus.Entry e : Corpus.entries(Corpus.KERNEL)) {
+            tests.add(test(e, Dialect.KERNEL));
+        }
+        return tests.stream();
+    }
+
+    private static DynamicTest test(Corpus.Entry e, Dialect dialect) {
+        return DynamicTest.dynamicTest(dialect + " " + e.label(), e.file().toUri(), () -> check(e, dialect));
+    }
+
+    static void check(Corpus.Entry e, Dialect dialect) {
+        String expected = e.expected();
+        Run run = OurLua.run(dialect, e.source(), "@" + e.name());
+        if (!run.ok()) {
+            fail("%s in %s stopped with an uncaught error:%n%s%n%s%n--- output so far ---%n%s",
+                e.label(), dialect, run.failure(), Corpus.firstDifference(expected, run.out()), run.out());
+        }
+        assertThat(run.out())
+            .withFailMessage(() -> e.label() + " in " + dialect + ": output differs from "
+                + e.expectedFile().getFileName() + "\n" + Corpus.firstDifference(expected, run.out()))
+            .isEqualTo(expected);
+    }
+}

@@ -1,0 +1,174 @@
+package lunatik.lua.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import lunatik.lua.vm.Dialect;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Differential tests: the same programs on the reference lua5.4 and on our engine, outputs
+ * compared exactly. Skipped, with the reason printed, when lua5.4 is not installed.
+ *
+ * <ul>
+ *   <li>the corpus {@code full/} and {@code both/} files in FULL (catches stale expected files);
+ *   <li>the corpus {@code both/} files in KERNEL (they are written with {@code //} only);
+ *   <li>random programs from {@link ProgramGenerator}: FULL ones, and integer-only KERNEL ones
+ *       whose {@code /} is given to lua5.4 as {@code //}.
+ * </ul>
+ *
+ * <p>System properties: {@code lua.diff.seed} (first seed, default {@value #DEFAULT_SEED}),
+ * {@code lua.diff.fullPrograms} and {@code lua.diff.kernelPrograms} (programs of
+ * {@value ProgramGenerator#CASES_PER_PROGRAM} cases each; defaults 20 and 10, so 6000 cases).
+ * A failing random program is written to {@code target/differential-failures/}.
+ */
+class DifferentialTest {
+    static final long DEFAULT_SEED = 20_250_601L;
+    /** KERNEL programs use seeds from here on, so that they differ from the FULL ones. */
+    static final long KERNEL_SEED_OFFSET = 1_000_000L;
+
+    private static long seed() {
+        return Long.getLong("lua.diff.seed", DEFAULT_SEED);
+    }
+
+    /**
+     * Without lua5.4, a factory yields this single test instead, which prints the reason and is
+     * reported as skipped.
+     */
+    static Stream<DynamicTest> skippedWithoutReference() {
+        return Stream.of(DynamicTest.dynamicTest("skipped: lua5.4 not installed", () -> {
+            System.out.println("SKIPPED " + DifferentialTest.class.getSimpleName() + ": " + ReferenceLua.skipReason());
+            Assumptions.abort(ReferenceLua.skipReason());
+        }));
+    }
+
+    // ------------------------------------------------------------------ corpus
+
+    @TestFactory
+    Stream<DynamicTest> corpusInFullAgainstReference() {
+        if (!ReferenceLua.available()) {
+            return skippedWithoutReference();
+        }
+        List<Corpus.Entry> entries = new ArrayList<>(Corpus.entries(Corpus.FULL));
+        entries.addAll(Corpus.entries(Corpus.BOTH));
+        return entries.stream().map(e -> DynamicTest.dynamicTest("FULL " + e.label(), e.file().toUri(),
+            () -> compareFile(e, Dialect.FULL)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> corpusBothInKernelAgainstReference() {
+        if (!ReferenceLua.available()) {
+            return skippedWithoutReference();
+        }
+        return Corpus.entries(Corpus.BOTH).stream().map(e -> DynamicTest.dynamicTest("KERNEL " + e.label(),
+            e.file().toUri(), () -> compareFile(e, Dialect.KERNEL)));
+    }
+
+    private static void compareFile(Corpus.Entry e, Dialect dialect) {
+        Run ref = ReferenceLua.runFile(e.dir(), e.name());
+        assertThat(ref.failure()).as("lua5.4 on %s (corpus programs must not fail)", e.label()).isNull();
+        Run ours = OurLua.run(dialect, e.source(), "@" + e.name());
+        if (!ours.ok()) {
+            fail("%s in %s stopped with an uncaught error:%n%s%n%s", e.label(), dialect, ours.failure(),
+                Corpus.firstDifference(ref.out(), ours.out()));
+        }
+        assertThat(ours.out())
+            .withFailMessage(() -> e.label() + " in " + dialect + " differs from lua5.4\n"
+                + Corpus.firstDifference(ref.out(), ours.out()))
+            .isEqualTo(ref.out());
+    }
+
+    // ------------------------------------------------------------------ random programs
+
+    @TestFactory
+    Stream<DynamicTest> randomProgramsInFull() {
+        if (!ReferenceLua.available()) {
+            return skippedWithoutReference();
+        }
+        int n = Integer.getInteger("lua.diff.fullPrograms", 20);
+        return IntStream.range(0, n).mapToObj(i -> seed() + i).map(s -> DynamicTest.dynamicTest(
+            "FULL random program, seed " + s, () -> compareRandom(s, false)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> randomProgramsInKernel() {
+        if (!ReferenceLua.available()) {
+            return skippedWithoutReference();
+        }
+        int n = Integer.getInteger("lua.diff.kernelPrograms", 10);
+        return IntStream.range(0, n).mapToObj(i -> seed() + KERNEL_SEED_OFFSET + i).map(s -> DynamicTest.dynamicTest(
+            "KERNEL random program, seed " + s, () -> compareRandom(s, true)));
+    }
+
+    private static void compareRandom(long seed, boolean kernel) {
+        ProgramGenerator.Program program = new ProgramGenerator(seed, kernel).program(ProgramGenerator.CASES_PER_PROGRAM);
+        Dialect dialect = kernel ? Dialect.KERNEL : Dialect.FULL;
+        Run ref = ReferenceLua.runStdin(program.bytes(true));
+        if (!ref.ok()) {
+            Path saved = save(program, dialect);
+            fail("lua5.4 failed on the generated program (a generator bug), seed %d, saved as %s:%n%s",
+                seed, saved, ref.failure());
+        }
+        Run ours = OurLua.run(dialect, program.bytes(false), "=stdin");
+        List<String> expected = CaseOutputs.split(ref.out(), program.cases().size());
+        List<String> actual = CaseOutputs.split(ours.out(), program.cases().size());
+        List<Integer> bad = new ArrayList<>();
+        for (int i = 1; i <= program.cases().size(); i++) {
+            if (!expected.get(i).equals(actual.get(i))) {
+                bad.add(i);
+            }
+        }
+        if (bad.isEmpty() && ours.ok() && expected.get(0).equals(actual.get(0))) {
+            return;
+        }
+        Path saved = save(program, dialect);
+        StringBuilder msg = new StringBuilder();
+        msg.append(dialect).append(" random program, seed ").append(seed).append(": ");
+        if (!ours.ok()) {
+            msg.append("our engine stopped: ").append(ours.failure()).append('\n');
+        }
+        msg.append(bad.size()).append(" of ").append(program.cases().size()).append(" cases differ");
+        if (!bad.isEmpty()) {
+            msg.append(" (").append(bad.subList(0, Math.min(20, bad.size()))).append(bad.size() > 20 ? " ..." : "")
+                .append(")\n");
+            int first = bad.get(0);
+            msg.append("--- case ").append(first).append(" ---\n").append(program.caseSource(first));
+            msg.append("--- lua5.4 ---\n").append(orNone(expected.get(first)));
+            msg.append("--- ours ---\n").append(orNone(actual.get(first)));
+        }
+        msg.append("\nprogram saved as ").append(saved).append("; regenerate it with: $(bin/jdk25)/bin/java -cp lua-tests/target/test-classes ")
+            .append(ProgramGenerator.class.getName()).append(kernel ? " --kernel " : " ").append(seed).append('\n');
+        fail(msg.toString());
+    }
+
+    private static String orNone(String output) {
+        return output.isEmpty() ? "<no output>\n" : output;
+    }
+
+    /** Writes both renderings of a failing program under target/differential-failures/. */
+    private static Path save(ProgramGenerator.Program program, Dialect dialect) {
+        Path dir = Path.of("target", "differential-failures");
+        String base = dialect.name().toLowerCase() + "-" + program.seed();
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(base + ".lua"), program.source(false), StandardCharsets.UTF_8);
+            if (program.kernel()) {
+                Files.writeString(dir.resolve(base + "-reference.lua"), program.source(true), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir.resolve(base + ".lua").toAbsolutePath();
+    }
+}

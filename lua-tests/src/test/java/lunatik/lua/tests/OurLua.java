@@ -1,0 +1,63 @@
+package lunatik.lua.tests;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import lunatik.lua.lib.Stdlib;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
+import lunatik.lua.vm.Dialect;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+
+/** Runs Lua programs in-process on our engine, in a fresh state with the dialect's libraries. */
+final class OurLua {
+    /** Wall-clock limit of one program; the state is interrupted past it. */
+    static final long TIMEOUT_SECONDS = 60;
+
+    private OurLua() {
+    }
+
+    /**
+     * Compiles {@code source} under {@code chunkName} (Lua's convention: "@file.lua", "=stdin")
+     * and calls it with no arguments. An uncaught Lua error is reported the way lua5.4 reports it
+     * on its standard error ("lua5.4: message"); output printed before it is kept.
+     */
+    static Run run(Dialect dialect, byte[] source, String chunkName) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBuffer = new ByteArrayOutputStream();
+        String failure = null;
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            LuaState L = Stdlib.newState(dialect);
+            L.setOut(new PrintStream(buffer, true));
+            L.setErr(new PrintStream(errBuffer, true));
+            // interrupt() is the one LuaState method that is safe from another thread
+            timer.schedule(() -> L.interrupt(LuaString.of("timeout: program ran longer than "
+                + TIMEOUT_SECONDS + " s")), TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            LuaFunction f = L.load(source, chunkName, null);
+            L.call(f);
+            L.out().flush();
+        } catch (LuaError e) {
+            failure = "lua5.4: " + e.getMessage();
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            failure = "engine crash: " + stackTrace(e);
+        } finally {
+            timer.shutdownNow();
+        }
+        return new Run(buffer.toString(StandardCharsets.ISO_8859_1), failure);
+    }
+
+    private static String stackTrace(Throwable e) {
+        StringWriter w = new StringWriter();
+        e.printStackTrace(new PrintWriter(w));
+        String s = w.toString();
+        // the top of the trace says where; the rest is JUnit machinery
+        return s.length() > 4000 ? s.substring(0, 4000) + "\n\t..." : s;
+    }
+}
