@@ -11,7 +11,7 @@ import lunatik.lua.vm.LuaState;
  * on the running coroutine's call stack and executes the body's nodes. A tail call in the body
  * comes back as a pending call for the caller's loop to run, so tail recursion takes no stack.
  */
-public final class Closure extends LuaFunction {
+public final class Closure extends LuaFunction implements LuaClosure {
     final Proto p;
     final Cell[] upvals;
     final LuaState L;
@@ -100,40 +100,49 @@ public final class Closure extends LuaFunction {
     }
 
     /** Source line where the function is defined (debug.getinfo). */
+    @Override
     public int lineDefined() {
         return p.line;
     }
 
+    @Override
     public int lastLineDefined() {
         return p.lastLine;
     }
 
+    @Override
     public String shortSource() {
         return p.source;
     }
 
+    @Override
     public int numParams() {
         return p.numParams;
     }
 
+    @Override
     public boolean isVararg() {
         return p.isVararg;
     }
 
+    @Override
     public int numUpvalues() {
         return upvals.length;
     }
 
     /** Upvalue {@code i} (0-based) name. */
+    @Override
     public String upvalueName(int i) {
         return p.upNames[i];
     }
 
     /** Upvalue cell (for debug.getupvalue/setupvalue/upvalueid/upvaluejoin). */
+    @Override
     public Cell upvalueCell(int i) {
         return upvals[i];
     }
 
+    @Override
     public void setUpvalueCell(int i, Cell c) {
         upvals[i] = c;
     }

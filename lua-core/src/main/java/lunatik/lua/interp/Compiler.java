@@ -14,7 +14,19 @@ public final class Compiler {
     /** Compiles a chunk; its single upvalue {@code _ENV} is set to {@code env}. */
     public static LuaFunction load(LuaState L, byte[] source, String chunkName, Object env) {
         Ast.Function main = Parser.parse(source, chunkName, L.dialect == Dialect.KERNEL);
-        Proto p = TreeCompiler.compile(main);
-        return new Closure(L, p, new Cell[] {new Cell(env)});
+        Cell[] ups = {new Cell(env)};
+        if (JIT && L.jitEnabled()) {
+            return lunatik.lua.jit.JitCompiler.factory(main, Compiler::interpreted).create(L, ups);
+        }
+        return new Closure(L, TreeCompiler.compile(main), ups);
+    }
+
+    /** Whether functions are compiled to JVM bytecode (-Dlunatik.jit=false runs everything interpreted). */
+    private static final boolean JIT = !"false".equals(System.getProperty("lunatik.jit"));
+
+    /** The interpreter's factory of closures for one function. */
+    public static ClosureFactory interpreted(Ast.Function fn) {
+        Proto p = TreeCompiler.compile(fn);
+        return (L, ups) -> new Closure(L, p, ups);
     }
 }

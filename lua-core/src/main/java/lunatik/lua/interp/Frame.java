@@ -102,21 +102,7 @@ final class Frame extends CallFrame {
      * debug.traceback shows them), and its result becomes the error value.
      */
     static LuaError handle(LuaState L, Coroutine co, LuaError e) {
-        Object h = co.msgHandler;
-        if (h == null || e.isHandled()) {
-            return e;
-        }
-        e.markHandled();
-        co.msgHandler = null; // an error in the handler is not handled again
-        try {
-            Object r = L.call1(h, e.value());
-            return new LuaError(r).markHandled();
-        } catch (LuaError inner) {
-            return new LuaError(inner.value()).markHandled();
-        } catch (StackOverflowError so) {
-            return new LuaError(lunatik.lua.vm.Ops.str("error in error handling")).markHandled();
-        } finally {
-            co.msgHandler = h;
-        }
+        return L.onError(co, e);
     }
+
 }

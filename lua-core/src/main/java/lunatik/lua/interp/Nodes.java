@@ -559,9 +559,9 @@ final class Nodes {
             }
             switch (op) {
                 case 13:
-                    return x == y || eqSlow(f, x, y);
+                    return eqSlow(f, x, y);
                 case 14:
-                    return !(x == y || eqSlow(f, x, y));
+                    return !eqSlow(f, x, y);
                 default:
                     break;
             }

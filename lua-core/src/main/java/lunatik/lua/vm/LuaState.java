@@ -66,6 +66,17 @@ public final class LuaState {
         this.current = main;
     }
 
+    private boolean jit = true;
+
+    /** Whether this state compiles functions to JVM bytecode (else interprets them). */
+    public boolean jitEnabled() {
+        return jit;
+    }
+
+    public void setJitEnabled(boolean on) {
+        jit = on;
+    }
+
     // ---------------------------------------------------------------- streams
 
     public PrintStream out() {
@@ -210,6 +221,30 @@ public final class LuaState {
     /** Calls {@code fn} and returns only its first result. */
     public Object call1(Object fn, Object... args) {
         return Varargs.first(call(fn, args));
+    }
+
+    /**
+     * An error leaves the innermost Lua frame: if an xpcall handler is active in this coroutine
+     * and has not seen the error, it runs now, with the erroring frames still on the stack (so
+     * debug.traceback shows them), and its result becomes the error value.
+     */
+    public LuaError onError(Coroutine co, LuaError e) {
+        Object h = co.msgHandler;
+        if (h == null || e.isHandled()) {
+            return e;
+        }
+        e.markHandled();
+        co.msgHandler = null; // an error in the handler is not handled again
+        try {
+            Object r = call1(h, e.value());
+            return new LuaError(r).markHandled();
+        } catch (LuaError inner) {
+            return new LuaError(inner.value()).markHandled();
+        } catch (StackOverflowError so) {
+            return new LuaError(Ops.str("error in error handling")).markHandled();
+        } finally {
+            co.msgHandler = h;
+        }
     }
 
     /** The "stack overflow" error, positioned at the current line. */

@@ -208,7 +208,7 @@ public final class Ops {
     /** Lua modulo of floats. */
     public static double mod(double a, double b) {
         double m = a % b;
-        if ((m > 0) ? b < 0 : (m < 0 && b != m)) {
+        if ((m > 0) ? b < 0 : (m < 0 && b > 0)) { // adjust when the signs differ
             m += b;
         }
         return m;
@@ -407,7 +407,7 @@ public final class Ops {
     /** Raw equality (no metamethods). */
     public static boolean rawEquals(Object a, Object b) {
         if (a == b) {
-            return true;
+            return !(a instanceof Double d && d.isNaN()); // NaN is not equal to itself
         }
         if (a == null || b == null) {
             return false;
@@ -436,7 +436,7 @@ public final class Ops {
     /** {@code a == b} with {@code __eq}. */
     public static boolean equals(LuaState L, Object a, Object b) {
         if (a == b) {
-            return true;
+            return !(a instanceof Double d && d.isNaN());
         }
         if ((a instanceof LuaTable && b instanceof LuaTable) || (a instanceof LuaUserdata && b instanceof LuaUserdata)) {
             Object mm = L.metamethod(a, Meta.EQ);

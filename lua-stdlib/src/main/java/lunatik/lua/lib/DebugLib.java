@@ -1,7 +1,7 @@
 package lunatik.lua.lib;
 
 import lunatik.lua.interp.Cell;
-import lunatik.lua.interp.Closure;
+import lunatik.lua.interp.LuaClosure;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
@@ -42,7 +42,7 @@ public final class DebugLib {
         reg(L, d, "getupvalue", a -> {
             LuaFunction f = a.checkFunction(1);
             long n = a.checkInteger(2);
-            if (f instanceof Closure c && n >= 1 && n <= c.numUpvalues()) {
+            if (f instanceof LuaClosure c && n >= 1 && n <= c.numUpvalues()) {
                 return Varargs.of(Ops.str(c.upvalueName((int) n - 1)), c.upvalueCell((int) n - 1).v);
             }
             return Varargs.NONE;
@@ -51,7 +51,7 @@ public final class DebugLib {
             LuaFunction f = a.checkFunction(1);
             long n = a.checkInteger(2);
             a.checkAny(3);
-            if (f instanceof Closure c && n >= 1 && n <= c.numUpvalues()) {
+            if (f instanceof LuaClosure c && n >= 1 && n <= c.numUpvalues()) {
                 c.upvalueCell((int) n - 1).v = a.get(3);
                 return Ops.str(c.upvalueName((int) n - 1));
             }
@@ -60,15 +60,15 @@ public final class DebugLib {
         reg(L, d, "upvalueid", a -> {
             LuaFunction f = a.checkFunction(1);
             long n = a.checkInteger(2);
-            if (f instanceof Closure c && n >= 1 && n <= c.numUpvalues()) {
+            if (f instanceof LuaClosure c && n >= 1 && n <= c.numUpvalues()) {
                 return new LuaUserdata(c.upvalueCell((int) n - 1), null);
             }
             return Varargs.of((Object) null);
         });
         reg(L, d, "upvaluejoin", a -> {
-            Closure f1 = checkClosure(a, 1);
+            LuaClosure f1 = checkClosure(a, 1);
             int n1 = checkUp(a, f1, 2);
-            Closure f2 = checkClosure(a, 3);
+            LuaClosure f2 = checkClosure(a, 3);
             int n2 = checkUp(a, f2, 4);
             f1.setUpvalueCell(n1, f2.upvalueCell(n2));
             return Varargs.NONE;
@@ -112,14 +112,14 @@ public final class DebugLib {
         }
     }
 
-    private static Closure checkClosure(Args a, int n) {
-        if (a.get(n) instanceof Closure c) {
+    private static LuaClosure checkClosure(Args a, int n) {
+        if (a.get(n) instanceof LuaClosure c) {
             return c;
         }
         throw a.typeError(n, "function");
     }
 
-    private static int checkUp(Args a, Closure c, int n) {
+    private static int checkUp(Args a, LuaClosure c, int n) {
         long i = a.checkInteger(n);
         if (i < 1 || i > c.numUpvalues()) {
             throw a.argError(n, "invalid upvalue index");
@@ -164,8 +164,8 @@ public final class DebugLib {
             }
         }
         LuaTable t = new LuaTable();
-        boolean isLua = fn instanceof Closure;
-        Closure c = isLua ? (Closure) fn : null;
+        boolean isLua = fn instanceof LuaClosure;
+        LuaClosure c = isLua ? (LuaClosure) fn : null;
         if (what.indexOf('S') >= 0) {
             String src = isLua ? c.shortSource() : "[C]";
             t.put(Ops.str("source"), Ops.str(isLua ? "@" + src : "=[C]"));

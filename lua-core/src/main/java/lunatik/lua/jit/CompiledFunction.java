@@ -1,0 +1,99 @@
+package lunatik.lua.jit;
+
+import lunatik.lua.interp.Cell;
+import lunatik.lua.interp.LuaClosure;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.vm.Coroutine;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Ops;
+
+/**
+ * A Lua function compiled to a JVM class. The generated subclass implements {@link #run}; the
+ * frame bookkeeping around it (tick, push, error handler, pop) is this class's, shared by all.
+ */
+public abstract class CompiledFunction extends LuaFunction implements LuaClosure {
+    public final LuaState L;
+    public final Cell[] upvals;
+    public final FnInfo info;
+
+    protected CompiledFunction(LuaState L, Cell[] upvals, FnInfo info) {
+        this.L = L;
+        this.upvals = upvals;
+        this.info = info;
+    }
+
+    @Override
+    public final Object invoke(Object[] args) {
+        return Ops.resolve(invokeTail(args));
+    }
+
+    @Override
+    public final Object invokeTail(Object[] args) {
+        CFrame f = new CFrame(this);
+        LuaState L = this.L;
+        L.tick();
+        Coroutine co = L.current();
+        co.push(f);
+        try {
+            return run(f, args);
+        } catch (LuaError e) {
+            throw L.onError(co, e);
+        } finally {
+            co.pop();
+        }
+    }
+
+    /** The function's body: returns a value, a Varargs, or a pending TailCall. */
+    protected abstract Object run(CFrame f, Object[] args);
+
+    @Override
+    public String name() {
+        return info.name;
+    }
+
+    @Override
+    public int lineDefined() {
+        return info.line;
+    }
+
+    @Override
+    public int lastLineDefined() {
+        return info.lastLine;
+    }
+
+    @Override
+    public String shortSource() {
+        return info.source;
+    }
+
+    @Override
+    public int numParams() {
+        return info.numParams;
+    }
+
+    @Override
+    public boolean isVararg() {
+        return info.isVararg;
+    }
+
+    @Override
+    public int numUpvalues() {
+        return upvals.length;
+    }
+
+    @Override
+    public String upvalueName(int i) {
+        return info.upNames[i];
+    }
+
+    @Override
+    public Cell upvalueCell(int i) {
+        return upvals[i];
+    }
+
+    @Override
+    public void setUpvalueCell(int i, Cell c) {
+        upvals[i] = c;
+    }
+}

@@ -1,0 +1,1575 @@
+package lunatik.lua.jit;
+
+import static java.lang.constant.ConstantDescs.CD_Boolean;
+import static java.lang.constant.ConstantDescs.CD_Long;
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_String;
+import static java.lang.constant.ConstantDescs.CD_boolean;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.TypeKind;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.AccessFlag;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import lunatik.lua.interp.Cell;
+import lunatik.lua.interp.ClosureFactory;
+import lunatik.lua.parse.Ast;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
+import lunatik.lua.value.LuaTable;
+import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Ops;
+
+/**
+ * Compiles a Lua function to a JVM class (with the JDK's {@code java.lang.classfile}), one
+ * hidden class per function, defined in this package and unloaded with its closures.
+ *
+ * <p>The shape of the generated code: Lua locals are JVM locals ({@code Object}, a {@link Cell}
+ * when a closure captures them, or a {@code long} for a numeric-for variable that is an integer
+ * and never assigned); operations call the small static helpers of {@link Rt}, whose fast paths
+ * HotSpot inlines; every call site is its own {@code invokevirtual} of
+ * {@link LuaFunction#invokeTail}, so HotSpot profiles and inlines each one separately. Functions
+ * using what this compiler does not handle yet ({@code goto}) stay interpreted: the caller gets
+ * an interpreter factory instead.
+ */
+public final class JitCompiler {
+    private static final ClassDesc CD_RT = desc(Rt.class);
+    private static final ClassDesc CD_CFRAME = desc(CFrame.class);
+    private static final ClassDesc CD_CF = desc(CompiledFunction.class);
+    private static final ClassDesc CD_CELL = desc(Cell.class);
+    private static final ClassDesc CD_FNINFO = desc(FnInfo.class);
+    private static final ClassDesc CD_LUASTATE = desc(LuaState.class);
+    private static final ClassDesc CD_LUAFUNCTION = desc(LuaFunction.class);
+    private static final ClassDesc CD_LUATABLE = desc(LuaTable.class);
+    private static final ClassDesc CD_LUASTRING = desc(LuaString.class);
+    private static final ClassDesc CD_VARARGS = desc(Varargs.class);
+    private static final ClassDesc CD_TAILCALL = desc(lunatik.lua.vm.TailCall.class);
+    private static final ClassDesc CD_OPS = desc(Ops.class);
+    private static final ClassDesc CD_FACTORY = desc(ClosureFactory.class);
+    private static final ClassDesc CD_FORLOOP = desc(Rt.ForLoop.class);
+    private static final ClassDesc CD_OBJARR = CD_Object.arrayType();
+    private static final ClassDesc CD_CELLARR = CD_CELL.arrayType();
+    private static final ClassDesc CD_THROWABLE = desc(Throwable.class);
+    private static final ClassDesc CD_LUAERROR = desc(lunatik.lua.vm.LuaError.class);
+    private static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(CD_Object, CD_CFRAME, CD_OBJARR);
+    private static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(CD_void, CD_LUASTATE, CD_CELLARR, CD_FNINFO);
+
+    private JitCompiler() {
+    }
+
+    private static ClassDesc desc(Class<?> c) {
+        return ClassDesc.of(c.getName());
+    }
+
+    /** Thrown while generating when the function uses something not compiled yet. */
+    static final class Unsupported extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unsupported(String what) {
+            super(what, null, false, false);
+        }
+    }
+
+    /**
+     * A factory of closures for {@code fn}: compiled when it can be, interpreted otherwise.
+     * {@code interpreted} makes the interpreter's factory for a function.
+     */
+    public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
+        try {
+            return new FnGen(fn, interpreted).build();
+        } catch (Unsupported e) {
+            debug("not compiled (" + e.getMessage() + "): " + fn.name + " at " + fn.source + ":" + fn.line);
+            return interpreted.apply(fn);
+        } catch (RuntimeException | LinkageError e) {
+            debug("compiler failed on " + fn.name + " at " + fn.source + ":" + fn.line + ": " + e);
+            if (Boolean.getBoolean("lunatik.jit.strict")) {
+                throw e;
+            }
+            return interpreted.apply(fn);
+        }
+    }
+
+    private static void debug(String msg) {
+        if (Boolean.getBoolean("lunatik.jit.debug")) {
+            System.err.println("lunatik.jit: " + msg);
+        }
+    }
+
+    /** A Lua local in the generated method. */
+    private static final class Var {
+        final int slot;
+        final boolean isLong;
+        final boolean isCell;
+
+        Var(int slot, boolean isLong, boolean isCell) {
+            this.slot = slot;
+            this.isLong = isLong;
+            this.isCell = isCell;
+        }
+    }
+
+    /** A to-be-closed value held in a JVM local, with the loop nesting it belongs to. */
+    private record Closing(int slot, int loopDepth) {
+    }
+
+    /** Generates one function's class. */
+    private static final class FnGen {
+        final Ast.Function fn;
+        final java.util.function.Function<Ast.Function, ClosureFactory> interpreted;
+        final FnInfo info = new FnInfo();
+        final List<Object> consts = new ArrayList<>();
+        final Map<Object, Integer> constIndex = new java.util.HashMap<>();
+        final List<Site> sites = new ArrayList<>();
+        final List<ClosureFactory> nested = new ArrayList<>();
+        final Map<Ast.LocalVar, Var> vars = new IdentityHashMap<>();
+        final Set<Ast.LocalVar> longVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        final List<Label> breakLabels = new ArrayList<>();
+        final List<Closing> closings = new ArrayList<>();
+        CodeBuilder cb;
+        int fSlot;
+        int argsSlot;
+        int upsSlot;
+        int constsSlot;
+        int vaSlot;
+        int lSlot;
+
+        FnGen(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
+            this.fn = fn;
+            this.interpreted = interpreted;
+        }
+
+        ClosureFactory build() throws Unsupported {
+            check(fn.body);
+            findLongLoopVars(fn.body);
+            info.name = fn.name;
+            info.source = fn.source;
+            info.line = fn.line;
+            info.lastLine = fn.lastLine;
+            info.numParams = fn.params.size();
+            info.isVararg = fn.isVararg;
+            info.upNames = new String[fn.upvalues.size()];
+            for (int i = 0; i < info.upNames.length; i++) {
+                info.upNames[i] = fn.upvalues.get(i).name();
+            }
+            ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
+            Unsupported[] failure = new Unsupported[1];
+            byte[] bytes = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                    ClassHierarchyResolver.defaultResolver().orElse(
+                        ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader()))))
+                .build(self, clb -> {
+                    clb.withSuperclass(CD_CF);
+                    clb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
+                    clb.withMethodBody("<init>", MT_INIT, ClassFile.ACC_PUBLIC, c -> {
+                        c.aload(0);
+                        c.aload(1);
+                        c.aload(2);
+                        c.aload(3);
+                        c.invokespecial(CD_CF, "<init>", MT_INIT);
+                        c.return_();
+                    });
+                    clb.withMethodBody("run", MT_RUN, ClassFile.ACC_PROTECTED, c -> {
+                        try {
+                            body(c);
+                        } catch (Unsupported u) {
+                            failure[0] = u;
+                            c.aconst_null();
+                            c.areturn();
+                        }
+                    });
+                });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            info.consts = consts.toArray();
+            info.sites = sites.toArray(new Site[0]);
+            info.nested = nested.toArray(new ClosureFactory[0]);
+            MethodHandle ctor;
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+                ctor = lookup.findConstructor(lookup.lookupClass(),
+                        MethodType.methodType(void.class, LuaState.class, Cell[].class, FnInfo.class))
+                    .asType(MethodType.methodType(CompiledFunction.class, LuaState.class, Cell[].class, FnInfo.class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            FnInfo inf = info;
+            return (L, ups) -> {
+                try {
+                    return (CompiledFunction) ctor.invokeExact(L, ups, inf);
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+            };
+        }
+
+        // ---------------------------------------------------------------- pre-passes
+
+        /** Rejects what the compiler does not handle (in this function, not nested ones). */
+        private void check(Ast.Block b) throws Unsupported {
+            for (Ast.Stat s : b.stats) {
+                if (s instanceof Ast.Goto || s instanceof Ast.Label) {
+                    throw new Unsupported("goto");
+                }
+                if (s instanceof Ast.Do d) {
+                    check(d.block);
+                } else if (s instanceof Ast.While w) {
+                    check(w.block);
+                } else if (s instanceof Ast.Repeat r) {
+                    if (r.block.hasClose) {
+                        throw new Unsupported("<close> in repeat");
+                    }
+                    check(r.block);
+                } else if (s instanceof Ast.If i) {
+                    for (Ast.Block x : i.blocks) {
+                        check(x);
+                    }
+                    if (i.orElse != null) {
+                        check(i.orElse);
+                    }
+                } else if (s instanceof Ast.NumFor n) {
+                    check(n.block);
+                } else if (s instanceof Ast.GenFor g) {
+                    check(g.block);
+                }
+            }
+        }
+
+        /** Numeric-for variables that are integers for sure and never assigned: kept as JVM longs. */
+        private void findLongLoopVars(Ast.Block b) {
+            Set<Ast.LocalVar> assigned = new HashSet<>();
+            collectAssigned(b, assigned);
+            markLoops(b, assigned);
+        }
+
+        private void markLoops(Ast.Block b, Set<Ast.LocalVar> assigned) {
+            for (Ast.Stat s : b.stats) {
+                if (s instanceof Ast.NumFor n) {
+                    if (!n.var.captured && !assigned.contains(n.var) && isIntExpr(n.start)
+                            && (n.step == null || isIntExpr(n.step))) {
+                        longVars.add(n.var);
+                    }
+                    markLoops(n.block, assigned);
+                } else {
+                    for (Ast.Block inner : blocksOf(s)) {
+                        markLoops(inner, assigned);
+                    }
+                }
+            }
+        }
+
+        private static List<Ast.Block> blocksOf(Ast.Stat s) {
+            List<Ast.Block> r = new ArrayList<>();
+            if (s instanceof Ast.Do d) {
+                r.add(d.block);
+            } else if (s instanceof Ast.While w) {
+                r.add(w.block);
+            } else if (s instanceof Ast.Repeat rp) {
+                r.add(rp.block);
+            } else if (s instanceof Ast.If i) {
+                r.addAll(i.blocks);
+                if (i.orElse != null) {
+                    r.add(i.orElse);
+                }
+            } else if (s instanceof Ast.NumFor n) {
+                r.add(n.block);
+            } else if (s instanceof Ast.GenFor g) {
+                r.add(g.block);
+            }
+            return r;
+        }
+
+        private static void collectAssigned(Ast.Block b, Set<Ast.LocalVar> out) {
+            for (Ast.Stat s : b.stats) {
+                if (s instanceof Ast.Assign a) {
+                    for (Ast.Expr t : a.targets) {
+                        if (t instanceof Ast.Local l) {
+                            out.add(l.var);
+                        }
+                    }
+                }
+                for (Ast.Block inner : blocksOf(s)) {
+                    collectAssigned(inner, out);
+                }
+            }
+        }
+
+        /** Whether an expression is an integer (JVM long) by its form alone. */
+        private boolean isIntExpr(Ast.Expr e) {
+            if (e instanceof Ast.Const c) {
+                return c.value instanceof Long;
+            }
+            if (e instanceof Ast.Local l) {
+                return longVars.contains(l.var);
+            }
+            if (e instanceof Ast.Paren p) {
+                return isIntExpr(p.e);
+            }
+            if (e instanceof Ast.UnOp u) {
+                return (u.op == Ast.OP_UNM || u.op == Ast.OP_BNOT) && isIntExpr(u.a);
+            }
+            if (e instanceof Ast.BinOp b) {
+                switch (b.op) {
+                    case Ast.OP_ADD, Ast.OP_SUB, Ast.OP_MUL, Ast.OP_IDIV, Ast.OP_MOD, Ast.OP_BAND, Ast.OP_BOR,
+                         Ast.OP_BXOR, Ast.OP_SHL, Ast.OP_SHR:
+                        return isIntExpr(b.a) && isIntExpr(b.b);
+                    default:
+                        return false;
+                }
+            }
+            return false;
+        }
+
+        // ---------------------------------------------------------------- helpers
+
+        private int site(int line, String[] desc, String calleeName, boolean isMethod) {
+            sites.add(new Site(line, desc, calleeName, isMethod));
+            return sites.size() - 1;
+        }
+
+        private int site(Ast.Expr e, String... desc) {
+            return site(e.line, desc, null, false);
+        }
+
+        private int constant(Object v) {
+            Integer i = constIndex.get(v);
+            if (i == null || !(consts.get(i).getClass() == v.getClass())) {
+                consts.add(v);
+                i = consts.size() - 1;
+                constIndex.put(v, i);
+            }
+            return i;
+        }
+
+        private void loadConst(Object v) {
+            cb.aload(constsSlot);
+            cb.loadConstant(constant(v));
+            cb.aaload();
+            if (v instanceof LuaString) {
+                cb.checkcast(CD_LUASTRING);
+            }
+        }
+
+        private void fs(int site) {
+            cb.aload(fSlot);
+            cb.loadConstant(site);
+        }
+
+        private void rt(String name, ClassDesc ret, ClassDesc... params) {
+            cb.invokestatic(CD_RT, name, MethodTypeDesc.of(ret, params));
+        }
+
+        private int newLocal() {
+            return cb.allocateLocal(TypeKind.REFERENCE);
+        }
+
+        private void boxLong() {
+            cb.invokestatic(CD_Long, "valueOf", MethodTypeDesc.of(CD_Long, CD_long));
+        }
+
+        private void setPc(int site) {
+            cb.aload(fSlot);
+            cb.loadConstant(site);
+            cb.putfield(CD_CFRAME, "pc", CD_int);
+        }
+
+        // ---------------------------------------------------------------- body
+
+        private void body(CodeBuilder c) throws Unsupported {
+            cb = c;
+            fSlot = 1;
+            argsSlot = 2;
+            upsSlot = newLocal();
+            c.aload(0);
+            c.getfield(CD_CF, "upvals", CD_CELLARR);
+            c.astore(upsSlot);
+            constsSlot = newLocal();
+            c.aload(0);
+            c.getfield(CD_CF, "info", CD_FNINFO);
+            c.getfield(CD_FNINFO, "consts", CD_OBJARR);
+            c.astore(constsSlot);
+            lSlot = newLocal();
+            c.aload(0);
+            c.getfield(CD_CF, "L", CD_LUASTATE);
+            c.astore(lSlot);
+            int np = fn.params.size();
+            for (int i = 0; i < np; i++) {
+                Ast.LocalVar p = fn.params.get(i);
+                Var v = declare(p);
+                if (v.isCell) {
+                    c.new_(CD_CELL);
+                    c.dup();
+                }
+                c.aload(argsSlot);
+                c.loadConstant(i);
+                rt("arg", CD_Object, CD_OBJARR, CD_int);
+                if (v.isCell) {
+                    c.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
+                }
+                c.astore(v.slot);
+            }
+            if (fn.isVararg) {
+                vaSlot = newLocal();
+                c.aload(argsSlot);
+                c.loadConstant(np);
+                rt("varargsOf", CD_OBJARR, CD_OBJARR, CD_int);
+                c.astore(vaSlot);
+            }
+            block(fn.body);
+            c.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
+            c.areturn();
+        }
+
+        private Var declare(Ast.LocalVar lv) {
+            boolean isLong = longVars.contains(lv);
+            int slot = cb.allocateLocal(isLong ? TypeKind.LONG : TypeKind.REFERENCE);
+            Var v = new Var(slot, isLong, lv.captured);
+            vars.put(lv, v);
+            return v;
+        }
+
+        private Var var(Ast.LocalVar lv) {
+            Var v = vars.get(lv);
+            if (v == null) {
+                throw new IllegalStateException("undeclared local " + lv.name);
+            }
+            return v;
+        }
+
+        /** Stores the Object on the stack into a Lua local (wrapping it in a new cell if captured). */
+        private void storeNew(Var v) {
+            if (v.isCell) {
+                int t = newLocal();
+                cb.astore(t);
+                cb.new_(CD_CELL);
+                cb.dup();
+                cb.aload(t);
+                cb.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
+            }
+            cb.astore(v.slot);
+        }
+
+        /** Stores the Object on the stack into an existing Lua local. */
+        private void storeExisting(Var v) {
+            if (v.isCell) {
+                int t = newLocal();
+                cb.astore(t);
+                cb.aload(v.slot);
+                cb.aload(t);
+                cb.putfield(CD_CELL, "v", CD_Object);
+            } else {
+                cb.astore(v.slot);
+            }
+        }
+
+        private void block(Ast.Block b) throws Unsupported {
+            List<Ast.Stat> stats = b.stats;
+            for (int i = 0; i < stats.size(); i++) {
+                Ast.Stat s = stats.get(i);
+                if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
+                    localStat(ls);
+                    closeScope(ls, stats.subList(i + 1, stats.size()));
+                    return;
+                }
+                stat(s);
+            }
+        }
+
+        private static boolean hasClose(Ast.LocalStat ls) {
+            for (Ast.LocalVar v : ls.vars) {
+                if (v.attrib == Ast.LocalVar.ATTR_CLOSE) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The rest of a block after a {@code <close>} local, protected so the value is closed on every exit. */
+        private void closeScope(Ast.LocalStat ls, List<Ast.Stat> rest) throws Unsupported {
+            Ast.LocalVar cv = null;
+            for (Ast.LocalVar v : ls.vars) {
+                if (v.attrib == Ast.LocalVar.ATTR_CLOSE) {
+                    cv = v;
+                }
+            }
+            Var v = var(cv);
+            int hold = newLocal();
+            loadVar(v);
+            cb.dup();
+            cb.loadConstant(cv.name);
+            int site = site(ls.line, null, null, false);
+            fs(site);
+            rt("checkClosable", CD_void, CD_Object, CD_String, CD_CFRAME, CD_int);
+            cb.astore(hold);
+            Ast.Block restBlock = new Ast.Block();
+            restBlock.stats.addAll(rest);
+            protectedRegion(hold, () -> block(restBlock));
+        }
+
+        private interface Emitter {
+            void emit() throws Unsupported;
+        }
+
+        /** Emits {@code body} so that the value in {@code hold} is closed on normal exit and on error. */
+        private void protectedRegion(int hold, Emitter body) throws Unsupported {
+            Label start = cb.newLabel();
+            Label end = cb.newLabel();
+            Label handler = cb.newLabel();
+            Label after = cb.newLabel();
+            closings.add(new Closing(hold, breakLabels.size()));
+            cb.labelBinding(start);
+            body.emit();
+            cb.labelBinding(end);
+            closings.remove(closings.size() - 1);
+            closeValue(hold);
+            cb.goto_(after);
+            cb.labelBinding(handler);
+            int t = newLocal();
+            cb.astore(t);
+            cb.aload(hold);
+            cb.aload(t);
+            cb.aload(fSlot);
+            rt("closeOnError", CD_LUAERROR, CD_Object, CD_THROWABLE, CD_CFRAME);
+            cb.athrow();
+            cb.exceptionCatchAll(start, end, handler);
+            cb.labelBinding(after);
+        }
+
+        /** Closes the value held in a local and clears it (so an error while closing does not close it twice). */
+        private void closeValue(int hold) {
+            cb.aload(hold);
+            cb.aconst_null();
+            cb.astore(hold);
+            cb.aload(fSlot);
+            rt("close", CD_void, CD_Object, CD_CFRAME);
+        }
+
+        // ---------------------------------------------------------------- statements
+
+        private void stat(Ast.Stat s) throws Unsupported {
+            if (s instanceof Ast.LocalStat l) {
+                localStat(l);
+            } else if (s instanceof Ast.Assign a) {
+                assign(a);
+            } else if (s instanceof Ast.CallStat c) {
+                call(c.call, false, false);
+                cb.pop();
+            } else if (s instanceof Ast.Do d) {
+                block(d.block);
+            } else if (s instanceof Ast.While w) {
+                whileStat(w);
+            } else if (s instanceof Ast.Repeat r) {
+                repeatStat(r);
+            } else if (s instanceof Ast.If i) {
+                ifStat(i);
+            } else if (s instanceof Ast.NumFor n) {
+                numFor(n);
+            } else if (s instanceof Ast.GenFor g) {
+                genFor(g);
+            } else if (s instanceof Ast.LocalFunction lf) {
+                Var v = declare(lf.var);
+                if (v.isCell) {
+                    cb.new_(CD_CELL);
+                    cb.dup();
+                    cb.aconst_null();
+                    cb.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
+                    cb.astore(v.slot);
+                    closure(lf.fn);
+                    storeExisting(v);
+                } else {
+                    closure(lf.fn);
+                    cb.astore(v.slot);
+                }
+            } else if (s instanceof Ast.Return r) {
+                returnStat(r);
+            } else if (s instanceof Ast.Break) {
+                breakStat();
+            } else {
+                throw new Unsupported(s.getClass().getSimpleName());
+            }
+        }
+
+        private void localStat(Ast.LocalStat l) throws Unsupported {
+            int n = l.vars.size();
+            List<Ast.Expr> ex = l.exprs;
+            if (n == 1 && ex.size() == 1 && !isMulti(ex.get(0))) {
+                emit(ex.get(0));
+                storeNew(declare(l.vars.get(0)));
+                return;
+            }
+            int[] temps = values(ex, n);
+            for (int i = 0; i < n; i++) {
+                Var v = declare(l.vars.get(i));
+                if (temps[i] < 0) {
+                    cb.aconst_null();
+                } else {
+                    cb.aload(temps[i]);
+                }
+                storeNew(v);
+            }
+        }
+
+        private static boolean isMulti(Ast.Expr e) {
+            return e instanceof Ast.Call || e instanceof Ast.Vararg;
+        }
+
+        /**
+         * Evaluates an expression list adjusted to {@code n} values into fresh locals (index -1
+         * where the value is nil). Extra expressions are evaluated for their effects.
+         */
+        private int[] values(List<Ast.Expr> ex, int n) throws Unsupported {
+            int[] temps = new int[n];
+            java.util.Arrays.fill(temps, -1);
+            int m = ex.size();
+            for (int i = 0; i < m; i++) {
+                Ast.Expr e = ex.get(i);
+                if (i == m - 1 && isMulti(e) && i < n) {
+                    emitMulti(e);
+                    int r = newLocal();
+                    cb.astore(r);
+                    for (int j = i; j < n; j++) {
+                        cb.aload(r);
+                        cb.loadConstant(j - i);
+                        cb.invokestatic(CD_VARARGS, "get", MethodTypeDesc.of(CD_Object, CD_Object, CD_int));
+                        int t = newLocal();
+                        cb.astore(t);
+                        temps[j] = t;
+                    }
+                } else if (i < n) {
+                    emit(e);
+                    int t = newLocal();
+                    cb.astore(t);
+                    temps[i] = t;
+                } else {
+                    emitMulti(e);
+                    cb.pop();
+                }
+            }
+            return temps;
+        }
+
+        private void assign(Ast.Assign a) throws Unsupported {
+            if (a.targets.size() == 1 && a.exprs.size() == 1) {
+                Ast.Expr t = a.targets.get(0);
+                if (t instanceof Ast.Local l) {
+                    emit(a.exprs.get(0));
+                    storeExisting(var(l.var));
+                } else if (t instanceof Ast.Upval u) {
+                    cb.aload(upsSlot);
+                    cb.loadConstant(u.index);
+                    cb.aaload();
+                    emit(a.exprs.get(0));
+                    cb.putfield(CD_CELL, "v", CD_Object);
+                } else {
+                    Ast.Index ix = (Ast.Index) t;
+                    emit(ix.obj);
+                    boolean intKey = isIntExpr(ix.key);
+                    if (intKey) {
+                        emitLong(ix.key);
+                    } else {
+                        emit(ix.key);
+                    }
+                    emit(a.exprs.get(0));
+                    fs(site(ix, describe(ix.obj)));
+                    if (intKey) {
+                        rt("setIndexInt", CD_void, CD_Object, CD_long, CD_Object, CD_CFRAME, CD_int);
+                    } else {
+                        rt("setIndex", CD_void, CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                    }
+                }
+                return;
+            }
+            int n = a.targets.size();
+            int[] objs = new int[n];
+            int[] keys = new int[n];
+            for (int i = 0; i < n; i++) {
+                if (a.targets.get(i) instanceof Ast.Index ix) {
+                    emit(ix.obj);
+                    objs[i] = newLocal();
+                    cb.astore(objs[i]);
+                    emit(ix.key);
+                    keys[i] = newLocal();
+                    cb.astore(keys[i]);
+                }
+            }
+            int[] vals = values(a.exprs, n);
+            for (int i = n - 1; i >= 0; i--) {
+                Ast.Expr t = a.targets.get(i);
+                if (t instanceof Ast.Local l) {
+                    loadTemp(vals[i]);
+                    storeExisting(var(l.var));
+                } else if (t instanceof Ast.Upval u) {
+                    cb.aload(upsSlot);
+                    cb.loadConstant(u.index);
+                    cb.aaload();
+                    loadTemp(vals[i]);
+                    cb.putfield(CD_CELL, "v", CD_Object);
+                } else {
+                    Ast.Index ix = (Ast.Index) t;
+                    cb.aload(objs[i]);
+                    cb.aload(keys[i]);
+                    loadTemp(vals[i]);
+                    fs(site(ix, describe(ix.obj)));
+                    rt("setIndex", CD_void, CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                }
+            }
+        }
+
+        private void loadTemp(int t) {
+            if (t < 0) {
+                cb.aconst_null();
+            } else {
+                cb.aload(t);
+            }
+        }
+
+        private void tick() {
+            cb.aload(lSlot);
+            cb.invokevirtual(CD_LUASTATE, "tick", MethodTypeDesc.of(CD_void));
+        }
+
+        private void whileStat(Ast.While w) throws Unsupported {
+            Label top = cb.newLabel();
+            Label exit = cb.newLabel();
+            cb.labelBinding(top);
+            cond(w.cond, exit, false);
+            breakLabels.add(exit);
+            block(w.block);
+            breakLabels.remove(breakLabels.size() - 1);
+            tick();
+            cb.goto_(top);
+            cb.labelBinding(exit);
+        }
+
+        private void repeatStat(Ast.Repeat r) throws Unsupported {
+            Label top = cb.newLabel();
+            Label exit = cb.newLabel();
+            Label again = cb.newLabel();
+            cb.labelBinding(top);
+            breakLabels.add(exit);
+            block(r.block);
+            breakLabels.remove(breakLabels.size() - 1);
+            cond(r.cond, again, false);
+            cb.goto_(exit);
+            cb.labelBinding(again);
+            tick();
+            cb.goto_(top);
+            cb.labelBinding(exit);
+        }
+
+        private void ifStat(Ast.If s) throws Unsupported {
+            Label end = cb.newLabel();
+            for (int i = 0; i < s.conds.size(); i++) {
+                Label next = cb.newLabel();
+                cond(s.conds.get(i), next, false);
+                block(s.blocks.get(i));
+                cb.goto_(end);
+                cb.labelBinding(next);
+            }
+            if (s.orElse != null) {
+                block(s.orElse);
+            }
+            cb.labelBinding(end);
+        }
+
+        private void numFor(Ast.NumFor n) throws Unsupported {
+            int site = site(n.line, null, null, false);
+            Label exit = cb.newLabel();
+            Var v = declare(n.var);
+            boolean intLoop = isIntExpr(n.start) && (n.step == null || isIntExpr(n.step));
+            if (intLoop) {
+                int init = cb.allocateLocal(TypeKind.LONG);
+                int step = cb.allocateLocal(TypeKind.LONG);
+                int count = cb.allocateLocal(TypeKind.LONG);
+                int i = cb.allocateLocal(TypeKind.LONG);
+                int lim = newLocal();
+                emitLong(n.start);
+                cb.lstore(init);
+                emit(n.limit);
+                cb.astore(lim);
+                if (n.step == null) {
+                    cb.loadConstant(1L);
+                } else {
+                    emitLong(n.step);
+                }
+                cb.lstore(step);
+                cb.lload(init);
+                cb.aload(lim);
+                cb.lload(step);
+                fs(site);
+                rt("forSkip", CD_boolean, CD_long, CD_Object, CD_long, CD_CFRAME, CD_int);
+                cb.ifne(exit);
+                cb.lload(init);
+                cb.aload(lim);
+                cb.lload(step);
+                rt("forCount", CD_long, CD_long, CD_Object, CD_long);
+                cb.lstore(count);
+                cb.lload(init);
+                cb.lstore(i);
+                Label top = cb.newLabel();
+                Label cont = cb.newLabel();
+                cb.labelBinding(top);
+                if (v.isLong) {
+                    cb.lload(i);
+                    cb.lstore(v.slot);
+                } else {
+                    cb.lload(i);
+                    boxLong();
+                    storeNew(v);
+                }
+                breakLabels.add(exit);
+                block(n.block);
+                breakLabels.remove(breakLabels.size() - 1);
+                cb.labelBinding(cont);
+                cb.lload(count);
+                cb.lconst_0();
+                cb.lcmp();
+                cb.ifeq(exit);
+                cb.lload(count);
+                cb.lconst_1();
+                cb.lsub();
+                cb.lstore(count);
+                cb.lload(i);
+                cb.lload(step);
+                cb.ladd();
+                cb.lstore(i);
+                tick();
+                cb.goto_(top);
+            } else {
+                int loop = newLocal();
+                emit(n.start);
+                emit(n.limit);
+                if (n.step == null) {
+                    cb.loadConstant(1L);
+                    boxLong();
+                } else {
+                    emit(n.step);
+                }
+                fs(site);
+                rt("forPrep", CD_FORLOOP, CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                cb.astore(loop);
+                Label top = cb.newLabel();
+                cb.labelBinding(top);
+                cb.aload(loop);
+                cb.invokevirtual(CD_FORLOOP, "next", MethodTypeDesc.of(CD_boolean));
+                cb.ifeq(exit);
+                cb.aload(loop);
+                cb.invokevirtual(CD_FORLOOP, "value", MethodTypeDesc.of(CD_Object));
+                storeNew(v);
+                breakLabels.add(exit);
+                block(n.block);
+                breakLabels.remove(breakLabels.size() - 1);
+                tick();
+                cb.goto_(top);
+            }
+            cb.labelBinding(exit);
+        }
+
+        private void genFor(Ast.GenFor g) throws Unsupported {
+            int site = site(g.line, null, null, false);
+            int[] init = values(g.exprs, 4);
+            int fnT = tempOf(init[0]);
+            int sT = tempOf(init[1]);
+            int ctlT = tempOf(init[2]);
+            int closeT = tempOf(init[3]);
+            // a closing value (4th) must be closable; it is closed when the loop ends in any way
+            cb.aload(closeT);
+            cb.loadConstant("(for state)");
+            fs(site);
+            rt("checkClosable", CD_void, CD_Object, CD_String, CD_CFRAME, CD_int);
+            protectedRegion(closeT, () -> genForLoop(g, site, fnT, sT, ctlT));
+        }
+
+        private int tempOf(int t) {
+            if (t >= 0) {
+                return t;
+            }
+            int n = newLocal();
+            cb.aconst_null();
+            cb.astore(n);
+            return n;
+        }
+
+        private void genForLoop(Ast.GenFor g, int site, int fnT, int sT, int ctlT) throws Unsupported {
+            Label exit = cb.newLabel();
+            Label slow = cb.newLabel();
+            Label assignVars = cb.newLabel();
+            int fast = cb.allocateLocal(TypeKind.INT);
+            int slot = cb.allocateLocal(TypeKind.INT);
+            int table = newLocal();
+            int res = newLocal();
+            cb.aconst_null();
+            cb.astore(res);
+            cb.aconst_null();
+            cb.astore(table);
+            cb.iconst_0();
+            cb.istore(slot);
+            cb.aload(fnT);
+            cb.aload(sT);
+            rt("isNextLoop", CD_boolean, CD_Object, CD_Object);
+            cb.istore(fast);
+            cb.iload(fast);
+            Label top = cb.newLabel();
+            cb.ifeq(top);
+            cb.aload(sT);
+            cb.checkcast(CD_LUATABLE);
+            cb.astore(table);
+            cb.aload(table);
+            cb.aload(ctlT);
+            fs(site);
+            rt("nextSlot", CD_int, CD_LUATABLE, CD_Object, CD_CFRAME, CD_int);
+            cb.istore(slot);
+            cb.labelBinding(top);
+            List<Ast.LocalVar> lv = g.vars;
+            int nv = lv.size();
+            int[] vals = new int[nv];
+            for (int i = 0; i < nv; i++) {
+                vals[i] = newLocal();
+                cb.aconst_null();
+                cb.astore(vals[i]);
+            }
+            cb.iload(fast);
+            cb.ifeq(slow);
+            // fast: walk the table's slots
+            cb.iload(slot);
+            cb.iflt(exit);
+            cb.aload(table);
+            cb.iload(slot);
+            cb.invokevirtual(CD_LUATABLE, "slotKey", MethodTypeDesc.of(CD_Object, CD_int));
+            cb.astore(vals[0]);
+            if (nv > 1) {
+                cb.aload(table);
+                cb.iload(slot);
+                cb.invokevirtual(CD_LUATABLE, "slotValue", MethodTypeDesc.of(CD_Object, CD_int));
+                cb.astore(vals[1]);
+            }
+            cb.goto_(assignVars);
+            // slow: call the iterator
+            cb.labelBinding(slow);
+            cb.aload(fnT);
+            cb.aload(sT);
+            cb.aload(ctlT);
+            fs(site);
+            rt("callIter", CD_Object, CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+            cb.astore(res);
+            cb.aload(res);
+            rt("first", CD_Object, CD_Object);
+            cb.dup();
+            cb.astore(vals[0]);
+            cb.ifnull(exit);
+            for (int i = 1; i < nv; i++) {
+                cb.aload(res);
+                cb.loadConstant(i);
+                cb.invokestatic(CD_VARARGS, "get", MethodTypeDesc.of(CD_Object, CD_Object, CD_int));
+                cb.astore(vals[i]);
+            }
+            cb.labelBinding(assignVars);
+            cb.aload(vals[0]);
+            cb.astore(ctlT);
+            for (int i = 0; i < nv; i++) {
+                Var v = declare(lv.get(i));
+                cb.aload(vals[i]);
+                storeNew(v);
+            }
+            breakLabels.add(exit);
+            block(g.block);
+            breakLabels.remove(breakLabels.size() - 1);
+            tick();
+            cb.iload(fast);
+            cb.ifeq(top);
+            cb.aload(table);
+            cb.aload(ctlT);
+            fs(site);
+            rt("nextSlot", CD_int, CD_LUATABLE, CD_Object, CD_CFRAME, CD_int);
+            cb.istore(slot);
+            cb.goto_(top);
+            cb.labelBinding(exit);
+        }
+
+        private void returnStat(Ast.Return r) throws Unsupported {
+            List<Ast.Expr> ex = r.exprs;
+            if (ex.size() == 1 && ex.get(0) instanceof Ast.Call c && closings.isEmpty()) {
+                call(c, true, true);
+                cb.areturn();
+                return;
+            }
+            if (ex.isEmpty()) {
+                cb.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
+            } else if (ex.size() == 1) {
+                emitMulti(ex.get(0));
+            } else {
+                argArray(ex, -1);
+                rt("ret", CD_Object, CD_OBJARR);
+            }
+            if (!closings.isEmpty()) {
+                int t = newLocal();
+                cb.astore(t);
+                for (int i = closings.size() - 1; i >= 0; i--) {
+                    closeValue(closings.get(i).slot());
+                }
+                cb.aload(t);
+            }
+            cb.areturn();
+        }
+
+        private void breakStat() {
+            int depth = breakLabels.size();
+            for (int i = closings.size() - 1; i >= 0 && closings.get(i).loopDepth() >= depth; i--) {
+                closeValue(closings.get(i).slot());
+            }
+            cb.goto_(breakLabels.get(depth - 1));
+        }
+
+        // ---------------------------------------------------------------- conditions
+
+        /** Jumps to {@code target} when the truth of {@code e} equals {@code jumpIf}. */
+        private void cond(Ast.Expr e, Label target, boolean jumpIf) throws Unsupported {
+            if (e instanceof Ast.True) {
+                if (jumpIf) {
+                    cb.goto_(target);
+                }
+                return;
+            }
+            if (e instanceof Ast.Nil || e instanceof Ast.False) {
+                if (!jumpIf) {
+                    cb.goto_(target);
+                }
+                return;
+            }
+            if (e instanceof Ast.UnOp u && u.op == Ast.OP_NOT) {
+                cond(u.a, target, !jumpIf);
+                return;
+            }
+            if (e instanceof Ast.BinOp b) {
+                if (b.op == Ast.OP_AND || b.op == Ast.OP_OR) {
+                    boolean isAnd = b.op == Ast.OP_AND;
+                    if (isAnd != jumpIf) {
+                        // and/false or or/true: either operand decides
+                        cond(b.a, target, jumpIf);
+                        cond(b.b, target, jumpIf);
+                    } else {
+                        Label skip = cb.newLabel();
+                        cond(b.a, skip, !jumpIf);
+                        cond(b.b, target, jumpIf);
+                        cb.labelBinding(skip);
+                    }
+                    return;
+                }
+                if (b.op >= Ast.OP_EQ && b.op <= Ast.OP_GE) {
+                    compare(b, target, jumpIf);
+                    return;
+                }
+            }
+            emit(e);
+            rt("truthy", CD_boolean, CD_Object);
+            if (jumpIf) {
+                cb.ifne(target);
+            } else {
+                cb.ifeq(target);
+            }
+        }
+
+        private void compare(Ast.BinOp b, Label target, boolean jumpIf) throws Unsupported {
+            int op = b.op;
+            if (isIntExpr(b.a) && isIntExpr(b.b)) {
+                emitLong(b.a);
+                emitLong(b.b);
+                cb.lcmp();
+                // lcmp gives -1/0/1; branch on the relation (or its negation)
+                int rel = jumpIf ? op : negate(op);
+                switch (rel) {
+                    case Ast.OP_EQ -> cb.ifeq(target);
+                    case Ast.OP_NE -> cb.ifne(target);
+                    case Ast.OP_LT -> cb.iflt(target);
+                    case Ast.OP_LE -> cb.ifle(target);
+                    case Ast.OP_GT -> cb.ifgt(target);
+                    default -> cb.ifge(target);
+                }
+                return;
+            }
+            emit(b.a);
+            emit(b.b);
+            int site = site(b.line, null, null, false);
+            fs(site);
+            String helper = switch (op) {
+                case Ast.OP_EQ, Ast.OP_NE -> "eq";
+                case Ast.OP_LT -> "lt";
+                case Ast.OP_LE -> "le";
+                case Ast.OP_GT -> "gt";
+                default -> "ge";
+            };
+            if (op == Ast.OP_GT || op == Ast.OP_GE) {
+                rt(helper.equals("gt") ? "gtSwap" : "geSwap", CD_boolean, CD_Object, CD_Object, CD_CFRAME, CD_int);
+            } else {
+                rt(helper, CD_boolean, CD_Object, CD_Object, CD_CFRAME, CD_int);
+            }
+            boolean whenTrue = op == Ast.OP_NE ? !jumpIf : jumpIf;
+            if (whenTrue) {
+                cb.ifne(target);
+            } else {
+                cb.ifeq(target);
+            }
+        }
+
+        private static int negate(int op) {
+            return switch (op) {
+                case Ast.OP_EQ -> Ast.OP_NE;
+                case Ast.OP_NE -> Ast.OP_EQ;
+                case Ast.OP_LT -> Ast.OP_GE;
+                case Ast.OP_LE -> Ast.OP_GT;
+                case Ast.OP_GT -> Ast.OP_LE;
+                default -> Ast.OP_LT;
+            };
+        }
+
+        // ---------------------------------------------------------------- expressions
+
+        /** Pushes the value of {@code e} (one value) as an Object. */
+        private void emit(Ast.Expr e) throws Unsupported {
+            if (isIntExpr(e) && !(e instanceof Ast.Const)) {
+                emitLong(e);
+                boxLong();
+                return;
+            }
+            if (e instanceof Ast.Const c) {
+                Object v = c.value;
+                if (v instanceof Long l && l >= -128 && l <= 127) {
+                    cb.loadConstant(l.longValue());
+                    boxLong();
+                } else {
+                    loadConst(v);
+                }
+            } else if (e instanceof Ast.Nil) {
+                cb.aconst_null();
+            } else if (e instanceof Ast.True) {
+                cb.getstatic(CD_Boolean, "TRUE", CD_Boolean);
+            } else if (e instanceof Ast.False) {
+                cb.getstatic(CD_Boolean, "FALSE", CD_Boolean);
+            } else if (e instanceof Ast.Vararg) {
+                cb.aload(vaSlot);
+                rt("vararg1", CD_Object, CD_OBJARR);
+            } else if (e instanceof Ast.Local l) {
+                loadVar(var(l.var));
+            } else if (e instanceof Ast.Upval u) {
+                cb.aload(upsSlot);
+                cb.loadConstant(u.index);
+                cb.aaload();
+                cb.getfield(CD_CELL, "v", CD_Object);
+            } else if (e instanceof Ast.Index ix) {
+                index(ix);
+            } else if (e instanceof Ast.Call c) {
+                call(c, false, false);
+            } else if (e instanceof Ast.FunctionExpr fe) {
+                closure(fe.fn);
+            } else if (e instanceof Ast.Paren p) {
+                emit(p.e);
+            } else if (e instanceof Ast.TableCons t) {
+                table(t);
+            } else if (e instanceof Ast.UnOp u) {
+                unary(u);
+            } else if (e instanceof Ast.BinOp b) {
+                binary(b);
+            } else {
+                throw new Unsupported(e.getClass().getSimpleName());
+            }
+        }
+
+        private void loadVar(Var v) {
+            if (v.isLong) {
+                cb.lload(v.slot);
+                boxLong();
+            } else if (v.isCell) {
+                cb.aload(v.slot);
+                cb.getfield(CD_CELL, "v", CD_Object);
+            } else {
+                cb.aload(v.slot);
+            }
+        }
+
+        /** Pushes all the values of a multi-valued expression (a value or a Varargs). */
+        private void emitMulti(Ast.Expr e) throws Unsupported {
+            if (e instanceof Ast.Call c) {
+                call(c, true, false);
+            } else if (e instanceof Ast.Vararg) {
+                cb.aload(vaSlot);
+                rt("varargs", CD_Object, CD_OBJARR);
+            } else {
+                emit(e);
+            }
+        }
+
+        /** Pushes a long for an expression {@link #isIntExpr} accepts. */
+        private void emitLong(Ast.Expr e) throws Unsupported {
+            if (e instanceof Ast.Const c) {
+                cb.loadConstant(((Long) c.value).longValue());
+            } else if (e instanceof Ast.Local l) {
+                cb.lload(var(l.var).slot);
+            } else if (e instanceof Ast.Paren p) {
+                emitLong(p.e);
+            } else if (e instanceof Ast.UnOp u) {
+                emitLong(u.a);
+                if (u.op == Ast.OP_UNM) {
+                    cb.lneg();
+                } else {
+                    cb.loadConstant(-1L);
+                    cb.lxor();
+                }
+            } else if (e instanceof Ast.BinOp b) {
+                emitLong(b.a);
+                emitLong(b.b);
+                switch (b.op) {
+                    case Ast.OP_ADD -> cb.ladd();
+                    case Ast.OP_SUB -> cb.lsub();
+                    case Ast.OP_MUL -> cb.lmul();
+                    case Ast.OP_BAND -> cb.land();
+                    case Ast.OP_BOR -> cb.lor();
+                    case Ast.OP_BXOR -> cb.lxor();
+                    case Ast.OP_SHL -> cb.invokestatic(CD_OPS, "shl", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+                    case Ast.OP_SHR -> cb.invokestatic(CD_OPS, "shr", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+                    case Ast.OP_IDIV -> {
+                        fs(site(b, describe(b.a), describe(b.b)));
+                        rt("idiv", CD_long, CD_long, CD_long, CD_CFRAME, CD_int);
+                    }
+                    default -> {
+                        fs(site(b, describe(b.a), describe(b.b)));
+                        rt("mod", CD_long, CD_long, CD_long, CD_CFRAME, CD_int);
+                    }
+                }
+            } else {
+                throw new IllegalStateException("not an integer expression");
+            }
+        }
+
+        private void index(Ast.Index ix) throws Unsupported {
+            emit(ix.obj);
+            int site = site(ix, describe(ix.obj), describe(ix.key));
+            if (ix.key instanceof Ast.Const c && c.value instanceof LuaString s) {
+                loadConst(s);
+                fs(site);
+                rt("indexStr", CD_Object, CD_Object, CD_LUASTRING, CD_CFRAME, CD_int);
+            } else if (isIntExpr(ix.key)) {
+                emitLong(ix.key);
+                fs(site);
+                rt("indexInt", CD_Object, CD_Object, CD_long, CD_CFRAME, CD_int);
+            } else {
+                emit(ix.key);
+                fs(site);
+                rt("index", CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+            }
+        }
+
+        /** Builds the Object[] of an expression list, with {@code self} (a local) first when >= 0. */
+        private void argArray(List<Ast.Expr> args, int self) throws Unsupported {
+            int n = args.size();
+            boolean multi = n > 0 && isMulti(args.get(n - 1));
+            int fixed = multi ? n - 1 : n;
+            int off = self >= 0 ? 1 : 0;
+            cb.loadConstant(fixed + off);
+            cb.anewarray(CD_Object);
+            if (self >= 0) {
+                cb.dup();
+                cb.iconst_0();
+                cb.aload(self);
+                cb.aastore();
+            }
+            for (int i = 0; i < fixed; i++) {
+                cb.dup();
+                cb.loadConstant(i + off);
+                emit(args.get(i));
+                cb.aastore();
+            }
+            if (multi) {
+                emitMulti(args.get(n - 1));
+                rt("expand", CD_OBJARR, CD_OBJARR, CD_Object);
+            }
+        }
+
+        /** A call; leaves one value, or all values when {@code multi}; a pending call when {@code tail}. */
+        private void call(Ast.Call c, boolean multi, boolean tail) throws Unsupported {
+            int site;
+            int self = -1;
+            if (c.method != null) {
+                site = site(c.line, new String[] {" (method '" + c.method + "')", describe(c.fn)},
+                    c.method.toString(), true);
+                emit(c.fn);
+                self = newLocal();
+                cb.astore(self);
+                cb.aload(self);
+                loadConst(c.method);
+                fs(site);
+                rt("method", CD_Object, CD_Object, CD_LUASTRING, CD_CFRAME, CD_int);
+            } else {
+                site = site(c.line, new String[] {describe(c.fn)}, name(c.fn), false);
+                emit(c.fn);
+            }
+            argArray(c.args, self);
+            if (tail) {
+                fs(site);
+                rt("tailCall", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
+                return;
+            }
+            int argsT = newLocal();
+            int fnT = newLocal();
+            cb.astore(argsT);
+            cb.astore(fnT);
+            setPc(site);
+            Label other = cb.newLabel();
+            Label done = cb.newLabel();
+            cb.aload(fnT);
+            cb.instanceOf(CD_LUAFUNCTION);
+            cb.ifeq(other);
+            cb.aload(fnT);
+            cb.checkcast(CD_LUAFUNCTION);
+            cb.aload(argsT);
+            cb.invokevirtual(CD_LUAFUNCTION, "invokeTail", MethodTypeDesc.of(CD_Object, CD_OBJARR));
+            cb.dup();
+            cb.instanceOf(CD_TAILCALL);
+            cb.ifeq(done);
+            cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
+            cb.goto_(done);
+            cb.labelBinding(other);
+            cb.aload(fnT);
+            cb.aload(argsT);
+            fs(site);
+            rt("callOther", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
+            cb.labelBinding(done);
+            if (!multi) {
+                rt("first", CD_Object, CD_Object);
+            }
+        }
+
+        private void closure(Ast.Function f) {
+            ClosureFactory fac = JitCompiler.factory(f, interpreted);
+            nested.add(fac);
+            int idx = nested.size() - 1;
+            cb.aload(0);
+            cb.getfield(CD_CF, "info", CD_FNINFO);
+            cb.getfield(CD_FNINFO, "nested", CD_FACTORY.arrayType());
+            cb.loadConstant(idx);
+            cb.aaload();
+            cb.aload(lSlot);
+            int n = f.upvalues.size();
+            cb.loadConstant(n);
+            cb.anewarray(CD_CELL);
+            for (int i = 0; i < n; i++) {
+                Ast.UpvalDesc d = f.upvalues.get(i);
+                cb.dup();
+                cb.loadConstant(i);
+                if (d.fromParentLocal()) {
+                    cb.aload(var(d.local()).slot);
+                } else {
+                    cb.aload(upsSlot);
+                    cb.loadConstant(d.index());
+                    cb.aaload();
+                }
+                cb.aastore();
+            }
+            rt("closure", CD_LUAFUNCTION, CD_FACTORY, CD_LUASTATE, CD_CELLARR);
+        }
+
+        private void table(Ast.TableCons t) throws Unsupported {
+            cb.new_(CD_LUATABLE);
+            cb.dup();
+            cb.loadConstant(t.items.size());
+            cb.loadConstant(t.fields.size());
+            cb.invokespecial(CD_LUATABLE, "<init>", MethodTypeDesc.of(CD_void, CD_int, CD_int));
+            int n = t.items.size();
+            for (int o : t.order) {
+                if (o >= 0) {
+                    Ast.Expr item = t.items.get(o);
+                    cb.dup();
+                    cb.loadConstant((long) o + 1);
+                    if (o == n - 1 && isMulti(item)) {
+                        emitMulti(item);
+                        rt("tableMulti", CD_void, CD_LUATABLE, CD_long, CD_Object);
+                    } else {
+                        emit(item);
+                        cb.invokevirtual(CD_LUATABLE, "put", MethodTypeDesc.of(CD_void, CD_long, CD_Object));
+                    }
+                } else {
+                    Ast.Expr[] kv = t.fields.get(-o - 1);
+                    cb.dup();
+                    emit(kv[0]);
+                    emit(kv[1]);
+                    fs(site(kv[0]));
+                    rt("tableSet", CD_void, CD_LUATABLE, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                }
+            }
+        }
+
+        private void unary(Ast.UnOp u) throws Unsupported {
+            if (u.op == Ast.OP_NOT) {
+                Label t = cb.newLabel();
+                Label end = cb.newLabel();
+                cond(u.a, t, true);
+                cb.getstatic(CD_Boolean, "TRUE", CD_Boolean);
+                cb.goto_(end);
+                cb.labelBinding(t);
+                cb.getstatic(CD_Boolean, "FALSE", CD_Boolean);
+                cb.labelBinding(end);
+                return;
+            }
+            emit(u.a);
+            fs(site(u, describe(u.a)));
+            String h = switch (u.op) {
+                case Ast.OP_UNM -> "unm";
+                case Ast.OP_LEN -> "len";
+                default -> "bnot";
+            };
+            rt(h, CD_Object, CD_Object, CD_CFRAME, CD_int);
+        }
+
+        private void binary(Ast.BinOp b) throws Unsupported {
+            switch (b.op) {
+                case Ast.OP_AND, Ast.OP_OR -> {
+                    Label end = cb.newLabel();
+                    emit(b.a);
+                    cb.dup();
+                    rt("truthy", CD_boolean, CD_Object);
+                    if (b.op == Ast.OP_AND) {
+                        cb.ifeq(end);
+                    } else {
+                        cb.ifne(end);
+                    }
+                    cb.pop();
+                    emit(b.b);
+                    cb.labelBinding(end);
+                }
+                case Ast.OP_EQ, Ast.OP_NE, Ast.OP_LT, Ast.OP_LE, Ast.OP_GT, Ast.OP_GE -> {
+                    Label f = cb.newLabel();
+                    Label end = cb.newLabel();
+                    compare(b, f, false);
+                    cb.getstatic(CD_Boolean, "TRUE", CD_Boolean);
+                    cb.goto_(end);
+                    cb.labelBinding(f);
+                    cb.getstatic(CD_Boolean, "FALSE", CD_Boolean);
+                    cb.labelBinding(end);
+                }
+                case Ast.OP_CONCAT -> concat(b);
+                default -> arith(b);
+            }
+        }
+
+        private void arith(Ast.BinOp b) throws Unsupported {
+            emit(b.a);
+            emit(b.b);
+            fs(site(b, describe(b.a), describe(b.b)));
+            switch (b.op) {
+                case Ast.OP_ADD -> rt("add", CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                case Ast.OP_SUB -> rt("sub", CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                case Ast.OP_MUL -> rt("mul", CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                default -> {
+                    // Ast operator codes equal Meta's for arithmetic and bitwise operators
+                    int op = b.op;
+                    int t1 = newLocal();
+                    int t2 = newLocal();
+                    int tf = newLocal();
+                    int ts = cb.allocateLocal(TypeKind.INT);
+                    cb.istore(ts);
+                    cb.astore(tf);
+                    cb.astore(t2);
+                    cb.astore(t1);
+                    cb.loadConstant(op);
+                    cb.aload(t1);
+                    cb.aload(t2);
+                    cb.aload(tf);
+                    cb.iload(ts);
+                    rt("arith", CD_Object, CD_int, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                }
+            }
+        }
+
+        private void concat(Ast.BinOp b) throws Unsupported {
+            List<Ast.Expr> parts = new ArrayList<>();
+            flatten(b, parts);
+            String[] desc = new String[parts.size()];
+            for (int i = 0; i < desc.length; i++) {
+                desc[i] = describe(parts.get(i));
+            }
+            int site = site(b.line, desc, null, false);
+            if (parts.size() == 2) {
+                emit(parts.get(0));
+                emit(parts.get(1));
+                fs(site);
+                rt("concat2", CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                return;
+            }
+            cb.loadConstant(parts.size());
+            cb.anewarray(CD_Object);
+            for (int i = 0; i < parts.size(); i++) {
+                cb.dup();
+                cb.loadConstant(i);
+                emit(parts.get(i));
+                cb.aastore();
+            }
+            fs(site);
+            rt("concat", CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
+        }
+
+        private static void flatten(Ast.Expr e, List<Ast.Expr> out) {
+            if (e instanceof Ast.BinOp b && b.op == Ast.OP_CONCAT) {
+                flatten(b.a, out);
+                flatten(b.b, out);
+            } else {
+                out.add(e);
+            }
+        }
+
+        // ---------------------------------------------------------------- names for messages
+
+        private static String describe(Ast.Expr e) {
+            String k = kind(e);
+            String n = name(e);
+            return k == null || n == null ? "" : " (" + k + " '" + n + "')";
+        }
+
+        private static String kind(Ast.Expr e) {
+            if (e instanceof Ast.Local) {
+                return "local";
+            }
+            if (e instanceof Ast.Upval) {
+                return "upvalue";
+            }
+            if (e instanceof Ast.Index ix && ix.key instanceof Ast.Const c && c.value instanceof LuaString) {
+                return ix.global ? "global" : "field";
+            }
+            if (e instanceof Ast.Const c && c.value instanceof LuaString) {
+                return "constant";
+            }
+            return null;
+        }
+
+        private static String name(Ast.Expr e) {
+            if (e instanceof Ast.Local l) {
+                return l.var.name;
+            }
+            if (e instanceof Ast.Upval u) {
+                return u.name;
+            }
+            if (e instanceof Ast.Index ix && ix.key instanceof Ast.Const c && c.value instanceof LuaString s) {
+                return s.toString();
+            }
+            if (e instanceof Ast.Const c && c.value instanceof LuaString s) {
+                return s.toString();
+            }
+            return null;
+        }
+    }
+}

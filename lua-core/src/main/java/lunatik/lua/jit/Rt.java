@@ -1,0 +1,646 @@
+package lunatik.lua.jit;
+
+import lunatik.lua.interp.Cell;
+import lunatik.lua.interp.ClosureFactory;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
+import lunatik.lua.value.LuaTable;
+import lunatik.lua.value.LuaUserdata;
+import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Meta;
+import lunatik.lua.vm.Ops;
+import lunatik.lua.vm.TailCall;
+
+/**
+ * Run-time helpers called by compiled code: small static methods with a fast path HotSpot
+ * inlines and a slow path that defers to {@link Ops}. Helpers that may raise take the frame
+ * and site, and record the site in the frame only on their slow path, so messages get the line
+ * without a store on every operation.
+ */
+public final class Rt {
+    private Rt() {
+    }
+
+    private static LuaState L(CFrame f) {
+        return f.fn.L;
+    }
+
+    // ---------------------------------------------------------------- indexing
+
+    public static Object index(Object o, Object k, CFrame f, int site) {
+        if (o instanceof LuaTable t) {
+            Object v = t.get(k);
+            if (v != null || t.getMetatable() == null) {
+                return v;
+            }
+        }
+        f.pc = site;
+        return Ops.index(L(f), o, k, f.site(site));
+    }
+
+    public static Object indexStr(Object o, LuaString k, CFrame f, int site) {
+        if (o instanceof LuaTable t) {
+            Object v = t.get(k);
+            if (v != null) {
+                return v;
+            }
+            LuaTable mt = t.getMetatable();
+            if (mt == null) {
+                return null;
+            }
+            Object h = mt.get(Meta.INDEX);
+            if (h instanceof LuaTable ht && ht.getMetatable() == null) {
+                return ht.get(k);
+            }
+        }
+        f.pc = site;
+        return Ops.index(L(f), o, k, f.site(site));
+    }
+
+    public static Object indexInt(Object o, long k, CFrame f, int site) {
+        if (o instanceof LuaTable t) {
+            Object v = t.get(k);
+            if (v != null || t.getMetatable() == null) {
+                return v;
+            }
+        }
+        f.pc = site;
+        return Ops.index(L(f), o, k, f.site(site));
+    }
+
+    public static void setIndex(Object o, Object k, Object v, CFrame f, int site) {
+        if (o instanceof LuaTable t && t.getMetatable() == null && k != null) {
+            if (k instanceof LuaString s) {
+                t.put(s, v);
+                return;
+            }
+            if (k instanceof Long l) {
+                t.put(l.longValue(), v);
+                return;
+            }
+            if (!(k instanceof Double d && d.isNaN())) {
+                t.put(k, v);
+                return;
+            }
+        }
+        f.pc = site;
+        Ops.setIndex(L(f), o, k, v, new Target(f.site(site)));
+    }
+
+    public static void setIndexInt(Object o, long k, Object v, CFrame f, int site) {
+        if (o instanceof LuaTable t && t.getMetatable() == null) {
+            t.put(k, v);
+            return;
+        }
+        f.pc = site;
+        Ops.setIndex(L(f), o, k, v, new Target(f.site(site)));
+    }
+
+    /** Assignment sites describe the indexed object as operand 0. */
+    private record Target(Site s) implements Ops.VarInfo {
+        @Override
+        public String describe(int i) {
+            return s.describe(0);
+        }
+    }
+
+    public static Object method(Object self, LuaString name, CFrame f, int site) {
+        if (self instanceof LuaTable t) {
+            Object v = t.get(name);
+            if (v != null) {
+                return v;
+            }
+            LuaTable mt = t.getMetatable();
+            if (mt == null) {
+                return null;
+            }
+            Object h = mt.get(Meta.INDEX);
+            if (h instanceof LuaTable ht && ht.getMetatable() == null) {
+                return ht.get(name);
+            }
+        }
+        f.pc = site;
+        Site s = f.site(site);
+        return Ops.index(L(f), self, name, i -> s.describe(1));
+    }
+
+    // ---------------------------------------------------------------- arithmetic
+
+    public static Object add(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x + y;
+        }
+        if (a instanceof Double x && b instanceof Double y) {
+            return x + y;
+        }
+        return arithSlow(Meta.ADD, a, b, f, site);
+    }
+
+    public static Object sub(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x - y;
+        }
+        if (a instanceof Double x && b instanceof Double y) {
+            return x - y;
+        }
+        return arithSlow(Meta.SUB, a, b, f, site);
+    }
+
+    public static Object mul(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x * y;
+        }
+        if (a instanceof Double x && b instanceof Double y) {
+            return x * y;
+        }
+        return arithSlow(Meta.MUL, a, b, f, site);
+    }
+
+    public static Object arith(int op, Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            long p = x;
+            long q = y;
+            switch (op) {
+                case Meta.BAND: return p & q;
+                case Meta.BOR: return p | q;
+                case Meta.BXOR: return p ^ q;
+                case Meta.SHL: return Ops.shl(p, q);
+                case Meta.SHR: return Ops.shr(p, q);
+                case Meta.IDIV:
+                    if (q > 0) {
+                        return Math.floorDiv(p, q);
+                    }
+                    break;
+                case Meta.MOD:
+                    if (q > 0) {
+                        return Math.floorMod(p, q);
+                    }
+                    break;
+                default:
+                    break;
+            }
+        } else if (a instanceof Double x && b instanceof Double y && op <= Meta.IDIV) {
+            return Ops.arithFloat(op, x, y);
+        }
+        return arithSlow(op, a, b, f, site);
+    }
+
+    private static Object arithSlow(int op, Object a, Object b, CFrame f, int site) {
+        f.pc = site;
+        return Ops.arith(L(f), op, a, b, f.site(site));
+    }
+
+    /** Integer floor division for statically integer operands (raises on zero). */
+    public static long idiv(long a, long b, CFrame f, int site) {
+        if (b > 0) {
+            return Math.floorDiv(a, b);
+        }
+        f.pc = site;
+        return Ops.idivChecked(L(f), a, b);
+    }
+
+    public static long mod(long a, long b, CFrame f, int site) {
+        if (b > 0) {
+            return Math.floorMod(a, b);
+        }
+        f.pc = site;
+        return Ops.modChecked(L(f), a, b);
+    }
+
+    public static Object unm(Object a, CFrame f, int site) {
+        if (a instanceof Long x) {
+            return -x;
+        }
+        if (a instanceof Double d) {
+            return -d;
+        }
+        f.pc = site;
+        return Ops.unm(L(f), a, f.site(site));
+    }
+
+    public static Object bnot(Object a, CFrame f, int site) {
+        if (a instanceof Long x) {
+            return ~x;
+        }
+        f.pc = site;
+        return Ops.bnot(L(f), a, f.site(site));
+    }
+
+    public static Object len(Object a, CFrame f, int site) {
+        if (a instanceof LuaTable t && t.getMetatable() == null) {
+            return t.length();
+        }
+        if (a instanceof LuaString s) {
+            return (long) s.length();
+        }
+        f.pc = site;
+        return Ops.len(L(f), a, f.site(site));
+    }
+
+    public static Object concat2(Object a, Object b, CFrame f, int site) {
+        if (a instanceof LuaString x && b instanceof LuaString y) {
+            return x.concat(y);
+        }
+        f.pc = site;
+        return Ops.concat(L(f), a, b, f.site(site));
+    }
+
+    /** A concatenation chain, joined in one allocation when every part is a string or number. */
+    public static Object concat(Object[] v, CFrame f, int site) {
+        int total = 0;
+        boolean plain = true;
+        for (int i = 0; i < v.length; i++) {
+            Object x = v[i];
+            if (!(x instanceof LuaString)) {
+                LuaString s = x instanceof Long || x instanceof Double ? Ops.numberToString(x) : null;
+                if (s == null) {
+                    plain = false;
+                    break;
+                }
+                v[i] = s;
+            }
+            total += ((LuaString) v[i]).length();
+        }
+        if (plain && total >= 0) {
+            byte[] r = new byte[total];
+            int p = 0;
+            for (Object x : v) {
+                byte[] b = ((LuaString) x).bytes();
+                System.arraycopy(b, 0, r, p, b.length);
+                p += b.length;
+            }
+            return LuaString.wrap(r);
+        }
+        f.pc = site;
+        Site s = f.site(site);
+        Object acc = v[v.length - 1];
+        for (int i = v.length - 2; i >= 0; i--) {
+            final int k = i;
+            acc = Ops.concat(L(f), v[i], acc, j -> s.describe(k + j));
+        }
+        return acc;
+    }
+
+    // ---------------------------------------------------------------- comparison
+
+    public static boolean truthy(Object v) {
+        return v != null && v != Boolean.FALSE;
+    }
+
+    public static Object bool(boolean b) {
+        return b ? Boolean.TRUE : Boolean.FALSE;
+    }
+
+    public static boolean eq(Object a, Object b, CFrame f, int site) {
+        if (a == b) {
+            return !(a instanceof Double d && d.isNaN());
+        }
+        if (a instanceof Long x && b instanceof Long y) {
+            return x.longValue() == y.longValue();
+        }
+        if (a instanceof LuaTable || a instanceof LuaUserdata) {
+            f.pc = site;
+            return Ops.equals(L(f), a, b);
+        }
+        return Ops.rawEquals(a, b);
+    }
+
+    public static boolean lt(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x < y;
+        }
+        f.pc = site;
+        return Ops.lessThan(L(f), a, b);
+    }
+
+    public static boolean le(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x <= y;
+        }
+        f.pc = site;
+        return Ops.lessEqual(L(f), a, b);
+    }
+
+    /** {@code a > b}, evaluated as {@code b < a} after both operands. */
+    public static boolean gtSwap(Object a, Object b, CFrame f, int site) {
+        return lt(b, a, f, site);
+    }
+
+    public static boolean geSwap(Object a, Object b, CFrame f, int site) {
+        return le(b, a, f, site);
+    }
+
+    // ---------------------------------------------------------------- calls and values
+
+    /** Calls a value that is not a LuaFunction (its {@code __call}), or raises "attempt to call". */
+    public static Object callOther(Object fv, Object[] a, CFrame f, int site) {
+        f.pc = site;
+        Object target = fv;
+        for (;;) {
+            Object mm = L(f).metamethod(target, Meta.CALL);
+            a = Ops.prepend(target, a);
+            if (mm instanceof LuaFunction g) {
+                return Ops.resolve(g.invokeTail(a));
+            }
+            if (mm == null || a.length > 200) {
+                throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), fv) + " value"
+                    + f.site(site).describe(0)));
+            }
+            target = mm;
+        }
+    }
+
+    /** A pending tail call ({@code return f(args)}); non-functions resolve their {@code __call} now. */
+    public static Object tailCall(Object fv, Object[] a, CFrame f, int site) {
+        if (fv instanceof LuaFunction g) {
+            return new TailCall(g, a);
+        }
+        return callOther(fv, a, f, site);
+    }
+
+    public static Object first(Object r) {
+        return r instanceof Varargs v ? v.get(0) : r;
+    }
+
+    /** {@code head} followed by the values of a multi-valued result. */
+    public static Object[] expand(Object[] head, Object multi) {
+        int n = head.length;
+        if (multi instanceof Varargs v) {
+            int m = v.count();
+            Object[] a = java.util.Arrays.copyOf(head, n + m);
+            for (int i = 0; i < m; i++) {
+                a[n + i] = v.get(i);
+            }
+            return a;
+        }
+        Object[] a = java.util.Arrays.copyOf(head, n + 1);
+        a[n] = multi;
+        return a;
+    }
+
+    /** {@code head} followed by the values of a multi-valued result, adjusted to exactly {@code n}. */
+    public static Object[] adjust(Object[] head, Object multi, int n) {
+        Object[] a = java.util.Arrays.copyOf(head, Math.max(n, head.length));
+        int h = head.length;
+        for (int i = 0; h + i < n; i++) {
+            a[h + i] = Varargs.get(multi, i);
+        }
+        return a;
+    }
+
+    public static Object varargs(Object[] va) {
+        return Varargs.of(va, va.length);
+    }
+
+    public static Object vararg1(Object[] va) {
+        return va.length > 0 ? va[0] : null;
+    }
+
+    public static Object ret(Object[] values) {
+        return Varargs.of(values);
+    }
+
+    public static Object arg(Object[] args, int i) {
+        return i < args.length ? args[i] : null;
+    }
+
+    public static Object[] varargsOf(Object[] args, int np) {
+        return args.length > np ? java.util.Arrays.copyOfRange(args, np, args.length) : LuaFunction.NO_ARGS;
+    }
+
+    public static Object upget(Cell[] ups, int i) {
+        return ups[i].v;
+    }
+
+    public static LuaFunction closure(ClosureFactory fac, LuaState L, Cell[] ups) {
+        return fac.create(L, ups);
+    }
+
+    // ---------------------------------------------------------------- tables
+
+    public static void tableSet(LuaTable t, Object k, Object v, CFrame f, int site) {
+        if (k == null || (k instanceof Double d && d.isNaN())) {
+            f.pc = site;
+            Ops.rawSet(L(f), t, k, v);
+        }
+        t.put(k, v);
+    }
+
+    public static void tableMulti(LuaTable t, long start, Object multi) {
+        if (multi instanceof Varargs v) {
+            int n = v.count();
+            t.ensureArray((int) (start - 1 + n));
+            for (int i = 0; i < n; i++) {
+                t.put(start + i, v.get(i));
+            }
+        } else {
+            t.put(start, multi);
+        }
+    }
+
+    // ---------------------------------------------------------------- loops
+
+    /** Whether an integer loop from {@code init} by {@code step} runs at all, given a limit of any type. */
+    public static boolean forSkip(long init, Object limit, long step, CFrame f, int site) {
+        if (step == 0) {
+            f.pc = site;
+            throw new LuaError(Ops.str(L(f).where(0) + "'for' step is zero"));
+        }
+        if (limit instanceof Long l) {
+            return step > 0 ? init > l : init < l;
+        }
+        if (!(limit instanceof Double)) {
+            limit = forNumber(limit, "limit", f, site);
+            if (limit instanceof Long l) {
+                return step > 0 ? init > l : init < l;
+            }
+        }
+        double d = (Double) limit;
+        if (Double.isNaN(d)) {
+            return true;
+        }
+        if (step > 0) {
+            d = Math.floor(d);
+            return d < -0x1p63 || (d < 0x1p63 && init > (long) d);
+        }
+        d = Math.ceil(d);
+        return d >= 0x1p63 || (d >= -0x1p63 && init < (long) d);
+    }
+
+    /** Iterations after the first (unsigned) of a loop that {@link #forSkip} said runs. */
+    public static long forCount(long init, Object limit, long step) {
+        long lim;
+        if (limit instanceof Long l) {
+            lim = l;
+        } else {
+            Object n = limit instanceof LuaString s ? Ops.stringToNumber(s, lunatik.lua.vm.Dialect.FULL) : limit;
+            if (n instanceof Long l) {
+                lim = l;
+            } else {
+                double d = (Double) n;
+                if (step > 0) {
+                    d = Math.floor(d);
+                    lim = d >= 0x1p63 ? Long.MAX_VALUE : (long) d;
+                } else {
+                    d = Math.ceil(d);
+                    lim = d < -0x1p63 ? Long.MIN_VALUE : (long) d;
+                }
+            }
+        }
+        return step > 0 ? Long.divideUnsigned(lim - init, step) : Long.divideUnsigned(init - lim, -step);
+    }
+
+    /** A 'for' initial value, limit or step converted to a number, or the reference error. */
+    public static Object forNumber(Object v, String what, CFrame f, int site) {
+        if (v instanceof Long || v instanceof Double) {
+            return v;
+        }
+        if (v instanceof LuaString s) {
+            Object n = Ops.stringToNumber(s, L(f).dialect);
+            if (n != null) {
+                return n;
+            }
+        }
+        f.pc = site;
+        throw new LuaError(Ops.str(L(f).where(0) + "bad 'for' " + what + " (number expected, got "
+            + Ops.objTypeName(L(f), v) + ")"));
+    }
+
+    /** A numeric loop whose start or step is not known to be an integer: the general form. */
+    public static final class ForLoop {
+        boolean isInt;
+        long i;
+        long count;
+        long step;
+        double fi;
+        double flim;
+        double fstep;
+        boolean first = true;
+
+        /** Advances; false when the loop is over. */
+        public boolean next() {
+            if (isInt) {
+                if (first) {
+                    first = false;
+                    return true;
+                }
+                if (count-- == 0) {
+                    return false;
+                }
+                i += step;
+                return true;
+            }
+            if (first) {
+                first = false;
+            } else {
+                fi += fstep;
+            }
+            return fstep > 0 ? fi <= flim : fi >= flim;
+        }
+
+        public Object value() {
+            return isInt ? (Object) i : (Object) fi;
+        }
+    }
+
+    public static ForLoop forPrep(Object s0, Object l0, Object st0, CFrame f, int site) {
+        s0 = forNumber(s0, "initial value", f, site);
+        l0 = forNumber(l0, "limit", f, site);
+        st0 = forNumber(st0, "step", f, site);
+        ForLoop fl = new ForLoop();
+        if (s0 instanceof Long is && st0 instanceof Long ist) {
+            fl.isInt = true;
+            if (forSkip(is, l0, ist, f, site)) {
+                fl.isInt = false;
+                fl.fstep = 1;
+                fl.fi = 1;
+                fl.flim = 0;
+                return fl;
+            }
+            fl.i = is;
+            fl.step = ist;
+            fl.count = forCount(is, l0, ist);
+            return fl;
+        }
+        fl.fi = ((Number) s0).doubleValue();
+        fl.flim = ((Number) l0).doubleValue();
+        fl.fstep = ((Number) st0).doubleValue();
+        if (fl.fstep == 0) {
+            f.pc = site;
+            throw new LuaError(Ops.str(L(f).where(0) + "'for' step is zero"));
+        }
+        return fl;
+    }
+
+    /** Calls a generic-for iterator. */
+    public static Object callIter(Object fn, Object s, Object ctl, CFrame f, int site) {
+        f.pc = site;
+        if (fn instanceof LuaFunction g) {
+            return Ops.resolve(g.invokeTail(new Object[] {s, ctl}));
+        }
+        if (L(f).metamethod(fn, Meta.CALL) != null) {
+            return L(f).call(fn, s, ctl);
+        }
+        throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), fn)
+            + " value (for iterator 'for iterator')"));
+    }
+
+    /** Whether a generic for can walk the table itself: the iterator is the library's next. */
+    public static boolean isNextLoop(Object fn, Object s) {
+        return fn instanceof lunatik.lua.vm.LibFunction lf && s instanceof LuaTable && lf.name().equals("next");
+    }
+
+    public static int nextSlot(LuaTable t, Object key, CFrame f, int site) {
+        int slot = t.nextSlot(key);
+        if (slot == -2) {
+            f.pc = site;
+            throw new LuaError(Ops.str(L(f).where(0) + "invalid key to 'next'"));
+        }
+        return slot;
+    }
+
+    // ---------------------------------------------------------------- to-be-closed
+
+    public static void checkClosable(Object v, String name, CFrame f, int site) {
+        if (v != null && v != Boolean.FALSE && L(f).metamethod(v, Meta.CLOSE) == null) {
+            f.pc = site;
+            throw new LuaError(Ops.str(L(f).where(0) + "variable '" + name + "' got a non-closable value"));
+        }
+    }
+
+    public static void close(Object v, CFrame f) {
+        if (v != null && v != Boolean.FALSE) {
+            LuaState L = L(f);
+            L.call(L.metamethod(v, Meta.CLOSE), v, null);
+        }
+    }
+
+    public static LuaError closeOnError(Object v, Throwable t, CFrame f) {
+        if (!(t instanceof LuaError e)) {
+            if (t instanceof RuntimeException r) {
+                close(v, f);
+                throw r;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(t);
+        }
+        if (v != null && v != Boolean.FALSE) {
+            LuaState L = L(f);
+            try {
+                L.call(L.metamethod(v, Meta.CLOSE), v, e.value());
+            } catch (LuaError e2) {
+                return e2;
+            }
+        }
+        return e;
+    }
+
+    /** Resolves a pending tail call before closing variables (a return with tbc variables is not a tail call). */
+    public static Object resolve(Object r) {
+        return Ops.resolve(r);
+    }
+}
