@@ -237,6 +237,7 @@ public final class LuaTable {
         Object[] a = new Object[cap];
         System.arraycopy(old, 0, a, 0, Math.min(old.length, cap));
         array = a;
+        borderHint = 0;
         if (cap < old.length) {
             for (int i = cap; i < old.length; i++) {
                 if (old[i] != null) {
@@ -301,6 +302,7 @@ public final class LuaTable {
             hashUsed = 0;
             Object[] oldArray = array;
             array = new Object[na];
+            borderHint = 0;
             int cap = hashCapacity(inHash);
             keys = new Object[cap];
             vals = new Object[cap];
@@ -387,32 +389,42 @@ public final class LuaTable {
 
     // ---------------------------------------------------------------- length
 
-    /** The border Lua's {@code #} operator gives without {@code __len}. */
+    /**
+     * The border Lua's {@code #} operator gives without {@code __len}. Follows Lua 5.4's
+     * {@code luaH_getn}, with {@link #borderHint} in the role of its {@code alimit}, so that
+     * tables with holes give the same answers as the reference.
+     */
     public long length() {
         Object[] a = array;
         int n = a.length;
-        int h = borderHint;
-        if (h < n && (h == 0 || a[h - 1] != null) && a[h] == null) {
-            return h;
-        }
-        if (h + 1 < n && a[h] != null && a[h + 1] == null) {
-            return borderHint = h + 1;
-        }
-        if (n > 0 && a[n - 1] == null) {
-            int lo = 0;
-            int hi = n; // a[hi-1] == null; lo == 0 or a[lo-1] != null
-            while (hi - lo > 1) {
-                int m = (lo + hi) >>> 1;
-                if (a[m - 1] == null) {
-                    hi = m;
-                } else {
-                    lo = m;
+        int limit = borderHint > 0 && borderHint <= n ? borderHint : n;
+        boolean pow2 = n > 0 && (n & (n - 1)) == 0;
+        if (limit > 0 && a[limit - 1] == null) {
+            if (limit >= 2 && a[limit - 2] != null) {
+                if (pow2 && ((limit - 1) & (limit - 2)) != 0) {
+                    borderHint = limit - 1;
                 }
+                return limit - 1;
             }
-            return borderHint = lo;
+            int border = binsearch(a, 0, limit);
+            if (pow2 && border > n / 2) {
+                borderHint = border;
+            }
+            return border;
+        }
+        if (limit != n) {
+            if (a[limit] == null) {
+                return limit;
+            }
+            if (a[n - 1] == null) {
+                int border = binsearch(a, limit, n);
+                borderHint = border;
+                return border;
+            }
+            borderHint = 0;
         }
         if (keys == null || get((long) n + 1) == null) {
-            return borderHint = n;
+            return n;
         }
         // unbound search in the hash part
         long i = n + 1;
@@ -431,6 +443,19 @@ public final class LuaTable {
         while (j - i > 1) {
             long m = (i + j) >>> 1;
             if (get(m) == null) {
+                j = m;
+            } else {
+                i = m;
+            }
+        }
+        return i;
+    }
+
+    /** A border in (i, j] of the array: a[i-1] is non-nil (or i == 0) and a[j-1] is nil. */
+    private static int binsearch(Object[] a, int i, int j) {
+        while (j - i > 1) {
+            int m = (i + j) >>> 1;
+            if (a[m - 1] == null) {
                 j = m;
             } else {
                 i = m;

@@ -197,7 +197,7 @@ public final class Ops {
     /** Lua modulo of integers; raises on zero. */
     public static long mod(long a, long b) {
         if (b == 0) {
-            throw new LuaError(str("attempt to perform 'n%%0'"));
+            throw new LuaError(str("attempt to perform 'n%0'"));
         }
         if (b == -1) {
             return 0;
@@ -347,7 +347,7 @@ public final class Ops {
     /** Integer modulo raising Lua's positioned error on zero. */
     public static long modChecked(LuaState L, long x, long y) {
         if (y == 0) {
-            throw new LuaError(str(L.where(0) + "attempt to perform 'n%%0'"));
+            throw new LuaError(str(L.where(0) + "attempt to perform 'n%0'"));
         }
         return y == -1 ? 0 : Math.floorMod(x, y);
     }
