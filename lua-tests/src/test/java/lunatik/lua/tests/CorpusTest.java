@@ -13,7 +13,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Runs every corpus program in-process on our engine and compares its output with the
  * {@code .expected} file beside it: {@code full/} in FULL, {@code both/} in FULL and in KERNEL
- * (same expected output), {@code kernel/} in KERNEL.
+ * (same expected output), {@code kernel/} in KERNEL; each on both back-ends (functions compiled
+ * to JVM bytecode, and the tree interpreter).
  *
  * <p>Convention: corpus programs never end with an uncaught error (they use pcall), so an
  * uncaught error fails the test, with the output printed so far.
@@ -37,18 +38,22 @@ class CorpusTest {
     }
 
     private static DynamicTest test(Corpus.Entry e, Dialect dialect) {
-        return DynamicTest.dynamicTest(dialect + " " + e.label(), e.file().toUri(), () -> check(e, dialect));
+        return DynamicTest.dynamicTest(dialect + " " + e.label(), e.file().toUri(), () -> {
+            check(e, dialect, true);
+            check(e, dialect, false);
+        });
     }
 
-    static void check(Corpus.Entry e, Dialect dialect) {
+    static void check(Corpus.Entry e, Dialect dialect, boolean compiled) {
         String expected = e.expected();
-        Run run = OurLua.run(dialect, e.source(), "@" + e.name());
+        Run run = OurLua.run(dialect, compiled, e.source(), "@" + e.name());
+        String backend = compiled ? " (compiled)" : " (interpreted)";
         if (!run.ok()) {
             fail("%s in %s stopped with an uncaught error:%n%s%n%s%n--- output so far ---%n%s",
-                e.label(), dialect, run.failure(), Corpus.firstDifference(expected, run.out()), run.out());
+                e.label(), dialect + backend, run.failure(), Corpus.firstDifference(expected, run.out()), run.out());
         }
         assertThat(run.out())
-            .withFailMessage(() -> e.label() + " in " + dialect + ": output differs from "
+            .withFailMessage(() -> e.label() + " in " + dialect + backend + ": output differs from "
                 + e.expectedFile().getFileName() + "\n" + Corpus.firstDifference(expected, run.out()))
             .isEqualTo(expected);
     }

@@ -29,12 +29,18 @@ final class OurLua {
      * on its standard error ("lua5.4: message"); output printed before it is kept.
      */
     static Run run(Dialect dialect, byte[] source, String chunkName) {
+        return run(dialect, true, source, chunkName);
+    }
+
+    /** As {@link #run(Dialect, byte[], String)}, compiled to JVM bytecode or interpreted. */
+    static Run run(Dialect dialect, boolean compiled, byte[] source, String chunkName) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         ByteArrayOutputStream errBuffer = new ByteArrayOutputStream();
         String failure = null;
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             LuaState L = Stdlib.newState(dialect);
+            L.setJitEnabled(compiled);
             L.setOut(new PrintStream(buffer, true));
             L.setErr(new PrintStream(errBuffer, true));
             // interrupt() is the one LuaState method that is safe from another thread
