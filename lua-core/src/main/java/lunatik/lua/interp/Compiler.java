@@ -13,7 +13,7 @@ public final class Compiler {
 
     /** Compiles a chunk; its single upvalue {@code _ENV} is set to {@code env}. */
     public static LuaFunction load(LuaState L, byte[] source, String chunkName, Object env) {
-        Ast.Function main = Parser.parse(source, chunkName, L.dialect == Dialect.KERNEL);
+        Ast.Function main = Parser.parse(source, chunkName, L.dialect == Dialect.KERNEL, L::intern);
         Cell[] ups = {new Cell(env)};
         if (JIT && L.jitEnabled()) {
             return lunatik.lua.jit.JitCompiler.factory(main, Compiler::interpreted).create(L, ups);

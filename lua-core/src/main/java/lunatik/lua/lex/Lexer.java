@@ -47,7 +47,15 @@ public final class Lexer {
     /** The line of the last token consumed (for statement positions). */
     public int lastLine = 1;
 
+    /** Interns strings of the chunk (names and literals) in the state, so table keys compare by identity. */
+    private final java.util.function.UnaryOperator<LuaString> intern;
+
     public Lexer(byte[] src, String chunk, boolean floats) {
+        this(src, chunk, floats, java.util.function.UnaryOperator.identity());
+    }
+
+    public Lexer(byte[] src, String chunk, boolean floats, java.util.function.UnaryOperator<LuaString> intern) {
+        this.intern = intern;
         this.src = src;
         this.chunk = chunk;
         this.floats = floats;
@@ -256,7 +264,7 @@ public final class Lexer {
                         if (kw != null) {
                             return kw;
                         }
-                        value = LuaString.copyOf(src, s, pos - s);
+                        value = intern.apply(LuaString.copyOf(src, s, pos - s));
                         return Token.NAME;
                     }
                     pos++;
@@ -362,7 +370,7 @@ public final class Lexer {
             int c = cur();
             if (c == delim) {
                 pos++;
-                return LuaString.wrap(out.toByteArray());
+                return intern.apply(LuaString.wrap(out.toByteArray()));
             }
             switch (c) {
                 case -1:

@@ -55,15 +55,21 @@ public final class Parser {
     private record PendingGoto(Ast.Goto g, int nactvar, int line) {
     }
 
-    private Parser(byte[] src, String chunkName, boolean kernel) {
+    private Parser(byte[] src, String chunkName, boolean kernel, java.util.function.UnaryOperator<LuaString> intern) {
         this.source = shortSource(chunkName);
-        this.lx = new Lexer(src, source, !kernel);
+        this.lx = new Lexer(src, source, !kernel, intern);
         this.kernel = kernel;
     }
 
     /** Parses a chunk into its main function (a vararg function with upvalue {@code _ENV}). */
     public static Ast.Function parse(byte[] src, String chunkName, boolean kernel) {
-        return new Parser(src, chunkName, kernel).mainFunction();
+        return parse(src, chunkName, kernel, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #parse(byte[], String, boolean)}, interning the chunk's strings with {@code intern}. */
+    public static Ast.Function parse(byte[] src, String chunkName, boolean kernel,
+                                     java.util.function.UnaryOperator<LuaString> intern) {
+        return new Parser(src, chunkName, kernel, intern).mainFunction();
     }
 
     /** Lua's {@code luaO_chunkid}: the short source shown in messages. */

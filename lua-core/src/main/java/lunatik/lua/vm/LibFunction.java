@@ -44,7 +44,7 @@ public class LibFunction extends LuaFunction {
     /** Creates {@code lib.name} (or global {@code name} when {@code lib} is null) in {@code table}. */
     public static LibFunction register(LuaState L, LuaTable table, String lib, String name, Body body) {
         LibFunction f = new LibFunction(L, name, lib == null ? name : lib + "." + name, body);
-        table.put(Ops.str(name), f);
+        table.put(L.intern(Ops.str(name)), f);
         return f;
     }
 

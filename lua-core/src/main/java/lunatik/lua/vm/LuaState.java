@@ -64,6 +64,9 @@ public final class LuaState {
         this.dialect = dialect;
         this.main = new Coroutine(this);
         this.current = main;
+        for (LuaString m : Meta.allNames()) {
+            intern(m);
+        }
     }
 
     private boolean jit = true;
@@ -75,6 +78,27 @@ public final class LuaState {
 
     public void setJitEnabled(boolean on) {
         jit = on;
+    }
+
+    /** Short strings of loaded code and library names, shared so table keys match by identity. */
+    private final java.util.WeakHashMap<LuaString, java.lang.ref.WeakReference<LuaString>> interned =
+        new java.util.WeakHashMap<>();
+
+    /**
+     * The state's canonical instance of a short string (up to 40 bytes): constants of compiled
+     * chunks and library field names, so that {@code obj.field} finds its key by identity.
+     */
+    public LuaString intern(LuaString s) {
+        if (s.length() > 40) {
+            return s;
+        }
+        java.lang.ref.WeakReference<LuaString> r = interned.get(s);
+        LuaString c = r == null ? null : r.get();
+        if (c == null) {
+            interned.put(s, new java.lang.ref.WeakReference<>(s));
+            return s;
+        }
+        return c;
     }
 
     // ---------------------------------------------------------------- streams
@@ -216,6 +240,28 @@ public final class LuaState {
         } finally {
             co.pop();
         }
+    }
+
+    /**
+     * Calls a metamethod from an operation and returns its first result. Unlike {@link #call}
+     * no Java frame is pushed: as in Lua, a metamethod runs as if called by the Lua code whose
+     * operation triggered it (so {@code error(msg, 2)} in it points at that code).
+     */
+    public Object callMeta(Object mm, Object a, Object b) {
+        if (mm instanceof LuaFunction f) {
+            Object r = Ops.resolve(f.invokeTail(new Object[] {a, b}));
+            return r instanceof Varargs v ? v.get(0) : r;
+        }
+        return call1(mm, a, b);
+    }
+
+    /** As {@link #callMeta(Object, Object, Object)} with three arguments, no result. */
+    public void callMeta(Object mm, Object a, Object b, Object c) {
+        if (mm instanceof LuaFunction f) {
+            Ops.resolve(f.invokeTail(new Object[] {a, b, c}));
+            return;
+        }
+        call(mm, a, b, c);
     }
 
     /** Calls {@code fn} and returns only its first result. */

@@ -51,6 +51,14 @@ public final class Meta {
         return BINARY[op];
     }
 
+    /** Every event name, so states can intern them: user metatables then match by identity. */
+    public static java.util.List<LuaString> allNames() {
+        java.util.List<LuaString> l = new java.util.ArrayList<>(java.util.List.of(INDEX, NEWINDEX, CALL, EQ, LT, LE,
+            CONCAT, LEN, UNM, BNOT, CLOSE, GC, MODE, NAME, TOSTRING, METATABLE, PAIRS));
+        l.addAll(java.util.List.of(BINARY));
+        return l;
+    }
+
     /** Whether {@code op} is a bitwise operator. */
     public static boolean isBitwise(int op) {
         return op >= BAND;

@@ -248,7 +248,7 @@ public final class Ops {
             mm = L.metamethod(b, event);
         }
         if (mm != null) {
-            return L.call1(mm, a, b);
+            return L.callMeta(mm, a, b);
         }
         throw arithError(L, op, a, b, info);
     }
@@ -284,7 +284,7 @@ public final class Ops {
         if (!(b instanceof LuaString)) {
             Object mm = L.metamethod(b, event);
             if (mm != null) {
-                return L.call1(mm, a, b);
+                return L.callMeta(mm, a, b);
             }
         }
         throw new LuaError(str(L.where(0) + "attempt to " + event.toString().substring(2) + " a '"
@@ -376,7 +376,7 @@ public final class Ops {
         }
         Object mm = L.metamethod(a, Meta.UNM);
         if (mm != null) {
-            return L.call1(mm, a, a);
+            return L.callMeta(mm, a, a);
         }
         throw new LuaError(str(L.where(0) + "attempt to perform arithmetic on a " + objTypeName(L, a) + " value"
             + (info == null ? "" : info.describe(0))));
@@ -396,7 +396,7 @@ public final class Ops {
         }
         Object mm = L.metamethod(a, Meta.BNOT);
         if (mm != null) {
-            return L.call1(mm, a, a);
+            return L.callMeta(mm, a, a);
         }
         throw new LuaError(str(L.where(0) + "attempt to perform bitwise operation on a " + objTypeName(L, a) + " value"
             + (info == null ? "" : info.describe(0))));
@@ -443,7 +443,7 @@ public final class Ops {
             if (mm == null) {
                 mm = L.metamethod(b, Meta.EQ);
             }
-            return mm != null && isTrue(L.call1(mm, a, b));
+            return mm != null && isTrue(L.callMeta(mm, a, b));
         }
         return rawEquals(a, b);
     }
@@ -464,7 +464,7 @@ public final class Ops {
             mm = L.metamethod(b, Meta.LT);
         }
         if (mm != null) {
-            return isTrue(L.call1(mm, a, b));
+            return isTrue(L.callMeta(mm, a, b));
         }
         throw compareError(L, a, b);
     }
@@ -485,7 +485,7 @@ public final class Ops {
             mm = L.metamethod(b, Meta.LE);
         }
         if (mm != null) {
-            return isTrue(L.call1(mm, a, b));
+            return isTrue(L.callMeta(mm, a, b));
         }
         throw compareError(L, a, b);
     }
@@ -589,7 +589,7 @@ public final class Ops {
         }
         Object mm = L.metamethod(v, Meta.LEN);
         if (mm != null) {
-            return L.call1(mm, v);
+            return L.callMeta(mm, v, v);
         }
         if (v instanceof LuaTable t) {
             return t.length();
@@ -610,7 +610,7 @@ public final class Ops {
             mm = L.metamethod(b, Meta.CONCAT);
         }
         if (mm != null) {
-            return L.call1(mm, a, b);
+            return L.callMeta(mm, a, b);
         }
         int bad = x != null ? 1 : 0;
         Object v = bad == 0 ? a : b;
@@ -645,7 +645,7 @@ public final class Ops {
                 }
             }
             if (h instanceof LuaFunction) {
-                return L.call1(h, o, k);
+                return L.callMeta(h, o, k);
             }
             o = h;
             info = null;
@@ -671,7 +671,7 @@ public final class Ops {
                 }
             }
             if (h instanceof LuaFunction) {
-                L.call(h, o, k, v);
+                L.callMeta(h, o, k, v);
                 return;
             }
             o = h;
