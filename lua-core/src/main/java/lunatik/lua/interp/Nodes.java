@@ -839,8 +839,8 @@ final class Nodes {
                     target = mm;
                 }
             }
-            if (tail) {
-                return new TailCall(lf, a);
+            if (tail && !(lf instanceof lunatik.lua.vm.LibFunction)) {
+                return new TailCall(lf, a); // Java functions run in place, as Lua 5.4 does
             }
             Object r = lf.invokeTail(a);
             if (r instanceof TailCall) {

@@ -354,6 +354,12 @@ public final class Rt {
 
     /** A pending tail call ({@code return f(args)}); non-functions resolve their {@code __call} now. */
     public static Object tailCall(Object fv, Object[] a, CFrame f, int site) {
+        if (fv instanceof lunatik.lua.vm.LibFunction lib) {
+            // as in Lua 5.4, a Java function in tail position runs while the caller's frame is
+            // still there (so error positions and levels see it); it cannot recurse anyway
+            f.pc = site;
+            return lib.invoke(a);
+        }
         if (fv instanceof LuaFunction g) {
             return new TailCall(g, a);
         }

@@ -1,0 +1,105 @@
+package lunatik.lua.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The standalone interpreter, run as users run it: a process with arguments, stdin, stdout, stderr, status. */
+class CliTest {
+    private static final Path JAR = Path.of("../lua-cli/target/lua-cli-0.1.0-SNAPSHOT.jar").toAbsolutePath();
+
+    record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-exports");
+        cmd.add("java.base/jdk.internal.vm=ALL-UNNAMED");
+        cmd.add("-jar");
+        cmd.add(JAR.toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    @Test
+    void executesAStatement() throws Exception {
+        Result r = run("", "-e", "print(1 + 1, 7 / 2)");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).isEqualTo("2\t3.5\n");
+    }
+
+    @Test
+    void kernelDialectWithK() throws Exception {
+        Result r = run("", "-k", "-e", "print(7 / 2, _VERSION, math.sqrt)");
+        assertThat(r.out()).isEqualTo("3\tLua 5.4-kernel\tnil\n");
+    }
+
+    @Test
+    void scriptGetsItsArguments(@TempDir Path dir) throws Exception {
+        Path s = dir.resolve("args.lua");
+        Files.writeString(s, "print(#arg, arg[0] == ..., select('#', ...), arg[1], arg[2])");
+        Result r = run("", s.toString(), "a", "b");
+        assertThat(r.out()).isEqualTo("2\tfalse\t2\ta\tb\n");
+    }
+
+    @Test
+    void runtimeErrorExitsWithStatusOneAndATraceback(@TempDir Path dir) throws Exception {
+        Path s = dir.resolve("boom.lua");
+        Files.writeString(s, "local function f()\n  error('boom')\nend\nf()\n");
+        Result r = run("", s.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).startsWith("lunatik-lua: " + s + ":2: boom\nstack traceback:\n");
+        assertThat(r.err()).contains(s + ":4: in main chunk");
+    }
+
+    @Test
+    void syntaxErrorIsReported(@TempDir Path dir) throws Exception {
+        Path s = dir.resolve("bad.lua");
+        Files.writeString(s, "x = = 1\n");
+        Result r = run("", s.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("lunatik-lua: " + s + ":1: unexpected symbol near '='\n");
+    }
+
+    @Test
+    void readsTheProgramFromStdinWithDash() throws Exception {
+        Result r = run("print(select('#', ...) == 0 and 'ok' or 'no')", "-");
+        assertThat(r.out()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void interactiveModeEvaluatesExpressionsAndContinuesIncompleteChunks() throws Exception {
+        Result r = run("1 + 2\nfunction f()\nreturn 42\nend\nf()\nerror('x')\nprint('after')\n", "-i");
+        assertThat(r.out()).contains("3\n").contains("42\n").contains("after\n");
+        assertThat(r.err()).contains("stdin:1: x");
+    }
+
+    @Test
+    void osExitSetsTheStatus() throws Exception {
+        Result r = run("", "-e", "io.write('bye\\n') os.exit(3)");
+        assertThat(r.status()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("bye\n");
+    }
+
+    @Test
+    void unknownOptionPrintsUsage() throws Exception {
+        Result r = run("", "-z");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("unrecognized option '-z'").contains("usage:");
+    }
+}
