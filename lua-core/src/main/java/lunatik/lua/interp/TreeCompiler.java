@@ -459,6 +459,9 @@ final class TreeCompiler {
     }
 
     private static String kind(Ast.Expr e) {
+        if (e instanceof Ast.Paren p) {
+            return p.e instanceof Ast.Const ? kind(p.e) : null;
+        }
         if (e instanceof Ast.Local) {
             return "local";
         }
@@ -475,6 +478,9 @@ final class TreeCompiler {
     }
 
     private static String name(Ast.Expr e) {
+        if (e instanceof Ast.Paren p) {
+            return name(p.e);
+        }
         if (e instanceof Ast.Local l) {
             return l.var.name;
         }

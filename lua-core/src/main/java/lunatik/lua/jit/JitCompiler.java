@@ -1541,6 +1541,9 @@ public final class JitCompiler {
         }
 
         private static String kind(Ast.Expr e) {
+            if (e instanceof Ast.Paren p) {
+                return p.e instanceof Ast.Const ? kind(p.e) : null;
+            }
             if (e instanceof Ast.Local) {
                 return "local";
             }
@@ -1557,6 +1560,9 @@ public final class JitCompiler {
         }
 
         private static String name(Ast.Expr e) {
+            if (e instanceof Ast.Paren p) {
+                return name(p.e);
+            }
             if (e instanceof Ast.Local l) {
                 return l.var.name;
             }

@@ -438,7 +438,7 @@ public final class Lexer {
                     pos++;
                 }
                 if (v > 255) {
-                    escapeError("decimal escape too large", pos + (isDigit(cur()) ? 1 : 0));
+                    escapeError("decimal escape too large", pos + 1); // Lua shows the next character too
                 }
                 out.write(v);
             }

@@ -285,7 +285,8 @@ public final class LuaState {
             Object r = call1(h, e.value());
             return new LuaError(r).markHandled();
         } catch (LuaError inner) {
-            return new LuaError(inner.value()).markHandled();
+            // Lua calls the handler again for its own error until the C stack overflows
+            return new LuaError(Ops.str("error in error handling")).markHandled();
         } catch (StackOverflowError so) {
             return new LuaError(Ops.str("error in error handling")).markHandled();
         } finally {

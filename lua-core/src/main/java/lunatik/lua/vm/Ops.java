@@ -240,7 +240,7 @@ public final class Ops {
             return arithInt(L, op, x, y);
         }
         if (isNumber(a) && isNumber(b)) {
-            return arithNumbers(L, op, a, b);
+            return arithNumbers(L, op, a, b, info);
         }
         LuaString event = Meta.binaryEvent(op);
         Object mm = L.metamethod(a, event);
@@ -255,11 +255,17 @@ public final class Ops {
 
     /** An operation on two numbers (integers or floats) by Lua's conversion rules. */
     public static Object arithNumbers(LuaState L, int op, Object a, Object b) {
+        return arithNumbers(L, op, a, b, null);
+    }
+
+    /** As {@link #arithNumbers(LuaState, int, Object, Object)}, naming the operand in errors. */
+    public static Object arithNumbers(LuaState L, int op, Object a, Object b, VarInfo info) {
         if (Meta.isBitwise(op)) {
             Long ia = toIntegerStrict(a);
             Long ib = toIntegerStrict(b);
             if (ia == null || ib == null) {
-                throw new LuaError(str(L.where(0) + "number has no integer representation"));
+                String d = info == null ? "" : info.describe(ia == null ? 0 : 1);
+                throw new LuaError(str(L.where(0) + "number" + d + " has no integer representation"));
             }
             return arithInt(L, op, ia, ib);
         }
@@ -390,7 +396,7 @@ public final class Ops {
         if (a instanceof Double d) {
             Long l = floatToInteger(d);
             if (l == null) {
-                throw new LuaError(str(L.where(0) + "number has no integer representation"));
+                throw new LuaError(str(L.where(0) + "number" + (info == null ? "" : info.describe(0)) + " has no integer representation"));
             }
             return ~l;
         }

@@ -316,7 +316,7 @@ public final class BaseLib {
                 try {
                     v = L.call1(h, v);
                 } catch (LuaError inner) {
-                    v = inner.value();
+                    v = Ops.str("error in error handling");
                 }
             }
             return Varargs.of(Boolean.FALSE, v);
@@ -353,7 +353,12 @@ public final class BaseLib {
             name = a.optString(2, Ops.str("=(load)")).toString();
             java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
             for (;;) {
-                Object piece = L.call1(fn);
+                Object piece;
+                try {
+                    piece = L.call1(fn);
+                } catch (LuaError e) {
+                    return Varargs.of(null, e.value());
+                }
                 if (piece == null || (piece instanceof LuaString ps && ps.length() == 0)) {
                     break;
                 }
