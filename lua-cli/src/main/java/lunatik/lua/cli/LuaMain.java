@@ -60,6 +60,13 @@ public final class LuaMain {
         } catch (lunatik.lua.lib.LuaExit e) {
             status = e.status();
         } finally {
+            if (state != null) {
+                try {
+                    state.close(); // runs pending __gc, as lua_close does
+                } catch (RuntimeException e) {
+                    err.println(PROGNAME + ": " + e.getMessage());
+                }
+            }
             if (state != null && state.dialect == Dialect.FULL) {
                 lunatik.lua.lib.IoLib.flushAll(state);
             }

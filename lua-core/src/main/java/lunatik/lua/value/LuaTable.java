@@ -45,25 +45,135 @@ public final class LuaTable {
         return metatable;
     }
 
+    /**
+     * Sets the metatable. Its {@code __mode} ("k", "v", "kv") is read now: a weak table keeps
+     * its collectable keys or values through weak references, so the JVM's collector removes
+     * entries no one else refers to. (Lua reads the mode at each collection; here it is read
+     * when the metatable is set, which is how weak tables are made in practice. Keys are weak
+     * references, not ephemerons: a value that refers to its own key keeps the entry.)
+     */
     public void setMetatable(LuaTable mt) {
         metatable = mt;
+        boolean wk = false;
+        boolean wv = false;
+        if (mt != null && mt.get(MODE) instanceof LuaString m) {
+            for (byte b : m.bytes()) {
+                wk |= b == 'k';
+                wv |= b == 'v';
+            }
+        }
+        if (wk != weakKeys || wv != weakValues) {
+            rewrap(wk, wv);
+        }
+    }
+
+    private static final LuaString MODE = LuaString.of("__mode");
+
+    // ---------------------------------------------------------------- weak mode
+
+    private boolean weak;
+    private boolean weakKeys;
+    private boolean weakValues;
+
+    /** A weak key or value: equal to its referent (or to another reference to it), hashed like it. */
+    private static final class WeakRef extends java.lang.ref.WeakReference<Object> {
+        final int hash;
+
+        WeakRef(Object referent) {
+            super(referent);
+            hash = referent.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            Object r = get();
+            if (r == null) {
+                return o == this;
+            }
+            return o == this || o == r || (o instanceof WeakRef w && w.get() == r);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** Whether the collector may take this value from a weak table (strings and numbers are values). */
+    private static boolean collectable(Object v) {
+        return v != null && !(v instanceof LuaString) && !(v instanceof Long) && !(v instanceof Double)
+            && !(v instanceof Boolean);
+    }
+
+    private Object wrapValue(Object v) {
+        return weakValues && collectable(v) ? new WeakRef(v) : v;
+    }
+
+    private Object wrapKey(Object k) {
+        return weakKeys && collectable(k) ? new WeakRef(k) : k;
+    }
+
+    private static Object unwrap(Object v) {
+        return v instanceof WeakRef w ? w.get() : v;
+    }
+
+    /** An entry whose weak key or value was collected. */
+    private static boolean cleared(Object k, Object v) {
+        return (k instanceof WeakRef wk && wk.get() == null) || (v instanceof WeakRef wv && wv.get() == null);
+    }
+
+    /** Re-stores every entry under a new weak mode. */
+    private void rewrap(boolean wk, boolean wv) {
+        java.util.List<Object> entries = new java.util.ArrayList<>();
+        for (int s = nextSlot(null); s >= 0; s = nextSlot(slotKey(s))) {
+            entries.add(slotKey(s));
+            entries.add(slotValue(s));
+        }
+        array = NO_OBJECTS;
+        keys = null;
+        vals = null;
+        hashUsed = 0;
+        borderHint = 0;
+        weakKeys = wk;
+        weakValues = wv;
+        weak = wk || wv;
+        for (int i = 0; i < entries.size(); i += 2) {
+            put(entries.get(i), entries.get(i + 1));
+        }
     }
 
     // ---------------------------------------------------------------- reads
 
     /** Raw get of any key ({@code null} key gives nil). */
     public Object get(Object key) {
+        Object v = rawGet(key);
+        return weak ? unwrap(v) : v;
+    }
+
+    /** Raw get of an integer key. */
+    public Object get(long key) {
+        Object v = rawGet(key);
+        return weak ? unwrap(v) : v;
+    }
+
+    /** Raw get of a string key. */
+    public Object get(LuaString key) {
+        Object v = rawGet(key);
+        return weak ? unwrap(v) : v;
+    }
+
+    private Object rawGet(Object key) {
         if (key instanceof Long l) {
-            return get(l.longValue());
+            return rawGet(l.longValue());
         }
         if (key instanceof LuaString s) {
-            return get(s);
+            return rawGet(s);
         }
         if (key instanceof Double d) {
             double v = d;
             long l = (long) v;
             if (l == v && !(l == Long.MAX_VALUE)) {
-                return get(l);
+                return rawGet(l);
             }
         }
         if (key == null || keys == null) {
@@ -73,8 +183,7 @@ public final class LuaTable {
         return i < 0 ? null : vals[i];
     }
 
-    /** Raw get of an integer key. */
-    public Object get(long key) {
+    private Object rawGet(long key) {
         Object[] a = array;
         if (key - 1 < a.length && key >= 1) {
             return a[(int) (key - 1)];
@@ -86,8 +195,7 @@ public final class LuaTable {
         return i < 0 ? null : vals[i];
     }
 
-    /** Raw get of a string key. */
-    public Object get(LuaString key) {
+    private Object rawGet(LuaString key) {
         Object[] ks = keys;
         if (ks == null) {
             return null;
@@ -150,6 +258,10 @@ public final class LuaTable {
      * ({@link #isValidKey}); a float key with an integral value is stored as an integer.
      */
     public void put(Object key, Object value) {
+        if (weak) {
+            value = wrapValue(value);
+            key = wrapKey(key);
+        }
         if (key instanceof Long l) {
             put(l.longValue(), value);
             return;
@@ -167,6 +279,9 @@ public final class LuaTable {
 
     /** Raw set of an integer key. */
     public void put(long key, Object value) {
+        if (weak) {
+            value = wrapValue(value);
+        }
         Object[] a = array;
         if (key - 1 < a.length && key >= 1) {
             a[(int) (key - 1)] = value;
@@ -182,6 +297,26 @@ public final class LuaTable {
 
     /** Raw set of a string key. */
     public void put(LuaString key, Object value) {
+        hashPut(key, key.hashCode(), weak ? wrapValue(value) : value);
+    }
+
+    /** A put of an already wrapped (or not weak) key and value. */
+    private void rawPut(Object key, Object value) {
+        if (key instanceof Long l) {
+            long k = l;
+            Object[] a = array;
+            if (k - 1 < a.length && k >= 1) {
+                a[(int) (k - 1)] = value;
+                return;
+            }
+            if (k == a.length + 1 && value != null && k < (1 << 30)) {
+                growArray();
+                array[(int) (k - 1)] = value;
+                return;
+            }
+            hashPut(key, Long.hashCode(k), value);
+            return;
+        }
         hashPut(key, key.hashCode(), value);
     }
 
@@ -217,7 +352,7 @@ public final class LuaTable {
         }
         if ((hashUsed + 1) * 4 > ks.length * 3) {
             rehash(key);
-            put(key, value);
+            rawPut(key, value);
             return;
         }
         ks[i] = key;
@@ -308,12 +443,12 @@ public final class LuaTable {
             vals = new Object[cap];
             for (int i = 0; i < oldArray.length; i++) {
                 if (oldArray[i] != null) {
-                    put((long) (i + 1), oldArray[i]);
+                    rawPut((long) (i + 1), oldArray[i]);
                 }
             }
             for (int i = 0; i < oldKeys.length; i++) {
-                if (oldKeys[i] != null && oldVals[i] != null) {
-                    put(oldKeys[i], oldVals[i]);
+                if (oldKeys[i] != null && oldVals[i] != null && !cleared(oldKeys[i], oldVals[i])) {
+                    rawPut(oldKeys[i], oldVals[i]);
                 }
             }
         } else {
@@ -337,7 +472,7 @@ public final class LuaTable {
         hashUsed = 0;
         if (oldKeys != null) {
             for (int i = 0; i < oldKeys.length; i++) {
-                if (oldKeys[i] != null && oldVals[i] != null) {
+                if (oldKeys[i] != null && oldVals[i] != null && !cleared(oldKeys[i], oldVals[i])) {
                     hashPut(oldKeys[i], oldKeys[i].hashCode(), oldVals[i]);
                 }
             }
@@ -395,6 +530,9 @@ public final class LuaTable {
      * tables with holes give the same answers as the reference.
      */
     public long length() {
+        if (weak) {
+            return weakLength();
+        }
         Object[] a = array;
         int n = a.length;
         int limit = borderHint > 0 && borderHint <= n ? borderHint : n;
@@ -451,6 +589,27 @@ public final class LuaTable {
         return i;
     }
 
+    private long weakLength() {
+        long i = 0;
+        long j = 1;
+        while (get(j) != null) {
+            i = j;
+            if (j > Long.MAX_VALUE / 2) {
+                return j;
+            }
+            j *= 2;
+        }
+        while (j - i > 1) {
+            long m = (i + j) >>> 1;
+            if (get(m) == null) {
+                j = m;
+            } else {
+                i = m;
+            }
+        }
+        return i;
+    }
+
     /** A border in (i, j] of the array: a[i-1] is non-nil (or i == 0) and a[j-1] is nil. */
     private static int binsearch(Object[] a, int i, int j) {
         while (j - i > 1) {
@@ -472,6 +631,33 @@ public final class LuaTable {
      * Read the entry with {@link #slotKey} and {@link #slotValue}.
      */
     public int nextSlot(Object key) {
+        int s = rawNextSlot(key);
+        if (weak) {
+            while (s >= 0 && (slotValue(s) == null || slotKey(s) == null)) {
+                s = rawNextSlotAfter(s);
+            }
+        }
+        return s;
+    }
+
+    private int rawNextSlotAfter(int slot) {
+        Object[] a = array;
+        for (int i = slot + 1; i < a.length; i++) {
+            if (a[i] != null) {
+                return i;
+            }
+        }
+        if (keys != null) {
+            for (int i = Math.max(slot + 1 - a.length, 0); i < keys.length; i++) {
+                if (vals[i] != null) {
+                    return a.length + i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private int rawNextSlot(Object key) {
         int start;
         if (key == null) {
             start = 0;
@@ -518,13 +704,17 @@ public final class LuaTable {
 
     /** The key at a slot returned by {@link #nextSlot}. */
     public Object slotKey(int slot) {
-        return slot < array.length ? Long.valueOf(slot + 1) : keys[slot - array.length];
+        return slot < array.length ? Long.valueOf(slot + 1) : unwrap(keys[slot - array.length]);
     }
 
     /** The value at a slot returned by {@link #nextSlot}. */
     public Object slotValue(int slot) {
-        return slot < array.length ? array[slot] : vals[slot - array.length];
+        Object v = slot < array.length ? array[slot] : vals[slot - array.length];
+        return weak ? unwrap(v) : v;
     }
+
+    /** The finalization sentinel of a table whose metatable had {@code __gc} (see the state's GC support). */
+    public Object gcSentinel;
 
     /** Size of the array part (for {@code table.move}-style fast paths and tests). */
     public int arrayCapacity() {

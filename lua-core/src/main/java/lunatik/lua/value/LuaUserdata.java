@@ -8,6 +8,8 @@ public class LuaUserdata {
     private Object payload;
     private LuaTable metatable;
     private Object userValue;
+    /** The finalization sentinel when the metatable had {@code __gc} (see LuaState). */
+    public Object gcSentinel;
 
     public LuaUserdata(Object payload, LuaTable metatable) {
         this.payload = payload;

@@ -101,6 +101,116 @@ public final class LuaState {
         return c;
     }
 
+    // ---------------------------------------------------------------- finalizers (__gc)
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Object> toFinalize =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.List<java.lang.ref.WeakReference<Object>> marked = new java.util.ArrayList<>();
+    private boolean inFinalizer;
+
+    /**
+     * Tied to an object marked for finalization, and reachable only from it: when the JVM finds
+     * the object unreachable it finalizes the sentinel, which hands the object back to its state
+     * (resurrecting it, as Lua does) to have its {@code __gc} run on the state's own thread at
+     * the next safe point. JVM finalization is deprecated but is the one mechanism that gives
+     * the object itself back, which {@code __gc} needs.
+     */
+    private static final class Sentinel {
+        private final Object obj;
+        private final LuaState L;
+
+        Sentinel(Object obj, LuaState L) {
+            this.obj = obj;
+            this.L = L;
+        }
+
+        @Override
+        @SuppressWarnings({"removal", "deprecation", "checkstyle:NoFinalizer"})
+        protected void finalize() {
+            L.toFinalize.add(obj);
+            L.ticks = 0; // run it soon
+        }
+    }
+
+    /** Marks a table or userdata for finalization (setmetatable with a metatable that has {@code __gc}). */
+    public void markForFinalization(Object o) {
+        if (o instanceof LuaTable t && t.gcSentinel == null) {
+            t.gcSentinel = new Sentinel(t, this);
+        } else if (o instanceof LuaUserdata u && u.gcSentinel == null) {
+            u.gcSentinel = new Sentinel(u, this);
+        } else {
+            return;
+        }
+        marked.add(new java.lang.ref.WeakReference<>(o));
+        if (marked.size() > 1024 && (marked.size() & 1023) == 0) {
+            marked.removeIf(r -> r.get() == null);
+        }
+    }
+
+    /** Runs the {@code __gc} of objects found unreachable (collectgarbage and safe points call this). */
+    public void runPendingFinalizers() {
+        if (inFinalizer) {
+            return;
+        }
+        inFinalizer = true;
+        try {
+            Object o;
+            while ((o = toFinalize.poll()) != null) {
+                finalizeObject(o);
+            }
+        } finally {
+            inFinalizer = false;
+        }
+    }
+
+    /** A full collection: the JVM's, then the finalizers it found. */
+    @SuppressWarnings("removal")
+    public void fullGc() {
+        System.gc();
+        System.runFinalization();
+        runPendingFinalizers();
+    }
+
+    private void finalizeObject(Object o) {
+        if (o instanceof LuaTable t) {
+            t.gcSentinel = null;
+        } else if (o instanceof LuaUserdata u) {
+            u.gcSentinel = null;
+        }
+        Object mm = metamethod(o, Meta.GC);
+        if (mm == null) {
+            return;
+        }
+        try {
+            call(mm, o);
+        } catch (LuaError e) {
+            err.println("Lua warning: error in __gc (" + e.getMessage() + ")");
+            err.flush();
+        }
+    }
+
+    /**
+     * Closes the state: runs the {@code __gc} of every object still marked for finalization,
+     * newest first, as {@code lua_close} does.
+     */
+    public void close() {
+        runPendingFinalizers();
+        inFinalizer = true;
+        try {
+            for (int i = marked.size() - 1; i >= 0; i--) {
+                Object o = marked.get(i).get();
+                boolean pending = o instanceof LuaTable t ? t.gcSentinel != null
+                    : o instanceof LuaUserdata u && u.gcSentinel != null;
+                if (pending) {
+                    finalizeObject(o);
+                }
+            }
+            marked.clear();
+        } finally {
+            inFinalizer = false;
+        }
+    }
+
     // ---------------------------------------------------------------- streams
 
     public PrintStream out() {
@@ -352,8 +462,11 @@ public final class LuaState {
     }
 
     private void onTickBudget() {
-        int used = tickChunk - ticks;
+        int used = Math.max(0, tickChunk - ticks);
         ticks = tickChunk;
+        if (!toFinalize.isEmpty()) {
+            runPendingFinalizers();
+        }
         if (interrupted) {
             Object v = interruptValue;
             interrupted = false;

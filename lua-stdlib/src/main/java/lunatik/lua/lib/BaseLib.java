@@ -83,6 +83,9 @@ public final class BaseLib {
                 throw a.error("cannot change a protected metatable");
             }
             t.setMetatable((LuaTable) mt);
+            if (mt != null && ((LuaTable) mt).get(Meta.GC) != null) {
+                L.markForFinalization(t);
+            }
             return t;
         });
         reg(L, "getmetatable", a -> {
@@ -436,7 +439,7 @@ public final class BaseLib {
             "incremental", "generational", "setpause", "setstepmul");
         switch (opt) {
             case 0: // collect
-                System.gc();
+                L.fullGc();
                 return 0L;
             case 3: { // count
                 long used = MemoryAccounting.usedBytes(L);
@@ -446,7 +449,7 @@ public final class BaseLib {
                 return used / 1024.0;
             }
             case 4:
-                System.gc();
+                L.fullGc();
                 return Boolean.TRUE;
             case 5:
                 return Boolean.TRUE;
