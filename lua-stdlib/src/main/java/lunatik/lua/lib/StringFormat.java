@@ -360,7 +360,7 @@ final class StringFormat {
                 out.add((Double.doubleToRawLongBits(d) < 0 ? "-0x" : "0x") + hexFloat(Math.abs(d), -1, false));
             }
         } else if (v == null || v instanceof Boolean) {
-            out.add(String.valueOf(v));
+            out.add(v == null ? "nil" : v.toString());
         } else {
             throw a.argError(arg, "value has no literal form");
         }

@@ -280,7 +280,7 @@ public final class StringLib {
             return null;
         }
         if (find && (a.toBoolean(4) || LuaPattern.isPlain(p))) {
-            int i = s.indexOf(p, (int) init);
+            int i = plainFind(a.state(), s, p, (int) init);
             return i < 0 ? null : Varargs.of((long) i + 1, (long) i + p.length());
         }
         LuaPattern m = new LuaPattern(a.state(), s, p);
@@ -303,6 +303,31 @@ public final class StringLib {
             si++;
         } while (si <= len && !anchor);
         return null;
+    }
+
+    /*
+     * Index of p in s at or after from, or -1. A long needle in a long subject makes the
+     * search quadratic, so each candidate position polls the state once per KiB it compares.
+     */
+    private static int plainFind(LuaState L, LuaString s, LuaString p, int from) {
+        int m = p.length();
+        if (m == 0) {
+            return from;
+        }
+        byte[] sb = s.bytes();
+        byte[] pb = p.bytes();
+        byte first = pb[0];
+        for (int i = from, last = s.length() - m; i <= last; i++) {
+            if (sb[i] == first) {
+                for (int k = m >> 10; k >= 0; k--) {
+                    L.tick();
+                }
+                if (Arrays.equals(sb, i + 1, i + m, pb, 1, m)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     /* The captures of a match (the whole match when there are none) as a call result. */

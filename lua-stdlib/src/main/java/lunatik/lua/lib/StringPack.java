@@ -1,6 +1,7 @@
 package lunatik.lua.lib;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import lunatik.lua.value.LuaString;
 import lunatik.lua.value.Varargs;
@@ -165,7 +166,10 @@ final class StringPack {
 
     /** {@code string.pack(fmt, v1, v2, ...)}. */
     static Object pack(Args a) {
-        Parser h = new Parser(a, a.checkString(1));
+        LuaString fmt = a.checkString(1);
+        // the reference pushes a nil after the arguments: a missing one is "got nil"
+        a = new Args(a.function(), Arrays.copyOf(a.array(), a.count() + 1));
+        Parser h = new Parser(a, fmt);
         StringLib.Buffer out = new StringLib.Buffer(32);
         int arg = 1;
         long total = 0;
