@@ -120,34 +120,18 @@ final class LuaPattern {
                         return si == sEnd ? si : NO_MATCH;
                     }
                     break;
-                case ESC:
-                    if (pi + 1 < pEnd) {
-                        int c = p[pi + 1];
-                        if (c == 'b') {
-                            si = matchBalance(si, pi + 2);
-                            if (si == NO_MATCH) {
-                                return NO_MATCH;
-                            }
-                            pi += 4;
-                            continue;
+                case ESC: {
+                    int c = pi + 1 < pEnd ? p[pi + 1] : 0;
+                    if (c == 'b' || c == 'f' || (c >= '0' && c <= '9')) {
+                        si = matchEscape(si, pi + 2, c);
+                        if (si == NO_MATCH) {
+                            return NO_MATCH;
                         }
-                        if (c == 'f') {
-                            pi = matchFrontier(si, pi + 2);
-                            if (pi == NO_MATCH) {
-                                return NO_MATCH;
-                            }
-                            continue;
-                        }
-                        if (c >= '0' && c <= '9') {
-                            si = matchBackReference(si, c);
-                            if (si == NO_MATCH) {
-                                return NO_MATCH;
-                            }
-                            pi += 2;
-                            continue;
-                        }
+                        pi = c == 'b' ? pi + 4 : c == 'f' ? classEnd(pi + 2) : pi + 2;
+                        continue;
                     }
                     break;
+                }
                 default:
                     break;
             }
@@ -275,7 +259,18 @@ final class LuaPattern {
         return NO_MATCH;
     }
 
-    /* %f[set] with pi pointing at '[': returns the pattern position after the set, or NO_MATCH. */
+    /* %b, %f or a back-reference (pi after the escape letter): the new position or NO_MATCH. */
+    private int matchEscape(int si, int pi, int c) {
+        if (c == 'b') {
+            return matchBalance(si, pi);
+        }
+        if (c == 'f') {
+            return matchFrontier(si, pi);
+        }
+        return matchBackReference(si, c);
+    }
+
+    /* %f[set] with pi pointing at '[': matches the empty string at a transition into the set. */
     private int matchFrontier(int si, int pi) {
         if (pi >= pEnd || p[pi] != '[') {
             throw error("missing '[' after '%f' in pattern");
@@ -284,7 +279,7 @@ final class LuaPattern {
         int prev = si == 0 ? 0 : s[si - 1] & 0xff;
         int cur = si < sEnd ? s[si] & 0xff : 0;
         if (!matchBracketClass(prev, pi, ep - 1) && matchBracketClass(cur, pi, ep - 1)) {
-            return ep;
+            return si;
         }
         return NO_MATCH;
     }

@@ -1,6 +1,7 @@
 package lunatik.lua.lib;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import lunatik.lua.value.LuaString;
 import lunatik.lua.vm.Args;
 import lunatik.lua.vm.LuaError;
@@ -339,7 +340,7 @@ final class StringFormat {
             return;
         }
         int len = sp.precision >= 0 ? Math.min(sp.precision, s.length()) : s.length();
-        byte[] text = len == s.length() ? b : java.util.Arrays.copyOf(b, len);
+        byte[] text = len == s.length() ? b : Arrays.copyOf(b, len);
         pad(out, sp, text);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import lunatik.lua.value.LuaTable;
 import lunatik.lua.vm.Dialect;
+import lunatik.lua.vm.LibFunction;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class StringFormatTest {
     void stringUsesTostringMetamethod() {
         LuaTable t = new LuaTable();
         LuaTable mt = new LuaTable();
-        mt.put(Ops.str("__tostring"), new lunatik.lua.vm.LibFunction(L, "ts", "ts", a -> Ops.str("OBJ")));
+        mt.put(Ops.str("__tostring"), new LibFunction(L, "ts", "ts", a -> Ops.str("OBJ")));
         t.setMetatable(mt);
         check("1:[OBJ]", "format", "[%s]", t);
         check("1:  OBJ|", "format", "%5s|", t);
@@ -52,7 +53,7 @@ class StringFormatTest {
         assertThat(StringLibTest.show(StringLibTest.invoke(L, "format", "%s", named))).startsWith("MyType: 0x");
         LuaTable bad = new LuaTable();
         LuaTable bmt = new LuaTable();
-        bmt.put(Ops.str("__tostring"), new lunatik.lua.vm.LibFunction(L, "ts", "ts", a -> new LuaTable()));
+        bmt.put(Ops.str("__tostring"), new LibFunction(L, "ts", "ts", a -> new LuaTable()));
         bad.setMetatable(bmt);
         checkError("'__tostring' must return a string", "format", "%s", bad);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
@@ -94,12 +95,12 @@ class StringLibTest {
     }
 
     static void check(LuaState L, String expected, String fn, Object... args) {
-        assertThat(render(invoke(L, fn, args))).as("%s%s", fn, java.util.Arrays.toString(args)).isEqualTo(expected);
+        assertThat(render(invoke(L, fn, args))).as("%s%s", fn, Arrays.toString(args)).isEqualTo(expected);
     }
 
     static void checkError(LuaState L, String expected, String fn, Object... args) {
         assertThatThrownBy(() -> invoke(L, fn, args))
-            .as("%s%s", fn, java.util.Arrays.toString(args))
+            .as("%s%s", fn, Arrays.toString(args))
             .isInstanceOf(LuaError.class)
             .extracting(e -> show(((LuaError) e).value()))
             .isEqualTo(expected);
