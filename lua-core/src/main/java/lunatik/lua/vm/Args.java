@@ -67,14 +67,14 @@ public final class Args {
             if (caller.callsiteIsMethod()) {
                 n--;
                 if (n == 0) {
-                    return new LuaError(Ops.str(L.where(0) + "calling '" + name + "' on bad self (" + msg + ")"));
+                    return new LuaError(Ops.str(L.where(1) + "calling '" + name + "' on bad self (" + msg + ")"));
                 }
             }
         }
         if (name == null) {
             name = fn.name();
         }
-        return new LuaError(Ops.str(L.where(0) + "bad argument #" + n + " to '" + name + "' (" + msg + ")"));
+        return new LuaError(Ops.str(L.where(1) + "bad argument #" + n + " to '" + name + "' (" + msg + ")"));
     }
 
     /** Raises "bad argument #n to 'f' (T expected, got U)". */
@@ -95,7 +95,7 @@ public final class Args {
 
     /** Raises a plain error with the caller's position (luaL_error). */
     public LuaError error(String msg) {
-        return new LuaError(Ops.str(fn.L.where(0) + msg));
+        return new LuaError(Ops.str(fn.L.where(1) + msg));
     }
 
     // ---------------------------------------------------------------- checks

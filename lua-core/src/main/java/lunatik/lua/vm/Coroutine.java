@@ -48,6 +48,12 @@ public final class Coroutine {
     int depth;
     /** The message handler of the innermost xpcall running in this coroutine, or null. */
     public Object msgHandler;
+    /**
+     * The stack depth at which the innermost running Java library function was entered, or -1:
+     * while it equals {@link #depth}, a Java function (which has no frame of its own) is the
+     * running function, so errors it raises carry no position, as in Lua.
+     */
+    public int cBase = -1;
     /** Nesting of non-yieldable Java calls (a host call into Lua); 0 in a coroutine means yieldable. */
     int nny;
 

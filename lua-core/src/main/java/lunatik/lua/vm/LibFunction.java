@@ -60,15 +60,22 @@ public class LibFunction extends LuaFunction {
 
     @Override
     public Object invoke(Object[] args) {
-        if (yieldable) {
-            return body.call(new Args(this, args));
-        }
         Coroutine co = L.current;
+        int savedBase = co.cBase;
+        co.cBase = co.depth;
+        if (yieldable) {
+            try {
+                return body.call(new Args(this, args));
+            } finally {
+                co.cBase = savedBase;
+            }
+        }
         co.nny++;
         try {
             return body.call(new Args(this, args));
         } finally {
             co.nny--;
+            co.cBase = savedBase;
         }
     }
 

@@ -435,11 +435,20 @@ public final class LuaState {
     // ---------------------------------------------------------------- positions
 
     /**
-     * "short_src:line: " of the function at {@code level} of the running coroutine's stack
-     * (0 = innermost), or "" when that is a Java function or does not exist.
+     * "short_src:line: " of the function at {@code level} of the running coroutine's stack, as
+     * {@code luaL_where} counts levels (0 = the running function, 1 = its caller), or "" when
+     * that is a Java function or does not exist.
      */
     public String where(int level) {
-        CallFrame f = current.frame(level);
+        Coroutine co = current;
+        if (co.cBase == co.depth) {
+            // a Java library function is running: it is level 0, and has no position
+            if (level == 0) {
+                return "";
+            }
+            level--;
+        }
+        CallFrame f = co.frame(level);
         if (f == null || !f.isLua()) {
             return "";
         }

@@ -145,6 +145,9 @@ public final class Ops {
     /** {@code tostring(v)} with {@code __tostring} and {@code __name}. */
     public static LuaString tostring(LuaState L, Object v) {
         Object mm = L.metamethod(v, Meta.TOSTRING);
+        if (mm == null && v instanceof LuaString s) {
+            return s; // bytes as they are (no round trip through Java text)
+        }
         if (mm != null) {
             Object r = L.call1(mm, v);
             if (!(r instanceof LuaString s)) {
@@ -293,7 +296,7 @@ public final class Ops {
                 return L.callMeta(mm, a, b);
             }
         }
-        throw new LuaError(str(L.where(0) + "attempt to " + event.toString().substring(2) + " a '"
+        throw new LuaError(str(L.where(1) + "attempt to " + event.toString().substring(2) + " a '"
             + typeName(a) + "' with a '" + typeName(b) + "'"));
     }
 

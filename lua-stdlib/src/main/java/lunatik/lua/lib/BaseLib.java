@@ -110,7 +110,7 @@ public final class BaseLib {
             Object v = a.get(1);
             long level = a.optInteger(2, 1);
             if (v instanceof LuaString s && level > 0) {
-                v = Ops.str(L.where((int) level - 1) + s);
+                v = Ops.str(L.where((int) level)).concat(s);
             }
             throw new LuaError(v);
         });

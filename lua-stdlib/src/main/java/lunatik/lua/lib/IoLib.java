@@ -283,7 +283,7 @@ public final class IoLib {
         try {
             return s.newFile(openHandle(name, LuaString.of(mode)), false);
         } catch (IOException | RuntimeException e) {
-            LuaString msg = LuaString.of(s.L.where(0) + "cannot open file '").concat(name)
+            LuaString msg = LuaString.of(s.L.where(1) + "cannot open file '").concat(name)
                 .concat(LuaString.of("' (" + IoErrors.message(e) + ")"));
             throw new LuaError(msg);
         }
@@ -417,7 +417,7 @@ public final class IoLib {
                 return r;
             }
             if (Varargs.count(r) > 1 && Varargs.get(r, 1) instanceof LuaString msg) {
-                throw new LuaError(LuaString.of(s.L.where(0)).concat(msg));
+                throw new LuaError(LuaString.of(s.L.where(1)).concat(msg));
             }
             if (closeAtEnd) {
                 closeFile(file);

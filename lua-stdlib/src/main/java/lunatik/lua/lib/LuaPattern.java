@@ -80,7 +80,7 @@ final class LuaPattern {
     }
 
     private LuaError error(String msg) {
-        return new LuaError(Ops.str(L.where(0) + msg));
+        return new LuaError(Ops.str(L.where(1) + msg));
     }
 
     // ---------------------------------------------------------------- matching

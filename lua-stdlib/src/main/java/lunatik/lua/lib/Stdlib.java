@@ -18,22 +18,11 @@ public final class Stdlib {
         return L;
     }
 
-    /** Opens a library class if it is part of this build (libraries land one at a time). */
-    private static void openIfPresent(LuaState L, String cls) {
-        try {
-            Class.forName(cls).getMethod("open", LuaState.class).invoke(null, L);
-        } catch (ClassNotFoundException e) {
-            // not built yet
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot open " + cls, e);
-        }
-    }
-
     /** Opens the libraries of the state's dialect (FULL adds io and os). */
     public static void open(LuaState L) {
         BaseLib.open(L);
         CoroutineLib.open(L);
-        openIfPresent(L, "lunatik.lua.lib.StringLib");
+        StringLib.open(L);
         TableLib.open(L);
         MathLib.open(L);
         Utf8Lib.open(L);

@@ -120,7 +120,7 @@ public final class StringLib {
                 return L.call1(mm, x, y);
             }
         }
-        throw new LuaError(Ops.str(L.where(0) + "attempt to unm a '" + Ops.typeName(x) + "' with a '"
+        throw new LuaError(Ops.str(L.where(1) + "attempt to unm a '" + Ops.typeName(x) + "' with a '"
             + Ops.typeName(y) + "'"));
     }
 
@@ -432,7 +432,7 @@ public final class StringLib {
                 Object v = m.capture(d - '1', si, e);
                 out.add(v instanceof LuaString str ? str : Ops.numberToString(v));
             } else {
-                throw new LuaError(Ops.str(L.where(0) + "invalid use of '%' in replacement string"));
+                throw new LuaError(Ops.str(L.where(1) + "invalid use of '%' in replacement string"));
             }
         }
     }
@@ -454,7 +454,7 @@ public final class StringLib {
         } else if (v instanceof Long || v instanceof Double) {
             out.add(Ops.numberToString(v));
         } else {
-            throw new LuaError(Ops.str(L.where(0) + "invalid replacement value (a " + Ops.typeName(v) + ")"));
+            throw new LuaError(Ops.str(L.where(1) + "invalid replacement value (a " + Ops.typeName(v) + ")"));
         }
     }
 

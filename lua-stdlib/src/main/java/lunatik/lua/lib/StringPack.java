@@ -132,7 +132,7 @@ final class StringPack {
         }
 
         private LuaError invalidOption(int c) {
-            byte[] msg = Ops.str(a.state().where(0) + "invalid format option '?'").bytes().clone();
+            byte[] msg = Ops.str(a.state().where(1) + "invalid format option '?'").bytes().clone();
             msg[msg.length - 2] = (byte) c; // the option byte as is, even outside ASCII
             return new LuaError(LuaString.wrap(msg));
         }
