@@ -74,7 +74,7 @@ print(msg(function() return setmetatable(1, {}) end))
 print(msg(function() return ipairs() end))
 print(msg(function() return tostring() end))
 -- error with a non-string does not get a position
-print(msg(function() error(12) end), math.type(msg(function() error(12) end)))
+print(msg(function() error(12) end), type(msg(function() error(12) end)))
 -- error objects can be rethrown
 print(pcall(function()
   local ok3, err = pcall(error, "inner", 0)

@@ -323,7 +323,8 @@ public final class LuaMain {
 
     private void report(String msg) {
         out.flush();
-        err.println(PROGNAME + ": " + msg);
+        byte[] b = LuaString.fromJava(PROGNAME + ": " + msg + "\n").bytes();
+        err.write(b, 0, b.length); // the message's own bytes, as Lua prints them
         err.flush();
     }
 

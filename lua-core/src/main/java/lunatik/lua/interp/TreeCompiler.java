@@ -367,7 +367,7 @@ final class TreeCompiler {
             n.calleeName = c.method.toString();
             n.calleeKind = "method";
             n.isMethod = true;
-            n.desc = new String[] {" (method '" + c.method + "')", describe(c.fn)};
+            n.desc = new String[] {" (method '" + c.method.toString() + "')", describe(c.fn)};
         } else {
             n.calleeName = name(c.fn);
             n.calleeKind = kind(c.fn);
@@ -450,12 +450,39 @@ final class TreeCompiler {
 
     /** Lua's varinfo: " (local 'a')", " (global 'x')", " (field 'f')", " (upvalue 'u')", " (constant 'c')". */
     static String describe(Ast.Expr e) {
+        e = folded(e);
         String k = kind(e);
         String n = name(e);
+        if (n != null && n.indexOf('\0') >= 0) {
+            n = n.substring(0, n.indexOf('\0')); // Lua formats names as C strings
+        }
         if (k == null || n == null) {
             return "";
         }
         return " (" + k + " '" + n + "')";
+    }
+
+    /**
+     * What Lua's constant folding leaves of {@code e} for naming: {@code 1 and x} and
+     * {@code nil or x} are just {@code x} (so messages name 'x' as the reference does).
+     */
+    private static Ast.Expr folded(Ast.Expr e) {
+        while (e instanceof Ast.Paren p) {
+            e = p.e;
+        }
+        while (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
+            boolean constTrue = b.a instanceof Ast.True || b.a instanceof Ast.Const;
+            boolean constFalse = b.a instanceof Ast.Nil || b.a instanceof Ast.False;
+            if (b.op == Ast.OP_AND ? constTrue : constFalse) {
+                e = b.b;
+                while (e instanceof Ast.Paren p) {
+                    e = p.e;
+                }
+            } else {
+                break;
+            }
+        }
+        return e;
     }
 
     private static String kind(Ast.Expr e) {

@@ -1306,7 +1306,7 @@ public final class JitCompiler {
             int site;
             int self = -1;
             if (c.method != null) {
-                site = site(c.line, new String[] {" (method '" + c.method + "')", describe(c.fn)},
+                site = site(c.line, new String[] {" (method '" + c.method.toString() + "')", describe(c.fn)},
                     c.method.toString(), true);
                 emit(c.fn);
                 self = newLocal();
@@ -1535,9 +1535,36 @@ public final class JitCompiler {
         // ---------------------------------------------------------------- names for messages
 
         private static String describe(Ast.Expr e) {
+            e = folded(e);
             String k = kind(e);
             String n = name(e);
+            if (n != null && n.indexOf('\0') >= 0) {
+                n = n.substring(0, n.indexOf('\0')); // Lua formats names as C strings
+            }
             return k == null || n == null ? "" : " (" + k + " '" + n + "')";
+        }
+
+        /**
+         * What Lua's constant folding leaves of {@code e} for naming: {@code 1 and x} and
+         * {@code nil or x} are just {@code x} (so messages name 'x' as the reference does).
+         */
+        private static Ast.Expr folded(Ast.Expr e) {
+            while (e instanceof Ast.Paren p) {
+                e = p.e;
+            }
+            while (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
+                boolean constTrue = b.a instanceof Ast.True || b.a instanceof Ast.Const;
+                boolean constFalse = b.a instanceof Ast.Nil || b.a instanceof Ast.False;
+                if (b.op == Ast.OP_AND ? constTrue : constFalse) {
+                    e = b.b;
+                    while (e instanceof Ast.Paren p) {
+                        e = p.e;
+                    }
+                } else {
+                    break;
+                }
+            }
+            return e;
         }
 
         private static String kind(Ast.Expr e) {

@@ -126,14 +126,87 @@ public final class LuaString implements Comparable<LuaString> {
         return Arrays.compareUnsigned(bytes, o.bytes);
     }
 
-    /** Decoding for Java-side messages (UTF-8, malformed bytes replaced). */
+    /**
+     * The text of the bytes for Java-side use (messages, names): UTF-8, with each byte that is
+     * not part of valid UTF-8 kept as the lone surrogate U+DC80..U+DCFF ("surrogateescape"), so
+     * that {@link #fromJava} gives back exactly these bytes. Messages that quote Lua strings
+     * therefore keep their bytes, as Lua's do.
+     */
     @Override
     public String toString() {
         String s = javaString;
         if (s == null) {
-            s = new String(bytes, StandardCharsets.UTF_8);
+            s = decode(bytes);
             javaString = s;
         }
         return s;
+    }
+
+    private static String decode(byte[] b) {
+        boolean ascii = true;
+        for (byte x : b) {
+            if (x < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
+        StringBuilder sb = new StringBuilder(b.length);
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xff;
+            int n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+            int cp = n == 0 ? c : n == 1 ? c & 0x1f : n == 2 ? c & 0x0f : c & 0x07;
+            boolean ok = n >= 0 && i + n < b.length;
+            for (int k = 1; ok && k <= n; k++) {
+                int d = b[i + k] & 0xff;
+                ok = (d & 0xc0) == 0x80;
+                cp = (cp << 6) | (d & 0x3f);
+            }
+            // reject overlong forms, surrogates and values past U+10FFFF
+            if (ok && ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))) {
+                ok = false;
+            }
+            if (ok) {
+                sb.appendCodePoint(cp);
+                i += n + 1;
+            } else {
+                sb.append((char) (0xdc00 + c));
+                i++;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The bytes of Java text: UTF-8, and U+DC80..U+DCFF back to the raw bytes (see {@link #toString}). */
+    public static LuaString fromJava(String s) {
+        int n = s.length();
+        boolean plain = true;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0xdc80 && c <= 0xdcff) {
+                plain = false;
+                break;
+            }
+        }
+        if (plain) {
+            return of(s);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(n + 8);
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0xdc80 && c <= 0xdcff && !(i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
+                byte[] part = s.substring(start, i).getBytes(StandardCharsets.UTF_8);
+                out.write(part, 0, part.length);
+                out.write(c - 0xdc00);
+                start = i + 1;
+            }
+        }
+        byte[] part = s.substring(start).getBytes(StandardCharsets.UTF_8);
+        out.write(part, 0, part.length);
+        return wrap(out.toByteArray());
     }
 }

@@ -24,9 +24,12 @@ public final class Ops {
         String describe(int i);
     }
 
-    /** A Lua string from Java text. */
+    /**
+     * A Lua string from Java text (UTF-8); bytes of Lua strings quoted in the text through
+     * {@link LuaString#toString()} come back exactly.
+     */
     public static LuaString str(String s) {
-        return LuaString.of(s);
+        return LuaString.fromJava(s);
     }
 
     // ---------------------------------------------------------------- types

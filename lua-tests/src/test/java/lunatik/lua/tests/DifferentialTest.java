@@ -111,6 +111,18 @@ class DifferentialTest {
             "KERNEL random program, seed " + s, () -> compareRandom(s, true)));
     }
 
+    /**
+     * Lua 5.4.4 reports integer division and modulo by zero at the line of the last instruction
+     * that saved its position, not of the operation (the arithmetic instructions do not save it;
+     * later releases fix this). We report the operation's line, so these lines are not compared.
+     */
+    private static final java.util.regex.Pattern ZERO_DIVISION =
+        java.util.regex.Pattern.compile(":\\d+: (attempt to divide by zero|attempt to perform 'n%0')");
+
+    static String normalize(String caseOutput) {
+        return caseOutput == null ? null : ZERO_DIVISION.matcher(caseOutput).replaceAll(":?: $1");
+    }
+
     private static void compareRandom(long seed, boolean kernel) {
         ProgramGenerator.Program program = new ProgramGenerator(seed, kernel).program(ProgramGenerator.CASES_PER_PROGRAM);
         Dialect dialect = kernel ? Dialect.KERNEL : Dialect.FULL;
@@ -127,7 +139,7 @@ class DifferentialTest {
         List<String> actual = CaseOutputs.split(ours.out(), program.cases().size());
         List<Integer> bad = new ArrayList<>();
         for (int i = 1; i <= program.cases().size(); i++) {
-            if (!expected.get(i).equals(actual.get(i))) {
+            if (!normalize(expected.get(i)).equals(normalize(actual.get(i)))) {
                 bad.add(i);
             }
         }
