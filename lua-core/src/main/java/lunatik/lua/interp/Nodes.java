@@ -632,7 +632,9 @@ final class Nodes {
         @Override
         Object eval(Frame f) {
             Expr[] it = items;
-            LuaTable t = new LuaTable(it.length, keys.length);
+            // as Lua's constructor: a trailing multi-valued item is not counted in the size hint
+            int narr = it.length > 0 && it[it.length - 1].isMulti() ? it.length - 1 : it.length;
+            LuaTable t = new LuaTable(narr, keys.length);
             if (keys.length == 0) {
                 int n = it.length;
                 if (n > 0 && it[n - 1].isMulti()) {

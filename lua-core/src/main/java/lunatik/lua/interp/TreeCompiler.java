@@ -471,8 +471,12 @@ final class TreeCompiler {
             e = p.e;
         }
         while (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
-            boolean constTrue = b.a instanceof Ast.True || b.a instanceof Ast.Const;
-            boolean constFalse = b.a instanceof Ast.Nil || b.a instanceof Ast.False;
+            Ast.Expr left = b.a;
+            while (left instanceof Ast.Paren p) {
+                left = p.e;
+            }
+            boolean constTrue = left instanceof Ast.True || left instanceof Ast.Const;
+            boolean constFalse = left instanceof Ast.Nil || left instanceof Ast.False;
             if (b.op == Ast.OP_AND ? constTrue : constFalse) {
                 e = b.b;
                 while (e instanceof Ast.Paren p) {

@@ -1387,7 +1387,9 @@ public final class JitCompiler {
         private void table(Ast.TableCons t) throws Unsupported {
             cb.new_(CD_LUATABLE);
             cb.dup();
-            cb.loadConstant(t.items.size());
+            // as Lua's constructor: a trailing multi-valued item is not counted in the size hint
+            int ni = t.items.size();
+            cb.loadConstant(ni > 0 && isMulti(t.items.get(ni - 1)) ? ni - 1 : ni);
             cb.loadConstant(t.fields.size());
             cb.invokespecial(CD_LUATABLE, "<init>", MethodTypeDesc.of(CD_void, CD_int, CD_int));
             int n = t.items.size();
@@ -1553,8 +1555,12 @@ public final class JitCompiler {
                 e = p.e;
             }
             while (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
-                boolean constTrue = b.a instanceof Ast.True || b.a instanceof Ast.Const;
-                boolean constFalse = b.a instanceof Ast.Nil || b.a instanceof Ast.False;
+                Ast.Expr left = b.a;
+                while (left instanceof Ast.Paren p) {
+                    left = p.e;
+                }
+                boolean constTrue = left instanceof Ast.True || left instanceof Ast.Const;
+                boolean constFalse = left instanceof Ast.Nil || left instanceof Ast.False;
                 if (b.op == Ast.OP_AND ? constTrue : constFalse) {
                     e = b.b;
                     while (e instanceof Ast.Paren p) {

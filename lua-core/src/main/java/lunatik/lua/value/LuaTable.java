@@ -35,9 +35,7 @@ public final class LuaTable {
             array = new Object[narr];
         }
         if (nhash > 0) {
-            int cap = Integer.highestOneBit(Math.max(4, nhash * 4 / 3 + 1) - 1) << 1;
-            keys = new Object[cap];
-            vals = new Object[cap];
+            newHash(ceilPow2(nhash));
         }
     }
 
@@ -130,9 +128,7 @@ public final class LuaTable {
             entries.add(slotValue(s));
         }
         array = NO_OBJECTS;
-        keys = null;
-        vals = null;
-        hashUsed = 0;
+        newHash(0);
         borderHint = 0;
         weakKeys = wk;
         weakValues = wv;
@@ -287,11 +283,6 @@ public final class LuaTable {
             a[(int) (key - 1)] = value;
             return;
         }
-        if (key == a.length + 1 && value != null && key < (1 << 30)) {
-            growArray();
-            array[(int) (key - 1)] = value;
-            return;
-        }
         hashPut(key, Long.hashCode(key), value);
     }
 
@@ -309,11 +300,6 @@ public final class LuaTable {
                 a[(int) (k - 1)] = value;
                 return;
             }
-            if (k == a.length + 1 && value != null && k < (1 << 30)) {
-                growArray();
-                array[(int) (k - 1)] = value;
-                return;
-            }
             hashPut(key, Long.hashCode(k), value);
             return;
         }
@@ -325,32 +311,54 @@ public final class LuaTable {
         return key != null && !(key instanceof Double d && d.isNaN());
     }
 
-    private void hashPut(Object key, int hash, Object value) {
-        if (keys == null) {
-            if (value == null) {
-                return;
-            }
-            keys = new Object[4];
-            vals = new Object[4];
+    /*
+     * Sizing follows Lua's, so that '#' on tables with holes answers as the reference does:
+     * the hash part has a logical size of 2^k nodes (lsize); a new key that finds it full
+     * triggers a rehash, which picks the array size by Lua's rule and sizes the hash part for
+     * the remaining keys. Dead keys occupy nodes until then, as in Lua. The physical arrays
+     * are twice the logical size to keep probing short.
+     */
+    private int lsize;
+
+    private static int ceilPow2(int n) {
+        return n <= 1 ? n : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    private void newHash(int logical) {
+        lsize = logical;
+        hashUsed = 0;
+        if (logical == 0) {
+            keys = null;
+            vals = null;
+            return;
         }
+        int cap = Math.max(4, logical * 2);
+        keys = new Object[cap];
+        vals = new Object[cap];
+    }
+
+    private void hashPut(Object key, int hash, Object value) {
         Object[] ks = keys;
-        int mask = ks.length - 1;
-        int i = mix(hash) & mask;
-        for (;;) {
-            Object k = ks[i];
-            if (k == null) {
-                break;
+        int i = 0;
+        if (ks != null) {
+            int mask = ks.length - 1;
+            i = mix(hash) & mask;
+            for (;;) {
+                Object k = ks[i];
+                if (k == null) {
+                    break;
+                }
+                if (k == key || k.equals(key)) {
+                    vals[i] = value; // nil leaves a dead key: traversals stay valid
+                    return;
+                }
+                i = (i + 1) & mask;
             }
-            if (k == key || k.equals(key)) {
-                vals[i] = value; // nil leaves a dead key: traversals stay valid
-                return;
-            }
-            i = (i + 1) & mask;
         }
         if (value == null) {
             return;
         }
-        if ((hashUsed + 1) * 4 > ks.length * 3) {
+        if (hashUsed >= lsize) {
             rehash(key);
             rawPut(key, value);
             return;
@@ -360,129 +368,113 @@ public final class LuaTable {
         hashUsed++;
     }
 
-    /** Doubles the array part, moving the keys now in its range out of the hash part. */
-    private void growArray() {
-        int old = array.length;
-        int cap = Math.max(4, old * 2);
-        resizeArray(cap);
+    /** Resizes the array part to exactly {@code cap} (moving keys between the parts). */
+    private void resizeArray(int cap) {
+        resize(cap, liveHashCount() + countNonNil(array) - Math.min(countNonNil(array), cap));
     }
 
-    private void resizeArray(int cap) {
-        Object[] old = array;
-        Object[] a = new Object[cap];
-        System.arraycopy(old, 0, a, 0, Math.min(old.length, cap));
+    private int liveHashCount() {
+        int n = 0;
+        if (keys != null) {
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i] != null && vals[i] != null && !cleared(keys[i], vals[i])) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Rebuilds both parts: an array of {@code na} slots and a hash part for {@code nh} keys. */
+    private void resize(int na, int nh) {
+        Object[] oldArray = array;
+        Object[] oldKeys = keys;
+        Object[] oldVals = vals;
+        Object[] a = na == oldArray.length ? oldArray : new Object[na];
+        if (a != oldArray) {
+            System.arraycopy(oldArray, 0, a, 0, Math.min(oldArray.length, na));
+        }
         array = a;
         borderHint = 0;
-        if (cap < old.length) {
-            for (int i = cap; i < old.length; i++) {
-                if (old[i] != null) {
-                    hashPutRaw((long) (i + 1), old[i]);
-                }
+        newHash(ceilPow2(Math.max(nh, 0)));
+        for (int i = na; i < oldArray.length; i++) {
+            if (oldArray[i] != null) {
+                rawPutNoRehash((long) (i + 1), oldArray[i]);
             }
         }
-        if (keys != null && cap > old.length) {
-            Object[] ks = keys;
-            for (int i = 0; i < ks.length; i++) {
-                if (ks[i] instanceof Long l && l > old.length && l <= cap) {
-                    if (vals[i] != null) {
-                        a[(int) (l - 1)] = vals[i];
-                    }
-                    vals[i] = null; // dead key in the hash part
+        if (oldKeys != null) {
+            for (int i = 0; i < oldKeys.length; i++) {
+                Object k = oldKeys[i];
+                if (k != null && oldVals[i] != null && !cleared(k, oldVals[i])) {
+                    rawPutNoRehash(k, oldVals[i]);
                 }
             }
         }
     }
 
-    private void hashPutRaw(Object key, Object value) {
-        if (keys == null || (hashUsed + 1) * 4 > keys.length * 3) {
-            rebuildHash(keys == null ? 4 : keys.length * 2);
+    /** Stores during a rebuild, growing the hash part if an estimate fell short. */
+    private void rawPutNoRehash(Object key, Object value) {
+        if (key instanceof Long l && l >= 1 && l <= array.length) {
+            array[(int) (l - 1)] = value;
+            return;
         }
-        hashPut(key, key.hashCode(), value);
+        if (hashUsed >= lsize) {
+            Object[] oldKeys = keys;
+            Object[] oldVals = vals;
+            newHash(Math.max(1, lsize * 2));
+            if (oldKeys != null) {
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldKeys[i] != null && oldVals[i] != null) {
+                        rawPutNoRehash(oldKeys[i], oldVals[i]);
+                    }
+                }
+            }
+        }
+        int mask = keys.length - 1;
+        int i = mix(key.hashCode()) & mask;
+        while (keys[i] != null) {
+            i = (i + 1) & mask;
+        }
+        keys[i] = key;
+        vals[i] = value;
+        hashUsed++;
     }
 
     /**
      * The hash part is full: count the integer keys (including the one being inserted) to
-     * choose the array size as Lua's {@code computesizes} does, then rebuild the hash part
-     * with the live keys that remain.
+     * choose the array size as Lua's {@code computesizes} does, and size the hash part for
+     * the other keys (Lua's {@code rehash}).
      */
     private void rehash(Object extraKey) {
         int[] nums = new int[32]; // nums[b] = keys k with 2^(b-1) < k <= 2^b
         int totalInts = countArray(nums);
-        int liveHash = 0;
-        Object[] ks = keys;
-        for (int i = 0; i < ks.length; i++) {
-            if (ks[i] != null && vals[i] != null) {
-                liveHash++;
-                if (ks[i] instanceof Long l) {
-                    totalInts += countInt(l, nums);
+        int total = countNonNil(array);
+        if (keys != null) {
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i] != null && vals[i] != null && !cleared(keys[i], vals[i])) {
+                    total++;
+                    if (unwrap(keys[i]) instanceof Long l) {
+                        totalInts += countInt(l, nums);
+                    }
                 }
             }
         }
         if (extraKey instanceof Long l) {
             totalInts += countInt(l, nums);
         }
+        total++;
         int na = computeArraySize(nums, totalInts);
-        int arrayLive = 0;
+        int inArray = 0;
         for (int b = 0, twotoi = 1; b < 32 && twotoi / 2 < na; b++, twotoi <<= 1) {
-            arrayLive += nums[b];
+            inArray += nums[b];
         }
-        int total = liveHash + countNonNil(array) + 1;
-        int inHash = Math.max(0, total - arrayLive);
-        if (na != array.length) {
-            // move only what changes place; the hash part is rebuilt right after
-            Object[] oldKeys = keys;
-            Object[] oldVals = vals;
-            keys = null;
-            vals = null;
-            hashUsed = 0;
-            Object[] oldArray = array;
-            array = new Object[na];
-            borderHint = 0;
-            int cap = hashCapacity(inHash);
-            keys = new Object[cap];
-            vals = new Object[cap];
-            for (int i = 0; i < oldArray.length; i++) {
-                if (oldArray[i] != null) {
-                    rawPut((long) (i + 1), oldArray[i]);
-                }
-            }
-            for (int i = 0; i < oldKeys.length; i++) {
-                if (oldKeys[i] != null && oldVals[i] != null && !cleared(oldKeys[i], oldVals[i])) {
-                    rawPut(oldKeys[i], oldVals[i]);
-                }
-            }
-        } else {
-            rebuildHash(hashCapacity(inHash));
-        }
-    }
-
-    private static int hashCapacity(int n) {
-        int cap = 4;
-        while (cap * 3 < (n + 1) * 4) {
-            cap <<= 1;
-        }
-        return cap;
-    }
-
-    private void rebuildHash(int cap) {
-        Object[] oldKeys = keys;
-        Object[] oldVals = vals;
-        keys = new Object[cap];
-        vals = new Object[cap];
-        hashUsed = 0;
-        if (oldKeys != null) {
-            for (int i = 0; i < oldKeys.length; i++) {
-                if (oldKeys[i] != null && oldVals[i] != null && !cleared(oldKeys[i], oldVals[i])) {
-                    hashPut(oldKeys[i], oldKeys[i].hashCode(), oldVals[i]);
-                }
-            }
-        }
+        resize(na, total - inArray);
     }
 
     private static int countNonNil(Object[] a) {
         int n = 0;
         for (Object o : a) {
-            if (o != null) {
+            if (o != null && !(o instanceof WeakRef w && w.get() == null)) {
                 n++;
             }
         }

@@ -184,7 +184,8 @@ public final class Ops {
 
     /** A stable pseudo-address for reference values, as Lua prints them. */
     public static String address(Object v) {
-        return String.format("0x%08x", System.identityHashCode(v));
+        // shaped like a 64-bit heap address, as Lua's %p prints them
+        return String.format("0x%x", 0x550000000000L + ((long) System.identityHashCode(v) << 4));
     }
 
     // ---------------------------------------------------------------- arithmetic

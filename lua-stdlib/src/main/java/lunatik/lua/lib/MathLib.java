@@ -80,12 +80,18 @@ public final class MathLib {
         LibFunction.register(L, m, "math", "cosh", a -> StrictMath.cosh(a.checkDouble(1)));
         LibFunction.register(L, m, "math", "sinh", a -> StrictMath.sinh(a.checkDouble(1)));
         LibFunction.register(L, m, "math", "tanh", a -> StrictMath.tanh(a.checkDouble(1)));
-        LibFunction.register(L, m, "math", "pow", a -> StrictMath.pow(a.checkDouble(1), a.checkDouble(2)));
+        LibFunction.register(L, m, "math", "pow", a -> {
+            double y = a.checkDouble(2); // right to left, as the reference's C compiler does
+            return StrictMath.pow(a.checkDouble(1), y);
+        });
         LibFunction.register(L, m, "math", "log10", a -> Math.log10(a.checkDouble(1)));
         LibFunction.register(L, m, "math", "atan2", a -> StrictMath.atan2(a.checkDouble(1), optDouble(a, 2, 1.0)));
         LibFunction.register(L, m, "math", "frexp", MathLib::frexp);
         // C's ldexp takes an int: the exponent is truncated to 32 bits as lua5.4's cast does
-        LibFunction.register(L, m, "math", "ldexp", a -> Math.scalb(a.checkDouble(1), (int) a.checkInteger(2)));
+        LibFunction.register(L, m, "math", "ldexp", a -> {
+            int e = (int) a.checkInteger(2); // right to left, as the reference's C compiler does
+            return Math.scalb(a.checkDouble(1), e);
+        });
     }
 
     /** C's frexp: {@code x = m * 2^e} with {@code 0.5 <= |m| < 1}; zero, inf and NaN give (x, 0). */
@@ -173,8 +179,10 @@ public final class MathLib {
             // C's '%' truncates like Java's; -1 is special-cased to avoid overflow on MIN % -1
             return y == -1 ? 0L : x % y;
         }
-        // Java's '%' on doubles is C's fmod
-        return a.checkDouble(1) % a.checkDouble(2);
+        // Java's '%' on doubles is C's fmod; the reference (built with GCC) checks its two
+        // arguments right to left, so a bad second argument is reported first
+        double y = a.checkDouble(2);
+        return a.checkDouble(1) % y;
     }
 
     private static Object modf(Args a) {

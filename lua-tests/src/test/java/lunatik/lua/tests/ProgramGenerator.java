@@ -321,9 +321,16 @@ public final class ProgramGenerator {
         return chance(80) ? "(" + e + ")" : e;
     }
 
+    /**
+     * KERNEL programs leave out '..' inside expressions: a concatenation of numbers can make a
+     * numeral too long for an integer, which lua5.4 (the reference) would read as a float.
+     */
+    private static final String[] BINARY_KERNEL = java.util.Arrays.stream(BINARY_INT)
+        .filter(o -> !o.equals("..")).toArray(String[]::new);
+
     private String binaryOperator() {
         if (kernel) {
-            return chance(8) ? KERNEL_DIV : pick(BINARY_INT);
+            return chance(8) ? KERNEL_DIV : pick(BINARY_KERNEL);
         }
         int k = rnd.nextInt(100);
         if (k < 8) {
@@ -399,7 +406,9 @@ public final class ProgramGenerator {
             case 11:
                 return concatAndCompare(subject);
             case 12:
-                return call("tostring", subject) + call("tonumber", orWrong(numericString()),
+                // tostring of a table or function would print its address
+                return call("tostring", subject.startsWith("{") || subject.equals("print") ? "s" : subject)
+                    + call("tonumber", orWrong(numericString()),
                     chance(40) ? pick(new String[] {"2", "8", "10", "16", "36", "1", "37"}) : null);
             default:
                 return call("string.format", "\"%q\"", subject);
