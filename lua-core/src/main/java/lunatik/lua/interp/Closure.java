@@ -126,6 +126,11 @@ public final class Closure extends LuaFunction implements LuaClosure {
     }
 
     @Override
+    public String paramName(int i) {
+        return i < p.paramNames.length ? p.paramNames[i] : null;
+    }
+
+    @Override
     public int numUpvalues() {
         return upvals.length;
     }

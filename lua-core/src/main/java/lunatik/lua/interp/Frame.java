@@ -73,10 +73,45 @@ final class Frame extends CallFrame {
         return "function <" + cl.p.source + ":" + cl.p.line + ">";
     }
 
-    /** Local variable name of a slot, for debug.getlocal (null when unknown). */
-    public String slotName(int slot) {
-        String[] n = cl.p.slotNames;
-        return n != null && slot < n.length ? n[slot] : null;
+    @Override
+    public String localName(int n) {
+        if (n < 0) {
+            Object[] va = varargs;
+            return va != null && -n <= va.length ? "(vararg)" : null;
+        }
+        if (pc instanceof Nodes.CallNode c && n >= 1 && n <= c.localNames.length) {
+            return c.localNames[n - 1];
+        }
+        return null;
+    }
+
+    @Override
+    public Object getLocal(int n) {
+        if (n < 0) {
+            return varargs[-n - 1];
+        }
+        Nodes.CallNode c = (Nodes.CallNode) pc;
+        Object v = slots[c.localSlots[n - 1]];
+        return c.localCells[n - 1] ? ((Cell) v).v : v;
+    }
+
+    @Override
+    public boolean setLocal(int n, Object v) {
+        if (localName(n) == null) {
+            return false;
+        }
+        if (n < 0) {
+            varargs[-n - 1] = v;
+            return true;
+        }
+        Nodes.CallNode c = (Nodes.CallNode) pc;
+        int slot = c.localSlots[n - 1];
+        if (c.localCells[n - 1]) {
+            ((Cell) slots[slot]).v = v;
+        } else {
+            slots[slot] = v;
+        }
+        return true;
     }
 
     public Object[] slots() {

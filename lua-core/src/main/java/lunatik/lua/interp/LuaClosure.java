@@ -14,6 +14,9 @@ public interface LuaClosure {
 
     boolean isVararg();
 
+    /** Name of parameter {@code i} (0-based), or null. */
+    String paramName(int i);
+
     int numUpvalues();
 
     String upvalueName(int i);

@@ -727,6 +727,9 @@ final class Nodes {
         String calleeKind;        // "global", "local", "method", "field", "upvalue"
         boolean isMethod;
         boolean tail;             // in 'return f(...)' position
+        String[] localNames = {};  // locals active here (debug.getlocal)
+        int[] localSlots = {};
+        boolean[] localCells = {};
 
         CallNode(Expr fn, LuaString method, Expr[] args) {
             this.fn = fn;

@@ -7,6 +7,7 @@ final class Proto {
     int line;
     int lastLine;
     int numParams;
+    String[] paramNames;
     boolean[] paramCaptured;
     boolean anyParamCaptured;
     boolean isVararg;

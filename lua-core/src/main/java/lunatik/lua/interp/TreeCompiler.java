@@ -41,6 +41,10 @@ final class TreeCompiler {
         p.line = fn.line;
         p.lastLine = fn.lastLine;
         p.numParams = fn.params.size();
+        p.paramNames = new String[p.numParams];
+        for (int i = 0; i < p.numParams; i++) {
+            p.paramNames[i] = fn.params.get(i).name;
+        }
         p.paramCaptured = new boolean[p.numParams];
         for (int i = 0; i < p.numParams; i++) {
             p.paramCaptured[i] = fn.params.get(i).captured;
@@ -363,6 +367,15 @@ final class TreeCompiler {
     private Nodes.Expr call(Ast.Call c) {
         Nodes.CallNode n = new Nodes.CallNode(expr(c.fn), c.method, exprs(c.args));
         n.line = c.line;
+        int na = c.active.size();
+        n.localNames = new String[na];
+        n.localSlots = new int[na];
+        n.localCells = new boolean[na];
+        for (int i = 0; i < na; i++) {
+            n.localNames[i] = c.active.get(i).name;
+            n.localSlots[i] = c.active.get(i).slot;
+            n.localCells[i] = c.active.get(i).captured;
+        }
         if (c.method != null) {
             n.calleeName = c.method.toString();
             n.calleeKind = "method";

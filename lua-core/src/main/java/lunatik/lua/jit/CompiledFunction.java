@@ -78,6 +78,11 @@ public abstract class CompiledFunction extends LuaFunction implements LuaClosure
     }
 
     @Override
+    public String paramName(int i) {
+        return i < info.paramNames.length ? info.paramNames[i] : null;
+    }
+
+    @Override
     public int numUpvalues() {
         return upvals.length;
     }

@@ -9,6 +9,7 @@ public final class FnInfo {
     int line;
     int lastLine;
     int numParams;
+    String[] paramNames;
     boolean isVararg;
     String[] upNames;
     Object[] consts;

@@ -162,6 +162,10 @@ public final class JitCompiler {
             info.line = fn.line;
             info.lastLine = fn.lastLine;
             info.numParams = fn.params.size();
+            info.paramNames = new String[info.numParams];
+            for (int i = 0; i < info.numParams; i++) {
+                info.paramNames[i] = fn.params.get(i).name;
+            }
             info.isVararg = fn.isVararg;
             info.upNames = new String[fn.upvalues.size()];
             for (int i = 0; i < info.upNames.length; i++) {
@@ -376,8 +380,13 @@ public final class JitCompiler {
             cb.invokestatic(CD_RT, name, MethodTypeDesc.of(ret, params));
         }
 
+        /** Reference temporaries of the statement being generated (cleared when it ends). */
+        final List<Integer> temps = new ArrayList<>();
+
         private int newLocal() {
-            return cb.allocateLocal(TypeKind.REFERENCE);
+            int slot = cb.allocateLocal(TypeKind.REFERENCE);
+            temps.add(slot);
+            return slot;
         }
 
         private void boxLong() {
@@ -486,9 +495,29 @@ public final class JitCompiler {
                 if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
                     localStat(ls);
                     closeScope(ls, stats.subList(i + 1, stats.size()));
+                    clearLocals(stats);
                     return;
                 }
                 stat(s);
+            }
+            clearLocals(stats);
+        }
+
+        /**
+         * Clears the JVM locals of a block's Lua locals when it ends, so that what they held can
+         * be collected (Lua reuses their registers; the JVM interpreter would keep them alive).
+         */
+        private void clearLocals(List<Ast.Stat> stats) {
+            for (Ast.Stat s : stats) {
+                List<Ast.LocalVar> declared = s instanceof Ast.LocalStat ls ? ls.vars
+                    : s instanceof Ast.LocalFunction lf ? List.of(lf.var) : List.of();
+                for (Ast.LocalVar lv : declared) {
+                    Var v = vars.get(lv);
+                    if (v != null && !v.isLong) {
+                        cb.aconst_null();
+                        cb.astore(v.slot);
+                    }
+                }
             }
         }
 
@@ -563,7 +592,22 @@ public final class JitCompiler {
 
         // ---------------------------------------------------------------- statements
 
+        /*
+         * A statement's temporaries are cleared when it ends: a JVM local that still holds an
+         * argument array or an intermediate value would keep it from being collected (and its
+         * __gc from running) for as long as the function runs.
+         */
         private void stat(Ast.Stat s) throws Unsupported {
+            int mark = temps.size();
+            stat0(s);
+            for (int i = temps.size() - 1; i >= mark; i--) {
+                cb.aconst_null();
+                cb.astore(temps.get(i));
+                temps.remove(i);
+            }
+        }
+
+        private void stat0(Ast.Stat s) throws Unsupported {
             if (s instanceof Ast.LocalStat l) {
                 localStat(l);
             } else if (s instanceof Ast.Assign a) {

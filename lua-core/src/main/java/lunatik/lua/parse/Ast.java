@@ -124,6 +124,8 @@ public final class Ast {
         public final Expr fn;
         public final LuaString method;
         public final List<Expr> args;
+        /** The locals active at this call, in declaration order (for debug.getlocal). */
+        public List<LocalVar> active = List.of();
 
         public Call(Expr fn, LuaString method, List<Expr> args) {
             this.fn = fn;

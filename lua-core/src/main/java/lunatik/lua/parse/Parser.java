@@ -968,12 +968,14 @@ public final class Parser {
                     LuaString m = checkNameBytes();
                     List<Expr> args = callArgs(line);
                     e = new Call(e, m, args);
+                    ((Call) e).active = activeSnapshot();
                     e.line = line;
                     break;
                 }
                 case '(', Token.STRING, '{': {
                     List<Expr> args = callArgs(line);
                     e = new Call(e, null, args);
+                    ((Call) e).active = activeSnapshot();
                     e.line = line;
                     break;
                 }
@@ -981,6 +983,20 @@ public final class Parser {
                     return e;
             }
         }
+    }
+
+    private List<LocalVar> lastSnapshot = List.of();
+
+    /** The function's active locals now, shared between calls that see the same ones. */
+    private List<LocalVar> activeSnapshot() {
+        List<LocalVar> a = fs.actives;
+        List<LocalVar> last = lastSnapshot;
+        if (last.size() == a.size() && (a.isEmpty() || last.get(last.size() - 1) == a.get(a.size() - 1))
+                && (a.isEmpty() || last.get(0) == a.get(0))) {
+            return last;
+        }
+        lastSnapshot = List.copyOf(a);
+        return lastSnapshot;
     }
 
     private List<Expr> callArgs(int line) {

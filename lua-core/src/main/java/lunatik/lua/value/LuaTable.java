@@ -254,10 +254,6 @@ public final class LuaTable {
      * ({@link #isValidKey}); a float key with an integral value is stored as an integer.
      */
     public void put(Object key, Object value) {
-        if (weak) {
-            value = wrapValue(value);
-            key = wrapKey(key);
-        }
         if (key instanceof Long l) {
             put(l.longValue(), value);
             return;
@@ -269,6 +265,10 @@ public final class LuaTable {
                 put(l, value);
                 return;
             }
+        }
+        if (weak) {
+            value = wrapValue(value);
+            key = wrapKey(key);
         }
         hashPut(key, key.hashCode(), value);
     }

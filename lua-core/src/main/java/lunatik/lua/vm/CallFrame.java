@@ -34,6 +34,25 @@ public abstract class CallFrame {
         return n == null || n.equals("?") ? "?" : "function '" + n + "'";
     }
 
+    /**
+     * Name of the {@code n}-th active local (1-based; negative: the n-th extra argument),
+     * or null when there is none or this frame does not keep local variable information
+     * (Java functions, and functions compiled to JVM bytecode, whose locals live in JVM locals).
+     */
+    public String localName(int n) {
+        return null;
+    }
+
+    /** Value of the {@code n}-th active local (see {@link #localName}). */
+    public Object getLocal(int n) {
+        return null;
+    }
+
+    /** Sets the {@code n}-th active local; false when there is none. */
+    public boolean setLocal(int n, Object v) {
+        return false;
+    }
+
     /** Whether the current call site is a method call ({@code obj:m()}). */
     public boolean callsiteIsMethod() {
         return false;

@@ -163,10 +163,36 @@ public final class LuaState {
         }
     }
 
-    /** A full collection: the JVM's, then the finalizers it found. */
+    /** Finalized in the same collection as the objects it follows: tells that they are queued. */
+    private static final class Canary {
+        private final java.util.concurrent.CountDownLatch done;
+
+        Canary(java.util.concurrent.CountDownLatch done) {
+            this.done = done;
+        }
+
+        @Override
+        @SuppressWarnings({"removal", "deprecation"})
+        protected void finalize() {
+            done.countDown();
+        }
+    }
+
+    /**
+     * A full collection: the JVM's, then the finalizers it found. The JVM hands unreachable
+     * objects to its finalizer thread asynchronously, so a canary made unreachable just before
+     * shows when this collection's finalizers are under way.
+     */
     @SuppressWarnings("removal")
     public void fullGc() {
+        java.util.concurrent.CountDownLatch canary = new java.util.concurrent.CountDownLatch(1);
+        new Canary(canary);
         System.gc();
+        try {
+            canary.await(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         System.runFinalization();
         runPendingFinalizers();
     }

@@ -61,7 +61,12 @@ public final class DebugLib {
             LuaFunction f = a.checkFunction(1);
             long n = a.checkInteger(2);
             if (f instanceof LuaClosure c && n >= 1 && n <= c.numUpvalues()) {
-                return new LuaUserdata(c.upvalueCell((int) n - 1), null);
+                // one identity per cell, as Lua's light userdata pointing at the upvalue
+                lunatik.lua.interp.Cell cell = c.upvalueCell((int) n - 1);
+                if (cell.id == null) {
+                    cell.id = new LuaUserdata(cell, null);
+                }
+                return cell.id;
             }
             return Varargs.of((Object) null);
         });
@@ -92,8 +97,8 @@ public final class DebugLib {
             }
             return Varargs.of(h, Ops.str(""), (long) L.hookCount());
         });
-        reg(L, d, "getlocal", a -> Varargs.NONE);
-        reg(L, d, "setlocal", a -> Varargs.NONE);
+        reg(L, d, "getlocal", a -> getlocal(L, a));
+        reg(L, d, "setlocal", a -> setlocal(L, a));
         reg(L, d, "getuservalue", a -> {
             if (a.get(1) instanceof LuaUserdata u) {
                 return Varargs.of(u.getUserValue(), Boolean.TRUE);
@@ -110,6 +115,50 @@ public final class DebugLib {
         if (L.dialect == Dialect.FULL) {
             reg(L, d, "debug", a -> Varargs.NONE);
         }
+    }
+
+    /**
+     * debug.getlocal: the active locals of interpreted functions, and parameter names of any
+     * Lua function. A function compiled to JVM bytecode keeps its locals in JVM locals, so
+     * its frames show none (run with the JIT off to inspect them).
+     */
+    private static Object getlocal(LuaState L, Args a) {
+        int arg = a.get(1) instanceof Coroutine ? 1 : 0;
+        Coroutine co = arg == 1 ? (Coroutine) a.get(1) : L.current();
+        long n = a.checkInteger(arg + 2);
+        if (a.get(arg + 1) instanceof LuaFunction f) {
+            String name = f instanceof LuaClosure c && n >= 1 ? c.paramName((int) n - 1) : null;
+            return name == null ? null : Ops.str(name);
+        }
+        CallFrame frame = frameAt(co, a, arg + 1);
+        String name = frame.localName((int) n);
+        if (name == null) {
+            return null;
+        }
+        return Varargs.of(Ops.str(name), frame.getLocal((int) n));
+    }
+
+    private static Object setlocal(LuaState L, Args a) {
+        int arg = a.get(1) instanceof Coroutine ? 1 : 0;
+        Coroutine co = arg == 1 ? (Coroutine) a.get(1) : L.current();
+        CallFrame frame = frameAt(co, a, arg + 1);
+        long n = a.checkInteger(arg + 2);
+        a.checkAny(arg + 3);
+        String name = frame.localName((int) n);
+        if (name == null || !frame.setLocal((int) n, a.get(arg + 3))) {
+            return null;
+        }
+        return Ops.str(name);
+    }
+
+    /** The frame at a level argument (1 = the function that called the debug function). */
+    private static CallFrame frameAt(Coroutine co, Args a, int argn) {
+        long level = a.checkInteger(argn);
+        CallFrame f = level >= 1 && level <= Integer.MAX_VALUE ? co.frame((int) level - 1) : null;
+        if (f == null) {
+            throw a.argError(argn, "level out of range");
+        }
+        return f;
     }
 
     private static LuaClosure checkClosure(Args a, int n) {

@@ -170,6 +170,61 @@ class EngineTest {
     }
 
     @Test
+    void weakTablesLoseCollectedEntries() {
+        LuaState L = state(Dialect.FULL);
+        String r = run(L, """
+            local wk = setmetatable({}, {__mode = "k"})
+            local wv = setmetatable({}, {__mode = "v"})
+            local kept = {}
+            wk[kept] = 1
+            wk[{}] = 2
+            wv[1] = kept
+            wv[2] = {}
+            wv.s = "strings are values"
+            collectgarbage()
+            collectgarbage()
+            local n = 0
+            for k, v in pairs(wk) do n = n + 1 end
+            print(n, wk[kept], wv[1] == kept, wv[2], wv.s)
+            """);
+        assertThat(r).isEqualTo("1\t1\ttrue\tnil\tstrings are values\n");
+    }
+
+    @Test
+    void finalizersRunOnTheStateThreadAndAtClose() {
+        LuaState L = state(Dialect.FULL);
+        String r = run(L, """
+            local log = {}
+            _G.log = log
+            do
+              local o = setmetatable({name = "lost"}, {__gc = function(o) log[#log + 1] = o.name end})
+            end
+            for i = 1, 5 do collectgarbage() end
+            print(table.concat(log, ","))
+            kept = setmetatable({name = "kept"}, {__gc = function(o) print("closing " .. o.name) end})
+            """);
+        assertThat(r).isEqualTo("lost\n");
+        L.close();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("lost\nclosing kept\n");
+    }
+
+    @Test
+    void compiledAndInterpretedFunctionsMix() {
+        LuaState L = state(Dialect.FULL);
+        // goto keeps a function on the interpreter; its callers and callees are compiled
+        String r = run(L, """
+            local function interp(n)
+              local s = 0
+              ::top:: if n > 0 then s = s + n; n = n - 1; goto top end
+              return s
+            end
+            local function compiled(f, n) return f(n) + 1 end
+            print(compiled(interp, 10), pcall(compiled, nil, 1))
+            """);
+        assertThat(r).isEqualTo("56\tfalse\ttest:6: attempt to call a nil value (local 'f')\n");
+    }
+
+    @Test
     void stringsAreByteStrings() {
         LuaState L = state(Dialect.FULL);
         assertThat(run(L, "local s = '\\0\\255\\xff' print(#s, s == '\\0\\255\\255')")).isEqualTo("3\ttrue\n");
