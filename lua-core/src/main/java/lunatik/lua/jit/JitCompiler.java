@@ -489,18 +489,22 @@ public final class JitCompiler {
         }
 
         private void block(Ast.Block b) throws Unsupported {
+            blockNoClear(b);
+            clearLocals(b.stats);
+        }
+
+        /** A block whose locals stay set after it (the body of repeat, which 'until' reads). */
+        private void blockNoClear(Ast.Block b) throws Unsupported {
             List<Ast.Stat> stats = b.stats;
             for (int i = 0; i < stats.size(); i++) {
                 Ast.Stat s = stats.get(i);
                 if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
                     localStat(ls);
                     closeScope(ls, stats.subList(i + 1, stats.size()));
-                    clearLocals(stats);
                     return;
                 }
                 stat(s);
             }
-            clearLocals(stats);
         }
 
         /**
@@ -808,9 +812,10 @@ public final class JitCompiler {
             Label again = cb.newLabel();
             cb.labelBinding(top);
             breakLabels.add(exit);
-            block(r.block);
+            blockNoClear(r.block);
             breakLabels.remove(breakLabels.size() - 1);
             cond(r.cond, again, false);
+            clearLocals(r.block.stats);
             cb.goto_(exit);
             cb.labelBinding(again);
             tick();
