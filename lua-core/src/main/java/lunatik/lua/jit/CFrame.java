@@ -9,7 +9,7 @@ public final class CFrame extends CallFrame {
     /** Index of the current site in the function's {@link FnInfo#sites}, -1 at entry. */
     public int pc = -1;
 
-    CFrame(CompiledFunction fn) {
+    public CFrame(CompiledFunction fn) {
         this.fn = fn;
     }
 

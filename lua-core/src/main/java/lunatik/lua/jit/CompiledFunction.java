@@ -28,24 +28,11 @@ public abstract class CompiledFunction extends LuaFunction implements LuaClosure
         return Ops.resolve(invokeTail(args));
     }
 
-    @Override
-    public final Object invokeTail(Object[] args) {
-        CFrame f = new CFrame(this);
-        LuaState L = this.L;
-        L.tick();
-        Coroutine co = L.current();
-        co.push(f);
-        try {
-            return run(f, args);
-        } catch (LuaError e) {
-            throw L.onError(co, e);
-        } finally {
-            co.pop();
-        }
-    }
-
-    /** The function's body: returns a value, a Varargs, or a pending TailCall. */
-    protected abstract Object run(CFrame f, Object[] args);
+    /*
+     * The generated subclass implements invokeTail (and tail0..tail3 for functions with up to
+     * three parameters) with the frame bookkeeping inlined around the body: push a CFrame,
+     * tick, run; pop on every exit; errors go through the state's message handler first.
+     */
 
     @Override
     public String name() {

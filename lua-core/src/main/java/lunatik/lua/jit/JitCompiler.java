@@ -67,6 +67,8 @@ public final class JitCompiler {
     private static final ClassDesc CD_CELLARR = CD_CELL.arrayType();
     private static final ClassDesc CD_THROWABLE = desc(Throwable.class);
     private static final ClassDesc CD_LUAERROR = desc(lunatik.lua.vm.LuaError.class);
+    private static final ClassDesc CD_COROUTINE = desc(lunatik.lua.vm.Coroutine.class);
+    private static final ClassDesc CD_CALLFRAME = desc(lunatik.lua.vm.CallFrame.class);
     private static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(CD_Object, CD_CFRAME, CD_OBJARR);
     private static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(CD_void, CD_LUASTATE, CD_CELLARR, CD_FNINFO);
 
@@ -187,15 +189,57 @@ public final class JitCompiler {
                         c.invokespecial(CD_CF, "<init>", MT_INIT);
                         c.return_();
                     });
-                    clb.withMethodBody("run", MT_RUN, ClassFile.ACC_PROTECTED, c -> {
+                    int np = fn.params.size();
+                    boolean fixed = !fn.isVararg && np <= 3;
+                    // the body lives in one entry, with the frame bookkeeping around it, so a
+                    // Lua call is one Java frame; the other entries adapt their arguments to it
+                    ClassDesc[] ps = new ClassDesc[fixed ? np : 1];
+                    java.util.Arrays.fill(ps, fixed ? CD_Object : CD_OBJARR);
+                    MethodTypeDesc mtBody = MethodTypeDesc.of(CD_Object, ps);
+                    String bodyName = fixed ? "tail" + np : "invokeTail";
+                    clb.withMethodBody(bodyName, mtBody, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, c -> {
                         try {
-                            body(c);
+                            body(c, fixed);
                         } catch (Unsupported u) {
                             failure[0] = u;
                             c.aconst_null();
                             c.areturn();
                         }
                     });
+                    if (fixed) {
+                        clb.withMethodBody("invokeTail", MethodTypeDesc.of(CD_Object, CD_OBJARR),
+                            ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, c -> {
+                                c.aload(0);
+                                for (int i = 0; i < np; i++) {
+                                    c.aload(1);
+                                    c.loadConstant(i);
+                                    c.invokestatic(CD_RT, "arg", MethodTypeDesc.of(CD_Object, CD_OBJARR, CD_int));
+                                }
+                                c.invokevirtual(self, bodyName, mtBody);
+                                c.areturn();
+                            });
+                        for (int k = 0; k <= 3; k++) {
+                            if (k == np) {
+                                continue;
+                            }
+                            ClassDesc[] ks = new ClassDesc[k];
+                            java.util.Arrays.fill(ks, CD_Object);
+                            int kk = k;
+                            clb.withMethodBody("tail" + k, MethodTypeDesc.of(CD_Object, ks),
+                                ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, c -> {
+                                    c.aload(0);
+                                    for (int i = 0; i < np; i++) {
+                                        if (i < kk) {
+                                            c.aload(1 + i);
+                                        } else {
+                                            c.aconst_null();
+                                        }
+                                    }
+                                    c.invokevirtual(self, bodyName, mtBody);
+                                    c.areturn();
+                                });
+                        }
+                    }
                 });
             if (failure[0] != null) {
                 throw failure[0];
@@ -401,10 +445,39 @@ public final class JitCompiler {
 
         // ---------------------------------------------------------------- body
 
-        private void body(CodeBuilder c) throws Unsupported {
+        /**
+         * The function body with its frame bookkeeping: push a frame, run, pop it on every exit;
+         * an error first goes through the state's message handler (with the frame still there).
+         * {@code fixed}: the parameters are the JVM parameters 1..n, else an Object[] in 1.
+         */
+        private void body(CodeBuilder c, boolean fixed) throws Unsupported {
             cb = c;
-            fSlot = 1;
-            argsSlot = 2;
+            argsSlot = 1;
+            int np = fn.params.size();
+            fSlot = c.allocateLocal(TypeKind.REFERENCE);
+            lSlot = c.allocateLocal(TypeKind.REFERENCE);
+            coSlot = c.allocateLocal(TypeKind.REFERENCE);
+            retSlot = c.allocateLocal(TypeKind.REFERENCE);
+            exitLabel = c.newLabel();
+            c.new_(CD_CFRAME);
+            c.dup();
+            c.aload(0);
+            c.invokespecial(CD_CFRAME, "<init>", MethodTypeDesc.of(CD_void, CD_CF));
+            c.astore(fSlot);
+            c.aload(0);
+            c.getfield(CD_CF, "L", CD_LUASTATE);
+            c.astore(lSlot);
+            c.aload(lSlot);
+            c.invokevirtual(CD_LUASTATE, "tick", MethodTypeDesc.of(CD_void));
+            c.aload(lSlot);
+            c.invokevirtual(CD_LUASTATE, "current", MethodTypeDesc.of(CD_COROUTINE));
+            c.astore(coSlot);
+            c.aload(coSlot);
+            c.aload(fSlot);
+            c.invokevirtual(CD_COROUTINE, "push", MethodTypeDesc.of(CD_void, CD_CALLFRAME));
+            Label start = c.newLabel();
+            Label end = c.newLabel();
+            c.labelBinding(start);
             upsSlot = newLocal();
             c.aload(0);
             c.getfield(CD_CF, "upvals", CD_CELLARR);
@@ -414,21 +487,24 @@ public final class JitCompiler {
             c.getfield(CD_CF, "info", CD_FNINFO);
             c.getfield(CD_FNINFO, "consts", CD_OBJARR);
             c.astore(constsSlot);
-            lSlot = newLocal();
-            c.aload(0);
-            c.getfield(CD_CF, "L", CD_LUASTATE);
-            c.astore(lSlot);
-            int np = fn.params.size();
             for (int i = 0; i < np; i++) {
                 Ast.LocalVar p = fn.params.get(i);
+                if (fixed && !p.captured) {
+                    vars.put(p, new Var(1 + i, false, false)); // the JVM parameter itself
+                    continue;
+                }
                 Var v = declare(p);
                 if (v.isCell) {
                     c.new_(CD_CELL);
                     c.dup();
                 }
-                c.aload(argsSlot);
-                c.loadConstant(i);
-                rt("arg", CD_Object, CD_OBJARR, CD_int);
+                if (fixed) {
+                    c.aload(1 + i);
+                } else {
+                    c.aload(argsSlot);
+                    c.loadConstant(i);
+                    rt("arg", CD_Object, CD_OBJARR, CD_int);
+                }
                 if (v.isCell) {
                     c.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
                 }
@@ -443,7 +519,48 @@ public final class JitCompiler {
             }
             block(fn.body);
             c.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
+            c.astore(retSlot);
+            c.labelBinding(end);
+            // normal exit
+            c.labelBinding(exitLabel);
+            c.aload(coSlot);
+            c.invokevirtual(CD_COROUTINE, "pop", MethodTypeDesc.of(CD_void));
+            c.aload(retSlot);
             c.areturn();
+            // a Lua error: message handler first, then pop
+            Label onLua = c.newLabel();
+            c.labelBinding(onLua);
+            int e = c.allocateLocal(TypeKind.REFERENCE);
+            c.astore(e);
+            c.aload(lSlot);
+            c.aload(coSlot);
+            c.aload(e);
+            c.invokevirtual(CD_LUASTATE, "onError", MethodTypeDesc.of(CD_LUAERROR, CD_COROUTINE, CD_LUAERROR));
+            c.astore(e);
+            c.aload(coSlot);
+            c.invokevirtual(CD_COROUTINE, "pop", MethodTypeDesc.of(CD_void));
+            c.aload(e);
+            c.athrow();
+            Label onAny = c.newLabel();
+            c.labelBinding(onAny);
+            int t = c.allocateLocal(TypeKind.REFERENCE);
+            c.astore(t);
+            c.aload(coSlot);
+            c.invokevirtual(CD_COROUTINE, "pop", MethodTypeDesc.of(CD_void));
+            c.aload(t);
+            c.athrow();
+            c.exceptionCatch(start, end, onLua, CD_LUAERROR);
+            c.exceptionCatchAll(start, end, onAny);
+        }
+
+        int coSlot;
+        int retSlot;
+        Label exitLabel;
+
+        /** Returns the value on the stack: through the exit that pops the frame. */
+        private void emitReturn() {
+            cb.astore(retSlot);
+            cb.goto_(exitLabel);
         }
 
         private Var declare(Ast.LocalVar lv) {
@@ -1056,7 +1173,7 @@ public final class JitCompiler {
             List<Ast.Expr> ex = r.exprs;
             if (ex.size() == 1 && ex.get(0) instanceof Ast.Call c && closings.isEmpty()) {
                 call(c, true, true);
-                cb.areturn();
+                emitReturn();
                 return;
             }
             if (ex.isEmpty()) {
@@ -1075,7 +1192,7 @@ public final class JitCompiler {
                 }
                 cb.aload(t);
             }
-            cb.areturn();
+            emitReturn();
         }
 
         private void breakStat() {
@@ -1368,6 +1485,12 @@ public final class JitCompiler {
                 site = site(c.line, new String[] {describe(c.fn)}, name(c.fn), false);
                 emit(c.fn);
             }
+            int nargs = c.args.size() + (self >= 0 ? 1 : 0);
+            boolean multiArg = !c.args.isEmpty() && isMulti(c.args.get(c.args.size() - 1));
+            if (!tail && !multiArg && nargs <= 3) {
+                fixedCall(c, site, self, nargs, multi);
+                return;
+            }
             argArray(c.args, self);
             if (tail) {
                 fs(site);
@@ -1396,6 +1519,61 @@ public final class JitCompiler {
             cb.labelBinding(other);
             cb.aload(fnT);
             cb.aload(argsT);
+            fs(site);
+            rt("callOther", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
+            cb.labelBinding(done);
+            if (!multi) {
+                rt("first", CD_Object, CD_Object);
+            }
+        }
+
+        /**
+         * A call with up to three arguments (function value on the stack): arguments go in
+         * JVM locals and the call is {@code tailN(args...)}, allocating no array; the slow path
+         * (not a function) builds the array for {@code __call}.
+         */
+        private void fixedCall(Ast.Call c, int site, int self, int nargs, boolean multi) throws Unsupported {
+            int fnT = newLocal();
+            cb.astore(fnT);
+            int[] a = new int[nargs];
+            int k = 0;
+            if (self >= 0) {
+                a[k++] = self;
+            }
+            for (Ast.Expr e : c.args) {
+                emit(e);
+                a[k] = newLocal();
+                cb.astore(a[k++]);
+            }
+            setPc(site);
+            Label other = cb.newLabel();
+            Label done = cb.newLabel();
+            cb.aload(fnT);
+            cb.instanceOf(CD_LUAFUNCTION);
+            cb.ifeq(other);
+            cb.aload(fnT);
+            cb.checkcast(CD_LUAFUNCTION);
+            ClassDesc[] ps = new ClassDesc[nargs];
+            for (int i = 0; i < nargs; i++) {
+                cb.aload(a[i]);
+                ps[i] = CD_Object;
+            }
+            cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, MethodTypeDesc.of(CD_Object, ps));
+            cb.dup();
+            cb.instanceOf(CD_TAILCALL);
+            cb.ifeq(done);
+            cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
+            cb.goto_(done);
+            cb.labelBinding(other);
+            cb.aload(fnT);
+            cb.loadConstant(nargs);
+            cb.anewarray(CD_Object);
+            for (int i = 0; i < nargs; i++) {
+                cb.dup();
+                cb.loadConstant(i);
+                cb.aload(a[i]);
+                cb.aastore();
+            }
             fs(site);
             rt("callOther", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
             cb.labelBinding(done);

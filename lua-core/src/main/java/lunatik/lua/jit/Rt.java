@@ -584,7 +584,7 @@ public final class Rt {
     public static Object callIter(Object fn, Object s, Object ctl, CFrame f, int site) {
         f.pc = site;
         if (fn instanceof LuaFunction g) {
-            return Ops.resolve(g.invokeTail(new Object[] {s, ctl}));
+            return Ops.resolve(g.tail2(s, ctl));
         }
         if (L(f).metamethod(fn, Meta.CALL) != null) {
             return L(f).call(fn, s, ctl);

@@ -24,6 +24,26 @@ public abstract class LuaFunction {
         return invoke(args);
     }
 
+    /*
+     * Fixed-arity forms of invokeTail: compiled Lua functions with up to three parameters take
+     * their arguments in JVM locals, so calls with up to three arguments allocate no array.
+     */
+    public Object tail0() {
+        return invokeTail(NO_ARGS);
+    }
+
+    public Object tail1(Object a) {
+        return invokeTail(new Object[] {a});
+    }
+
+    public Object tail2(Object a, Object b) {
+        return invokeTail(new Object[] {a, b});
+    }
+
+    public Object tail3(Object a, Object b, Object c) {
+        return invokeTail(new Object[] {a, b, c});
+    }
+
     /** The name used in messages ("print", "string.rep"); "?" when unknown. */
     public String name() {
         return "?";

@@ -8,6 +8,9 @@ import lunatik.lua.value.LuaFunction;
  * C frames are seen).
  */
 public abstract class CallFrame {
+    /** The caller's frame (set by {@link Coroutine#push}). */
+    CallFrame parent;
+
     /** The function running in this frame. */
     public abstract LuaFunction function();
 

@@ -44,7 +44,8 @@ public final class Coroutine {
     private Coroutine resumer;
 
     // call stack
-    CallFrame[] frames = new CallFrame[16];
+    /** The innermost frame; frames link to their callers (push and pop are two field writes). */
+    CallFrame top;
     int depth;
     /** The message handler of the innermost xpcall running in this coroutine, or null. */
     public Object msgHandler;
@@ -135,6 +136,7 @@ public final class Coroutine {
         if (continuation.isDone()) {
             status = Status.DEAD;
             depth = 0;
+            top = null;
             if (error != null) {
                 LuaError e = error;
                 throw e;
@@ -185,6 +187,7 @@ public final class Coroutine {
         }
         status = Status.DEAD;
         depth = 0;
+        top = null;
         LuaError e = error;
         error = null;
         return e;
@@ -209,19 +212,18 @@ public final class Coroutine {
     /** Pushes a frame; raises "stack overflow" past the state's depth limit. */
     public void push(CallFrame f) {
         int d = depth;
-        if (d == frames.length) {
-            if (d >= state.maxDepth) {
-                throw state.stackOverflow();
-            }
-            frames = java.util.Arrays.copyOf(frames, Math.min(d * 2, state.maxDepth + 8));
+        if (d >= state.maxDepth) {
+            throw state.stackOverflow();
         }
-        frames[d] = f;
+        f.parent = top;
+        top = f;
         depth = d + 1;
     }
 
     /** Pops the top frame. */
     public void pop() {
-        frames[--depth] = null;
+        top = top.parent;
+        depth--;
     }
 
     /** Number of frames. */
@@ -231,7 +233,13 @@ public final class Coroutine {
 
     /** The frame at {@code level} (0 = innermost), or null. */
     public CallFrame frame(int level) {
-        int i = depth - 1 - level;
-        return i >= 0 && level >= 0 ? frames[i] : null;
+        if (level < 0) {
+            return null;
+        }
+        CallFrame f = top;
+        for (int i = 0; i < level && f != null; i++) {
+            f = f.parent;
+        }
+        return f;
     }
 }

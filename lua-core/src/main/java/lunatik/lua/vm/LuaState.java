@@ -385,7 +385,7 @@ public final class LuaState {
      */
     public Object callMeta(Object mm, Object a, Object b) {
         if (mm instanceof LuaFunction f) {
-            Object r = Ops.resolve(f.invokeTail(new Object[] {a, b}));
+            Object r = Ops.resolve(f.tail2(a, b));
             return r instanceof Varargs v ? v.get(0) : r;
         }
         return call1(mm, a, b);
@@ -394,7 +394,7 @@ public final class LuaState {
     /** As {@link #callMeta(Object, Object, Object)} with three arguments, no result. */
     public void callMeta(Object mm, Object a, Object b, Object c) {
         if (mm instanceof LuaFunction f) {
-            Ops.resolve(f.invokeTail(new Object[] {a, b, c}));
+            Ops.resolve(f.tail3(a, b, c));
             return;
         }
         call(mm, a, b, c);

@@ -11,9 +11,18 @@ final class Traceback {
             sb.append(message).append('\n');
         }
         sb.append("stack traceback:");
-        int n = co.depth();
-        for (int i = level; i < n; i++) {
-            CallFrame f = co.frame(i);
+        java.util.List<CallFrame> all = new java.util.ArrayList<>();
+        for (CallFrame f = co.frame(level); f != null; f = f.parent) {
+            all.add(f);
+        }
+        int n = all.size();
+        for (int i = 0; i < n; i++) {
+            if (n > 22 && i == 10) {
+                // as luaL_traceback: the first 10 levels and the last 11
+                sb.append("\n\t...\t(skipping ").append(n - 21).append(" levels)");
+                i = n - 11;
+            }
+            CallFrame f = all.get(i);
             sb.append("\n\t");
             if (f.isLua()) {
                 sb.append(f.shortSource()).append(':').append(f.currentLine()).append(": in ");
