@@ -110,3 +110,8 @@ print(pcall(string.format, "%10s", "a\0b"))
 print(string.format("%s", "a\0b") == "a\0b", string.format("no args"), string.format("%s %s", 1, 2, 3))
 -- string.len and friends on numbers, methods on literal numbers need parentheses
 print(string.len(123), pcall(function() return (12):rep(2) end))
+-- %q output reads back as the same value
+for _, v in ipairs({"a\0b\n\"\\\r\t\127\200\255", 0, -7, math.maxinteger, math.mininteger, "", "\226\130\172"}) do
+  local q = string.format("%q", v)
+  print(load("return " .. q)() == v, type(v), #q)
+end

@@ -86,3 +86,6 @@ print(table.concat(log, " "))
 print(pcall(table.concat, "abc"))
 print(pcall(table.unpack, nil))
 print(pcall(table.sort, nil))
+-- an error in the comparator propagates out of sort, with its position
+print(pcall(table.sort, {3, 1, 2}, function(a, b) error("cmp failed") end))
+print(pcall(table.sort, {3, 1, 2}, function(a, b) return a.x < b end))

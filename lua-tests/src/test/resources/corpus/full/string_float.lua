@@ -28,3 +28,9 @@ print(pcall(string.pack, "d", "x"))
 print(string.rep(1.5, 2), ("x"):rep(2.0), string.len(0.1), (1e100 .. ""):upper())
 print(tostring(1e15), tostring(123456.789e3), tostring(-1.5e-7), tostring(2^-1074), tostring(1.7976931348623157e308))
 print(string.format("%.14g", 0.1 + 0.2), 0.1 + 0.2 == 0.3, tostring(0.1 + 0.2))
+-- %q of floats reads back exactly
+for _, v in ipairs({0.1, -0.0, 1/0, -1/0, 2^63, 1e300, 5e-324, -123.456}) do
+  local q = string.format("%q", v)
+  local back = load("return " .. q)()
+  print(q, back == v, math.type(back), 1/back == 1/v)
+end
