@@ -60,6 +60,10 @@ public final class Args {
     /** Raises "bad argument #n to 'f' (msg)". */
     public LuaError argError(int n, String msg) {
         LuaState L = fn.L;
+        if (fn.isAnonymous()) {
+            // called by a monitor (a C function in Lunatik): no position, self counted
+            return new LuaError(Ops.str("bad argument #" + n + " to '?' (" + msg + ")"));
+        }
         CallFrame caller = L.current().frame(0);
         String name = null;
         if (caller != null && caller.isLua()) {

@@ -29,6 +29,7 @@ public class LibFunction extends LuaFunction {
     private final String qualifiedName;
     private final Body body;
     private boolean yieldable;
+    private boolean anonymous;
 
     /**
      * @param name short name used in argument errors when called from Lua ("rep")
@@ -56,6 +57,20 @@ public class LibFunction extends LuaFunction {
     public LibFunction yieldable() {
         yieldable = true;
         return this;
+    }
+
+    /**
+     * Makes argument errors name this function '?' and count every argument, as Lua does for a
+     * C function called from C (Lunatik's monitored methods are called by the monitor).
+     */
+    public LibFunction anonymous() {
+        anonymous = true;
+        return this;
+    }
+
+    /** Whether argument errors name this function '?'. */
+    public boolean isAnonymous() {
+        return anonymous;
     }
 
     @Override

@@ -1,0 +1,53 @@
+package lunatik.runtime;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import lunatik.lua.lib.PackageLib;
+import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Ops;
+
+/**
+ * The Lunatik environment of a state: the version global, the runtime kind, and the modules
+ * written in Java, found by {@code require} by their Lunatik names.
+ */
+public final class Lunatik {
+    private Lunatik() {
+    }
+
+    /** {@code _LUNATIK_VERSION}. */
+    public static final String VERSION = "Lunatik 3.7";
+
+    private static final Object SLEEPABLE = new Object();
+
+    /** The Java modules, by the name {@code require} takes (filled as modules land). */
+    private static final Map<String, Function<LuaState, Object>> MODULES = modules();
+
+    private static Map<String, Function<LuaState, Object>> modules() {
+        Map<String, Function<LuaState, Object>> m = new LinkedHashMap<>();
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Names of the Java modules available to scripts. */
+    public static java.util.Set<String> moduleNames() {
+        return MODULES.keySet();
+    }
+
+    /**
+     * Makes {@code L} a Lunatik state of the given kind: sets {@code _LUNATIK_VERSION} and
+     * registers every Java module for {@code require}.
+     */
+    public static void open(LuaState L, boolean sleepable) {
+        L.setExtension(SLEEPABLE, sleepable);
+        L.globals.put(Ops.str("_LUNATIK_VERSION"), Ops.str(VERSION));
+        for (Map.Entry<String, Function<LuaState, Object>> e : MODULES.entrySet()) {
+            PackageLib.registerJavaModule(L, e.getKey(), e.getValue());
+        }
+    }
+
+    /** Whether {@code L} belongs to a sleepable runtime (a state outside any runtime is). */
+    public static boolean isSleepable(LuaState L) {
+        Boolean b = L.extension(SLEEPABLE);
+        return b == null || b;
+    }
+}
