@@ -25,6 +25,7 @@ public final class Lunatik {
 
     private static Map<String, Function<LuaState, Object>> modules() {
         Map<String, Function<LuaState, Object>> m = new LinkedHashMap<>();
+        m.put("thread", lunatik.runtime.lib.ThreadLib::open);
         return java.util.Collections.unmodifiableMap(m);
     }
 

@@ -496,9 +496,22 @@ public final class LuaState {
         }
     }
 
+    private Runnable budgetCheck;
+
+    /**
+     * A check the host runs at each execution-control point (every few thousand ticks), on the
+     * state's thread: it may raise a LuaError (a memory budget, say).
+     */
+    public void setBudgetCheck(Runnable check) {
+        budgetCheck = check;
+    }
+
     private void onTickBudget() {
         int used = Math.max(0, tickChunk - ticks);
         ticks = tickChunk;
+        if (budgetCheck != null) {
+            budgetCheck.run();
+        }
         if (!toFinalize.isEmpty()) {
             runPendingFinalizers();
         }

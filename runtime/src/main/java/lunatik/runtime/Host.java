@@ -1,0 +1,92 @@
+package lunatik.runtime;
+
+import java.nio.file.Path;
+
+/**
+ * A Lunatik host: where scripts are found, the budgets new runtimes get, and the objects the
+ * runtimes share (the process-wide {@code lunatik._ENV}). One host is one daemon; tests make
+ * their own with their own script root.
+ *
+ * <pre>{@code
+ * Host host = new Host(Path.of("/lib/modules/lua"));
+ * Runtime rt = host.runtime("examples/hello", true);   // runs /lib/modules/lua/examples/hello.lua
+ * long n = rt.run(L -> (Long) L.call1(rt.entry(), 20L));
+ * rt.stop();
+ * }</pre>
+ */
+public final class Host {
+    /** The script root of the original: {@code /lib/modules/lua}. */
+    public static final Path DEFAULT_ROOT = Path.of("/lib/modules/lua");
+
+    private final Path root;
+    private volatile long instructionBudget = 10_000_000_000L;
+    private volatile long memoryBudget = 1L << 30;
+    private volatile LunatikObject env;
+    private final java.util.function.Consumer<String> log;
+
+    /** A host whose scripts live under {@code root}; script output and errors go to stderr. */
+    public Host(Path root) {
+        this(root, System.err::println);
+    }
+
+    /** A host whose script output ({@code print}) and callback errors go to {@code log}. */
+    public Host(Path root, java.util.function.Consumer<String> log) {
+        this.root = root.toAbsolutePath().normalize();
+        this.log = log;
+    }
+
+    /** The host of the environment: {@code LUNATIK_ROOT} if set, else {@link #DEFAULT_ROOT}. */
+    public static Host fromEnvironment() {
+        String r = System.getenv("LUNATIK_ROOT");
+        return new Host(r == null || r.isEmpty() ? DEFAULT_ROOT : Path.of(r));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The file of a script name ("examples/echod/daemon" -> root/examples/echod/daemon.lua). */
+    public Path scriptPath(String script) {
+        return root.resolve(script + ".lua");
+    }
+
+    /**
+     * Creates a runtime running {@code <root>/<script>.lua} (the C API's {@code lunatik_runtime}).
+     * @throws LuaException naming the script and line when it fails to load or run
+     */
+    public Runtime runtime(String script, boolean sleepable) throws LuaException {
+        return Runtime.create(this, script, sleepable);
+    }
+
+    /** Instructions (backward jumps and calls) one entry into a runtime may take; new runtimes get it. */
+    public long instructionBudget() {
+        return instructionBudget;
+    }
+
+    public void setInstructionBudget(long n) {
+        instructionBudget = n;
+    }
+
+    /** Bytes one entry into a runtime may allocate; new runtimes get it. */
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    public void setMemoryBudget(long bytes) {
+        memoryBudget = bytes;
+    }
+
+    /** The process-wide table of shared objects ({@code lunatik._ENV}), or null. */
+    public LunatikObject env() {
+        return env;
+    }
+
+    public void setEnv(LunatikObject table) {
+        env = table;
+    }
+
+    /** Where script output and callback errors go (the daemon's log, the kernel log). */
+    public void log(String line) {
+        log.accept(line);
+    }
+}
