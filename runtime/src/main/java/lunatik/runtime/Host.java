@@ -23,6 +23,7 @@ public final class Host {
     private volatile long memoryBudget = 1L << 30;
     private volatile LunatikObject env;
     private final java.util.function.Consumer<String> log;
+    private volatile Path libraryPath;
 
     /** A host whose scripts live under {@code root}; script output and errors go to stderr. */
     public Host(Path root) {
@@ -43,6 +44,24 @@ public final class Host {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * Where the Lua libraries that ship with Lunatik (lunatik.runner, mailbox, net, util) are
+     * found when they are not installed in the root (a checkout's {@code lua/}); null: root only.
+     */
+    public Path libraryPath() {
+        return libraryPath;
+    }
+
+    public void setLibraryPath(Path p) {
+        libraryPath = p == null ? null : p.toAbsolutePath().normalize();
+    }
+
+    /** package.path of this host's runtimes: the root, then the library path. */
+    public String packagePath() {
+        String p = lunatik.lua.lib.PackageLib.rootPath(root.toString());
+        return libraryPath == null ? p : p + ";" + lunatik.lua.lib.PackageLib.rootPath(libraryPath.toString());
     }
 
     /** The file of a script name ("examples/echod/daemon" -> root/examples/echod/daemon.lua). */

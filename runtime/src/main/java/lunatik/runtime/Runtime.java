@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import lunatik.lua.lib.PackageLib;
 import lunatik.lua.lib.Stdlib;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
@@ -98,7 +97,7 @@ public final class Runtime {
         Stdlib.open(L);
         Lunatik.open(L, sleepable);
         if (L.globals.get(Ops.str("package")) instanceof LuaTable pkg) {
-            pkg.put(Ops.str("path"), Ops.str(PackageLib.rootPath(host.root().toString())));
+            pkg.put(Ops.str("path"), Ops.str(host.packagePath()));
         }
         Object lib = LunatikLib.open(L);
         if (L.registry.get(Ops.str("_LOADED")) instanceof LuaTable loaded) {
