@@ -39,7 +39,11 @@ public final class DataLib {
     /** Host byte order (the spec's "host order": little-endian on x86 and arm64). */
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    /** Memory of a {@code data} object: a window on a byte array or a {@link ByteBuffer}. */
+    /**
+     * Memory of a {@code data} object: a window on a byte array or a {@link ByteBuffer}. Not
+     * thread-safe by itself: scripts use it under the object's lock, and Java code that may run
+     * while a script uses the object should take that lock too (as {@link DataLib#reset} does).
+     */
     public static final class Buffer {
         /** No option (LUADATA_OPT_NONE). */
         public static final int OPT_NONE = 0x00;
