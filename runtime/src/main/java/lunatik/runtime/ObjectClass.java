@@ -31,6 +31,8 @@ public final class ObjectClass {
     final Consumer<Object> release;
     /** Methods that close the object ("close", "stop"): not monitored, as in Lunatik. */
     final java.util.Set<String> closers;
+    /** Completes each state's metatable of the class (metamethods such as __len, __tostring). */
+    final java.util.function.BiConsumer<lunatik.lua.vm.LuaState, lunatik.lua.value.LuaTable> setup;
 
     private ObjectClass(Builder b) {
         this.name = b.name;
@@ -40,6 +42,7 @@ public final class ObjectClass {
         this.methods = Map.copyOf(b.methods);
         this.release = b.release;
         this.closers = java.util.Set.copyOf(b.closers);
+        this.setup = b.setup;
     }
 
     public static Builder builder(String name) {
@@ -55,6 +58,7 @@ public final class ObjectClass {
         private final Map<String, Method> methods = new LinkedHashMap<>();
         private Consumer<Object> release = p -> { };
         private final java.util.Set<String> closers = new java.util.HashSet<>();
+        private java.util.function.BiConsumer<lunatik.lua.vm.LuaState, lunatik.lua.value.LuaTable> setup = (L, mt) -> { };
 
         Builder(String name) {
             this.name = name;
@@ -95,6 +99,15 @@ public final class ObjectClass {
         /** What to do with a payload when its object is closed or its last reference goes. */
         public Builder release(Consumer<Object> r) {
             release = r;
+            return this;
+        }
+
+        /**
+         * Completes the class's metatable in each state where it is made (metamethods), so an
+         * object that reaches a state by sharing behaves as one made there.
+         */
+        public Builder setup(java.util.function.BiConsumer<lunatik.lua.vm.LuaState, lunatik.lua.value.LuaTable> s) {
+            setup = s;
             return this;
         }
 

@@ -92,6 +92,7 @@ public final class Objects {
         }
         LuaTable t = newMetatable(L, cls);
         L.registry.put(key, t);
+        cls.setup.accept(L, t);
         return t;
     }
 

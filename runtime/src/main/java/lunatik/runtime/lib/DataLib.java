@@ -155,7 +155,12 @@ public final class DataLib {
 
     private static ObjectClass.Builder classBuilder() {
         ObjectClass.Builder b = ObjectClass.builder("data").monitored()
-                .release(p -> ((Buffer) p).release());
+                .release(p -> ((Buffer) p).release())
+                .setup((L, mt) -> {
+                    mt.put(Meta.LEN, new LibFunction(L, "__len", "__len", a -> locked(a, d -> (long) d.size())));
+                    mt.put(Meta.TOSTRING, new LibFunction(L, "__tostring", "__tostring",
+                            a -> locked(a, d -> LuaString.wrap(d.toByteArray()))));
+                });
         getter(b, "int8", 1, (m, o) -> m.get(o));
         getter(b, "uint8", 1, (m, o) -> m.get(o) & 0xffL);
         getter(b, "byte", 1, (m, o) -> m.get(o) & 0xffL);
@@ -269,13 +274,7 @@ public final class DataLib {
      * declare ({@code __len}, {@code __tostring}) added on first use.
      */
     static LuaTable metatable(LuaState L) {
-        LuaTable mt = Objects.metatable(L, CLASS);
-        if (mt.get(Meta.LEN) == null) {
-            mt.put(Meta.LEN, new LibFunction(L, "__len", "__len", a -> locked(a, d -> (long) d.size())));
-            mt.put(Meta.TOSTRING, new LibFunction(L, "__tostring", "__tostring",
-                    a -> locked(a, d -> LuaString.wrap(d.toByteArray()))));
-        }
-        return mt;
+        return Objects.metatable(L, CLASS); // the class's setup adds __len and __tostring
     }
 
     private static Object locked(Args a, java.util.function.Function<Buffer, Object> f) {
