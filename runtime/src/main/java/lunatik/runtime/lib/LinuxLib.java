@@ -250,7 +250,13 @@ public final class LinuxLib {
         if (sig < 0 || sig > Integer.MAX_VALUE) {
             return Varargs.of(Boolean.FALSE, -22L);
         }
-        int err = Native.kill((int) pid, (int) sig);
+        int err;
+        try {
+            err = Native.kill((int) pid, (int) sig);
+        } catch (IllegalCallerException | LinkageError e) {
+            // native access denied to this JVM (--enable-native-access not given and denied)
+            throw unavailable(a, "kill");
+        }
         if (err == 0) {
             return Boolean.TRUE;
         }

@@ -422,11 +422,60 @@ class RcuLibTest {
         }
         assertThat(errors).isEmpty();
         for (int i = 0; i < threads; i++) {
-            assertThat(expected[i]).isGreaterThan(0);
+            assertThat(expected[i]).isGreaterThan(1000);
             assertThat(observed[i]).as("thread %d", i).isEqualTo(expected[i]);
         }
         // every counter still in the table is alive
         RcuLib.forEach(table, (k, o) -> assertThat(o.payload()).as(k.toString()).isNotNull());
+    }
+
+    @Test
+    void readersNeverGetAReleasedObject() throws Exception {
+        AtomicLong created = new AtomicLong();
+        AtomicLong released = new AtomicLong();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        ObjectClass tracked = ObjectClass.builder("tracked").release(p -> {
+            if (((AtomicLong) p).getAndSet(-1) < 0) {
+                errors.add("released twice");
+            }
+            released.incrementAndGet();
+        }).build();
+        LunatikObject table = RcuLib.newTable(4);
+        LuaString key = Ops.str("k");
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            boolean writer = i % 2 == 0;
+            ts.add(Thread.ofPlatform().start(() -> {
+                while (System.nanoTime() < deadline) {
+                    if (writer) {
+                        LunatikObject o = new LunatikObject(tracked, new AtomicLong(), false);
+                        created.incrementAndGet();
+                        RcuLib.put(table, key, o);
+                        o.put();
+                        if (created.get() % 5 == 0) {
+                            RcuLib.put(table, key, null);
+                        }
+                    } else {
+                        LunatikObject o = RcuLib.get(table, key);
+                        if (o != null) {
+                            AtomicLong p = o.payload(AtomicLong.class);
+                            if (p == null || p.get() < 0) {
+                                errors.add("read a released object");
+                            }
+                            o.put();
+                        }
+                    }
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        table.put();
+        assertThat(errors).isEmpty();
+        assertThat(created.get()).isGreaterThan(1000);
+        assertThat(released.get()).isEqualTo(created.get());
     }
 
     @Test
