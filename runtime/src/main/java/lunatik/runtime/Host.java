@@ -34,6 +34,7 @@ public final class Host {
     public Host(Path root, java.util.function.Consumer<String> log) {
         this.root = root.toAbsolutePath().normalize();
         this.log = log;
+        this.env = lunatik.runtime.lib.RcuLib.newTable(256); // lunatik._ENV, as lunatik_run makes it
     }
 
     /** The host of the environment: {@code LUNATIK_ROOT} if set, else {@link #DEFAULT_ROOT}. */
@@ -102,6 +103,18 @@ public final class Host {
 
     public void setEnv(LunatikObject table) {
         env = table;
+    }
+
+    private final java.util.Map<String, java.util.function.Function<lunatik.lua.vm.LuaState, Object>> modules =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Adds a module written in Java to every runtime made after this call ({@code require(name)}). */
+    public void registerModule(String name, java.util.function.Function<lunatik.lua.vm.LuaState, Object> opener) {
+        modules.put(name, opener);
+    }
+
+    java.util.Map<String, java.util.function.Function<lunatik.lua.vm.LuaState, Object>> modules() {
+        return modules;
     }
 
     /** Where script output and callback errors go (the daemon's log, the kernel log). */

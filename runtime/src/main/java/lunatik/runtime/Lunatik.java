@@ -29,6 +29,8 @@ public final class Lunatik {
         m.put("data", lunatik.runtime.lib.DataLib::open);
         m.put("fifo", lunatik.runtime.lib.FifoLib::open);
         m.put("completion", lunatik.runtime.lib.CompletionLib::open);
+        m.put("rcu", lunatik.runtime.lib.RcuLib::open);
+        m.put("linux", lunatik.runtime.lib.LinuxLib::open);
         return java.util.Collections.unmodifiableMap(m);
     }
 

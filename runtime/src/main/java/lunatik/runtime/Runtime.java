@@ -96,6 +96,7 @@ public final class Runtime {
         L.setErr(log);
         Stdlib.open(L);
         Lunatik.open(L, sleepable);
+        host.modules().forEach((name, opener) -> lunatik.lua.lib.PackageLib.registerJavaModule(L, name, opener));
         if (L.globals.get(Ops.str("package")) instanceof LuaTable pkg) {
             pkg.put(Ops.str("path"), Ops.str(host.packagePath()));
         }

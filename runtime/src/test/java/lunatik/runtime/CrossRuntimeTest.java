@@ -108,4 +108,79 @@ class CrossRuntimeTest {
         assertThat(lunatik.lua.value.Varargs.get(res, 1).toString()).matches(".*/mailbox.lua:[0-9]+: timeout");
         r.stop();
     }
+
+    /** A class whose objects must stay in their runtime. */
+    static final ObjectClass SINGLE = ObjectClass.builder("single").single().build();
+
+    @Test
+    void rcuTablesInEnvAreSharedAndSingleObjectsAreRefused() throws Exception {
+        Host h = host();
+        h.registerModule("single", L -> {
+            lunatik.lua.value.LuaTable t = new lunatik.lua.value.LuaTable();
+            lunatik.lua.vm.LibFunction.register(L, t, "single", "new",
+                a -> Objects.push(L, new LunatikObject(SINGLE, new Object(), true)));
+            return t;
+        });
+        script("publisher", """
+            local lunatik = require("lunatik")
+            local rcu = require("rcu")
+            local data = require("data")
+            local single = require("single")
+            return function()
+              local list = rcu.table()
+              local d = data.new(4)
+              d:setint32(0, 1234)
+              list.answer = d
+              lunatik._ENV.shared = list
+              local ok, err = pcall(function() lunatik._ENV.mine = single.new() end)
+              return err
+            end
+            """);
+        script("consumer", """
+            local lunatik = require("lunatik")
+            return function()
+              local list = lunatik._ENV.shared
+              return list.answer:getint32(0)
+            end
+            """);
+        Runtime p = h.runtime("publisher", true);
+        Runtime c = h.runtime("consumer", false);
+        Object err = p.run(L -> L.call1(p.entry()));
+        assertThat(err.toString()).contains("cannot share 'single' object");
+        Object v = c.run(L -> L.call1(c.entry()));
+        assertThat(v).isEqualTo(1234L);
+        p.stop();
+        c.stop();
+    }
+
+    @Test
+    void theRunnerKeepsItsBookkeepingInEnv() throws Exception {
+        script("child", "return function() end");
+        script("looper", """
+            local thread = require("thread")
+            local linux = require("linux")
+            return function() while not thread.shouldstop() do linux.schedule(10) end end
+            """);
+        script("driver", """
+            local runner = require("lunatik.runner")
+            return function()
+              runner.startup()
+              runner.run("child.lua")
+              local ok, err = pcall(runner.run, "child")
+              runner.spawn("looper")
+              local list = runner.list()
+              runner.stop("looper")
+              local after = runner.list()
+              runner.shutdown()
+              return err, list, after, runner.list()
+            end
+            """);
+        Runtime d = host().runtime("driver", true);
+        Object r = d.run(L -> L.call(d.entry()));
+        assertThat(lunatik.lua.value.Varargs.get(r, 0).toString()).endsWith("child is already running");
+        assertThat(lunatik.lua.value.Varargs.get(r, 1).toString()).isIn("child, looper", "looper, child");
+        assertThat(lunatik.lua.value.Varargs.get(r, 2).toString()).isEqualTo("child");
+        assertThat(lunatik.lua.value.Varargs.get(r, 3).toString()).isEmpty();
+        d.stop();
+    }
 }

@@ -62,9 +62,8 @@ public final class RcuLib {
     }
 
     /** The {@code rcu} class: not sleep-bound, not monitored (its {@code __index} is the lookup). */
-    public static final ObjectClass CLASS = ObjectClass.builder("rcu").release(RcuLib::release).build();
-
-    private static final LuaString MARK = Ops.str("rcu.metatable");
+    public static final ObjectClass CLASS = ObjectClass.builder("rcu").release(RcuLib::release)
+        .setup(RcuLib::setup).build();
 
     // ---------------------------------------------------------------- Java API
 
@@ -150,13 +149,13 @@ public final class RcuLib {
 
     /** The state's rcu metatable: the generic one with {@code __index}/{@code __newindex} set. */
     static LuaTable metatable(LuaState L) {
-        LuaTable mt = Objects.metatable(L, CLASS);
-        if (mt.get(MARK) == null) {
-            mt.put(Meta.INDEX, new LibFunction(L, "__index", "__index", RcuLib::index));
-            mt.put(Meta.NEWINDEX, new LibFunction(L, "__newindex", "__newindex", RcuLib::newIndex));
-            mt.put(MARK, Boolean.TRUE);
-        }
-        return mt;
+        return Objects.metatable(L, CLASS); // the class's setup adds __index and __newindex
+    }
+
+    /** Completes a state's rcu metatable: key lookup and store instead of methods. */
+    private static void setup(LuaState L, LuaTable mt) {
+        mt.put(Meta.INDEX, new LibFunction(L, "__index", "__index", RcuLib::index));
+        mt.put(Meta.NEWINDEX, new LibFunction(L, "__newindex", "__newindex", RcuLib::newIndex));
     }
 
     /** {@code rcu.table([buckets])}. */
