@@ -367,6 +367,7 @@ class RcuLibTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("1000\t2\n");
     }
 
+    /** Eight threads, each with its own state, updating and iterating one table for ten seconds. */
     @Test
     void stressEightThreads() throws Exception {
         final int threads = 8;
@@ -374,7 +375,7 @@ class RcuLibTest {
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
         long[] expected = new long[threads];
         long[] observed = new long[threads];
-        long deadline = System.nanoTime() + 2_000_000_000L;
+        long deadline = System.nanoTime() + Long.getLong("lunatik.stress.seconds", 10) * 1_000_000_000L;
         List<Thread> ts = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             final int id = i;
