@@ -76,7 +76,7 @@ final class CryptoLz4 {
     /** Writes one sequence (a match of length 0 = the last one); -1 when dst is too small. */
     private static int sequence(byte[] src, int lit, int litLen, int offset, int matchLen, byte[] dst, int op) {
         int ml = matchLen == 0 ? 0 : matchLen - MIN_MATCH;
-        long need = 1L + litLen / 255 + 1 + litLen + (matchLen == 0 ? 0 : 2 + ml / 255 + 1);
+        long need = 1L + extra(litLen) + litLen + (matchLen == 0 ? 0 : 2 + extra(ml));
         if (op + need > dst.length) {
             return -1;
         }
@@ -92,6 +92,11 @@ final class CryptoLz4 {
         dst[op++] = (byte) (offset >>> 8);
         dst[token] |= (byte) Math.min(ml, 15);
         return length(ml, dst, op);
+    }
+
+    /** Bytes that a length field needs after its nibble. */
+    private static int extra(int len) {
+        return len < 15 ? 0 : 1 + (len - 15) / 255;
     }
 
     private static int length(int len, byte[] dst, int op) {
