@@ -2,8 +2,14 @@ package lunatik.runtime.lib;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CryptoCompLibTest extends CryptoLibTest {
     static final String DATA = "local data = string.rep('abcdefghijklmnopqrstuvwxyz', 100) .. string.rep('A', 500)"
@@ -117,5 +123,65 @@ class CryptoCompLibTest extends CryptoLibTest {
                 .isEqualTo("Failed to allocate comp transform for zstd (err -2)");
         assertThat(eval("local c = require('crypto_comp').new('deflate'); c:__close(); return err(c.compress, c, 'x', 10)"))
                 .isEqualTo("bad argument #1 to '?' (null-pointer dereference)");
+    }
+
+    /**
+     * Cross-checks the LZ4 block codec with the reference implementation (the lz4 tool, when
+     * installed): blocks of lz4-made frames decode with ours, and frames made of our blocks
+     * decode with lz4. Frames: 64 KiB independent blocks, no checksums
+     * ({@code lz4 -B4 --no-frame-crc}), whose 7-byte header is then always the same.
+     */
+    @Test
+    void lz4InteroperatesWithTheLz4Tool(@TempDir Path dir) throws Exception {
+        Path tool = Path.of("/usr/bin/lz4");
+        Assumptions.assumeTrue(Files.isExecutable(tool), "no lz4 tool");
+        byte[] header = {0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, (byte) 0x82};
+        Random rnd = new Random(7);
+        for (int t = 0; t < 6; t++) {
+            int n = 1 + rnd.nextInt(200_000);
+            byte[] data = new byte[n];
+            for (int i = 0; i < n; i++) {
+                data[i] = (byte) (t % 2 == 0 ? rnd.nextInt(3) + 'a' : (i / 7) % 53 + rnd.nextInt(2));
+            }
+            Path in = dir.resolve("in" + t);
+            Files.write(in, data);
+            // reference -> ours
+            Path ref = dir.resolve("ref" + t + ".lz4");
+            assertThat(new ProcessBuilder(tool.toString(), "-q", "-f", "-B4", "--no-frame-crc", in.toString(), ref.toString())
+                    .inheritIO().start().waitFor()).isZero();
+            byte[] frame = Files.readAllBytes(ref);
+            assertThat(Arrays.copyOf(frame, 7)).isEqualTo(header);
+            ByteArrayOutputStream decoded = new ByteArrayOutputStream();
+            int p = 7;
+            while (true) {
+                int size = (frame[p] & 0xff) | (frame[p + 1] & 0xff) << 8 | (frame[p + 2] & 0xff) << 16 | (frame[p + 3] & 0xff) << 24;
+                p += 4;
+                if (size == 0) {
+                    break;
+                }
+                int len = size & 0x7fffffff;
+                byte[] block = Arrays.copyOfRange(frame, p, p + len);
+                decoded.write(size < 0 ? block : CryptoLz4.decompress(block, 65536));
+                p += len;
+            }
+            assertThat(decoded.toByteArray()).isEqualTo(data);
+            // ours -> reference
+            ByteArrayOutputStream mine = new ByteArrayOutputStream();
+            mine.write(header);
+            for (int off = 0; off < n; off += 65536) {
+                byte[] chunk = Arrays.copyOfRange(data, off, Math.min(n, off + 65536));
+                byte[] z = CryptoLz4.compress(chunk, chunk.length);
+                int size = z == null ? chunk.length | 0x80000000 : z.length;
+                mine.write(new byte[] {(byte) size, (byte) (size >> 8), (byte) (size >> 16), (byte) (size >>> 24)});
+                mine.write(z == null ? chunk : z);
+            }
+            mine.write(new byte[4]);
+            Path ours = dir.resolve("ours" + t + ".lz4");
+            Path back = dir.resolve("back" + t);
+            Files.write(ours, mine.toByteArray());
+            assertThat(new ProcessBuilder(tool.toString(), "-d", "-q", "-f", ours.toString(), back.toString())
+                    .inheritIO().start().waitFor()).isZero();
+            assertThat(Files.readAllBytes(back)).isEqualTo(data);
+        }
     }
 }
