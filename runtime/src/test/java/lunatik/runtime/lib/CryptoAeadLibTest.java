@@ -148,4 +148,14 @@ class CryptoAeadLibTest extends CryptoLibTest {
                 + " return hex(ct:sub(-16))"))
                 .isEqualTo("1ae10b594f09e26a7e902ecbd0600691");
     }
+
+    @Test
+    void wrapperGcClosesTheTransform() {
+        assertThat(eval("""
+                local aead = require('crypto.aead')
+                T = aead.new('gcm(aes)').tfm
+                collectgarbage(); collectgarbage()
+                return err(T.ivsize, T)
+                """)).isEqualTo("bad argument #1 to '?' (null-pointer dereference)");
+    }
 }

@@ -96,4 +96,13 @@ class CryptoHkdfTest extends CryptoLibTest {
         assertThat(eval("return err(require('crypto.hkdf').new, 'md4')"))
                 .isEqualTo("Failed to allocate shash transform for hmac(md4) (err -2)");
     }
+
+    @Test
+    void gcClosesTheHmac() {
+        assertThat(eval("""
+                T = require('crypto.hkdf').new('sha256').tfm
+                collectgarbage(); collectgarbage()
+                return err(T.digestsize, T)
+                """)).isEqualTo("bad argument #1 to '?' (null-pointer dereference)");
+    }
 }
