@@ -28,6 +28,10 @@ import lunatik.runtime.ObjectClass;
  * {@value #SNAPSHOTS} exports). It can be imported into any object of the same algorithm, in
  * any runtime of the process, any number of times; an unknown or evicted state raises EINVAL.
  * An HMAC snapshot carries its key.
+ *
+ * <p>{@code crc32} and {@code crc32c} are the kernel's checksum "hashes" ({@link Crc}): a
+ * 4-byte little-endian digest, an optional 4-byte key (the seed, default 0xffffffff, EINVAL
+ * for another length), and a real exported state (the 4-byte running CRC).
  */
 public final class CryptoShashLib {
     private CryptoShashLib() {
@@ -65,6 +69,13 @@ public final class CryptoShashLib {
 
     /** A hash algorithm: kernel name, JCA name, sizes. */
     record Alg(String name, String jca, int digestSize, int stateSize, boolean hmac) {
+        boolean crc() {
+            return jca.startsWith("CRC");
+        }
+
+        boolean keyed() {
+            return hmac || crc();
+        }
     }
 
     private static final Map<String, Alg> ALGS = algs();
@@ -87,6 +98,8 @@ public final class CryptoShashLib {
             m.put(name, new Alg(name, jca, ds, ss, false));
             m.put("hmac(" + name + ")", new Alg("hmac(" + name + ")", "Hmac" + jca.replace("-", "").replace("SHA3", "SHA3-"), ds, ss, true));
         }
+        m.put("crc32", new Alg("crc32", "CRC32", 4, 4, false));
+        m.put("crc32c", new Alg("crc32c", "CRC32C", 4, 4, false));
         return Map.copyOf(m);
     }
 
@@ -114,7 +127,7 @@ public final class CryptoShashLib {
     private static Object setkey(LunatikObject self, Args a) {
         Hash h = hash(self);
         LuaString key = a.checkString(2);
-        if (!h.alg.hmac) {
+        if (!h.alg.keyed()) {
             throw CryptoSupport.errno(CryptoSupport.ENOSYS);
         }
         h.setKey(key.bytes());
@@ -156,11 +169,14 @@ public final class CryptoShashLib {
         final Alg alg;
         private MessageDigest md;
         private Mac mac;
+        private Crc crc;
         private byte[] key;
 
         Hash(Alg alg) throws GeneralSecurityException {
             this.alg = alg;
-            if (alg.hmac) {
+            if (alg.crc()) {
+                crc = new Crc(alg.name.equals("crc32c"));
+            } else if (alg.hmac) {
                 mac = Mac.getInstance(alg.jca);
             } else {
                 md = MessageDigest.getInstance(alg.jca);
@@ -168,6 +184,13 @@ public final class CryptoShashLib {
         }
 
         void setKey(byte[] k) {
+            if (crc != null) {
+                if (k.length != 4) {
+                    throw CryptoSupport.errno(CryptoSupport.EINVAL);
+                }
+                crc.seed = Crc.le32(k, 0);
+                return;
+            }
             // HMAC pads its key with zeros to the block size, so the empty key (which the JCA
             // refuses) is the one-zero-byte key.
             byte[] copy = k.length == 0 ? new byte[1] : k.clone();
@@ -188,7 +211,9 @@ public final class CryptoShashLib {
 
         void reset() {
             needKey();
-            if (mac != null) {
+            if (crc != null) {
+                crc.reset();
+            } else if (mac != null) {
                 mac.reset();
             } else {
                 md.reset();
@@ -197,7 +222,9 @@ public final class CryptoShashLib {
 
         void update(byte[] data) {
             needKey();
-            if (mac != null) {
+            if (crc != null) {
+                crc.update(data);
+            } else if (mac != null) {
                 mac.update(data);
             } else {
                 md.update(data);
@@ -206,11 +233,17 @@ public final class CryptoShashLib {
 
         byte[] doFinal() {
             needKey();
+            if (crc != null) {
+                return crc.doFinal();
+            }
             return mac != null ? mac.doFinal() : md.digest();
         }
 
         LuaString export() {
             needKey();
+            if (crc != null) {
+                return LuaString.wrap(Crc.toLe32(crc.state));
+            }
             Object clone;
             try {
                 clone = mac != null ? mac.clone() : md.clone();
@@ -230,6 +263,10 @@ public final class CryptoShashLib {
         }
 
         void importState(LuaString state) {
+            if (crc != null) {
+                crc.state = Crc.le32(state.bytes(), 0);
+                return;
+            }
             Snapshot snap;
             synchronized (EXPORTED) {
                 snap = EXPORTED.get(state);
@@ -253,6 +290,63 @@ public final class CryptoShashLib {
         void wipe() {
             CryptoSupport.wipe(key);
             key = null;
+        }
+    }
+
+    /**
+     * The kernel's CRC "hashes", reflected and table-driven: {@code crc32} (IEEE 802.3
+     * polynomial; the digest is the running value itself, not inverted, as the kernel's
+     * crc32_generic) and {@code crc32c} (Castagnoli; the digest is inverted). Both start from
+     * the seed, 0xffffffff unless set by {@code setkey}.
+     */
+    static final class Crc {
+        private static final int[] IEEE = table(0xedb88320);
+        private static final int[] CASTAGNOLI = table(0x82f63b78);
+
+        private final int[] table;
+        private final boolean invert;
+        int seed = 0xffffffff;
+        int state = 0xffffffff;
+
+        Crc(boolean castagnoli) {
+            table = castagnoli ? CASTAGNOLI : IEEE;
+            invert = castagnoli;
+        }
+
+        private static int[] table(int poly) {
+            int[] t = new int[256];
+            for (int i = 0; i < 256; i++) {
+                int c = i;
+                for (int k = 0; k < 8; k++) {
+                    c = (c & 1) != 0 ? (c >>> 1) ^ poly : c >>> 1;
+                }
+                t[i] = c;
+            }
+            return t;
+        }
+
+        void reset() {
+            state = seed;
+        }
+
+        void update(byte[] data) {
+            int c = state;
+            for (byte b : data) {
+                c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+            }
+            state = c;
+        }
+
+        byte[] doFinal() {
+            return toLe32(invert ? ~state : state);
+        }
+
+        static int le32(byte[] b, int i) {
+            return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24;
+        }
+
+        static byte[] toLe32(int v) {
+            return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
         }
     }
 }

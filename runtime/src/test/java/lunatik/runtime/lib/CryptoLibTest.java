@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import lunatik.lua.lib.PackageLib;
 import lunatik.lua.lib.Stdlib;
 import lunatik.lua.value.LuaTable;
@@ -34,20 +37,18 @@ abstract class CryptoLibTest {
     static LuaState newState(boolean sleepable) {
         LuaState L = Stdlib.newState(Dialect.KERNEL);
         Lunatik.open(L, sleepable);
-        String[][] mods = {{"shash"}, {"skcipher"}, {"aead"}, {"rng"}, {"comp"}};
-        for (String[] m : mods) {
-            java.util.function.Function<LuaState, Object> opener = switch (m[0]) {
-                case "shash" -> CryptoShashLib::open;
-                case "skcipher" -> CryptoSkcipherLib::open;
-                case "aead" -> CryptoAeadLib::open;
-                case "rng" -> CryptoRngLib::open;
-                default -> CryptoCompLib::open;
-            };
-            PackageLib.registerJavaModule(L, "crypto_" + m[0], opener);
-            if (!m[0].equals("aead")) { // crypto.aead is the Lua wrapper
-                PackageLib.registerJavaModule(L, "crypto." + m[0], opener);
+        Map<String, Function<LuaState, Object>> mods = new LinkedHashMap<>();
+        mods.put("shash", CryptoShashLib::open);
+        mods.put("skcipher", CryptoSkcipherLib::open);
+        mods.put("aead", CryptoAeadLib::open);
+        mods.put("rng", CryptoRngLib::open);
+        mods.put("comp", CryptoCompLib::open);
+        mods.forEach((name, opener) -> {
+            PackageLib.registerJavaModule(L, "crypto_" + name, opener);
+            if (!name.equals("aead")) { // crypto.aead is the Lua wrapper
+                PackageLib.registerJavaModule(L, "crypto." + name, opener);
             }
-        }
+        });
         LuaTable pkg = (LuaTable) L.globals.get(Ops.str("package"));
         pkg.put(Ops.str("path"), Ops.str(luaRoot() + "/?.lua"));
         L.call(L.load("""
