@@ -31,6 +31,11 @@ public final class Lunatik {
         m.put("completion", lunatik.runtime.lib.CompletionLib::open);
         m.put("rcu", lunatik.runtime.lib.RcuLib::open);
         m.put("linux", lunatik.runtime.lib.LinuxLib::open);
+        m.put("crypto_shash", lunatik.runtime.lib.CryptoShashLib::open);
+        m.put("crypto_skcipher", lunatik.runtime.lib.CryptoSkcipherLib::open);
+        m.put("crypto_aead", lunatik.runtime.lib.CryptoAeadLib::open);
+        m.put("crypto_rng", lunatik.runtime.lib.CryptoRngLib::open);
+        m.put("crypto_comp", lunatik.runtime.lib.CryptoCompLib::open);
         return java.util.Collections.unmodifiableMap(m);
     }
 

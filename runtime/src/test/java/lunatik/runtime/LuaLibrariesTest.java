@@ -61,4 +61,19 @@ class LuaLibrariesTest {
         assertThat(log.get(2)).isEqualTo("PASS\tgood");
         assertThat(log.get(3)).startsWith("FAIL\tbad\t").contains("nope");
     }
+
+    @Test
+    void cryptoModulesByTheirDottedNamesAndTheLuaWrappers() throws Exception {
+        run("""
+            local shash = require("crypto.shash")
+            local util = require("util")
+            local h = shash.new("sha256")
+            print(util.bin2hex(h:digest("abc")))
+            local aead = require("crypto.aead")
+            local hkdf = require("crypto.hkdf")
+            print(type(aead), type(hkdf), package.loaded["crypto.aead"] ~= package.loaded["crypto_aead"])
+            """);
+        assertThat(log.get(0)).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assertThat(log.get(1)).isEqualTo("table\ttable\ttrue");
+    }
 }

@@ -91,7 +91,12 @@ public final class PackageLib {
         searchers.put(2L, new LibFunction(L, "searcher_Lua", "searcher_Lua", a -> searchLua(L, pkg, a)));
         searchers.put(3L, new LibFunction(L, "searcher_Java", "searcher_Java", a -> {
             String name = a.checkString(1).toString();
-            Function<LuaState, Object> opener = javaModules(L).get(name);
+            Function<LuaState, Object> found = javaModules(L).get(name);
+            if (found == null) {
+                // as Lunatik's C searcher: "crypto.shash" is the module "crypto_shash"
+                found = javaModules(L).get(name.replace('.', '_'));
+            }
+            Function<LuaState, Object> opener = found;
             if (opener == null) {
                 return Ops.str("no Java module '" + name + "'");
             }
