@@ -183,6 +183,35 @@ class RuntimeTest {
     }
 
     @Test
+    void threadCurrentAndTheStopWarnings() throws Exception {
+        script("quick", "return function() print('quick ran') end");
+        script("threads", """
+            local lunatik = require("lunatik")
+            local thread = require("thread")
+            return function()
+              local me = thread.current()
+              me:stop()                          -- not ours: a warning, no error
+              local rt = lunatik.runtime("quick")
+              local t = thread.run(rt, "quick")
+              local info = me:task()
+              while t:task() and false do end
+              t:stop()                           -- waits for it
+              t:stop()                           -- already stopped: a warning
+              local ok, err = pcall(thread.run, 42, "x")
+              rt:stop()
+              return type(info.pid), info.tgid > 0, err
+            end
+            """);
+        Runtime rt = host().runtime("threads", true);
+        Object r = rt.run(L -> L.call(rt.entry()));
+        assertThat(Varargs.get(r, 0).toString()).isEqualTo("number");
+        assertThat(Varargs.get(r, 1)).isEqualTo(true);
+        assertThat(Varargs.get(r, 2).toString()).contains("bad argument #1 to 'thread.run' (lunatik expected, got number)");
+        assertThat(log).contains("quick ran", "thread wasn't created by us", "thread has already stopped");
+        rt.stop();
+    }
+
+    @Test
     void resumeRunsTheEntryAsACoroutineAndKeepsWhatItReturns() throws Exception {
         script("worker", """
             local lunatik = require("lunatik")
