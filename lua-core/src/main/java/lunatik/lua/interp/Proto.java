@@ -17,6 +17,4 @@ final class Proto {
     boolean[] upFromLocal;
     int[] upIndex;
     String[] upNames;
-    /** Local variable names by slot, with the statement range where each is active (debug.getlocal). */
-    String[] slotNames;
 }

@@ -461,82 +461,15 @@ final class TreeCompiler {
 
     // ---------------------------------------------------------------- names for messages
 
-    /** Lua's varinfo: " (local 'a')", " (global 'x')", " (field 'f')", " (upvalue 'u')", " (constant 'c')". */
     static String describe(Ast.Expr e) {
-        e = folded(e);
-        String k = kind(e);
-        String n = name(e);
-        if (n != null && n.indexOf('\0') >= 0) {
-            n = n.substring(0, n.indexOf('\0')); // Lua formats names as C strings
-        }
-        if (k == null || n == null) {
-            return "";
-        }
-        return " (" + k + " '" + n + "')";
-    }
-
-    /**
-     * What Lua's constant folding leaves of {@code e} for naming: {@code 1 and x} and
-     * {@code nil or x} are just {@code x} (so messages name 'x' as the reference does).
-     */
-    private static Ast.Expr folded(Ast.Expr e) {
-        while (e instanceof Ast.Paren p) {
-            e = p.e;
-        }
-        while (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
-            Ast.Expr left = b.a;
-            while (left instanceof Ast.Paren p) {
-                left = p.e;
-            }
-            boolean constTrue = left instanceof Ast.True || left instanceof Ast.Const;
-            boolean constFalse = left instanceof Ast.Nil || left instanceof Ast.False;
-            if (b.op == Ast.OP_AND ? constTrue : constFalse) {
-                e = b.b;
-                while (e instanceof Ast.Paren p) {
-                    e = p.e;
-                }
-            } else {
-                break;
-            }
-        }
-        return e;
-    }
-
-    private static String kind(Ast.Expr e) {
-        if (e instanceof Ast.Paren p) {
-            return p.e instanceof Ast.Const ? kind(p.e) : null;
-        }
-        if (e instanceof Ast.Local) {
-            return "local";
-        }
-        if (e instanceof Ast.Upval) {
-            return "upvalue";
-        }
-        if (e instanceof Ast.Index ix && ix.key instanceof Ast.Const c && c.value instanceof LuaString) {
-            return ix.global ? "global" : "field";
-        }
-        if (e instanceof Ast.Const c && c.value instanceof LuaString) {
-            return "constant";
-        }
-        return null;
+        return lunatik.lua.parse.Names.describe(e);
     }
 
     private static String name(Ast.Expr e) {
-        if (e instanceof Ast.Paren p) {
-            return name(p.e);
-        }
-        if (e instanceof Ast.Local l) {
-            return l.var.name;
-        }
-        if (e instanceof Ast.Upval u) {
-            return u.name;
-        }
-        if (e instanceof Ast.Index ix && ix.key instanceof Ast.Const c && c.value instanceof LuaString s) {
-            return s.toString();
-        }
-        if (e instanceof Ast.Const c && c.value instanceof LuaString s) {
-            return s.toString();
-        }
-        return null;
+        return lunatik.lua.parse.Names.name(e);
+    }
+
+    private static String kind(Ast.Expr e) {
+        return lunatik.lua.parse.Names.kind(e);
     }
 }
