@@ -24,6 +24,7 @@ public final class Host {
     private volatile LunatikObject env;
     private final java.util.function.Consumer<String> log;
     private volatile Path libraryPath;
+    private volatile Path deviceDirectory = Path.of("/dev");
 
     /** A host whose scripts live under {@code root}; script output and errors go to stderr. */
     public Host(Path root) {
@@ -59,6 +60,15 @@ public final class Host {
         libraryPath = p == null ? null : p.toAbsolutePath().normalize();
     }
 
+    /** Where devices of this host's runtimes appear ({@code /dev}; tests use their own folder). */
+    public Path deviceDirectory() {
+        return deviceDirectory;
+    }
+
+    public void setDeviceDirectory(Path dir) {
+        deviceDirectory = dir.toAbsolutePath().normalize();
+    }
+
     /** package.path of this host's runtimes: the root, then the library path. */
     public String packagePath() {
         String p = lunatik.lua.lib.PackageLib.rootPath(root.toString());
@@ -67,7 +77,14 @@ public final class Host {
 
     /** The file of a script name ("examples/echod/daemon" -> root/examples/echod/daemon.lua). */
     public Path scriptPath(String script) {
-        return root.resolve(script + ".lua");
+        Path p = root.resolve(script + ".lua");
+        if (!java.nio.file.Files.exists(p) && libraryPath != null) {
+            Path q = libraryPath.resolve(script + ".lua");
+            if (java.nio.file.Files.exists(q)) {
+                return q; // a script that ships with Lunatik (driver.lua) in a checkout
+            }
+        }
+        return p;
     }
 
     /**

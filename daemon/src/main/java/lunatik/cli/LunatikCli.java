@@ -1,0 +1,301 @@
+package lunatik.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code lunatik} command (spec §7): {@code load unload reload status list run spawn stop}
+ * and the REPL. Like the original it is a thin client of the control device: a command is a Lua
+ * chunk written to {@code /dev/lunatik}, its result is read back. {@code load} starts the daemon
+ * in the background and returns when the device answers.
+ *
+ * <p>Environment: {@code LUNATIK_DEVDIR} (default /dev), {@code LUNATIK_ROOT} and
+ * {@code LUNATIK_LIB} (passed to the daemon), {@code LUNATIK_RUNDIR} (pid file and log; default
+ * /run/lunatik).
+ */
+public final class LunatikCli {
+    static final String USAGE = "usage: lunatik [load|unload|reload|status|list] [run|spawn|stop <script>]";
+
+    private final Path devdir;
+    private final Path rundir;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    LunatikCli(Path devdir, Path rundir, PrintStream out, PrintStream err) {
+        this.devdir = devdir;
+        this.rundir = rundir;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        LunatikCli cli = new LunatikCli(Path.of(env("LUNATIK_DEVDIR", "/dev")), Path.of(env("LUNATIK_RUNDIR", "/run/lunatik")),
+            System.out, System.err);
+        int status;
+        try {
+            status = cli.run(args);
+        } catch (CliException e) {
+            System.err.println("lunatik: " + e.getMessage());
+            status = 1;
+        }
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** A failure the command reports on stderr with status 1. */
+    static final class CliException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CliException(String m) {
+            super(m);
+        }
+    }
+
+    private static String env(String name, String def) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? def : v;
+    }
+
+    Path device() {
+        return devdir.resolve("lunatik");
+    }
+
+    int run(String[] args) throws CliException {
+        if (args.length == 0) {
+            repl();
+            return 0;
+        }
+        String cmd = args[0];
+        String script = args.length > 1 ? args[1] : null;
+        String parm = args.length > 2 ? args[2] : null;
+        switch (cmd) {
+            case "load" -> load();
+            case "unload" -> unload();
+            case "reload" -> {
+                unload();
+                load();
+            }
+            case "status" -> status();
+            case "list" -> {
+                ensureLoaded();
+                out.println(dostring("return lunatik.runner.list()"));
+            }
+            case "run", "spawn", "stop" -> {
+                if (script == null) {
+                    err.println(USAGE);
+                    return 1;
+                }
+                ensureLoaded();
+                String chunk = "lunatik.runner." + cmd + "(" + quote(script) + (parm == null || cmd.equals("stop") ? "" : ", " + parm) + ")";
+                String r = dostring(chunk);
+                out.println(r);
+                return r.isEmpty() ? 0 : 1;
+            }
+            default -> {
+                err.println(USAGE);
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** A Lua string literal of {@code s} (the original pasted it in single quotes unescaped). */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\');
+            }
+            if (c == '\n') {
+                b.append("\\n");
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** Whether the control device answers. */
+    boolean probe() {
+        Path d = device();
+        if (!Files.isRegularFile(d)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+            ch.read(ByteBuffer.allocate(1)); // drains nothing harmful: reads return the pending result once
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Writes a chunk to the control device and reads back its result. */
+    String dostring(String chunk) throws CliException {
+        Path d = device();
+        try {
+            try (FileChannel w = FileChannel.open(d, StandardOpenOption.WRITE)) {
+                w.write(ByteBuffer.wrap(chunk.getBytes(StandardCharsets.UTF_8)));
+            }
+            try (FileChannel r = FileChannel.open(d, StandardOpenOption.READ)) {
+                ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                int n;
+                while ((n = r.read(buf)) > 0) {
+                    all.write(buf.array(), 0, n);
+                    buf.clear();
+                }
+                return all.toString(StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot talk to " + d + ": " + e.getMessage());
+        }
+    }
+
+    private void ensureLoaded() throws CliException {
+        if (!probe()) {
+            load();
+        }
+    }
+
+    /** Starts the daemon unless it answers already, then the runner. */
+    void load() throws CliException {
+        if (!probe()) {
+            startDaemon();
+        }
+        String r = dostring("lunatik = require('lunatik') lunatik.runner = require('lunatik.runner') lunatik.runner.startup()");
+        if (!r.isEmpty()) {
+            throw new CliException(r);
+        }
+    }
+
+    private void startDaemon() throws CliException {
+        try {
+            Files.createDirectories(rundir);
+            Path log = rundir.resolve("lunatikd.log");
+            Path pid = rundir.resolve("lunatikd.pid");
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.add("--add-exports");
+            cmd.add("java.base/jdk.internal.vm=ALL-UNNAMED");
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("-XX:+UseSerialGC");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add("lunatik.daemon.Lunatikd");
+            cmd.add("--devdir");
+            cmd.add(devdir.toString());
+            cmd.add("--pidfile");
+            cmd.add(pid.toString());
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Process p = pb.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline) {
+                if (probe()) {
+                    return;
+                }
+                if (!p.isAlive()) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            throw new CliException("couldn't create " + device() + " (see " + log + ")");
+        } catch (IOException e) {
+            throw new CliException("cannot start lunatikd: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    /** Stops every runtime, then the daemon; nothing stays mounted. */
+    void unload() throws CliException {
+        Path pid = rundir.resolve("lunatikd.pid");
+        if (!Files.exists(pid)) {
+            return;
+        }
+        try {
+            long p = Long.parseLong(Files.readString(pid).strip());
+            ProcessHandle.of(p).ifPresent(h -> {
+                h.destroy(); // SIGTERM: the daemon's shutdown stops runtimes and unmounts
+                try {
+                    h.onExit().get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    h.destroyForcibly();
+                }
+            });
+            Files.deleteIfExists(pid);
+        } catch (IOException | NumberFormatException e) {
+            throw new CliException("cannot stop lunatikd: " + e.getMessage());
+        }
+    }
+
+    private void status() {
+        boolean loaded = probe();
+        out.println("lunatikd is " + (loaded ? "loaded" : "not loaded"));
+        for (String m : lunatik.runtime.Lunatik.moduleNames()) {
+            out.println(m + " is " + (loaded ? "loaded" : "not loaded"));
+        }
+    }
+
+    /** The REPL: expressions print their value; a chunk continues while incomplete. */
+    private void repl() throws CliException {
+        ensureLoaded();
+        out.println(dostring("return _LUNATIK_VERSION") + "  Lunatik on the JVM");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (;;) {
+            out.print("> ");
+            out.flush();
+            String line = readLine(in);
+            if (line == null) {
+                out.println();
+                return;
+            }
+            StringBuilder chunk = new StringBuilder(line);
+            String result;
+            for (;;) {
+                String asExpr = dostring("return load(" + quote("return " + chunk) + ") and 'expr' or (select(2, load("
+                    + quote(chunk.toString()) + ")) or 'ok')");
+                if (asExpr.equals("expr")) {
+                    result = dostring("return " + chunk);
+                    break;
+                }
+                if (!asExpr.endsWith("<eof>")) {
+                    result = dostring(chunk.toString());
+                    break;
+                }
+                out.print(">> ");
+                out.flush();
+                String more = readLine(in);
+                if (more == null) {
+                    return;
+                }
+                chunk.append('\n').append(more);
+            }
+            if (!result.isEmpty()) {
+                out.println(result);
+            }
+        }
+    }
+
+    private static String readLine(BufferedReader in) {
+        try {
+            return in.readLine();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package lunatik.daemon;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import lunatik.runtime.Host;
+import lunatik.runtime.LuaException;
+import lunatik.runtime.Runtime;
+
+/**
+ * {@code lunatikd}: the daemon. One host, whose driver runtime ({@code driver.lua}) serves the
+ * control device {@code <devdir>/lunatik}; every runtime the {@code lunatik} command starts lives
+ * here. Script output and errors go to the daemon log and, when it is writable, to the kernel
+ * log ({@code /dev/kmsg}), so {@code dmesg} shows them as it does for Lunatik.
+ *
+ * <p>Options (each also from the environment): {@code --root DIR} ({@code LUNATIK_ROOT}, default
+ * /lib/modules/lua), {@code --lib DIR} (Lua libraries outside the root), {@code --devdir DIR}
+ * ({@code LUNATIK_DEVDIR}, default /dev), {@code --pidfile F}.
+ */
+public final class Lunatikd {
+    private Lunatikd() {
+    }
+
+    /** The settings of one daemon. */
+    public record Config(Path root, Path lib, Path devdir, Path pidfile) {
+        /** The control device. */
+        public Path device() {
+            return devdir.resolve("lunatik");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Config c = parse(args);
+        PrintStream kmsg = openKmsg();
+        Host host = new Host(c.root(), line -> {
+            System.out.println(line);
+            System.out.flush();
+            if (kmsg != null) {
+                kmsg.println("lunatik: " + line);
+            }
+        });
+        host.setLibraryPath(c.lib());
+        host.setDeviceDirectory(c.devdir());
+        Runtime driver;
+        try {
+            driver = host.runtime("driver", true);
+        } catch (LuaException e) {
+            System.err.println("lunatikd: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        if (c.pidfile() != null) {
+            Files.writeString(c.pidfile(), ProcessHandle.current().pid() + "\n");
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Thread stopper = new Thread(() -> {
+            shutdown(host, driver);
+            done.countDown();
+        }, "lunatikd-shutdown");
+        java.lang.Runtime.getRuntime().addShutdownHook(stopper);
+        host.log("lunatikd " + lunatik.runtime.Lunatik.VERSION + " serving " + c.device());
+        done.await();
+    }
+
+    /** Stops every runtime the runner knows, then the driver (which removes the control device). */
+    static void shutdown(Host host, Runtime driver) {
+        try {
+            driver.run(L -> {
+                Object runner = L.load("local ok, r = pcall(require, 'lunatik.runner') if ok then pcall(r.shutdown) end", "=shutdown");
+                return L.call(runner);
+            });
+        } catch (LuaException e) {
+            host.log("shutdown: " + e.getMessage());
+        }
+        driver.stop();
+    }
+
+    static Config parse(String[] args) {
+        String root = env("LUNATIK_ROOT", "/lib/modules/lua");
+        String lib = System.getenv("LUNATIK_LIB");
+        String devdir = env("LUNATIK_DEVDIR", "/dev");
+        String pidfile = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = args[++i];
+                case "--lib" -> lib = args[++i];
+                case "--devdir" -> devdir = args[++i];
+                case "--pidfile" -> pidfile = args[++i];
+                default -> throw new IllegalArgumentException("lunatikd: unknown option " + args[i]);
+            }
+        }
+        return new Config(Path.of(root), lib == null ? null : Path.of(lib), Path.of(devdir),
+            pidfile == null ? null : Path.of(pidfile));
+    }
+
+    private static String env(String name, String def) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? def : v;
+    }
+
+    /** The kernel log, when we may write to it (root); null otherwise. */
+    private static PrintStream openKmsg() {
+        Path k = Path.of("/dev/kmsg");
+        if (!Files.isWritable(k)) {
+            return null;
+        }
+        try {
+            OutputStream o = new FileOutputStream(k.toFile());
+            return new PrintStream(o, true, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
