@@ -31,6 +31,8 @@ public final class LunatikCli {
     private final Path rundir;
     private final PrintStream out;
     private final PrintStream err;
+    Path rootOverride;
+    Path libOverride;
 
     LunatikCli(Path devdir, Path rundir, PrintStream out, PrintStream err) {
         this.devdir = devdir;
@@ -195,6 +197,22 @@ public final class LunatikCli {
             cmd.add("lunatik.daemon.Lunatikd");
             cmd.add("--devdir");
             cmd.add(devdir.toString());
+            String root = System.getenv("LUNATIK_ROOT");
+            if (rootOverride != null) {
+                root = rootOverride.toString();
+            }
+            if (root != null && !root.isEmpty()) {
+                cmd.add("--root");
+                cmd.add(root);
+            }
+            String lib = System.getenv("LUNATIK_LIB");
+            if (libOverride != null) {
+                lib = libOverride.toString();
+            }
+            if (lib != null && !lib.isEmpty()) {
+                cmd.add("--lib");
+                cmd.add(lib);
+            }
             cmd.add("--pidfile");
             cmd.add(pid.toString());
             ProcessBuilder pb = new ProcessBuilder(cmd);

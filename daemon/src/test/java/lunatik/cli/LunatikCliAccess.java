@@ -1,0 +1,24 @@
+package lunatik.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** Drives the lunatik command in-process from tests, with its own device and run folders. */
+public final class LunatikCliAccess {
+    private final LunatikCli cli;
+
+    public LunatikCliAccess(Path devdir, Path rundir, PrintStream out, Path root, Path lib) {
+        cli = new LunatikCli(devdir, rundir, out, out);
+        cli.rootOverride = root;
+        cli.libOverride = lib;
+    }
+
+    /** Runs one command; returns its exit status (1 for a reported failure). */
+    public int command(String... args) {
+        try {
+            return cli.run(args);
+        } catch (LunatikCli.CliException e) {
+            return 1;
+        }
+    }
+}
