@@ -14,6 +14,7 @@ public final class Errno {
     public static final int EAGAIN = 11;
     public static final int EACCES = 13;
     public static final int EBUSY = 16;
+    public static final int EEXIST = 17;
     public static final int ENODEV = 19;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
@@ -33,6 +34,7 @@ public final class Errno {
             case EAGAIN -> "Resource temporarily unavailable";
             case EACCES -> "Permission denied";
             case EBUSY -> "Device or resource busy";
+            case EEXIST -> "File exists";
             case ENODEV -> "No such device";
             case ENOTDIR -> "Not a directory";
             case EINVAL -> "Invalid argument";

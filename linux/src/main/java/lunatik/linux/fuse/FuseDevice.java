@@ -20,8 +20,9 @@ import lunatik.linux.ffm.LibC;
 /**
  * A single regular file served by this process through FUSE (the raw protocol on /dev/fuse, no
  * libfuse): what a character device is for a kernel module. The file is mounted over
- * {@code path} (created empty if missing; a stale mount left by a killed daemon is detached
- * first), every open is direct I/O (and, if asked, non-seekable), so each read(2) and write(2) reaches the
+ * {@code path} (created empty if missing; whatever is mounted there, such as the stale mount a
+ * killed daemon leaves, is detached first, but a path this process serves is refused with
+ * EEXIST), every open is direct I/O (and, if asked, non-seekable), so each read(2) and write(2) reaches the
  * {@link FuseHandler}. Several reader threads take requests from the same /dev/fuse descriptor,
  * so a handler that blocks does not stop other readers. {@link #close} detaches the mount
  * (MNT_DETACH); the kernel then ends the connection and the reader threads exit.
@@ -59,6 +60,9 @@ public final class FuseDevice implements AutoCloseable {
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    /** The devices of this process that are mounted, by path: a second mount there is refused. */
+    private static final Map<Path, FuseDevice> LIVE = new ConcurrentHashMap<>();
 
     private final Path path;
     private final int mode;
@@ -110,6 +114,9 @@ public final class FuseDevice implements AutoCloseable {
             throws IOException {
         Path p = file.toAbsolutePath().normalize();
         String target = p.toString();
+        if (LIVE.containsKey(p)) {
+            throw new ErrnoException("mount " + target, Errno.EEXIST); // ours, and serving
+        }
         detachStale(target);
         if (!Files.exists(p)) {
             Files.createFile(p);
@@ -131,6 +138,10 @@ public final class FuseDevice implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             Thread t = Thread.ofPlatform().daemon().name("fuse-" + name + "-" + i).unstarted(dev::serve);
             dev.threads.add(t);
+        }
+        if (LIVE.putIfAbsent(p, dev) != null) {
+            detachStale(target);
+            throw new ErrnoException("mount " + target, Errno.EEXIST);
         }
         dev.threads.forEach(Thread::start);
         return dev;
@@ -196,6 +207,7 @@ public final class FuseDevice implements AutoCloseable {
             return;
         }
         closed = true;
+        LIVE.remove(path, this);
         try {
             detachStale(path.toString());
         } catch (ErrnoException e) {
@@ -255,6 +267,7 @@ public final class FuseDevice implements AutoCloseable {
         } finally {
             if (live.decrementAndGet() == 0) {
                 closed = true;
+                LIVE.remove(path, this);
                 try {
                     LibC.close(fd);
                 } catch (ErrnoException e) {

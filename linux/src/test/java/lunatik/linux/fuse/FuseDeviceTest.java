@@ -253,14 +253,18 @@ class FuseDeviceTest {
     @Test
     void aStaleMountIsDetachedBeforeMounting() throws Exception {
         Path p = dir.resolve("stale");
-        // a dead daemon: the mount stays while its connection is gone
-        FuseDevice first = FuseDevice.mount(p, 0600, new Memory(1));
-        // mount a second one on top without closing the first, as a restarted daemon would
-        FuseDevice second = mount("stale", 0600, new Memory(7));
+        Files.createFile(p);
+        // a daemon killed: its /dev/fuse descriptor closed, its mount left behind
+        int fd = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+        LibC.mount("stale", p.toString(), "fuse.lunatik", LibC.MS_NOSUID | LibC.MS_NODEV,
+            "fd=" + fd + ",rootmode=100000,user_id=0,group_id=0,allow_other");
+        LibC.close(fd);
+        assertThat(FuseDevice.isMounted(p)).isTrue();
+        assertThatThrownBy(() -> Files.readAllBytes(p)).isInstanceOf(IOException.class)
+            .hasMessageContaining("Transport endpoint is not connected");
+        FuseDevice d = mount("stale", 0600, new Memory(7));
         assertThat(Files.readAllBytes(p)).hasSize(7);
-        waitFor(first::isTerminated);
-        assertThat(first.isClosed()).isTrue();
-        second.close();
+        d.close();
         assertThat(FuseDevice.isMounted(p)).isFalse();
         assertThatThrownBy(() -> LibC.umount2(p.toString(), LibC.MNT_DETACH))
             .isInstanceOf(lunatik.linux.ffm.ErrnoException.class)
@@ -268,34 +272,63 @@ class FuseDeviceTest {
     }
 
     @Test
+    void aPathThisProcessServesIsRefused() throws Exception {
+        FuseDevice d = mount("twice", 0600, new Memory(2));
+        assertThatThrownBy(() -> FuseDevice.mount(d.path(), new Memory(3)))
+            .isInstanceOf(lunatik.linux.ffm.ErrnoException.class)
+            .satisfies(e -> assertThat(((lunatik.linux.ffm.ErrnoException) e).errno()).isEqualTo(Errno.EEXIST));
+        assertThat(Files.readAllBytes(d.path())).hasSize(2);
+        d.close();
+        FuseDevice again = mount("twice", 0600, new Memory(3));
+        assertThat(Files.readAllBytes(again.path())).hasSize(3);
+    }
+
+    @Test
     void measureOneByteReads() throws Exception {
-        FuseDevice d = mount("bench", 0600, new FuseHandler() {
-            private final byte[] one = {'x'};
+        FuseHandler one = new FuseHandler() {
+            private final byte[] x = {'x'};
 
             @Override
             public byte[] read(OpenFile f, int length, long offset) {
-                return one;
+                return x;
             }
 
             @Override
             public int write(OpenFile f, byte[] data, long offset) {
                 return data.length;
             }
-        });
-        try (var ch = java.nio.channels.FileChannel.open(d.path())) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(1);
-            for (int i = 0; i < 20_000; i++) {
-                b.clear();
-                ch.read(b);
+        };
+        for (int threads : new int[] {1, FuseDevice.DEFAULT_THREADS}) {
+            FuseDevice d = FuseDevice.mount(dir.resolve("bench" + threads), 0600, one, threads);
+            devices.add(d);
+            try (var ch = java.nio.channels.FileChannel.open(d.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(1);
+                for (int i = 0; i < 20_000; i++) {
+                    b.clear();
+                    ch.read(b);
+                }
+                int n = 50_000;
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    b.clear();
+                    ch.read(b);
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    b.clear();
+                    ch.write(b);
+                }
+                double w = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("FuseDevice, %d reader thread(s): %.0f 1-byte reads/s (%.1f us each), %.0f 1-byte writes/s%n",
+                    threads, n / s, s * 1e6 / n, n / w);
             }
-            int n = 100_000;
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                b.clear();
-                ch.read(b);
-            }
-            double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("FuseDevice: %.0f 1-byte reads/s (%.1f us each)%n", n / s, s * 1e6 / n);
+            Process dd = new ProcessBuilder("dd", "if=" + d.path(), "of=/dev/null", "bs=1", "count=50000")
+                .redirectErrorStream(true).start();
+            String out = new String(dd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            dd.waitFor();
+            System.out.printf("FuseDevice, %d reader thread(s), dd bs=1 from another process: %s%n",
+                threads, out.substring(out.lastIndexOf('\n') + 1));
         }
     }
 

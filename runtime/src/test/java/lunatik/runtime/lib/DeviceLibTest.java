@@ -279,9 +279,11 @@ class DeviceLibTest {
         Path p = devdir.resolve("stoppable");
         assertThat(FuseDevice.isMounted(p)).isTrue();
         Object r = rt.run(L -> L.call(L.load("dev:stop() return pcall(dev.stop, dev)", "=t")));
+        Object m = rt.run(L -> L.call(L.load("return pcall(function() dev:stop() end)", "=t")));
         assertThat(FuseDevice.isMounted(p)).isFalse();
         assertThat(Varargs.get(r, 0)).isEqualTo(false);
         assertThat(Varargs.get(r, 1).toString()).isEqualTo("bad argument #1 to 'stop' (null-pointer dereference)");
+        assertThat(Varargs.get(m, 1).toString()).isEqualTo("t:1: calling 'stop' on bad self (null-pointer dereference)");
         assertThat(Files.readAllBytes(p)).isEmpty(); // the plain file underneath
     }
 
@@ -330,13 +332,18 @@ class DeviceLibTest {
             print(pcall(device.new, {name = "x", mode = "rw"}))
             print(pcall(device.new, {name = "a/b"}))
             print(pcall(device.new))
+            local d = device.new{name = "dup"}
+            print(pcall(device.new, {name = "dup"}))
+            d:stop()
+            device.new{name = "dup"}:stop()
             """, "=test"));
         assertThat(buf.toString(StandardCharsets.UTF_8).split("\n")).containsExactly(
             "false\tbad field 'name' (string expected, got nil)",
             "false\tbad field 'name' (string expected, got number)",
             "false\tbad field 'mode' (integer expected, got string)",
             "false\tfailed to create a new device (-22)",
-            "false\tbad argument #1 to 'device.new' (table expected, got no value)");
+            "false\tbad argument #1 to 'device.new' (table expected, got no value)",
+            "false\tfailed to create a new device (-17)");
         L.close();
 
         LuaState K = lunatik.lua.lib.Stdlib.newState(Dialect.KERNEL);
