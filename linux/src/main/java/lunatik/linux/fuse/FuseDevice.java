@@ -262,6 +262,13 @@ public final class FuseDevice implements AutoCloseable {
                         break;
                     }
                     // ENOENT: the request was interrupted; others: the caller went away
+                } catch (RuntimeException | Error e) {
+                    // a handler bug (say a StackOverflowError): the caller must not hang
+                    try {
+                        reply(out[0], in.get(I64, 8), -Errno.EIO, 0);
+                    } catch (ErrnoException | RuntimeException ignored) {
+                        // already answered, or gone
+                    }
                 }
             }
         } finally {

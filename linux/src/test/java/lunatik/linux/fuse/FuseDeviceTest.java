@@ -138,7 +138,16 @@ class FuseDeviceTest {
             public int write(OpenFile f, byte[] data, long offset) {
                 throw new IllegalStateException("bug");
             }
+
+            @Override
+            public void open(OpenFile f) {
+                if ((f.flags() & 3) == LibC.O_RDWR) {
+                    throw new StackOverflowError(); // an Error too fails the call, the server goes on
+                }
+            }
         });
+        assertThatThrownBy(() -> java.nio.channels.FileChannel.open(d.path(), StandardOpenOption.READ,
+            StandardOpenOption.WRITE).close()).isInstanceOf(IOException.class).hasMessageContaining("Input/output error");
         assertThatThrownBy(() -> Files.readAllBytes(d.path())).isInstanceOf(IOException.class)
             .hasMessageContaining("Operation canceled");
         assertThatThrownBy(() -> Files.writeString(d.path(), "x")).isInstanceOf(IOException.class)

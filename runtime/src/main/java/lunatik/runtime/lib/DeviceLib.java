@@ -26,7 +26,9 @@ import lunatik.runtime.Runtime;
 /**
  * The {@code device} module (spec §8.4): a character device becomes a regular file served
  * through FUSE ({@link FuseDevice}) at {@code <devdir>/<name>}, where devdir is /dev unless
- * {@link #setDeviceDirectory} says otherwise for a state. Each file operation calls the driver's
+ * {@link #setDeviceDirectory} says otherwise for a state, or {@link #setDefaultDeviceDirectory}
+ * (or the system property {@code lunatik.devdir}) for all of them. Log lines name the device
+ * {@code /dev/<name>} whatever the directory, as Lunatik's do. Each file operation calls the driver's
  * Lua callback inside the owning runtime ({@link Runtime#run}), so it is serialised with
  * everything else that runtime does. As in Lunatik, the driver table is pinned in the runtime's
  * registry with the object (a dropped reference does not remove the device) until
@@ -40,7 +42,8 @@ public final class DeviceLib {
     private static final int ECANCELED = 125;
     private static final int DEFAULT_MODE = 0600;
     private static final Object DEVDIR_KEY = new Object();
-    private static final Path DEFAULT_DIRECTORY = Path.of("/dev");
+    private static volatile Path defaultDirectory =
+        Path.of(System.getProperty("lunatik.devdir", "/dev")).toAbsolutePath().normalize();
 
     private static final LuaString NAME = Ops.str("name");
     private static final LuaString MODE = Ops.str("mode");
@@ -59,7 +62,16 @@ public final class DeviceLib {
         .release(p -> ((Device) p).release())
         .build();
 
-    /** Where devices of the state {@code L} are made from now on (null: /dev). */
+    /**
+     * Where devices are made in states that have no directory of their own (at first the system
+     * property {@code lunatik.devdir}, else /dev): a script that makes its device at load time
+     * runs before its state can be configured.
+     */
+    public static void setDefaultDeviceDirectory(Path dir) {
+        defaultDirectory = (dir == null ? Path.of("/dev") : dir).toAbsolutePath().normalize();
+    }
+
+    /** Where devices of the state {@code L} are made from now on (null: the default directory). */
     public static void setDeviceDirectory(LuaState L, Path dir) {
         L.setExtension(DEVDIR_KEY, dir == null ? null : dir.toAbsolutePath().normalize());
     }
@@ -67,7 +79,7 @@ public final class DeviceLib {
     /** The directory devices of {@code L} are made in. */
     public static Path deviceDirectory(LuaState L) {
         Path p = L.extension(DEVDIR_KEY);
-        return p == null ? DEFAULT_DIRECTORY : p;
+        return p == null ? defaultDirectory : p;
     }
 
     public static Object open(LuaState L) {

@@ -318,6 +318,27 @@ class DeviceLibTest {
     }
 
     @Test
+    void aDeviceMadeAtLoadTimeUsesTheDefaultDirectory() throws Exception {
+        script("loadtime", """
+            local device = require("device")
+            local nop = function() end
+            device.new{name = "loadtime", open = nop, release = nop, read = function() return "L" end}
+            """);
+        DeviceLib.setDefaultDeviceDirectory(devdir);
+        try {
+            Runtime rt = host().runtime("loadtime", true);
+            runtimes.add(rt);
+            try (InputStream in = Files.newInputStream(devdir.resolve("loadtime"))) {
+                assertThat(in.readNBytes(3)).containsExactly('L', 'L', 'L');
+            }
+            rt.stop();
+            assertThat(FuseDevice.isMounted(devdir.resolve("loadtime"))).isFalse();
+        } finally {
+            DeviceLib.setDefaultDeviceDirectory(null);
+        }
+    }
+
+    @Test
     void constructorErrors() throws Exception {
         LuaState L = lunatik.lua.lib.Stdlib.newState(Dialect.KERNEL);
         Lunatik.open(L, true);
