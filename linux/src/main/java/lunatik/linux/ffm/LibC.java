@@ -1,0 +1,213 @@
+package lunatik.linux.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Raw libc bindings through the FFM API (no native library of ours): the few system calls the
+ * FUSE server needs. Each wrapper returns the call's result or throws an {@link ErrnoException}
+ * carrying errno, which is captured with {@code Linker.Option.captureCallState("errno")} in a
+ * segment that belongs to the calling thread (a shared one races: another thread's call
+ * overwrites it between the call and the read).
+ */
+public final class LibC {
+    private LibC() {
+    }
+
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CLOEXEC = 0x80000;
+
+    public static final long MS_NOSUID = 2;
+    public static final long MS_NODEV = 4;
+
+    public static final int MNT_FORCE = 1;
+    public static final int MNT_DETACH = 2;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+        CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
+
+    /** One capture segment per thread: errno is per thread, so is where we read it. */
+    private static final ThreadLocal<MemorySegment> STATE =
+        ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
+
+    private static final MethodHandle OPEN = handle("open",
+        FunctionDescriptor.of(INT, PTR, INT, INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(INT, INT), ERRNO_OPTION);
+    private static final MethodHandle READ = handle("read", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO_OPTION);
+    private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO_OPTION);
+    private static final MethodHandle WRITEV = handle("writev", FunctionDescriptor.of(LONG, INT, PTR, INT), ERRNO_OPTION);
+    private static final MethodHandle MOUNT = handle("mount",
+        FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR), ERRNO_OPTION);
+    private static final MethodHandle UMOUNT2 = handle("umount2", FunctionDescriptor.of(INT, PTR, INT), ERRNO_OPTION);
+    private static final MethodHandle GETUID = handle("getuid", FunctionDescriptor.of(INT));
+    private static final MethodHandle GETGID = handle("getgid", FunctionDescriptor.of(INT));
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... options) {
+        MemorySegment addr = LINKER.defaultLookup().find(name)
+            .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(addr, fd, options);
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    /** open(2) with {@code flags} (and mode 0); returns the descriptor. */
+    public static int open(String path, int flags) throws ErrnoException {
+        MemorySegment st = STATE.get();
+        try (Arena a = Arena.ofConfined()) {
+            int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags, 0);
+            if (fd < 0) {
+                throw new ErrnoException("open " + path, errno(st));
+            }
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** close(2). */
+    public static void close(int fd) throws ErrnoException {
+        MemorySegment st = STATE.get();
+        int r;
+        try {
+            r = (int) CLOSE.invokeExact(st, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("close", errno(st));
+        }
+    }
+
+    /** read(2) of at most {@code len} bytes into {@code buf}; returns the count (0 at end of file). */
+    public static long read(int fd, MemorySegment buf, long len) throws ErrnoException {
+        MemorySegment st = STATE.get();
+        long r;
+        try {
+            r = (long) READ.invokeExact(st, fd, buf, Math.min(len, buf.byteSize()));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("read", errno(st));
+        }
+        return r;
+    }
+
+    /** write(2) of the first {@code len} bytes of {@code buf}; returns the count written. */
+    public static long write(int fd, MemorySegment buf, long len) throws ErrnoException {
+        MemorySegment st = STATE.get();
+        long r;
+        try {
+            r = (long) WRITE.invokeExact(st, fd, buf, Math.min(len, buf.byteSize()));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("write", errno(st));
+        }
+        return r;
+    }
+
+    /** writev(2) of the given segments, in order, in one call; returns the count written. */
+    public static long writev(int fd, MemorySegment... parts) throws ErrnoException {
+        MemorySegment st = STATE.get();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment iov = a.allocate(16L * parts.length, 8);
+            for (int i = 0; i < parts.length; i++) {
+                iov.set(PTR, 16L * i, parts[i]);
+                iov.set(LONG, 16L * i + 8, parts[i].byteSize());
+            }
+            long r = (long) WRITEV.invokeExact(st, fd, iov, parts.length);
+            if (r < 0) {
+                throw new ErrnoException("writev", errno(st));
+            }
+            return r;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** mount(2). */
+    public static void mount(String source, String target, String fstype, long flags, String data)
+            throws ErrnoException {
+        MemorySegment st = STATE.get();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment d = data == null ? MemorySegment.NULL : a.allocateFrom(data);
+            int r = (int) MOUNT.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target),
+                a.allocateFrom(fstype), flags, d);
+            if (r < 0) {
+                throw new ErrnoException("mount " + target, errno(st));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** umount2(2) with {@code flags} ({@link #MNT_DETACH}...). */
+    public static void umount2(String target, int flags) throws ErrnoException {
+        MemorySegment st = STATE.get();
+        try (Arena a = Arena.ofConfined()) {
+            int r = (int) UMOUNT2.invokeExact(st, a.allocateFrom(target), flags);
+            if (r < 0) {
+                throw new ErrnoException("umount2 " + target, errno(st));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getuid(2). */
+    public static int getuid() {
+        try {
+            return (int) GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getgid(2). */
+    public static int getgid() {
+        try {
+            return (int) GETGID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}

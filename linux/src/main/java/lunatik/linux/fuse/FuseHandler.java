@@ -1,0 +1,25 @@
+package lunatik.linux.fuse;
+
+/**
+ * What a {@link FuseDevice} does on the file operations of its file. Calls come from the
+ * server's reader threads, possibly several at once. A method fails the operation by throwing a
+ * {@link FuseException} with the errno; any other exception fails it with EIO.
+ */
+public interface FuseHandler {
+    /** open(2) of the file. */
+    default void open(OpenFile file) throws FuseException {
+    }
+
+    /**
+     * read(2) of at most {@code length} bytes at {@code offset} (the open's position); returns
+     * the bytes (longer arrays are cut to {@code length}); empty or null means end of file.
+     */
+    byte[] read(OpenFile file, int length, long offset) throws FuseException;
+
+    /** write(2) of {@code data} at {@code offset}; returns how many bytes were taken. */
+    int write(OpenFile file, byte[] data, long offset) throws FuseException;
+
+    /** Last close of an open; failures are not reported to anyone (close(2) has returned). */
+    default void release(OpenFile file) throws FuseException {
+    }
+}

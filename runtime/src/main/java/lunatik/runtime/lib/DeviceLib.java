@@ -1,0 +1,275 @@
+package lunatik.runtime.lib;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import lunatik.linux.fuse.FuseDevice;
+import lunatik.linux.fuse.FuseException;
+import lunatik.linux.fuse.FuseHandler;
+import lunatik.linux.fuse.OpenFile;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
+import lunatik.lua.value.LuaTable;
+import lunatik.lua.value.LuaUserdata;
+import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.LibFunction;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Ops;
+import lunatik.runtime.LuaException;
+import lunatik.runtime.Lunatik;
+import lunatik.runtime.LunatikObject;
+import lunatik.runtime.ObjectClass;
+import lunatik.runtime.Objects;
+import lunatik.runtime.Runtime;
+
+/**
+ * The {@code device} module (spec §8.4): a character device becomes a regular file served
+ * through FUSE ({@link FuseDevice}) at {@code <devdir>/<name>}, where devdir is /dev unless
+ * {@link #setDeviceDirectory} says otherwise for a state, or {@link #setDefaultDeviceDirectory}
+ * (or the system property {@code lunatik.devdir}) for all of them. Log lines name the device
+ * {@code /dev/<name>} whatever the directory, as Lunatik's do. Each file operation calls the driver's
+ * Lua callback inside the owning runtime ({@link Runtime#run}), so it is serialised with
+ * everything else that runtime does. As in Lunatik, the driver table is pinned in the runtime's
+ * registry with the object (a dropped reference does not remove the device) until
+ * {@code dev:stop()} or the runtime's end (its state's close runs {@code __gc}).
+ */
+public final class DeviceLib {
+    private DeviceLib() {
+    }
+
+    private static final int ENXIO = 6;
+    private static final int ECANCELED = 125;
+    private static final int DEFAULT_MODE = 0600;
+    private static final Object DEVDIR_KEY = new Object();
+    private static volatile Path defaultDirectory =
+        Path.of(System.getProperty("lunatik.devdir", "/dev")).toAbsolutePath().normalize();
+
+    private static final LuaString NAME = Ops.str("name");
+    private static final LuaString MODE = Ops.str("mode");
+    private static final LuaString OPEN = Ops.str("open");
+    private static final LuaString READ = Ops.str("read");
+    private static final LuaString WRITE = Ops.str("write");
+    private static final LuaString RELEASE = Ops.str("release");
+
+    public static final ObjectClass CLASS = ObjectClass.builder("device")
+        .sleep()
+        .method("stop", (self, a) -> {
+            self.close();
+            return Varargs.NONE;
+        })
+        .closer("stop")
+        .release(p -> ((Device) p).release())
+        .build();
+
+    /**
+     * Where devices are made in states that have no directory of their own (at first the system
+     * property {@code lunatik.devdir}, else /dev): a script that makes its device at load time
+     * runs before its state can be configured.
+     */
+    public static void setDefaultDeviceDirectory(Path dir) {
+        defaultDirectory = (dir == null ? Path.of("/dev") : dir).toAbsolutePath().normalize();
+    }
+
+    /** Where devices of the state {@code L} are made from now on (null: the default directory). */
+    public static void setDeviceDirectory(LuaState L, Path dir) {
+        L.setExtension(DEVDIR_KEY, dir == null ? null : dir.toAbsolutePath().normalize());
+    }
+
+    /** The directory devices of {@code L} are made in. */
+    public static Path deviceDirectory(LuaState L) {
+        Path p = L.extension(DEVDIR_KEY);
+        return p == null ? defaultDirectory : p;
+    }
+
+    public static Object open(LuaState L) {
+        Objects.checkClass(L, CLASS);
+        LuaTable lib = new LuaTable();
+        LibFunction.register(L, lib, "device", "new", a -> {
+            LuaTable driver = a.checkTable(1);
+            Object name = driver.get(NAME);
+            if (!(name instanceof LuaString n)) {
+                throw new LuaError(Ops.str("bad field 'name' (string expected, got " + Ops.typeName(name) + ")"));
+            }
+            Object m = driver.get(MODE);
+            int mode = DEFAULT_MODE;
+            if (m != null) {
+                Long v = m instanceof Long l ? l : null;
+                if (v == null) {
+                    throw new LuaError(Ops.str("bad field 'mode' (integer expected, got " + Ops.typeName(m) + ")"));
+                }
+                mode = (int) (v & 07777);
+            }
+            String nm = n.toString();
+            if (nm.isEmpty() || nm.contains("/") || nm.equals(".") || nm.equals("..") || nm.indexOf('\0') >= 0) {
+                throw new LuaError(Ops.str("failed to create a new device (-22)"));
+            }
+            Device dev = new Device(L, Runtime.of(L), nm, driver);
+            try {
+                dev.fuse = FuseDevice.mount(deviceDirectory(L).resolve(nm), mode, dev);
+            } catch (lunatik.linux.ffm.ErrnoException e) {
+                throw new LuaError(Ops.str("failed to create a new device (-" + e.errno() + ")"));
+            } catch (IOException e) {
+                throw new LuaError(Ops.str("failed to create a new device (" + e.getMessage() + ")"));
+            }
+            if (dev.rt != null) {
+                dev.rt.get();
+            }
+            LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, dev, Lunatik.isSleepable(L)));
+            dev.pin = u;
+            L.registry.put(u, driver); // registered object: lives until stop or the runtime's end
+            return u;
+        });
+        return lib;
+    }
+
+    /** A failure of one operation, thrown inside the runtime and turned into an errno outside. */
+    private static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+
+        Failure(int errno) {
+            super(null, null, false, false);
+            this.errno = errno;
+        }
+    }
+
+    /** The payload of a device object, and the FUSE handler of its file. */
+    static final class Device implements FuseHandler {
+        final LuaState L;
+        final Runtime rt;
+        final String name;
+        final LuaTable driver;
+        volatile FuseDevice fuse;
+        volatile Object pin;
+        volatile boolean stopped;
+
+        Device(LuaState L, Runtime rt, String name, LuaTable driver) {
+            this.L = L;
+            this.rt = rt;
+            this.name = name;
+            this.driver = driver;
+        }
+
+        void release() {
+            stopped = true;
+            FuseDevice f = fuse;
+            if (f != null) {
+                f.close(Duration.ZERO); // detached now; the reader threads end on their own
+            }
+            Object u = pin;
+            pin = null;
+            if (u != null) {
+                L.registry.put(u, null);
+            }
+            if (rt != null) {
+                rt.put();
+            }
+        }
+
+        private void log(String line) {
+            if (rt != null) {
+                rt.host().log(line);
+            } else {
+                L.err().println(line);
+                L.err().flush();
+            }
+        }
+
+        /** Runs {@code h} in the owning runtime; a stopped runtime or device gives ENXIO. */
+        private <T> T dispatch(Runtime.Handler<T> h) throws FuseException {
+            if (stopped) {
+                throw new FuseException(ENXIO);
+            }
+            try {
+                if (rt != null) {
+                    return rt.run(S -> {
+                        if (stopped) {
+                            throw new Failure(ENXIO);
+                        }
+                        return h.handle(S);
+                    });
+                }
+                synchronized (L) {
+                    return h.handle(L);
+                }
+            } catch (Failure f) {
+                throw new FuseException(f.errno);
+            } catch (LuaException e) {
+                throw new FuseException(e.errno() != 0 ? e.errno() : ECANCELED);
+            }
+        }
+
+        /** The callback {@code op}, or the log line and ENXIO when the driver has none. */
+        private LuaFunction callback(LuaString op) {
+            if (driver.get(op) instanceof LuaFunction f) {
+                return f;
+            }
+            log(op + ": operation isn't defined for /dev/" + name);
+            throw new Failure(ENXIO);
+        }
+
+        /** Calls {@code fn}; a Lua error is logged as {@code <message>: <op>} and gives ECANCELED. */
+        private Object call(LuaState S, LuaString op, LuaFunction fn, Object... args) {
+            try {
+                return S.call(fn, args);
+            } catch (LuaError e) {
+                log(e.getMessage() + ": " + op);
+                throw new Failure(ECANCELED);
+            } catch (StackOverflowError e) {
+                log("stack overflow: " + op);
+                throw new Failure(ECANCELED);
+            }
+        }
+
+        @Override
+        public void open(OpenFile file) throws FuseException {
+            dispatch(S -> call(S, OPEN, callback(OPEN), driver));
+        }
+
+        @Override
+        public byte[] read(OpenFile file, int length, long offset) throws FuseException {
+            return dispatch(S -> {
+                Object r = call(S, READ, callback(READ), driver, (long) length, offset);
+                Object data = Varargs.get(r, 0);
+                Object newOff = Varargs.get(r, 1);
+                byte[] out;
+                if (data == null) {
+                    out = new byte[0];
+                } else {
+                    LuaString s = Ops.toStringCoerce(data);
+                    if (s == null) {
+                        log("bad result #1 (string expected, got " + Ops.typeName(data) + "): read");
+                        throw new Failure(ECANCELED);
+                    }
+                    byte[] b = s.bytes();
+                    out = b.length <= length ? b : java.util.Arrays.copyOf(b, length);
+                }
+                Long off = Ops.toInteger(newOff, S.dialect);
+                if (off != null) {
+                    file.seek(off);
+                }
+                return out;
+            });
+        }
+
+        @Override
+        public int write(OpenFile file, byte[] data, long offset) throws FuseException {
+            return dispatch(S -> {
+                Object r = call(S, WRITE, callback(WRITE), driver, LuaString.wrap(data), offset);
+                Long written = Ops.toInteger(Varargs.get(r, 0), S.dialect);
+                int n = written == null ? data.length : (int) Math.max(Math.min(written, data.length), 0);
+                Long off = Ops.toInteger(Varargs.get(r, 1), S.dialect);
+                if (off != null) {
+                    file.seek(off);
+                }
+                return n;
+            });
+        }
+
+        @Override
+        public void release(OpenFile file) throws FuseException {
+            dispatch(S -> call(S, RELEASE, callback(RELEASE), driver));
+        }
+    }
+}
