@@ -131,7 +131,8 @@ public final class LunatikCli {
     /** Whether the control device answers. */
     boolean probe() {
         Path d = device();
-        if (!Files.isRegularFile(d)) {
+        // the daemon creates the file before mounting it: only a mounted one is the device
+        if (!Files.isRegularFile(d) || !lunatik.linux.fuse.FuseDevice.isMounted(d)) {
             return false;
         }
         try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {

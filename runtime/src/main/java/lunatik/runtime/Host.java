@@ -24,7 +24,7 @@ public final class Host {
     private volatile LunatikObject env;
     private final java.util.function.Consumer<String> log;
     private volatile Path libraryPath;
-    private volatile Path deviceDirectory = Path.of("/dev");
+    private volatile Path deviceDirectory = Path.of(System.getProperty("lunatik.devdir", "/dev"));
 
     /** A host whose scripts live under {@code root}; script output and errors go to stderr. */
     public Host(Path root) {

@@ -26,6 +26,7 @@ public final class Lunatik {
     private static Map<String, Function<LuaState, Object>> modules() {
         Map<String, Function<LuaState, Object>> m = new LinkedHashMap<>();
         m.put("thread", lunatik.runtime.lib.ThreadLib::open);
+        m.put("device", lunatik.runtime.lib.DeviceLib::open);
         m.put("data", lunatik.runtime.lib.DataLib::open);
         m.put("fifo", lunatik.runtime.lib.FifoLib::open);
         m.put("completion", lunatik.runtime.lib.CompletionLib::open);

@@ -118,11 +118,14 @@ public final class FuseDevice implements AutoCloseable {
             throw new ErrnoException("mount " + target, Errno.EEXIST); // ours, and serving
         }
         detachStale(target);
+        // the device file is ours: made now, or an empty one left by a device that died
+        boolean ours = !Files.exists(p) || (Files.isRegularFile(p) && Files.size(p) == 0);
         if (!Files.exists(p)) {
             Files.createFile(p);
         }
         int fd = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
         FuseDevice dev = new FuseDevice(p, mode, handler, fd, nonseekable);
+        dev.removeOnClose = ours;
         String name = p.getFileName() == null ? "lunatik" : p.getFileName().toString();
         String fsname = name.replaceAll("[^A-Za-z0-9_.-]", "_");
         try {
@@ -186,6 +189,9 @@ public final class FuseDevice implements AutoCloseable {
         return mode;
     }
 
+    /** Whether close() removes the device file (it was made for this device). */
+    private volatile boolean removeOnClose;
+
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         return closed;
@@ -210,7 +216,10 @@ public final class FuseDevice implements AutoCloseable {
         LIVE.remove(path, this);
         try {
             detachStale(path.toString());
-        } catch (ErrnoException e) {
+            if (removeOnClose && !isMounted(path)) {
+                Files.deleteIfExists(path); // the device disappears with its server, as a device node does
+            }
+        } catch (IOException e) {
             // nothing more can be done: report through the threads' normal end
         }
         long deadline = System.nanoTime() + wait.toNanos();

@@ -79,7 +79,11 @@ public final class DeviceLib {
     /** The directory devices of {@code L} are made in. */
     public static Path deviceDirectory(LuaState L) {
         Path p = L.extension(DEVDIR_KEY);
-        return p == null ? defaultDirectory : p;
+        if (p != null) {
+            return p;
+        }
+        lunatik.runtime.Runtime rt = lunatik.runtime.Runtime.of(L);
+        return rt != null ? rt.host().deviceDirectory() : defaultDirectory;
     }
 
     public static Object open(LuaState L) {
