@@ -1,6 +1,7 @@
 package lunatik.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -63,5 +64,94 @@ class DaemonTest {
         assertThat(Files.exists(dev.resolve("passwd"))).isFalse();
         assertThat(cli.command("unload")).isZero();
         assertThat(Files.exists(dev.resolve("lunatik"))).isFalse();
+    }
+
+    /** What the lunatik command does: one write, then one large read (the result comes back once). */
+    private String chunk(String lua) throws Exception {
+        Path d = dev.resolve("lunatik");
+        Files.writeString(d, lua);
+        try (var ch = java.nio.channels.FileChannel.open(d, java.nio.file.StandardOpenOption.READ)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 16);
+            int n = ch.read(b);
+            return n <= 0 ? "" : new String(b.array(), 0, n, StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void malformedChunksAndErrorsComeBackAsText() throws Exception {
+        assertThat(cli.command("load")).isZero();
+        assertThat(chunk("return 1 +")).isEqualTo("[string \"return 1 +\"]:1: unexpected symbol near <eof>");
+        assertThat(chunk("error('boom')")).isEqualTo("[string \"error('boom')\"]:1: boom");
+        assertThat(chunk("return 6 * 7")).isEqualTo("42");
+        assertThat(chunk("x = 1")).isEmpty();
+        assertThat(chunk("return x")).isEqualTo("1"); // one long-lived state
+        assertThat(cli.command("run", "examples/nonexistent")).isEqualTo(1);
+    }
+
+    @Test
+    void twoClientsAtOnce() throws Exception {
+        assertThat(cli.command("load")).isZero();
+        java.util.List<String> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Runnable client = () -> {
+            for (int i = 0; i < 20; i++) {
+                try {
+                    results.add(chunk("return 40 + 2"));
+                } catch (Exception e) {
+                    results.add("error: " + e);
+                }
+            }
+        };
+        Thread a = new Thread(client);
+        Thread b = new Thread(client);
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+        // one pending result for everyone, as in Lunatik: a client may find its result taken
+        assertThat(results).hasSize(40).allMatch(r -> r.equals("42") || r.isEmpty());
+        assertThat(results).contains("42");
+        assertThat(chunk("return 'still serving'")).isEqualTo("still serving");
+    }
+
+    @Test
+    void spawnRunsTheScriptsFunctionOnAThread() throws Exception {
+        Path root = Files.createTempDirectory(run, "root");
+        Files.createDirectories(root.resolve("examples"));
+        Files.writeString(root.resolve("examples/ticker.lua"), """
+            local thread = require("thread")
+            local linux = require("linux")
+            return function()
+              while not thread.shouldstop() do linux.schedule(20) end
+            end
+            """);
+        LunatikCliAccess c2 = new LunatikCliAccess(dev, run, new PrintStream(out, true), root, CHECKOUT.resolve("lua"));
+        cli = c2;
+        assertThat(c2.command("load")).isZero();
+        assertThat(c2.command("spawn", "examples/ticker")).isZero();
+        out.reset();
+        c2.command("list");
+        assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo("examples/ticker");
+        assertThat(c2.command("stop", "examples/ticker")).isZero();
+        out.reset();
+        c2.command("list");
+        assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEmpty();
+    }
+
+    @Test
+    void aDaemonKilledWithSigkillLeavesAStaleMountThatTheNextLoadClears() throws Exception {
+        assertThat(cli.command("load")).isZero();
+        assertThat(cli.command("run", "examples/passwd")).isZero();
+        long pid = Long.parseLong(Files.readString(run.resolve("lunatikd.pid")).strip());
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+        new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+        h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // the mounts stay behind, dead: "Transport endpoint is not connected"
+        assertThatThrownBy(() -> Files.readString(dev.resolve("passwd"))).isInstanceOf(java.io.IOException.class);
+        assertThat(cli.command("load")).isZero();
+        assertThat(chunk("return 'clean start'")).isEqualTo("clean start");
+        assertThat(cli.command("run", "examples/passwd")).isZero();
+        try (var in = Files.newInputStream(dev.resolve("passwd"))) {
+            assertThat(in.readNBytes(4)).hasSize(4);
+        }
     }
 }
