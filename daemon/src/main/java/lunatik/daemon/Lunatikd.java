@@ -45,6 +45,7 @@ public final class Lunatikd {
             }
         });
         host.setLibraryPath(c.lib());
+        Files.createDirectories(c.devdir());
         host.setDeviceDirectory(c.devdir());
         Runtime driver;
         try {
