@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Device benchmark (issue 5): 1-byte reads per second from /dev/passwd (our FUSE device, a Lua
+# callback per read) against the same reads from a kernel device (/dev/urandom), and the round
+# trip of `lunatik list` (start of the command to its exit). Needs root. Prints a Markdown table.
+#   usage: bench/device.sh [reads] [list-runs]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+reads="${1:-100000}"
+runs="${2:-10}"
+export LUNATIK_DEVDIR="${LUNATIK_DEVDIR:-/dev}" LUNATIK_RUNDIR="${LUNATIK_RUNDIR:-/run/lunatik-bench}"
+lunatik="$here/bin/lunatik"
+trap '"$lunatik" unload >/dev/null 2>&1 || true' EXIT
+"$lunatik" load
+"$lunatik" run examples/passwd >/dev/null
+rate() {  # device -> reads per second of dd bs=1
+  local t0 t1
+  t0=$(date +%s.%N)
+  dd if="$1" of=/dev/null bs=1 count="$reads" status=none
+  t1=$(date +%s.%N)
+  awk -v n="$reads" -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f", n/(b-a)}'
+}
+ours=$(rate "$LUNATIK_DEVDIR/passwd")
+kernel=$(rate /dev/urandom)
+times=()
+for ((i = 0; i < runs; i++)); do
+  t0=$(date +%s%N); "$lunatik" list >/dev/null; t1=$(date +%s%N)
+  times+=($(( (t1 - t0) / 1000000 )))
+done
+median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{v[NR]=$1} END{print (NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2}')
+echo "| measure | ours | reference |"
+echo "|---|---:|---:|"
+echo "| 1-byte reads/s, /dev/passwd vs /dev/urandom | $ours | $kernel |"
+echo "| \`lunatik list\` round trip, ms (median of $runs) | $median | target 100 |"
