@@ -270,15 +270,48 @@ public final class LunatikCli {
         }
     }
 
+    /** Where the REPL reads lines: JLine on a terminal (editing, history), plain stdin otherwise. */
+    private interface Lines {
+        /** The next line after showing {@code prompt}, or null at the end. */
+        String read(String prompt);
+    }
+
+    private Lines lines() {
+        if (System.console() != null) {
+            try {
+                org.jline.terminal.Terminal t = org.jline.terminal.TerminalBuilder.builder().system(true).build();
+                org.jline.reader.LineReader r = org.jline.reader.LineReaderBuilder.builder().terminal(t)
+                    .variable(org.jline.reader.LineReader.HISTORY_FILE,
+                        Path.of(System.getProperty("user.home"), ".lunatik_history"))
+                    .build();
+                return prompt -> {
+                    try {
+                        return r.readLine(prompt);
+                    } catch (org.jline.reader.UserInterruptException e) {
+                        return "";
+                    } catch (org.jline.reader.EndOfFileException e) {
+                        return null;
+                    }
+                };
+            } catch (IOException e) {
+                // no usable terminal: plain lines below
+            }
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        return prompt -> {
+            out.print(prompt);
+            out.flush();
+            return readLine(in);
+        };
+    }
+
     /** The REPL: expressions print their value; a chunk continues while incomplete. */
     private void repl() throws CliException {
         ensureLoaded();
         out.println(dostring("return _LUNATIK_VERSION") + "  Lunatik on the JVM");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Lines in = lines();
         for (;;) {
-            out.print("> ");
-            out.flush();
-            String line = readLine(in);
+            String line = in.read("> ");
             if (line == null) {
                 out.println();
                 return;
@@ -296,9 +329,7 @@ public final class LunatikCli {
                     result = dostring(chunk.toString());
                     break;
                 }
-                out.print(">> ");
-                out.flush();
-                String more = readLine(in);
+                String more = in.read(">> ");
                 if (more == null) {
                     return;
                 }

@@ -154,4 +154,34 @@ class DaemonTest {
             assertThat(in.readNBytes(4)).hasSize(4);
         }
     }
+
+    /** The REPL on a pseudo-terminal (script(1) makes one): JLine reads the lines a user types. */
+    @Test
+    void replThroughAPseudoTerminal() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a pty");
+        assertThat(cli.command("load")).isZero();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cmd = javaBin + " --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED"
+            + " -cp '" + System.getProperty("java.class.path") + "' lunatik.cli.LunatikCli";
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec", cmd, "/dev/null");
+        pb.environment().put("LUNATIK_DEVDIR", dev.toString());
+        pb.environment().put("LUNATIK_RUNDIR", run.toString());
+        pb.environment().put("TERM", "dumb");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        var in = p.getOutputStream();
+        for (String line : new String[] {"1 + 2", "function f()", "return 41 + 1", "end", "f()", "error('oops')",
+                "return 'after'"}) {
+            Thread.sleep(400);
+            in.write((line + "\r").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+        Thread.sleep(600);
+        in.write(4); // ^D ends the REPL
+        in.flush();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(text).contains("Lunatik 3.7").contains("3").contains("42").contains(">> ")
+            .contains("oops").contains("after");
+    }
 }
