@@ -184,4 +184,43 @@ class DaemonTest {
         assertThat(text).contains("Lunatik 3.7").contains("3").contains("42").contains(">> ")
             .contains("oops").contains("after");
     }
+
+    @Test
+    void printGoesToTheKernelLogAndNonSleepableRunsAreRefusedForDevices() throws Exception {
+        assertThat(cli.command("load")).isZero();
+        String marker = "lunatik-test-" + System.nanoTime();
+        assertThat(chunk("print('" + marker + "')")).isEmpty();
+        Process d = new ProcessBuilder("dmesg").redirectErrorStream(true).start();
+        String log = new String(d.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        d.waitFor();
+        assertThat(log).contains("lunatik: " + marker);
+        out.reset();
+        // the sleep flag of run: a device needs a sleepable runtime
+        assertThat(cli.command("run", "examples/passwd", "false")).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cannot use 'device' class on non-sleepable runtime");
+    }
+
+    /** The README's example as written: the real /dev/passwd (only when nothing else uses those names). */
+    @Test
+    void theRealDevPasswd() throws Exception {
+        Path realDev = Path.of("/dev");
+        Assumptions.assumeTrue(!Files.exists(realDev.resolve("passwd")) && !Files.exists(realDev.resolve("lunatik")),
+            "/dev/passwd or /dev/lunatik already exists here");
+        LunatikCliAccess real = new LunatikCliAccess(realDev, run, new PrintStream(out, true), CHECKOUT, CHECKOUT.resolve("lua"));
+        try {
+            assertThat(real.command("run", "examples/passwd")).isZero();
+            Path p = realDev.resolve("passwd");
+            assertThat(Files.getPosixFilePermissions(p)).extracting(Object::toString)
+                .containsExactlyInAnyOrder("OWNER_READ", "GROUP_READ", "OTHERS_READ");
+            Process head = new ProcessBuilder("head", "-c", "16", p.toString()).start();
+            String s = new String(head.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            head.waitFor();
+            assertThat(s).matches("[\\x20-\\x7e]{16}");
+            assertThat(real.command("stop", "examples/passwd")).isZero();
+            assertThat(Files.exists(p)).isFalse();
+        } finally {
+            real.command("unload");
+        }
+        assertThat(Files.exists(realDev.resolve("lunatik"))).isFalse();
+    }
 }
