@@ -1,0 +1,4 @@
+/**
+ * The lexer: bytes of a chunk to tokens.
+ */
+package lunatik.lua.lex;
