@@ -46,6 +46,11 @@ public final class Closure extends LuaFunction implements LuaClosure {
         if (p.isVararg) {
             f.varargs = args.length > np ? java.util.Arrays.copyOfRange(args, np, args.length) : NO_ARGS;
         }
+        return execute(f);
+    }
+
+    /** Runs the body in frame {@code f}: pushed on the running coroutine's stack while it runs. */
+    private Object execute(Frame f) {
         LuaState L = this.L;
         L.tick();
         Coroutine co = L.current();
@@ -79,19 +84,7 @@ public final class Closure extends LuaFunction implements LuaClosure {
         for (int i = np; i < nargs; i++) {
             slots[i] = null; // extra arguments are dropped
         }
-        Frame f = new Frame(this, slots);
-        LuaState L = this.L;
-        L.tick();
-        Coroutine co = L.current();
-        co.push(f);
-        try {
-            int sig = p.body.exec(f);
-            return sig == Nodes.RETURN ? f.ret : Varargs.NONE;
-        } catch (LuaError e) {
-            throw Frame.handle(L, co, e);
-        } finally {
-            co.pop();
-        }
+        return execute(new Frame(this, slots));
     }
 
     @Override
