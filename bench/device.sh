@@ -21,6 +21,11 @@ rate() {  # device -> reads per second of dd bs=1
 }
 ours=$(rate "$LUNATIK_DEVDIR/passwd")
 kernel=$(rate /dev/urandom)
+# the same with the daemon and dd on one CPU: no cross-CPU wake-up per read
+pid="$(cat "$LUNATIK_RUNDIR/lunatikd.pid")"
+taskset -a -pc 0 "$pid" >/dev/null
+pinned=$(taskset -c 0 bash -c "$(declare -f rate); reads=$reads; rate '$LUNATIK_DEVDIR/passwd'")
+kpinned=$(taskset -c 0 bash -c "$(declare -f rate); reads=$reads; rate /dev/urandom")
 times=()
 for ((i = 0; i < runs; i++)); do
   t0=$(date +%s%N); "$lunatik" list >/dev/null; t1=$(date +%s%N)
@@ -30,4 +35,5 @@ median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{v[NR]=$1} END{print (NR%2
 echo "| measure | ours | reference |"
 echo "|---|---:|---:|"
 echo "| 1-byte reads/s, /dev/passwd vs /dev/urandom | $ours | $kernel |"
+echo "| same, daemon and reader on one CPU | $pinned | $kpinned |"
 echo "| \`lunatik list\` round trip, ms (median of $runs) | $median | target 100 |"

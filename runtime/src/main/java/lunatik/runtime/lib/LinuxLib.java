@@ -128,7 +128,19 @@ public final class LinuxLib {
         EPOCH_ANCHOR = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(LinuxLib::newRandom);
+
+    /**
+     * An in-process DRBG (NIST SP 800-90A), seeded from the system: like the kernel's
+     * get_random_u32, a CSPRNG that does not make a system call per number.
+     */
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
 
     /** {@code require("linux")}. */
     public static Object open(LuaState L) {
