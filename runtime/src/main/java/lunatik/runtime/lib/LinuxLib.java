@@ -128,17 +128,49 @@ public final class LinuxLib {
         EPOCH_ANCHOR = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(LinuxLib::newRandom);
+    private static final ThreadLocal<Batch> RANDOM = ThreadLocal.withInitial(Batch::new);
 
     /**
-     * An in-process DRBG (NIST SP 800-90A), seeded from the system: like the kernel's
-     * get_random_u32, a CSPRNG that does not make a system call per number.
+     * Random numbers as the kernel's get_random_u64 makes them: a batch of output from a
+     * CSPRNG (here an in-process DRBG, NIST SP 800-90A, seeded by the system) handed out a
+     * word at a time, each word wiped once used, so a number costs neither a system call nor a
+     * hash of its own.
      */
-    private static SecureRandom newRandom() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return new SecureRandom();
+    private static final class Batch {
+        private final SecureRandom source = newRandom();
+        private final byte[] bytes = new byte[512];
+        private int next = bytes.length;
+
+        long nextLong() {
+            if (next == bytes.length) {
+                source.nextBytes(bytes);
+                next = 0;
+            }
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (bytes[next] & 0xff);
+                bytes[next++] = 0;
+            }
+            return v;
+        }
+
+        /** Uniform in [0, bound) for bound > 0: masked rejection, no modulo bias. */
+        long nextLong(long bound) {
+            long max = bound - 1;
+            long mask = -1L >>> Long.numberOfLeadingZeros(max | 1);
+            long u;
+            do {
+                u = nextLong() & mask;
+            } while (u > max);
+            return u;
+        }
+
+        private static SecureRandom newRandom() {
+            try {
+                return SecureRandom.getInstance("DRBG");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                return new SecureRandom();
+            }
         }
     }
 
@@ -206,7 +238,7 @@ public final class LinuxLib {
         if (Long.compareUnsigned(span, Long.MAX_VALUE) > 0) {
             throw a.argError(1, "interval too large");
         }
-        SecureRandom r = RANDOM.get();
+        Batch r = RANDOM.get();
         long off = span == Long.MAX_VALUE ? r.nextLong() & Long.MAX_VALUE : r.nextLong(span + 1);
         return low + off;
     }

@@ -75,6 +75,30 @@ class LinuxLibTest {
     }
 
     @Test
+    void randomIsUniform() {
+        // 60,000 throws of a die: each face 10,000 +- 500 (about 5.5 standard deviations; 170 in 1,000 is 5.4), so
+        // a modulo bias or a stuck byte fails and chance almost never does; the same for a
+        // range that is not a power of two wide and one that is
+        assertThat(run("""
+                local function check(lo, hi, n)
+                  local count, faces = {}, hi - lo + 1
+                  for i = 1, n do
+                    local r = linux.random(lo, hi)
+                    count[r] = (count[r] or 0) + 1
+                  end
+                  local want, worst = n // faces, 0
+                  for f = lo, hi do
+                    local d = (count[f] or 0) - want
+                    if d < 0 then d = -d end
+                    if d > worst then worst = d end
+                  end
+                  return worst
+                end
+                print(check(1, 6, 60000) < 500, check(0, 7, 64000) < 500, check(32, 126, 95000) < 170)
+                """)).isEqualTo("true\ttrue\ttrue\n");
+    }
+
+    @Test
     void randomErrors() {
         assertThat(run("""
                 print(pcall(function() return linux.random(5, 1) end))
