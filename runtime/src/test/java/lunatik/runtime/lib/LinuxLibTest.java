@@ -76,9 +76,9 @@ class LinuxLibTest {
 
     @Test
     void randomIsUniform() {
-        // 60,000 throws of a die: each face 10,000 +- 500 (about 5.5 standard deviations; 170 in 1,000 is 5.4), so
-        // a modulo bias or a stuck byte fails and chance almost never does; the same for a
-        // range that is not a power of two wide and one that is
+        // each value of a range must come up its share of times, give or take about 5.5
+        // standard deviations (500 in 10,000; 170 in 1,000): a modulo bias or a stuck byte
+        // fails, chance almost never does. Ranges 6 and 95 wide, and 8 (a power of two).
         assertThat(run("""
                 local function check(lo, hi, n)
                   local count, faces = {}, hi - lo + 1
