@@ -32,7 +32,7 @@ public final class Closure extends LuaFunction implements LuaClosure {
         Proto p = this.p;
         Frame f = new Frame(this, new Object[p.numSlots]);
         Object[] slots = f.slots;
-        int np = p.numParams;
+        int np = p.shape.numParams();
         int n = Math.min(np, args.length);
         boolean[] cap = p.paramCaptured;
         for (int i = 0; i < n; i++) {
@@ -43,7 +43,7 @@ public final class Closure extends LuaFunction implements LuaClosure {
                 slots[i] = new Cell(null);
             }
         }
-        if (p.isVararg) {
+        if (p.shape.isVararg()) {
             f.varargs = args.length > np ? java.util.Arrays.copyOfRange(args, np, args.length) : NO_ARGS;
         }
         return execute(f);
@@ -73,7 +73,7 @@ public final class Closure extends LuaFunction implements LuaClosure {
     Object enter(Object[] slots, int nargs) {
         Proto p = this.p;
         boolean[] cap = p.paramCaptured;
-        int np = p.numParams;
+        int np = p.shape.numParams();
         if (p.anyParamCaptured) {
             for (int i = 0; i < np; i++) {
                 if (cap[i]) {
@@ -89,59 +89,16 @@ public final class Closure extends LuaFunction implements LuaClosure {
 
     @Override
     public String name() {
-        return p.name;
-    }
-
-    /** Source line where the function is defined (debug.getinfo). */
-    @Override
-    public int lineDefined() {
-        return p.line;
+        return p.shape.name();
     }
 
     @Override
-    public int lastLineDefined() {
-        return p.lastLine;
+    public FunctionShape shape() {
+        return p.shape;
     }
 
     @Override
-    public String shortSource() {
-        return p.source;
-    }
-
-    @Override
-    public int numParams() {
-        return p.numParams;
-    }
-
-    @Override
-    public boolean isVararg() {
-        return p.isVararg;
-    }
-
-    @Override
-    public String paramName(int i) {
-        return i < p.paramNames.length ? p.paramNames[i] : null;
-    }
-
-    @Override
-    public int numUpvalues() {
-        return upvals.length;
-    }
-
-    /** Upvalue {@code i} (0-based) name. */
-    @Override
-    public String upvalueName(int i) {
-        return p.upNames[i];
-    }
-
-    /** Upvalue cell (for debug.getupvalue/setupvalue/upvalueid/upvaluejoin). */
-    @Override
-    public Cell upvalueCell(int i) {
-        return upvals[i];
-    }
-
-    @Override
-    public void setUpvalueCell(int i, Cell c) {
-        upvals[i] = c;
+    public Cell[] upvalueCells() {
+        return upvals;
     }
 }

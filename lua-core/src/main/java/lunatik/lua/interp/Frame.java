@@ -37,12 +37,12 @@ final class Frame extends CallFrame {
     @Override
     public int currentLine() {
         Nodes.Node n = pc;
-        return n == null ? cl.p.line : n.line;
+        return n == null ? cl.p.shape.line() : n.line;
     }
 
     @Override
     public String shortSource() {
-        return cl.p.source;
+        return cl.p.shape.source();
     }
 
     @Override
@@ -67,10 +67,7 @@ final class Frame extends CallFrame {
 
     @Override
     public String describe() {
-        if (cl.p.name.equals("main chunk")) {
-            return "main chunk";
-        }
-        return "function <" + cl.p.source + ":" + cl.p.line + ">";
+        return cl.p.shape.describe();
     }
 
     @Override

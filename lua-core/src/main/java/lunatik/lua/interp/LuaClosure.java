@@ -2,31 +2,55 @@ package lunatik.lua.interp;
 
 /** What the debug library sees of a Lua function, interpreted or compiled to JVM bytecode. */
 public interface LuaClosure {
-    String name();
+    FunctionShape shape();
 
-    int lineDefined();
+    /** The upvalue cells, in the order of {@link FunctionShape#upNames}; the debug library may replace one. */
+    Cell[] upvalueCells();
 
-    int lastLineDefined();
+    default int lineDefined() {
+        return shape().line();
+    }
 
-    String shortSource();
+    default int lastLineDefined() {
+        return shape().lastLine();
+    }
 
-    int numParams();
+    default String shortSource() {
+        return shape().source();
+    }
 
-    boolean isVararg();
+    default int numParams() {
+        return shape().numParams();
+    }
+
+    default boolean isVararg() {
+        return shape().isVararg();
+    }
 
     /** Name of parameter {@code i} (0-based), or null. */
-    String paramName(int i);
+    default String paramName(int i) {
+        String[] names = shape().paramNames();
+        return i < names.length ? names[i] : null;
+    }
 
-    int numUpvalues();
+    default int numUpvalues() {
+        return upvalueCells().length;
+    }
 
-    String upvalueName(int i);
+    default String upvalueName(int i) {
+        return shape().upNames()[i];
+    }
 
-    Cell upvalueCell(int i);
+    default Cell upvalueCell(int i) {
+        return upvalueCells()[i];
+    }
 
-    void setUpvalueCell(int i, Cell c);
+    default void setUpvalueCell(int i, Cell c) {
+        upvalueCells()[i] = c;
+    }
 
     /** Whether this is a chunk's main function. */
     default boolean isMainChunk() {
-        return "main chunk".equals(name());
+        return shape().isMainChunk();
     }
 }

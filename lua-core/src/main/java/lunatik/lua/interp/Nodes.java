@@ -753,7 +753,7 @@ final class Nodes {
         Object evalMulti(Frame f) {
             if (!tail && !lastMulti && method == null) {
                 Object fv = fn.eval(f);
-                if (fv instanceof Closure c && !c.p.isVararg) {
+                if (fv instanceof Closure c && !c.p.shape.isVararg()) {
                     return callClosure(f, c);
                 }
                 return callGeneral(f, fv, evalArgs(f, args, false));

@@ -36,31 +36,21 @@ final class TreeCompiler {
         int savedClose = closeDepth;
         closeDepth = 0;
         Proto p = new Proto();
-        p.name = fn.name;
-        p.source = fn.source;
-        p.line = fn.line;
-        p.lastLine = fn.lastLine;
-        p.numParams = fn.params.size();
-        p.paramNames = new String[p.numParams];
-        for (int i = 0; i < p.numParams; i++) {
-            p.paramNames[i] = fn.params.get(i).name;
-        }
-        p.paramCaptured = new boolean[p.numParams];
-        for (int i = 0; i < p.numParams; i++) {
+        p.shape = FunctionShape.of(fn);
+        int np = fn.params.size();
+        p.paramCaptured = new boolean[np];
+        for (int i = 0; i < np; i++) {
             p.paramCaptured[i] = fn.params.get(i).captured;
             p.anyParamCaptured |= p.paramCaptured[i];
         }
-        p.isVararg = fn.isVararg;
-        p.numSlots = Math.max(fn.numSlots, p.numParams);
+        p.numSlots = Math.max(fn.numSlots, np);
         int nu = fn.upvalues.size();
         p.upFromLocal = new boolean[nu];
         p.upIndex = new int[nu];
-        p.upNames = new String[nu];
         for (int i = 0; i < nu; i++) {
             Ast.UpvalDesc d = fn.upvalues.get(i);
             p.upFromLocal[i] = d.fromParentLocal();
             p.upIndex[i] = d.index();
-            p.upNames[i] = d.name();
         }
         p.body = block(fn.body);
         closeDepth = savedClose;

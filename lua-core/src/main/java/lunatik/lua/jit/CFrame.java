@@ -21,12 +21,12 @@ public final class CFrame extends CallFrame {
     @Override
     public int currentLine() {
         int p = pc;
-        return p < 0 ? fn.info.line : fn.info.sites[p].line;
+        return p < 0 ? fn.info.shape.line() : fn.info.sites[p].line;
     }
 
     @Override
     public String shortSource() {
-        return fn.info.source;
+        return fn.info.shape.source();
     }
 
     @Override
@@ -48,10 +48,7 @@ public final class CFrame extends CallFrame {
 
     @Override
     public String describe() {
-        if ("main chunk".equals(fn.info.name)) {
-            return "main chunk";
-        }
-        return "function <" + fn.info.source + ":" + fn.info.line + ">";
+        return fn.info.shape.describe();
     }
 
     Site site(int i) {

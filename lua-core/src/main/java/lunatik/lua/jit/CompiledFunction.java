@@ -1,6 +1,7 @@
 package lunatik.lua.jit;
 
 import lunatik.lua.interp.Cell;
+import lunatik.lua.interp.FunctionShape;
 import lunatik.lua.interp.LuaClosure;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.vm.Coroutine;
@@ -36,56 +37,16 @@ public abstract class CompiledFunction extends LuaFunction implements LuaClosure
 
     @Override
     public String name() {
-        return info.name;
+        return info.shape.name();
     }
 
     @Override
-    public int lineDefined() {
-        return info.line;
+    public FunctionShape shape() {
+        return info.shape;
     }
 
     @Override
-    public int lastLineDefined() {
-        return info.lastLine;
-    }
-
-    @Override
-    public String shortSource() {
-        return info.source;
-    }
-
-    @Override
-    public int numParams() {
-        return info.numParams;
-    }
-
-    @Override
-    public boolean isVararg() {
-        return info.isVararg;
-    }
-
-    @Override
-    public String paramName(int i) {
-        return i < info.paramNames.length ? info.paramNames[i] : null;
-    }
-
-    @Override
-    public int numUpvalues() {
-        return upvals.length;
-    }
-
-    @Override
-    public String upvalueName(int i) {
-        return info.upNames[i];
-    }
-
-    @Override
-    public Cell upvalueCell(int i) {
-        return upvals[i];
-    }
-
-    @Override
-    public void setUpvalueCell(int i, Cell c) {
-        upvals[i] = c;
+    public Cell[] upvalueCells() {
+        return upvals;
     }
 }

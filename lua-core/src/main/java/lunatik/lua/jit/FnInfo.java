@@ -1,17 +1,11 @@
 package lunatik.lua.jit;
 
 import lunatik.lua.interp.ClosureFactory;
+import lunatik.lua.interp.FunctionShape;
 
 /** What a compiled function's code needs besides its bytecode: constants, sites, nested functions. */
 public final class FnInfo {
-    String name;
-    String source;
-    int line;
-    int lastLine;
-    int numParams;
-    String[] paramNames;
-    boolean isVararg;
-    String[] upNames;
+    FunctionShape shape;
     Object[] consts;
     Site[] sites;
     ClosureFactory[] nested;

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import lunatik.lua.interp.Cell;
 import lunatik.lua.interp.ClosureFactory;
+import lunatik.lua.interp.FunctionShape;
 import lunatik.lua.parse.Ast;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
@@ -159,20 +160,7 @@ public final class JitCompiler {
         ClosureFactory build() throws Unsupported {
             check(fn.body);
             findLongLoopVars(fn.body);
-            info.name = fn.name;
-            info.source = fn.source;
-            info.line = fn.line;
-            info.lastLine = fn.lastLine;
-            info.numParams = fn.params.size();
-            info.paramNames = new String[info.numParams];
-            for (int i = 0; i < info.numParams; i++) {
-                info.paramNames[i] = fn.params.get(i).name;
-            }
-            info.isVararg = fn.isVararg;
-            info.upNames = new String[fn.upvalues.size()];
-            for (int i = 0; i < info.upNames.length; i++) {
-                info.upNames[i] = fn.upvalues.get(i).name();
-            }
+            info.shape = FunctionShape.of(fn);
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
             Unsupported[] failure = new Unsupported[1];
             byte[] bytes = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(

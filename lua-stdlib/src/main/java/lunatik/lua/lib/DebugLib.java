@@ -221,7 +221,7 @@ public final class DebugLib {
             t.put(Ops.str("short_src"), Ops.str(src));
             t.put(Ops.str("linedefined"), isLua ? (long) c.lineDefined() : -1L);
             t.put(Ops.str("lastlinedefined"), isLua ? (long) c.lastLineDefined() : -1L);
-            String kind = !isLua ? "C" : c.name().equals("main chunk") ? "main" : "Lua";
+            String kind = !isLua ? "C" : c.isMainChunk() ? "main" : "Lua";
             t.put(Ops.str("what"), Ops.str(kind));
         }
         if (what.indexOf('l') >= 0) {
