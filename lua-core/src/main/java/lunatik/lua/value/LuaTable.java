@@ -523,7 +523,7 @@ public final class LuaTable {
      */
     public long length() {
         if (weak) {
-            return weakLength();
+            return unboundSearch(0);
         }
         Object[] a = array;
         int n = a.length;
@@ -556,9 +556,16 @@ public final class LuaTable {
         if (keys == null || get((long) n + 1) == null) {
             return n;
         }
-        // unbound search in the hash part
-        long i = n + 1;
-        long j = i * 2;
+        return unboundSearch(n + 1);
+    }
+
+    /**
+     * A border at or after {@code i} (where {@code t[i]} is non-nil, or {@code i} is 0) found by
+     * doubling then bisecting, as ltable.c's {@code hash_search}; when doubling would overflow,
+     * a linear search from 1, as there.
+     */
+    private long unboundSearch(long i) {
+        long j = i == 0 ? 1 : i * 2;
         while (get(j) != null) {
             i = j;
             if (j > Long.MAX_VALUE / 2) {
@@ -567,27 +574,6 @@ public final class LuaTable {
                     k++;
                 }
                 return k - 1;
-            }
-            j *= 2;
-        }
-        while (j - i > 1) {
-            long m = (i + j) >>> 1;
-            if (get(m) == null) {
-                j = m;
-            } else {
-                i = m;
-            }
-        }
-        return i;
-    }
-
-    private long weakLength() {
-        long i = 0;
-        long j = 1;
-        while (get(j) != null) {
-            i = j;
-            if (j > Long.MAX_VALUE / 2) {
-                return j;
             }
             j *= 2;
         }
