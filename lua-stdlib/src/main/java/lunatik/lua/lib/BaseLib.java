@@ -274,28 +274,7 @@ public final class BaseLib {
 
     private static Object pcall(LuaState L, Args a) {
         Object f = a.checkAny(1);
-        Object[] args = java.util.Arrays.copyOfRange(a.array(), 1, Math.max(1, a.count()));
-        Coroutine co = L.current();
-        int depth = co.depth();
-        Object savedHandler = co.msgHandler;
-        co.msgHandler = null;
-        try {
-            Object r = L.call(f, args);
-            return prependTrue(r);
-        } catch (LuaError e) {
-            return Varargs.of(Boolean.FALSE, e.value());
-        } catch (StackOverflowError e) {
-            return Varargs.of(Boolean.FALSE, Ops.str("stack overflow"));
-        } finally {
-            co.msgHandler = savedHandler;
-            restoreDepth(co, depth);
-        }
-    }
-
-    private static void restoreDepth(Coroutine co, int depth) {
-        while (co.depth() > depth) {
-            co.pop();
-        }
+        return protectedCall(L, f, java.util.Arrays.copyOfRange(a.array(), 1, Math.max(1, a.count())), null);
     }
 
     private static Object xpcall(LuaState L, Args a) {
@@ -304,20 +283,27 @@ public final class BaseLib {
         if (!(h instanceof LuaFunction)) {
             throw a.typeError(2, "function");
         }
-        Object[] args = java.util.Arrays.copyOfRange(a.array(), 2, Math.max(2, a.count()));
+        return protectedCall(L, f, java.util.Arrays.copyOfRange(a.array(), 2, Math.max(2, a.count())), h);
+    }
+
+    /**
+     * Calls {@code f} in protected mode: true and its results, or false and the error value,
+     * passed through {@code handler} (xpcall's) when there is one and the error has not been
+     * through it yet. The call stack and the running message handler are restored either way.
+     */
+    private static Object protectedCall(LuaState L, Object f, Object[] args, Object handler) {
         Coroutine co = L.current();
         int depth = co.depth();
         Object savedHandler = co.msgHandler;
-        co.msgHandler = h;
+        co.msgHandler = handler;
         try {
-            Object r = L.call(f, args);
-            return prependTrue(r);
+            return prependTrue(L.call(f, args));
         } catch (LuaError e) {
             Object v = e.value();
-            if (!e.isHandled()) {
+            if (handler != null && !e.isHandled()) {
                 co.msgHandler = null;
                 try {
-                    v = L.call1(h, v);
+                    v = L.call1(handler, v);
                 } catch (LuaError inner) {
                     v = Ops.str("error in error handling");
                 }
@@ -327,7 +313,9 @@ public final class BaseLib {
             return Varargs.of(Boolean.FALSE, Ops.str("stack overflow"));
         } finally {
             co.msgHandler = savedHandler;
-            restoreDepth(co, depth);
+            while (co.depth() > depth) {
+                co.pop();
+            }
         }
     }
 
