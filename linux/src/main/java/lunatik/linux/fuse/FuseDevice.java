@@ -296,8 +296,18 @@ public final class FuseDevice implements AutoCloseable {
     private void dispatch(Arena arena, MemorySegment in, MemorySegment[] outHolder) throws ErrnoException {
         int opcode = in.get(I32, 4);
         long unique = in.get(I64, 8);
+        try {
+            answer(opcode, unique, in.asSlice(40), arena, outHolder);
+        } catch (FuseException e) {
+            // the handler's refusal, as the caller's errno; any other exception of the handler
+            // reaches serve(), which answers EIO
+            reply(outHolder[0], unique, -e.errno(), 0);
+        }
+    }
+
+    private void answer(int opcode, long unique, MemorySegment body, Arena arena, MemorySegment[] outHolder)
+            throws ErrnoException, FuseException {
         MemorySegment out = outHolder[0];
-        MemorySegment body = in.asSlice(40);
         switch (opcode) {
             case INIT -> {
                 out.asSlice(16, 64).fill((byte) 0);
@@ -318,18 +328,7 @@ public final class FuseDevice implements AutoCloseable {
             case OPEN -> {
                 int flags = body.get(I32, 0);
                 OpenFile f = new OpenFile(nextHandle.getAndIncrement(), flags);
-                int err = 0;
-                try {
-                    handler.open(f);
-                } catch (FuseException e) {
-                    err = e.errno();
-                } catch (RuntimeException e) {
-                    err = Errno.EIO;
-                }
-                if (err != 0) {
-                    reply(out, unique, -err, 0);
-                    return;
-                }
+                handler.open(f);
                 files.put(f.id(), f);
                 out.set(I64, 16, f.id());
                 out.set(I32, 24, openFlags);
@@ -340,16 +339,7 @@ public final class FuseDevice implements AutoCloseable {
                 OpenFile f = file(body.get(I64, 0));
                 int size = body.get(I32, 16);
                 long off = f.begin();
-                byte[] data;
-                try {
-                    data = handler.read(f, size, off);
-                } catch (FuseException e) {
-                    reply(out, unique, -e.errno(), 0);
-                    return;
-                } catch (RuntimeException e) {
-                    reply(out, unique, -Errno.EIO, 0);
-                    return;
-                }
+                byte[] data = handler.read(f, size, off);
                 int len = data == null ? 0 : Math.min(size, data.length);
                 f.advance(off, len);
                 if (16L + len > out.byteSize()) {
@@ -366,16 +356,7 @@ public final class FuseDevice implements AutoCloseable {
                 int size = body.get(I32, 16);
                 byte[] data = body.asSlice(40, size).toArray(ValueLayout.JAVA_BYTE);
                 long off = f.begin();
-                int written;
-                try {
-                    written = handler.write(f, data, off);
-                } catch (FuseException e) {
-                    reply(out, unique, -e.errno(), 0);
-                    return;
-                } catch (RuntimeException e) {
-                    reply(out, unique, -Errno.EIO, 0);
-                    return;
-                }
+                int written = handler.write(f, data, off);
                 if (written < 0) {
                     reply(out, unique, written, 0);
                     return;
