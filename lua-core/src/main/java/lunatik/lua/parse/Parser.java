@@ -44,7 +44,10 @@ public final class Parser {
     /** Per-block scoping state. */
     private static final class BlockScope {
         BlockScope prev;
+        /** Active locals at the block's start, after a for loop's control variables. */
         int nactvar;
+        /** Active locals outside the block (what leaving it goes back to). */
+        int outerActives;
         int firstSlot;
         boolean isLoop;
         Block block;
@@ -131,6 +134,7 @@ public final class Parser {
         BlockScope bs = new BlockScope();
         bs.prev = fs.block;
         bs.nactvar = fs.actives.size();
+        bs.outerActives = bs.nactvar;
         bs.firstSlot = fs.freeSlot;
         bs.isLoop = loop;
         bs.block = b;
@@ -158,7 +162,7 @@ public final class Parser {
                 bs.prev.gotos.add(new PendingGoto(pg.g, Math.min(pg.nactvar, bs.nactvar), pg.line));
             }
         }
-        while (fs.actives.size() > bs.nactvar) {
+        while (fs.actives.size() > bs.outerActives) {
             fs.actives.remove(fs.actives.size() - 1);
         }
         fs.freeSlot = bs.firstSlot;
