@@ -9,4 +9,6 @@ public final class FnInfo {
     Object[] consts;
     Site[] sites;
     ClosureFactory[] nested;
+    /** The most locals active at any call (the size of a frame's spill array). */
+    int maxActive;
 }

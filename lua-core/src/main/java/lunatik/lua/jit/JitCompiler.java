@@ -94,8 +94,17 @@ public final class JitCompiler {
      * {@code interpreted} makes the interpreter's factory for a function.
      */
     public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
+        return factory(fn, fn.localsVisible, interpreted);
+    }
+
+    /**
+     * As {@link #factory(Ast.Function, java.util.function.Function)}; {@code localsVisible}: the
+     * compiled code spills its locals at calls for the debug library (see {@link CFrame}).
+     */
+    private static ClosureFactory factory(Ast.Function fn, boolean localsVisible,
+                                          java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
         try {
-            return new FnGen(fn, interpreted).build();
+            return new FnGen(fn, localsVisible, interpreted).build();
         } catch (Unsupported e) {
             debug("not compiled (" + e.getMessage() + "): " + fn.name + " at " + fn.source + ":" + fn.line);
             return interpreted.apply(fn);
@@ -134,6 +143,8 @@ public final class JitCompiler {
     /** Generates one function's class. */
     private static final class FnGen {
         final Ast.Function fn;
+        /** Whether locals are spilled at calls for the debug library (costly: only when asked). */
+        final boolean localsVisible;
         final java.util.function.Function<Ast.Function, ClosureFactory> interpreted;
         final FnInfo info = new FnInfo();
         final List<Object> consts = new ArrayList<>();
@@ -141,6 +152,8 @@ public final class JitCompiler {
         final List<Site> sites = new ArrayList<>();
         final List<ClosureFactory> nested = new ArrayList<>();
         final Map<Ast.LocalVar, Var> vars = new IdentityHashMap<>();
+        /** The JVM locals of each call site's active locals (for reloading after debug.setlocal). */
+        final Map<Integer, Var[]> siteVars = new java.util.HashMap<>();
         final Set<Ast.LocalVar> longVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         final List<Label> breakLabels = new ArrayList<>();
         final List<Closing> closings = new ArrayList<>();
@@ -152,8 +165,9 @@ public final class JitCompiler {
         int vaSlot;
         int lSlot;
 
-        FnGen(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
+        FnGen(Ast.Function fn, boolean localsVisible, java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
             this.fn = fn;
+            this.localsVisible = localsVisible;
             this.interpreted = interpreted;
         }
 
@@ -163,7 +177,52 @@ public final class JitCompiler {
             info.shape = FunctionShape.of(fn);
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
             Unsupported[] failure = new Unsupported[1];
-            byte[] bytes = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+            byte[] bytes;
+            try {
+                bytes = generate(self, failure);
+            } catch (IllegalArgumentException e) {
+                if (String.valueOf(e.getMessage()).startsWith("Code length")) {
+                    throw new Unsupported("method too large for the JVM"); // interpreted instead
+                }
+                throw e;
+            }
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            info.consts = consts.toArray();
+            info.sites = sites.toArray(new Site[0]);
+            info.nested = nested.toArray(new ClosureFactory[0]);
+            MethodHandle ctor;
+            String dump = System.getProperty("lunatik.jit.dump");
+            if (dump != null) {
+                try {
+                    java.nio.file.Files.write(java.nio.file.Path.of(dump, "LuaFn-" + fn.line + ".class"), bytes);
+                } catch (java.io.IOException e) {
+                    debug("cannot dump: " + e);
+                }
+            }
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+                ctor = lookup.findConstructor(lookup.lookupClass(),
+                        MethodType.methodType(void.class, LuaState.class, Cell[].class, FnInfo.class))
+                    .asType(MethodType.methodType(CompiledFunction.class, LuaState.class, Cell[].class, FnInfo.class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            FnInfo inf = info;
+            return (L, ups) -> {
+                try {
+                    return (CompiledFunction) ctor.invokeExact(L, ups, inf);
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+            };
+        }
+
+        private byte[] generate(ClassDesc self, Unsupported[] failure) {
+            return ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
                     ClassHierarchyResolver.defaultResolver().orElse(
                         ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader()))))
                 .build(self, clb -> {
@@ -229,32 +288,8 @@ public final class JitCompiler {
                         }
                     }
                 });
-            if (failure[0] != null) {
-                throw failure[0];
-            }
-            info.consts = consts.toArray();
-            info.sites = sites.toArray(new Site[0]);
-            info.nested = nested.toArray(new ClosureFactory[0]);
-            MethodHandle ctor;
-            try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
-                ctor = lookup.findConstructor(lookup.lookupClass(),
-                        MethodType.methodType(void.class, LuaState.class, Cell[].class, FnInfo.class))
-                    .asType(MethodType.methodType(CompiledFunction.class, LuaState.class, Cell[].class, FnInfo.class));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-            FnInfo inf = info;
-            return (L, ups) -> {
-                try {
-                    return (CompiledFunction) ctor.invokeExact(L, ups, inf);
-                } catch (RuntimeException | Error e) {
-                    throw e;
-                } catch (Throwable t) {
-                    throw new IllegalStateException(t);
-                }
-            };
         }
+
 
         // ---------------------------------------------------------------- pre-passes
 
@@ -425,6 +460,99 @@ public final class JitCompiler {
             cb.invokestatic(CD_Long, "valueOf", MethodTypeDesc.of(CD_Long, CD_long));
         }
 
+        /**
+         * Copies the locals active at a call into the frame's spill array (see {@link CFrame}),
+         * recording their names and kinds in the call's site.
+         */
+        private void spill(Ast.Call c, int site) {
+            if (!localsVisible) {
+                return;
+            }
+            List<Ast.LocalVar> act = c.active;
+            int n = act.size();
+            String[] names = new String[n];
+            byte[] kinds = new byte[n];
+            Var[] sv = new Var[n];
+            siteVars.put(site, sv);
+            for (int i = 0; i < n; i++) {
+                Ast.LocalVar lv = act.get(i);
+                Var v = vars.get(lv);
+                sv[i] = v;
+                names[i] = lv.name;
+                kinds[i] = v == null ? Site.NONE : v.isCell ? Site.CELL : v.isLong ? Site.LONG : Site.PLAIN;
+            }
+            Site s = sites.get(site);
+            s.localNames = names;
+            s.localKinds = kinds;
+            info.maxActive = Math.max(info.maxActive, n);
+            if (n > 0) {
+                cb.aload(fSlot);
+                cb.getfield(CD_CFRAME, "locals", CD_OBJARR);
+                for (int i = 0; i < n; i++) {
+                    if (kinds[i] == Site.NONE) {
+                        continue;
+                    }
+                    Var v = sv[i];
+                    cb.dup();
+                    cb.loadConstant(i);
+                    if (v.isLong) {
+                        cb.lload(v.slot);
+                        boxLong();
+                    } else {
+                        cb.aload(v.slot);
+                    }
+                    cb.aastore();
+                }
+                cb.pop();
+            }
+            cb.aload(fSlot);
+            cb.loadConstant(n);
+            rt("spilled", CD_void, CD_CFRAME, CD_int);
+        }
+
+        /** After a call: loads back the spilled locals when debug.setlocal changed one. */
+        private void reload(int site) {
+            Site s = sites.get(site);
+            byte[] kinds = s.localKinds;
+            if (kinds == null) {
+                return;
+            }
+            boolean any = false;
+            for (byte k : kinds) {
+                any |= k == Site.PLAIN || k == Site.LONG;
+            }
+            if (!any) {
+                return;
+            }
+            Label skip = cb.newLabel();
+            cb.aload(fSlot);
+            cb.getfield(CD_CFRAME, "dirty", CD_boolean);
+            cb.ifeq(skip);
+            cb.aload(fSlot);
+            cb.getfield(CD_CFRAME, "locals", CD_OBJARR);
+            for (int i = 0; i < kinds.length; i++) {
+                if (kinds[i] != Site.PLAIN && kinds[i] != Site.LONG) {
+                    continue;
+                }
+                Var v = siteVars.get(site)[i];
+                cb.dup();
+                cb.loadConstant(i);
+                cb.aaload();
+                if (v.isLong) {
+                    cb.checkcast(CD_Long);
+                    cb.invokevirtual(CD_Long, "longValue", MethodTypeDesc.of(CD_long));
+                    cb.lstore(v.slot);
+                } else {
+                    cb.astore(v.slot);
+                }
+            }
+            cb.pop();
+            cb.aload(fSlot);
+            cb.loadConstant(0);
+            cb.putfield(CD_CFRAME, "dirty", CD_boolean);
+            cb.labelBinding(skip);
+        }
+
         private void setPc(int site) {
             cb.aload(fSlot);
             cb.loadConstant(site);
@@ -504,6 +632,11 @@ public final class JitCompiler {
                 c.loadConstant(np);
                 rt("varargsOf", CD_OBJARR, CD_OBJARR, CD_int);
                 c.astore(vaSlot);
+                if (localsVisible) {
+                    c.aload(fSlot);
+                    c.aload(vaSlot);
+                    c.putfield(CD_CFRAME, "varargs", CD_OBJARR);
+                }
             }
             block(fn.body);
             c.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
@@ -1489,6 +1622,7 @@ public final class JitCompiler {
             int fnT = newLocal();
             cb.astore(argsT);
             cb.astore(fnT);
+            spill(c, site);
             setPc(site);
             Label other = cb.newLabel();
             Label done = cb.newLabel();
@@ -1510,6 +1644,7 @@ public final class JitCompiler {
             fs(site);
             rt("callOther", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
             cb.labelBinding(done);
+            reload(site);
             if (!multi) {
                 rt("first", CD_Object, CD_Object);
             }
@@ -1533,6 +1668,7 @@ public final class JitCompiler {
                 a[k] = newLocal();
                 cb.astore(a[k++]);
             }
+            spill(c, site);
             setPc(site);
             Label other = cb.newLabel();
             Label done = cb.newLabel();
@@ -1565,13 +1701,14 @@ public final class JitCompiler {
             fs(site);
             rt("callOther", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
             cb.labelBinding(done);
+            reload(site);
             if (!multi) {
                 rt("first", CD_Object, CD_Object);
             }
         }
 
         private void closure(Ast.Function f) {
-            ClosureFactory fac = JitCompiler.factory(f, interpreted);
+            ClosureFactory fac = JitCompiler.factory(f, localsVisible, interpreted);
             nested.add(fac);
             int idx = nested.size() - 1;
             cb.aload(0);

@@ -649,4 +649,13 @@ public final class Rt {
     public static Object resolve(Object r) {
         return Ops.resolve(r);
     }
+
+    /** After a spill of {@code n} locals: clears what an earlier spill left beyond them. */
+    public static void spilled(CFrame f, int n) {
+        int old = f.spilled;
+        if (old > n) {
+            java.util.Arrays.fill(f.locals, n, old, null);
+        }
+        f.spilled = n;
+    }
 }

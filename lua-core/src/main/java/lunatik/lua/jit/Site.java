@@ -12,6 +12,16 @@ public final class Site implements Ops.VarInfo {
     final String[] desc;
     final String calleeName;
     final boolean isMethod;
+    /** At a call: the names of the active locals, in order (for debug.getlocal), else null. */
+    String[] localNames;
+    /** At a call: how each active local is spilled ({@link #PLAIN}, {@link #CELL}, {@link #LONG}, {@link #NONE}). */
+    byte[] localKinds;
+
+    static final byte PLAIN = 0;
+    static final byte CELL = 1;
+    static final byte LONG = 2;
+    /** A local the compiled code keeps no JVM local for: seen as nil, cannot be set. */
+    static final byte NONE = 3;
 
     Site(int line, String[] desc, String calleeName, boolean isMethod) {
         this.line = line;

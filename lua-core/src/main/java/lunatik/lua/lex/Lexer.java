@@ -235,6 +235,9 @@ public final class Lexer {
                     return ':';
                 case '"', '\'':
                     value = readString(c);
+                    if (((LuaString) value).length() == 8) {
+                        noteLocalsAccess(value.toString());
+                    }
                     return Token.STRING;
                 case '.':
                     if (peek(1) == '.') {
@@ -265,6 +268,7 @@ public final class Lexer {
                             return kw;
                         }
                         value = intern.apply(LuaString.copyOf(src, s, pos - s));
+                        noteLocalsAccess(w);
                         return Token.NAME;
                     }
                     pos++;
@@ -546,6 +550,15 @@ public final class Lexer {
                 return "<eof>";
             default:
                 return "'" + Token.text(token) + "'";
+        }
+    }
+
+    /** Whether the chunk names debug.getlocal or debug.setlocal (as a name or a string). */
+    public boolean mentionsLocalsAccess;
+
+    private void noteLocalsAccess(String w) {
+        if (w.length() == 8 && (w.equals("getlocal") || w.equals("setlocal"))) {
+            mentionsLocalsAccess = true;
         }
     }
 }

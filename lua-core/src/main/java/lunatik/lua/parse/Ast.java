@@ -52,6 +52,11 @@ public final class Ast {
         public String name = "?";   // for tracebacks, from the declaration
         public String source;        // short source of the chunk
         public boolean isMethod;
+        /**
+         * Set on a main chunk that names debug.getlocal or debug.setlocal: its functions are
+         * compiled so that the debug library sees and sets their locals.
+         */
+        public boolean localsVisible;
     }
 
     /** A block of statements; labels declared in it point back here. */

@@ -113,6 +113,7 @@ public final class Parser {
             throw lx.syntaxError("'<eof>' expected");
         }
         closeFunction();
+        f.f.localsVisible = lx.mentionsLocalsAccess;
         return f.f;
     }
 

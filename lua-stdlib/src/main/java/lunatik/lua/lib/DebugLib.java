@@ -118,9 +118,10 @@ public final class DebugLib {
     }
 
     /**
-     * debug.getlocal: the active locals of interpreted functions, and parameter names of any
-     * Lua function. A function compiled to JVM bytecode keeps its locals in JVM locals, so
-     * its frames show none (run with the JIT off to inspect them).
+     * debug.getlocal: the active locals of a frame, and parameter names of any Lua function.
+     * Interpreted functions always show them; compiled ones keep their locals in JVM locals and
+     * show them when their chunk names getlocal or setlocal (it is then compiled to copy its
+     * locals into its frame at each call), else none (the JIT off shows every frame's).
      */
     private static Object getlocal(LuaState L, Args a) {
         int arg = a.get(1) instanceof Coroutine ? 1 : 0;

@@ -15,6 +15,8 @@ import lunatik.lua.vm.Dialect;
 import lunatik.lua.vm.LuaState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The package and debug libraries, whose behaviour depends on files and frames the corpus cannot set up. */
 class PackageAndDebugTest {
@@ -83,10 +85,11 @@ class PackageAndDebugTest {
             .isEqualTo("nil\tno file '/x/a/b.lua'\n\tno file '/y/a/b/z.lua'\n");
     }
 
-    @Test
-    void getlocalAndSetlocalOnInterpretedFrames() {
+    @ParameterizedTest(name = "jit {0}")
+    @ValueSource(booleans = {false, true})
+    void getlocalAndSetlocal(boolean jit) {
         LuaState L = state(Dialect.FULL);
-        L.setJitEnabled(false);
+        L.setJitEnabled(jit);
         String r = run(L, """
             local function f(a, b, ...)
               local c = a + b
@@ -104,6 +107,59 @@ class PackageAndDebugTest {
             c\t100\tnil
             a\tb\tnil
             false\tbad argument #1 to 'debug.getlocal' (level out of range)
+            """);
+    }
+
+    /** Compiled frames keep their locals in JVM locals; they are spilled at calls for the debug library. */
+    @ParameterizedTest(name = "jit {0}")
+    @ValueSource(booleans = {false, true})
+    void localsOfCallersLoopsCellsAndCoroutines(boolean jit) {
+        LuaState L = state(Dialect.FULL);
+        L.setJitEnabled(jit);
+        String r = run(L, """
+            local function locals(level)
+              local t, i = {}, 1
+              while true do
+                local n, v = debug.getlocal(level + 1, i)
+                if not n then break end
+                t[#t + 1] = n .. "=" .. (type(v) == "function" and "fn" or tostring(v))
+                i = i + 1
+              end
+              return table.concat(t, " ")
+            end
+            local function bump(name, level)
+              for i = 1, 100 do
+                local n, v = debug.getlocal(level + 1, i)
+                if n == name then return debug.setlocal(level + 1, i, v * 10) end
+                if not n then return nil end
+              end
+            end
+            local captured = 5
+            local function g() return captured end
+            for k = 1, 2 do
+              local plain = k + 1
+              print(locals(1))
+              print(bump("plain", 1), plain, bump("captured", 1), captured, g())
+              print(bump("k", 1), k)
+            end
+            local co = coroutine.create(function(x)
+              local y = x * 2
+              coroutine.yield()
+              return y
+            end)
+            coroutine.resume(co, 21)
+            print(debug.getlocal(co, 1, 1), debug.getlocal(co, 1, 2))
+            print(debug.setlocal(co, 1, 2, 7), select(2, coroutine.resume(co)))
+            """);
+        assertThat(r).isEqualTo("""
+            locals=fn bump=fn captured=5 g=fn k=1 plain=2
+            plain\t20\tcaptured\t50\t50
+            k\t10
+            locals=fn bump=fn captured=50 g=fn k=2 plain=3
+            plain\t30\tcaptured\t500\t500
+            k\t20
+            x\ty\t42
+            y\t7
             """);
     }
 
