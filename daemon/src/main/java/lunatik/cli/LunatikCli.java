@@ -191,6 +191,8 @@ public final class LunatikCli {
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
             cmd.add("--add-exports");
             cmd.add("java.base/jdk.internal.vm=ALL-UNNAMED");
+            cmd.add("--add-opens");
+            cmd.add("java.base/java.lang=ALL-UNNAMED");
             cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.add("-XX:+UseSerialGC");
             cmd.add("-cp");

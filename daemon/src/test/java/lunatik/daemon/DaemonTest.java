@@ -161,7 +161,7 @@ class DaemonTest {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a pty");
         assertThat(cli.command("load")).isZero();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cmd = javaBin + " --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED"
+        String cmd = javaBin + " --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED"
             + " -cp '" + System.getProperty("java.class.path") + "' lunatik.cli.LunatikCli";
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qfec", cmd, "/dev/null");
         pb.environment().put("LUNATIK_DEVDIR", dev.toString());

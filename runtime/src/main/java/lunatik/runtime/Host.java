@@ -104,7 +104,10 @@ public final class Host {
         instructionBudget = n;
     }
 
-    /** Bytes one entry into a runtime may allocate; new runtimes get it. */
+    /**
+     * Bytes of Lua values a runtime may hold (counted as collectgarbage("count") does, each
+     * time an entry has allocated this much); new runtimes get it.
+     */
     public long memoryBudget() {
         return memoryBudget;
     }

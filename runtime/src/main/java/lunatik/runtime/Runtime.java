@@ -18,6 +18,7 @@ import lunatik.lua.vm.Dialect;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
+import lunatik.lua.vm.StateHeap;
 import lunatik.runtime.lib.LunatikLib;
 
 /**
@@ -134,12 +135,24 @@ public final class Runtime {
         allocationBase = THREADS.getCurrentThreadAllocatedBytes();
     }
 
-    /** Raises "not enough memory" in the script when this entry allocated more than its budget. */
+    /**
+     * Raises "not enough memory" in the script when the runtime holds more than its budget.
+     * What the state holds is counted ({@link StateHeap}, as collectgarbage("count")) each time
+     * this entry has allocated a budget's worth since the last count, so a script that makes
+     * garbage runs on, and one that keeps what it makes is stopped.
+     */
     private void checkMemory() {
-        if (THREADS.getCurrentThreadAllocatedBytes() - allocationBase > memoryBudget) {
-            allocationBase = Long.MAX_VALUE / 2; // one error per entry
-            throw new LuaError(Ops.str("not enough memory"));
+        long now = THREADS.getCurrentThreadAllocatedBytes();
+        if (now - allocationBase <= memoryBudget) {
+            return;
         }
+        LuaState L = state;
+        if (L != null && StateHeap.liveBytes(L) <= memoryBudget) {
+            allocationBase = THREADS.getCurrentThreadAllocatedBytes();
+            return;
+        }
+        allocationBase = Long.MAX_VALUE / 2; // one error per entry
+        throw new LuaError(Ops.str("not enough memory"));
     }
 
     /** The runtime of a state (the C API's {@code lunatik_toruntime}), or null. */

@@ -110,6 +110,18 @@ class RuntimeTest {
     }
 
     @Test
+    void garbageBeyondTheMemoryBudgetIsNotHeldAgainstTheScript() throws Exception {
+        // 16 MiB of budget, about 400 MB allocated in all, little of it kept at any time
+        script("churn", "return function() local n = 0 for i = 1, 2000000 do local t = {i, i, i} n = n + #t end return n end");
+        Host h = host();
+        h.setMemoryBudget(16L << 20);
+        Runtime churn = h.runtime("churn", true);
+        Object n = churn.run(L -> L.call1(churn.entry()));
+        assertThat(n).isEqualTo(6_000_000L);
+        churn.stop();
+    }
+
+    @Test
     void scriptsCreateAndStopRuntimes() throws Exception {
         script("child", "count = (count or 0) + 1 return function() return 'child ran' end");
         script("parent", """

@@ -111,6 +111,17 @@ final class Frame extends CallFrame {
         return true;
     }
 
+    @Override
+    public void forEachValue(java.util.function.Consumer<Object> refs) {
+        refs.accept(slots);
+        if (varargs != null) {
+            refs.accept(varargs);
+        }
+        for (int i = 0; i < ntbc; i++) {
+            refs.accept(tbc[i]);
+        }
+    }
+
     public Object[] slots() {
         return slots;
     }

@@ -126,22 +126,16 @@ public final class CFrame extends CallFrame {
         return true;
     }
 
-    /** Every value this frame holds for the collector's accounting: spilled locals and varargs. */
-    public void forEachValue(java.util.function.Consumer<Object> action) {
+    @Override
+    public void forEachValue(java.util.function.Consumer<Object> refs) {
         Object[] l = locals;
         for (int i = 0, n = spilled; i < n; i++) {
-            Object v = l[i];
-            if (v != null) {
-                action.accept(v instanceof Cell c ? c.v : v);
+            if (l[i] != null) {
+                refs.accept(l[i]);
             }
         }
-        Object[] va = varargs;
-        if (va != null) {
-            for (Object v : va) {
-                if (v != null) {
-                    action.accept(v);
-                }
-            }
+        if (varargs != null) {
+            refs.accept(varargs);
         }
     }
 

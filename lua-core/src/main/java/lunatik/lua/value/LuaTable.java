@@ -73,6 +73,45 @@ public final class LuaTable {
     private boolean weakKeys;
     private boolean weakValues;
 
+    /**
+     * For the state's memory accounting: the estimated bytes of this table and its arrays on
+     * the JVM heap; passes each key, value and the metatable it holds strongly to
+     * {@code refs} (a weak table's weak entries are counted, not followed).
+     */
+    public long heapBytes(java.util.function.Consumer<Object> refs) {
+        long bytes = 48 + arrayBytes(array.length);
+        for (Object v : array) {
+            if (v != null) {
+                refs.accept(v);
+            }
+        }
+        if (keys != null) {
+            bytes += 2 * arrayBytes(keys.length);
+            for (int i = 0; i < keys.length; i++) {
+                bytes += held(keys[i], refs) + held(vals[i], refs);
+            }
+        }
+        if (metatable != null) {
+            refs.accept(metatable);
+        }
+        return bytes;
+    }
+
+    private static long held(Object o, java.util.function.Consumer<Object> refs) {
+        if (o instanceof WeakRef) {
+            return 32;
+        }
+        if (o != null) {
+            refs.accept(o);
+        }
+        return 0;
+    }
+
+    /** Bytes of an Object[] of {@code n} references (compressed), header included, 8-aligned. */
+    public static long arrayBytes(int n) {
+        return (16 + 4L * n + 7) & ~7L;
+    }
+
     /** A weak key or value: equal to its referent (or to another reference to it), hashed like it. */
     private static final class WeakRef extends java.lang.ref.WeakReference<Object> {
         final int hash;

@@ -56,6 +56,10 @@ public abstract class CallFrame {
         return false;
     }
 
+    /** For the state's memory accounting: each value this frame holds outside the JVM stack. */
+    public void forEachValue(java.util.function.Consumer<Object> refs) {
+    }
+
     /** Whether the current call site is a method call ({@code obj:m()}). */
     public boolean callsiteIsMethod() {
         return false;

@@ -242,4 +242,34 @@ public final class Coroutine {
         }
         return f;
     }
+
+    /**
+     * For the state's memory accounting: the values this coroutine holds (its function, values
+     * in transfer, and what its frames keep), and whether its JVM stack, being suspended,
+     * must be read through {@link #continuation()}.
+     */
+    void forEachValue(java.util.function.Consumer<Object> refs) {
+        if (body != null) {
+            refs.accept(body);
+        }
+        if (transfer != null) {
+            refs.accept(transfer);
+        }
+        if (msgHandler != null) {
+            refs.accept(msgHandler);
+        }
+        for (CallFrame f = top; f != null; f = f.parent) {
+            refs.accept(f.function());
+            f.forEachValue(refs);
+        }
+    }
+
+    /** The continuation of a suspended coroutine (its stack is not on any thread), or null. */
+    Continuation suspendedContinuation() {
+        return status == Status.SUSPENDED && continuation != null && !continuation.isDone() ? continuation : null;
+    }
+
+    static ContinuationScope scope() {
+        return SCOPE;
+    }
 }

@@ -68,6 +68,23 @@ public class LibFunction extends LuaFunction {
         return this;
     }
 
+    private Object[] held = NOTHING_HELD;
+    private static final Object[] NOTHING_HELD = {};
+
+    /**
+     * Records the Lua values this function's body keeps (a C closure's upvalues), so that the
+     * state's memory accounting ({@link StateHeap}) counts them.
+     */
+    public LibFunction holding(Object... values) {
+        held = values;
+        return this;
+    }
+
+    /** The values given to {@link #holding}. */
+    public Object[] heldValues() {
+        return held;
+    }
+
     /** Whether argument errors name this function '?'. */
     public boolean isAnonymous() {
         return anonymous;

@@ -178,6 +178,16 @@ public final class LuaState {
         }
     }
 
+    /** For memory accounting: the values the state holds outside any Lua value or stack. */
+    void forEachRoot(java.util.function.Consumer<Object> refs) {
+        for (Object o : new Object[] {globals, registry, stringMeta, numberMeta, booleanMeta, nilMeta,
+                                      functionMeta, threadMeta, main, current, countHook, interruptValue}) {
+            if (o != null) {
+                refs.accept(o);
+            }
+        }
+    }
+
     /**
      * A full collection: the JVM's, then the finalizers it found. The JVM hands unreachable
      * objects to its finalizer thread asynchronously, so a canary made unreachable just before

@@ -51,7 +51,7 @@ public final class CoroutineLib {
                     }
                     throw new LuaError(v);
                 }
-            }).yieldable();
+            }).yieldable().holding(c);
         });
         reg(L, co, "close", a -> {
             Coroutine c = checkCo(a, 1);

@@ -1,11 +1,11 @@
 package lunatik.lua.lib;
 
 import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.StateHeap;
 
 /**
- * What a state has allocated, for {@code collectgarbage("count")}. The JVM's heap is shared by
- * every state of the process, so this is an estimate: the live heap of the JVM when the state
- * is alone in it (the standalone interpreter), refined by runtimes that account per state.
+ * What a state holds, for {@code collectgarbage("count")}: the bytes of the Lua values it can
+ * reach ({@link StateHeap}), unless its host accounts for it another way.
  */
 final class MemoryAccounting {
     private MemoryAccounting() {
@@ -16,7 +16,6 @@ final class MemoryAccounting {
         if (s != null) {
             return s.getAsLong();
         }
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
+        return StateHeap.liveBytes(L);
     }
 }

@@ -364,7 +364,7 @@ public final class StringLib {
                 }
             }
             return Varargs.NONE;
-        });
+        }).holding(s, p);
     }
 
     private static Object gsub(Args a) {

@@ -24,6 +24,8 @@ class CliTest {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-exports");
         cmd.add("java.base/jdk.internal.vm=ALL-UNNAMED");
+        cmd.add("--add-opens");
+        cmd.add("java.base/java.lang=ALL-UNNAMED");
         cmd.add("-jar");
         cmd.add(JAR.toString());
         cmd.addAll(List.of(args));
