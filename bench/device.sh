@@ -2,6 +2,7 @@
 # Device benchmark (issue 5): 1-byte reads per second from /dev/passwd (our FUSE device, a Lua
 # callback per read) against the same reads from a kernel device (/dev/urandom), and the round
 # trip of `lunatik list` (start of the command to its exit). Needs root. Prints a Markdown table.
+# The daemon runs as installed (CPU latency request when busy: auto), then with it off.
 #   usage: bench/device.sh [reads] [list-runs]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,6 +27,12 @@ pid="$(cat "$LUNATIK_RUNDIR/lunatikd.pid")"
 taskset -a -pc 0 "$pid" >/dev/null
 pinned=$(taskset -c 0 bash -c "$(declare -f rate); reads=$reads; rate '$LUNATIK_DEVDIR/passwd'")
 kpinned=$(taskset -c 0 bash -c "$(declare -f rate); reads=$reads; rate /dev/urandom")
+# without the CPU latency request (idle CPUs may halt between reads)
+"$lunatik" unload >/dev/null
+LUNATIK_CPU_LATENCY=off "$lunatik" load
+"$lunatik" run examples/passwd >/dev/null
+nolat=$(rate "$LUNATIK_DEVDIR/passwd")
+knolat=$(rate /dev/urandom)
 times=()
 for ((i = 0; i < runs; i++)); do
   t0=$(date +%s%N); "$lunatik" list >/dev/null; t1=$(date +%s%N)
@@ -36,4 +43,5 @@ echo "| measure | ours | reference |"
 echo "|---|---:|---:|"
 echo "| 1-byte reads/s, /dev/passwd vs /dev/urandom | $ours | $kernel |"
 echo "| same, daemon and reader on one CPU | $pinned | $kpinned |"
+echo "| same, \`LUNATIK_CPU_LATENCY=off\` | $nolat | $knolat |"
 echo "| \`lunatik list\` round trip, ms (median of $runs) | $median | target 100 |"

@@ -20,14 +20,17 @@ import lunatik.runtime.Runtime;
  *
  * <p>Options (each also from the environment): {@code --root DIR} ({@code LUNATIK_ROOT}, default
  * /lib/modules/lua), {@code --lib DIR} (Lua libraries outside the root), {@code --devdir DIR}
- * ({@code LUNATIK_DEVDIR}, default /dev), {@code --pidfile F}.
+ * ({@code LUNATIK_DEVDIR}, default /dev), {@code --pidfile F}, {@code --cpu-latency auto|off}
+ * ({@code LUNATIK_CPU_LATENCY}, default auto: a device serving 20,000 requests a second or
+ * more holds the kernel's PM QoS CPU latency request at zero until it is quiet, so that idle
+ * CPUs poll instead of halting; see {@link lunatik.linux.power.CpuLatency}).
  */
 public final class Lunatikd {
     private Lunatikd() {
     }
 
     /** The settings of one daemon. */
-    public record Config(Path root, Path lib, Path devdir, Path pidfile) {
+    public record Config(Path root, Path lib, Path devdir, Path pidfile, boolean lowLatency) {
         /** The control device. */
         public Path device() {
             return devdir.resolve("lunatik");
@@ -36,6 +39,7 @@ public final class Lunatikd {
 
     public static void main(String[] args) throws Exception {
         Config c = parse(args);
+        lunatik.linux.fuse.FuseDevice.setLowLatencyWhenBusy(c.lowLatency());
         PrintStream kmsg = openKmsg();
         Host host = new Host(c.root(), line -> {
             System.out.println(line);
@@ -86,8 +90,10 @@ public final class Lunatikd {
         String lib = System.getenv("LUNATIK_LIB");
         String devdir = env("LUNATIK_DEVDIR", "/dev");
         String pidfile = null;
+        String latency = env("LUNATIK_CPU_LATENCY", "auto");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--cpu-latency" -> latency = args[++i];
                 case "--root" -> root = args[++i];
                 case "--lib" -> lib = args[++i];
                 case "--devdir" -> devdir = args[++i];
@@ -95,8 +101,11 @@ public final class Lunatikd {
                 default -> throw new IllegalArgumentException("lunatikd: unknown option " + args[i]);
             }
         }
+        if (!latency.equals("auto") && !latency.equals("off")) {
+            throw new IllegalArgumentException("lunatikd: --cpu-latency must be auto or off, not " + latency);
+        }
         return new Config(Path.of(root), lib == null ? null : Path.of(lib), Path.of(devdir),
-            pidfile == null ? null : Path.of(pidfile));
+            pidfile == null ? null : Path.of(pidfile), latency.equals("auto"));
     }
 
     private static String env(String name, String def) {

@@ -55,6 +55,9 @@ public final class LibC {
     private static final MethodHandle MOUNT = handle("mount",
         FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR), ERRNO_OPTION);
     private static final MethodHandle UMOUNT2 = handle("umount2", FunctionDescriptor.of(INT, PTR, INT), ERRNO_OPTION);
+    private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(INT, PTR, LONG, INT), ERRNO_OPTION);
+    private static final MethodHandle FCNTL = handle("fcntl",
+        FunctionDescriptor.of(INT, INT, INT, INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle GETUID = handle("getuid", FunctionDescriptor.of(INT));
     private static final MethodHandle GETGID = handle("getgid", FunctionDescriptor.of(INT));
 
@@ -122,6 +125,67 @@ public final class LibC {
             throw new ErrnoException("read", errno(st));
         }
         return r;
+    }
+
+    /**
+     * read(2) that reports failure as a negative errno instead of an exception (for loops that
+     * expect EAGAIN often, on a non-blocking descriptor).
+     */
+    public static long readOrErrno(int fd, MemorySegment buf, long len) {
+        MemorySegment st = STATE.get();
+        long r;
+        try {
+            r = (long) READ.invokeExact(st, fd, buf, Math.min(len, buf.byteSize()));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return r < 0 ? -errno(st) : r;
+    }
+
+    public static final short POLLIN = 1;
+
+    /**
+     * poll(2) on one descriptor for {@code events}, waiting at most {@code timeoutMs} (-1: no
+     * limit); returns the events that occurred, 0 on timeout, or a negative errno.
+     */
+    public static int pollOne(int fd, short events, int timeoutMs) {
+        MemorySegment st = STATE.get();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment pfd = a.allocate(8, 4);
+            pfd.set(INT, 0, fd);
+            pfd.set(ValueLayout.JAVA_SHORT, 4, events);
+            pfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+            int r = (int) POLL.invokeExact(st, pfd, 1L, timeoutMs);
+            if (r < 0) {
+                return -errno(st);
+            }
+            return r == 0 ? 0 : pfd.get(ValueLayout.JAVA_SHORT, 6);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static final int O_NONBLOCK = 04000;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+
+    /** Sets or clears O_NONBLOCK on {@code fd} (fcntl F_SETFL). */
+    public static void setNonBlocking(int fd, boolean on) throws ErrnoException {
+        MemorySegment st = STATE.get();
+        try {
+            int fl = (int) FCNTL.invokeExact(st, fd, F_GETFL, 0);
+            if (fl < 0) {
+                throw new ErrnoException("fcntl", errno(st));
+            }
+            int nfl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+            if ((int) FCNTL.invokeExact(st, fd, F_SETFL, nfl) < 0) {
+                throw new ErrnoException("fcntl", errno(st));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     /** write(2) of the first {@code len} bytes of {@code buf}; returns the count written. */

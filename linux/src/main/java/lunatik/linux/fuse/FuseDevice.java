@@ -137,6 +137,12 @@ public final class FuseDevice implements AutoCloseable {
             throw e;
         }
         int n = Math.max(1, threads);
+        try {
+            LibC.setNonBlocking(fd, true); // the leader spins on read before it waits in poll
+        } catch (ErrnoException e) {
+            detachStale(target);
+            throw e;
+        }
         dev.live.set(n);
         for (int i = 0; i < n; i++) {
             Thread t = Thread.ofPlatform().daemon().name("fuse-" + name + "-" + i).unstarted(dev::serve);
@@ -147,6 +153,7 @@ public final class FuseDevice implements AutoCloseable {
             throw new ErrnoException("mount " + target, Errno.EEXIST);
         }
         dev.threads.forEach(Thread::start);
+        dev.monitor = Thread.ofPlatform().daemon().name("fuse-" + name + "-monitor").start(dev::monitor);
         return dev;
     }
 
@@ -247,27 +254,57 @@ public final class FuseDevice implements AutoCloseable {
 
     // ---------------------------------------------------------------- the server loop
 
+    /*
+     * Leader and followers. One thread at a time, the leader, reads requests: it spins on the
+     * non-blocking descriptor for a while after each request (a reader that reads in a loop
+     * sends the next one within microseconds, and catching it without sleeping saves a wake-up
+     * on each side), then waits in poll(2). It answers the request itself, without handing
+     * leadership over (that would cost a wake-up per request). The other threads wait on a
+     * Java monitor, not in read(2), so a request wakes no one. If the leader spends long on one
+     * request (a callback that sleeps), the monitor thread promotes a follower, so one slow
+     * request does not hold up the others; the old leader becomes a follower when it is done.
+     */
+
+    /** How long the leader spins for the next request before it waits in poll(2). */
+    static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1
+        ? Long.getLong("lunatik.fuse.spin-us", 50) * 1000 : 0;
+    /** A request taking longer than this gets a follower promoted. */
+    static final long PROMOTE_NANOS = 1_000_000;
+
+    private final Object leadership = new Object();
+    private Thread leader;                 // guarded by leadership
+    private boolean ended;                 // guarded by leadership: the connection is gone
+    /** When the leader began its current request, 0 while it reads. */
+    private volatile long busySince;
+    /** Requests answered, for the monitor's rate. */
+    private volatile long answered;
+    private volatile Thread monitor;
+    private volatile boolean monitorParked;
+
     private void serve() {
+        Thread me = Thread.currentThread();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment in = arena.allocate(IN_BUFFER, 8);
             MemorySegment[] out = {arena.allocate(16 + MAX_WRITE, 8)};
-            while (true) {
-                long n;
-                try {
-                    n = LibC.read(fd, in, IN_BUFFER);
-                } catch (ErrnoException e) {
-                    if (e.errno() == Errno.EINTR || e.errno() == Errno.EAGAIN || e.errno() == Errno.ENOENT) {
+            while (lead(me)) {
+                long n = readRequest(in);
+                if (n < 0) {
+                    int err = (int) -n;
+                    if (err == Errno.EINTR || err == Errno.EAGAIN || err == Errno.ENOENT) {
                         continue; // interrupted, or a request aborted before we got it
                     }
-                    break; // ENODEV: unmounted and no file open any more
+                    end(); // ENODEV: unmounted and no file open any more
+                    break;
                 }
                 if (n < 40) {
                     continue;
                 }
+                busySince = System.nanoTime();
                 try {
                     dispatch(arena, in, out);
                 } catch (ErrnoException e) {
                     if (e.errno() == Errno.ENODEV) {
+                        end();
                         break;
                     }
                     // ENOENT: the request was interrupted; others: the caller went away
@@ -278,6 +315,9 @@ public final class FuseDevice implements AutoCloseable {
                     } catch (ErrnoException | RuntimeException ignored) {
                         // already answered, or gone
                     }
+                } finally {
+                    busySince = 0;
+                    answered++;
                 }
             }
         } finally {
@@ -289,8 +329,150 @@ public final class FuseDevice implements AutoCloseable {
                 } catch (ErrnoException e) {
                     // already gone
                 }
+                Thread m = monitor;
+                if (m != null) {
+                    java.util.concurrent.locks.LockSupport.unpark(m);
+                }
             }
         }
+    }
+
+    /**
+     * Returns true when {@code me} is the leader, waiting as a follower until there is no
+     * leader; false once the connection has ended.
+     */
+    private boolean lead(Thread me) {
+        synchronized (leadership) {
+            while (true) {
+                if (ended) {
+                    return false;
+                }
+                if (leader == me) {
+                    return true;
+                }
+                if (leader == null) {
+                    leader = me;
+                    return true;
+                }
+                try {
+                    leadership.wait();
+                } catch (InterruptedException e) {
+                    // followers leave only when the connection ends
+                }
+            }
+        }
+    }
+
+    private void end() {
+        synchronized (leadership) {
+            ended = true;
+            leadership.notifyAll();
+        }
+    }
+
+    /** The next request into {@code in}: its length, or a negative errno. */
+    private long readRequest(MemorySegment in) {
+        long deadline = 0;
+        while (true) {
+            long n = LibC.readOrErrno(fd, in, IN_BUFFER);
+            if (n != -Errno.EAGAIN) {
+                return n;
+            }
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                deadline = now + SPIN_NANOS;
+            } else if (now - deadline >= 0) {
+                int r = LibC.pollOne(fd, LibC.POLLIN, -1); // no request for a while: sleep
+                if (r < 0 && r != -Errno.EINTR) {
+                    return r;
+                }
+                wakeMonitor();
+                deadline = 0;
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void wakeMonitor() {
+        if (monitorParked) {
+            Thread m = monitor;
+            if (m != null) {
+                java.util.concurrent.locks.LockSupport.unpark(m);
+            }
+        }
+    }
+
+    /**
+     * The monitor: every millisecond while requests come, promotes a follower when the leader is
+     * stuck in one request, and holds a CPU latency request while this device is busy (if
+     * {@link #setLowLatencyWhenBusy}); while the device is idle it looks ten times a second.
+     */
+    private void monitor() {
+        final long tick = 1_000_000;
+        final int busyPerWindow = 1000;    // requests per 50 ms, 20,000/s: busy
+        long windowStart = System.nanoTime();
+        long windowCount = answered;
+        long lastActive = windowStart;
+        boolean holding = false;
+        try {
+            while (live.get() > 0) {
+                long now = System.nanoTime();
+                long b = busySince;
+                if (b != 0 && now - b > PROMOTE_NANOS) {
+                    synchronized (leadership) {
+                        if (busySince == b && leader != null) {
+                            leader = null; // the stuck leader rejoins as a follower when it is done
+                            leadership.notify();
+                        }
+                    }
+                }
+                long done = answered;
+                if (done != windowCount || b != 0) {
+                    lastActive = now;
+                }
+                if (now - windowStart >= 50 * tick) {
+                    boolean busy = done - windowCount >= busyPerWindow;
+                    if (busy && !holding && lowLatencyWhenBusy) {
+                        holding = true;
+                        lunatik.linux.power.CpuLatency.acquire();
+                    } else if (holding && !busy) {
+                        holding = false;
+                        lunatik.linux.power.CpuLatency.release();
+                    }
+                    windowStart = now;
+                    windowCount = done;
+                }
+                if (now - lastActive > 200 * tick && !holding) {
+                    // idle: the leader wakes us when it leaves poll(2); the timeout covers a
+                    // request that came between our look and our sleep
+                    monitorParked = true;
+                    if (busySince == 0 && answered == done) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(this, 100 * tick);
+                    }
+                    monitorParked = false;
+                    lastActive = windowStart = System.nanoTime();
+                    windowCount = answered;
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(this, tick);
+                }
+            }
+        } finally {
+            if (holding) {
+                lunatik.linux.power.CpuLatency.release();
+            }
+        }
+    }
+
+    private static volatile boolean lowLatencyWhenBusy;
+
+    /**
+     * Whether a device that serves requests at a high rate (20,000/s and more) holds a CPU
+     * latency request ({@link lunatik.linux.power.CpuLatency}) until it is quiet again. Off by
+     * default; the daemon turns it on unless told not to.
+     */
+    public static void setLowLatencyWhenBusy(boolean on) {
+        lowLatencyWhenBusy = on;
     }
 
     private void dispatch(Arena arena, MemorySegment in, MemorySegment[] outHolder) throws ErrnoException {

@@ -293,52 +293,72 @@ class FuseDeviceTest {
         assertThat(Files.readAllBytes(again.path())).hasSize(3);
     }
 
+    /** One request that sleeps does not hold up the others: the monitor promotes a follower. */
     @Test
-    void measureOneByteReads() throws Exception {
-        FuseHandler one = new FuseHandler() {
-            private final byte[] x = {'x'};
-
+    void aSleepingRequestDoesNotHoldUpTheNext() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        FuseDevice d = mount("sleepy", 0666, new FuseHandler() {
             @Override
-            public byte[] read(OpenFile f, int length, long offset) {
-                return x;
+            public byte[] read(OpenFile f, int length, long offset) throws FuseException {
+                if ((f.flags() & 3) == 0) { // O_RDONLY
+                    try {
+                        release.await(20, TimeUnit.SECONDS); // the first reader's request sleeps
+                    } catch (InterruptedException e) {
+                        throw new FuseException(Errno.EINTR);
+                    }
+                    return "slow".getBytes(StandardCharsets.US_ASCII);
+                }
+                return "fast".getBytes(StandardCharsets.US_ASCII);
             }
 
             @Override
             public int write(OpenFile f, byte[] data, long offset) {
                 return data.length;
             }
-        };
-        for (int threads : new int[] {1, FuseDevice.DEFAULT_THREADS}) {
-            FuseDevice d = FuseDevice.mount(dir.resolve("bench" + threads), 0600, one, threads);
-            devices.add(d);
-            try (var ch = java.nio.channels.FileChannel.open(d.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(1);
-                for (int i = 0; i < 20_000; i++) {
-                    b.clear();
-                    ch.read(b);
-                }
-                int n = 50_000;
-                long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    b.clear();
-                    ch.read(b);
-                }
-                double s = (System.nanoTime() - t0) / 1e9;
-                t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    b.clear();
-                    ch.write(b);
-                }
-                double w = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("FuseDevice, %d reader thread(s): %.0f 1-byte reads/s (%.1f us each), %.0f 1-byte writes/s%n",
-                    threads, n / s, s * 1e6 / n, n / w);
+        });
+        List<String> order = new CopyOnWriteArrayList<>();
+        Thread slow = Thread.ofPlatform().start(() -> {
+            try (InputStream in = Files.newInputStream(d.path())) {
+                order.add(new String(in.readNBytes(4), StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                order.add(e.toString());
             }
-            Process dd = new ProcessBuilder("dd", "if=" + d.path(), "of=/dev/null", "bs=1", "count=50000")
-                .redirectErrorStream(true).start();
-            String out = new String(dd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            dd.waitFor();
-            System.out.printf("FuseDevice, %d reader thread(s), dd bs=1 from another process: %s%n",
-                threads, out.substring(out.lastIndexOf('\n') + 1));
+        });
+        Thread.sleep(200); // the slow request is in its handler now
+        try (var ch = java.nio.channels.FileChannel.open(d.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
+            ch.read(b);
+            order.add(new String(b.array(), StandardCharsets.US_ASCII));
+            assertThat(Files.size(d.path())).isZero(); // a stat, too, is answered
+        }
+        release.countDown();
+        slow.join(20_000);
+        assertThat(order).containsExactly("fast", "slow");
+    }
+
+    /** A busy device holds the CPU latency request while it is busy, and drops it when quiet. */
+    @Test
+    void aBusyDeviceHoldsTheCpuLatencyRequestUntilQuiet() throws Exception {
+        FuseDevice.setLowLatencyWhenBusy(true);
+        try {
+            FuseDevice d = mount("busy", 0600, new Memory(1));
+            try (var ch = java.nio.channels.FileChannel.open(d.path(), StandardOpenOption.READ)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(1);
+                long end = System.nanoTime() + 500_000_000L;
+                boolean seen = false;
+                while (System.nanoTime() < end || !seen) {
+                    b.clear();
+                    ch.read(b, 0);
+                    seen |= lunatik.linux.power.CpuLatency.held();
+                    if (System.nanoTime() - end > 10_000_000_000L) {
+                        break; // 10 s over: fail below
+                    }
+                }
+                assertThat(seen).as("held while busy").isTrue();
+            }
+            waitFor(() -> !lunatik.linux.power.CpuLatency.held());
+        } finally {
+            FuseDevice.setLowLatencyWhenBusy(false);
         }
     }
 
