@@ -93,11 +93,11 @@ public final class Lunatikd {
         String latency = env("LUNATIK_CPU_LATENCY", "auto");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--cpu-latency" -> latency = args[++i];
-                case "--root" -> root = args[++i];
-                case "--lib" -> lib = args[++i];
-                case "--devdir" -> devdir = args[++i];
-                case "--pidfile" -> pidfile = args[++i];
+                case "--cpu-latency" -> latency = value(args, ++i);
+                case "--root" -> root = value(args, ++i);
+                case "--lib" -> lib = value(args, ++i);
+                case "--devdir" -> devdir = value(args, ++i);
+                case "--pidfile" -> pidfile = value(args, ++i);
                 default -> throw new IllegalArgumentException("lunatikd: unknown option " + args[i]);
             }
         }
@@ -106,6 +106,13 @@ public final class Lunatikd {
         }
         return new Config(Path.of(root), lib == null ? null : Path.of(lib), Path.of(devdir),
             pidfile == null ? null : Path.of(pidfile), latency.equals("auto"));
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("lunatikd: " + args[i - 1] + " needs a value");
+        }
+        return args[i];
     }
 
     private static String env(String name, String def) {

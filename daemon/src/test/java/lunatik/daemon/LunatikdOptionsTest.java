@@ -1,0 +1,33 @@
+package lunatik.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The daemon's command line. */
+class LunatikdOptionsTest {
+    @Test
+    void optionsAndTheirDefaults() {
+        Lunatikd.Config c = Lunatikd.parse(new String[] {"--root", "/r", "--devdir", "/d", "--pidfile", "/p"});
+        assertThat(c.root()).isEqualTo(Path.of("/r"));
+        assertThat(c.device()).isEqualTo(Path.of("/d/lunatik"));
+        assertThat(c.pidfile()).isEqualTo(Path.of("/p"));
+        // unless LUNATIK_CPU_LATENCY says otherwise, a busy device may ask for low CPU latency
+        boolean envOff = "off".equals(System.getenv("LUNATIK_CPU_LATENCY"));
+        assertThat(c.lowLatency()).isEqualTo(!envOff);
+        assertThat(Lunatikd.parse(new String[] {"--cpu-latency", "off"}).lowLatency()).isFalse();
+        assertThat(Lunatikd.parse(new String[] {"--cpu-latency", "auto"}).lowLatency()).isTrue();
+    }
+
+    @Test
+    void wrongOptionsAreRefusedByName() {
+        assertThatThrownBy(() -> Lunatikd.parse(new String[] {"--cpu-latency", "max"}))
+            .hasMessage("lunatikd: --cpu-latency must be auto or off, not max");
+        assertThatThrownBy(() -> Lunatikd.parse(new String[] {"--bogus"}))
+            .hasMessage("lunatikd: unknown option --bogus");
+        assertThatThrownBy(() -> Lunatikd.parse(new String[] {"--root"}))
+            .hasMessage("lunatikd: --root needs a value");
+    }
+}
