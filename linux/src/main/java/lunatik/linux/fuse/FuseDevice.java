@@ -275,7 +275,7 @@ public final class FuseDevice implements AutoCloseable {
     private Thread leader;                 // guarded by leadership
     private boolean ended;                 // guarded by leadership: the connection is gone
     /** When the leader began its current request, 0 while it reads. */
-    private volatile long busySince;
+    private final AtomicLong busySince = new AtomicLong();
     /** Requests answered, for the monitor's rate. */
     private volatile long answered;
     private volatile Thread monitor;
@@ -299,7 +299,8 @@ public final class FuseDevice implements AutoCloseable {
                 if (n < 40) {
                     continue;
                 }
-                busySince = System.nanoTime();
+                long start = System.nanoTime();
+                busySince.set(start);
                 try {
                     dispatch(arena, in, out);
                 } catch (ErrnoException e) {
@@ -316,7 +317,7 @@ public final class FuseDevice implements AutoCloseable {
                         // already answered, or gone
                     }
                 } finally {
-                    busySince = 0;
+                    busySince.compareAndSet(start, 0); // unless a new leader is busy now
                     answered++;
                 }
             }
@@ -418,10 +419,10 @@ public final class FuseDevice implements AutoCloseable {
         try {
             while (live.get() > 0) {
                 long now = System.nanoTime();
-                long b = busySince;
+                long b = busySince.get();
                 if (b != 0 && now - b > PROMOTE_NANOS) {
                     synchronized (leadership) {
-                        if (busySince == b && leader != null) {
+                        if (busySince.get() == b && leader != null) {
                             leader = null; // the stuck leader rejoins as a follower when it is done
                             leadership.notify();
                         }
@@ -447,7 +448,7 @@ public final class FuseDevice implements AutoCloseable {
                     // idle: the leader wakes us when it leaves poll(2); the timeout covers a
                     // request that came between our look and our sleep
                     monitorParked = true;
-                    if (busySince == 0 && answered == done) {
+                    if (busySince.get() == 0 && answered == done) {
                         java.util.concurrent.locks.LockSupport.parkNanos(this, 100 * tick);
                     }
                     monitorParked = false;
