@@ -1,0 +1,204 @@
+package lunatik.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import lunatik.cli.LunatikCliAccess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The examples that use sockets, run by a real daemon as the README says, and used as a user
+ * would: TCP clients on loopback, and reads of their devices.
+ */
+class ExamplesTest {
+    @TempDir
+    Path dev;
+    @TempDir
+    Path run;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LunatikCliAccess cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name")),
+            "needs root and /dev/fuse (CI has both)");
+        cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), DaemonTest.CHECKOUT,
+            DaemonTest.CHECKOUT.resolve("lua"));
+        assertThat(cli.command("load")).isZero();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (cli != null) {
+            cli.command("unload");
+        }
+    }
+
+    /** Runs a lunatik command that must succeed; its output and the daemon log explain a failure. */
+    private void ok(String... args) throws Exception {
+        int rc = cli.command(args);
+        assertThat(rc).as("lunatik %s: %s\n%s", String.join(" ", args), out, log()).isZero();
+    }
+
+    private String log() throws Exception {
+        return Files.readString(run.resolve("lunatikd.log"));
+    }
+
+    private static void waitFor(java.util.concurrent.Callable<Boolean> c) throws Exception {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!c.call() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(c.call()).isTrue();
+    }
+
+    /** Connects, retrying while the spawned script is still starting to listen. */
+    private static Socket connect(int port) throws Exception {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                Socket s = new Socket("127.0.0.1", port);
+                s.setSoTimeout(10_000);
+                return s;
+            } catch (java.net.ConnectException e) {
+                if (System.nanoTime() > end) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Sends {@code request} and reads until the server closes or {@code expect} bytes came. */
+    private static byte[] exchange(Socket s, String request, int expect) throws Exception {
+        OutputStream o = s.getOutputStream();
+        o.write(request.getBytes(StandardCharsets.US_ASCII));
+        o.flush();
+        return expect == 0 ? new byte[0] : s.getInputStream().readNBytes(expect);
+    }
+
+    /**
+     * One request per connection: the example answers one received chunk at a time, so requests
+     * sent back to back would arrive as one chunk and only the first would count.
+     */
+    private static byte[] request(String line, int expect) throws Exception {
+        try (Socket s = connect(90)) {
+            byte[] reply = exchange(s, line, expect);
+            s.shutdownOutput(); // end of the session
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            return reply;
+        }
+    }
+
+    @Test
+    void sharedStoresReadsAndDeletesKeysOverTcp() throws Exception {
+        ok("spawn", "examples/shared");
+        request("name=lunatik\n", 0);
+        request("other=x\n", 0);
+        byte[] reply = request("name\n", 1025);
+        assertThat(new String(reply, 0, 7, StandardCharsets.US_ASCII)).isEqualTo("lunatik");
+        for (int i = 7; i < 1024; i++) {
+            assertThat(reply[i]).isZero(); // the rest of the fresh 1024-byte buffer
+        }
+        assertThat(reply[1024]).isEqualTo((byte) '\n');
+        request("name=\n", 0); // deleted
+        try (Socket s = connect(90)) {
+            exchange(s, "!\n", 0); // not a request: the server ends the session
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(new String(request("other\n", 1025), 0, 1, StandardCharsets.US_ASCII)).isEqualTo("x");
+        assertThat(cli.command("stop", "examples/shared")).isZero();
+        assertThat(log()).contains("starting shared...").contains("stopping shared...");
+    }
+
+    @Test
+    void echodServesEachClientFromAWorkerOfItsOwn() throws Exception {
+        ok("spawn", "examples/echod/daemon");
+        List<String> echoes = new CopyOnWriteArrayList<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            String word = "client" + c;
+            clients.add(Thread.ofPlatform().start(() -> {
+                try (Socket s = connect(1337)) {
+                    for (int i = 0; i < 5; i++) {
+                        String msg = word + "/" + i;
+                        echoes.add(new String(exchange(s, msg, msg.length()), StandardCharsets.US_ASCII));
+                    }
+                } catch (Exception e) {
+                    echoes.add(e.toString());
+                }
+            }));
+        }
+        for (Thread t : clients) {
+            t.join(20_000);
+        }
+        assertThat(echoes).hasSize(15).allMatch(e -> e.matches("client\\d/\\d"));
+        out.reset();
+        cli.command("list");
+        assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo("examples/echod/daemon");
+        // a client still connected when the daemon stops: its worker is stopped too
+        try (Socket s = connect(1337)) {
+            assertThat(new String(exchange(s, "last", 4), StandardCharsets.US_ASCII)).isEqualTo("last");
+            assertThat(cli.command("stop", "examples/echod/daemon")).isZero();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        String log = log();
+        assertThat(log).contains("echod [daemon]: started").contains("echod [daemon]: stopped");
+        for (int w = 1; w <= 4; w++) {
+            assertThat(log).contains("echod [worker #" + w + "]: started");
+        }
+        assertThat(log).contains("echod [worker #4]: aborted");
+    }
+
+    @Test
+    void tapListsFramesOnLoopback() throws Exception {
+        ok("run", "examples/tap");
+        Path tap = dev.resolve("tap");
+        assertThat(Files.getPosixFilePermissions(tap)).extracting(Object::toString)
+            .containsExactlyInAnyOrder("OWNER_READ", "GROUP_READ", "OTHERS_READ");
+        // datagrams to the discard port on loopback, until the reads below are done
+        Thread traffic = Thread.ofPlatform().daemon().start(() -> {
+            try (DatagramSocket u = new DatagramSocket()) {
+                byte[] b = new byte[100];
+                while (!Thread.currentThread().isInterrupted()) {
+                    u.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), 9));
+                    Thread.sleep(5);
+                }
+            } catch (Exception e) {
+                // interrupted: done
+            }
+        });
+        List<String> lines = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(tap)) {
+            byte[] buf = new byte[256];
+            for (int i = 0; i < 40 && lines.stream().noneMatch(l -> l.equals("0\t0\t800\t142\n")); i++) {
+                int n = in.read(buf);
+                lines.add(new String(buf, 0, n, StandardCharsets.US_ASCII));
+            }
+        } finally {
+            traffic.interrupt();
+        }
+        // loopback frames have zero MACs; 142 = 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + 100
+        assertThat(lines).contains("0\t0\t800\t142\n");
+        assertThat(lines).allMatch(l -> l.matches("[0-9A-F]+\t[0-9A-F]+\t[0-9A-F]+\t\\d+\n"));
+        assertThat(cli.command("stop", "examples/tap")).isZero();
+        waitFor(() -> !Files.exists(tap));
+    }
+}
