@@ -40,6 +40,7 @@ public final class Lunatikd {
     public static void main(String[] args) throws Exception {
         Config c = parse(args);
         lunatik.linux.fuse.FuseDevice.setLowLatencyWhenBusy(c.lowLatency());
+        int stale = lunatik.runtime.lib.NetfilterLib.removeStaleRules(); // a killed daemon's hooks
         PrintStream kmsg = openKmsg();
         Host host = new Host(c.root(), line -> {
             System.out.println(line);
@@ -69,6 +70,9 @@ public final class Lunatikd {
         }, "lunatikd-shutdown");
         java.lang.Runtime.getRuntime().addShutdownHook(stopper);
         host.log("lunatikd " + lunatik.runtime.Lunatik.VERSION + " serving " + c.device());
+        if (stale > 0) {
+            host.log("removed the netfilter rules of " + stale + " hook(s) a previous daemon left");
+        }
         done.await();
     }
 

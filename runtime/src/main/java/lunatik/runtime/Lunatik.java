@@ -33,6 +33,7 @@ public final class Lunatik {
         m.put("rcu", lunatik.runtime.lib.RcuLib::open);
         m.put("linux", lunatik.runtime.lib.LinuxLib::open);
         m.put("socket", lunatik.runtime.lib.SocketLib::open);
+        m.put("netfilter", lunatik.runtime.lib.NetfilterLib::open);
         m.put("crypto_shash", lunatik.runtime.lib.CryptoShashLib::open);
         m.put("crypto_skcipher", lunatik.runtime.lib.CryptoSkcipherLib::open);
         m.put("crypto_aead", lunatik.runtime.lib.CryptoAeadLib::open);

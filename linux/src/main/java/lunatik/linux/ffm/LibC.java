@@ -58,6 +58,7 @@ public final class LibC {
     private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(INT, PTR, LONG, INT), ERRNO_OPTION);
     private static final MethodHandle FCNTL = handle("fcntl",
         FunctionDescriptor.of(INT, INT, INT, INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(INT, INT, INT), ERRNO_OPTION);
     private static final MethodHandle GETUID = handle("getuid", FunctionDescriptor.of(INT));
     private static final MethodHandle GETGID = handle("getgid", FunctionDescriptor.of(INT));
 
@@ -162,6 +163,28 @@ public final class LibC {
             return r == 0 ? 0 : pfd.get(ValueLayout.JAVA_SHORT, 6);
         } catch (Throwable t) {
             throw unexpected(t);
+        }
+    }
+
+    public static final int CLONE_NEWNET = 0x40000000;
+
+    /**
+     * Moves the calling thread into the network namespace at {@code path} (setns(2)): sockets
+     * the thread makes afterwards belong to that namespace.
+     */
+    public static void enterNetworkNamespace(String path) throws ErrnoException {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        MemorySegment st = STATE.get();
+        try {
+            if ((int) SETNS.invokeExact(st, fd, CLONE_NEWNET) < 0) {
+                throw new ErrnoException("setns " + path, errno(st));
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        } finally {
+            close(fd);
         }
     }
 

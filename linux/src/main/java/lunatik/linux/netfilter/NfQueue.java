@@ -1,0 +1,319 @@
+package lunatik.linux.netfilter;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import lunatik.linux.ffm.ErrnoException;
+import lunatik.linux.ffm.LibC;
+import lunatik.linux.ffm.Sockets;
+
+/**
+ * One NFQUEUE queue, spoken over a NETLINK_NETFILTER socket (no libnetfilter_queue): bound to
+ * queue {@code num} in copy-packet mode with fail-open, so a full queue accepts rather than
+ * drops. {@link #receive} returns the next packet; {@link #verdict} answers it, with a new
+ * payload and mark when given. The socket belongs to the network namespace of the thread that
+ * opens the queue. Netlink headers are in host order, NFQUEUE attribute payloads big-endian.
+ */
+public final class NfQueue implements AutoCloseable {
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_RAW = 3;
+    private static final int NETLINK_NETFILTER = 12;
+    private static final int NFNL_SUBSYS_QUEUE = 3;
+    private static final int NFQNL_MSG_PACKET = 0;
+    private static final int NFQNL_MSG_VERDICT = 1;
+    private static final int NFQNL_MSG_CONFIG = 2;
+    private static final int NLM_F_REQUEST = 1;
+    private static final int NLM_F_ACK = 4;
+    private static final int NLMSG_ERROR = 2;
+    private static final int SOL_NETLINK = 270;
+    private static final int NETLINK_NO_ENOBUFS = 5;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVBUFFORCE = 33;
+    // attributes
+    private static final int NFQA_PACKET_HDR = 1;
+    private static final int NFQA_VERDICT_HDR = 2;
+    private static final int NFQA_MARK = 3;
+    private static final int NFQA_IFINDEX_INDEV = 5;
+    private static final int NFQA_IFINDEX_OUTDEV = 6;
+    private static final int NFQA_HWADDR = 9;
+    private static final int NFQA_PAYLOAD = 10;
+    private static final int NFQA_CFG_CMD = 1;
+    private static final int NFQA_CFG_PARAMS = 2;
+    private static final int NFQA_CFG_MASK = 4;
+    private static final int NFQA_CFG_FLAGS = 5;
+    private static final int NFQNL_CFG_CMD_BIND = 1;
+    private static final int NFQNL_COPY_PACKET = 2;
+    private static final int NFQA_CFG_F_FAIL_OPEN = 1;
+
+    public static final int NF_DROP = 0;
+    public static final int NF_ACCEPT = 1;
+
+    private final int fd;
+    private final int num;
+    private int seq;
+    private volatile boolean closed;
+    /** Calls using the descriptor now; it is closed when the last one ends after {@link #close}. */
+    private int users;
+    private boolean fdClosed;
+
+    /** A queued packet: its id, hook, ethertype, mark, devices, source MAC (or null) and the IP packet. */
+    public record Packet(int id, int hook, int hwProtocol, long mark, int indev, int outdev, byte[] hwaddr,
+                         byte[] payload) {
+    }
+
+    private NfQueue(int fd, int num) {
+        this.fd = fd;
+        this.num = num;
+    }
+
+    /** Binds queue {@code num} of the calling thread's network namespace. */
+    public static NfQueue open(int num) throws ErrnoException {
+        int fd = Sockets.socket(AF_NETLINK, SOCK_RAW | 02000000, NETLINK_NETFILTER);
+        if (fd < 0) {
+            throw new ErrnoException("socket(NETLINK_NETFILTER)", -fd);
+        }
+        NfQueue q = new NfQueue(fd, num);
+        try {
+            int r = Sockets.bind(fd, netlinkAddress());
+            if (r < 0) {
+                throw new ErrnoException("bind(netlink)", -r);
+            }
+            Sockets.setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, 1);
+            Sockets.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20);
+            // bind the queue, copy whole packets, accept rather than drop when the queue is full
+            q.config(attr(NFQA_CFG_CMD, ByteBuffer.allocate(4).put((byte) NFQNL_CFG_CMD_BIND).put((byte) 0)
+                .putShort((short) 0).array()));
+            q.config(attr(NFQA_CFG_PARAMS, ByteBuffer.allocate(5).putInt(0xffff).put((byte) NFQNL_COPY_PACKET).array()));
+            q.config(concat(attr(NFQA_CFG_FLAGS, be32(NFQA_CFG_F_FAIL_OPEN)), attr(NFQA_CFG_MASK, be32(NFQA_CFG_F_FAIL_OPEN))));
+        } catch (ErrnoException | RuntimeException e) {
+            q.close();
+            throw e;
+        }
+        return q;
+    }
+
+    public int number() {
+        return num;
+    }
+
+    private static byte[] netlinkAddress() {
+        ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());
+        b.putShort((short) AF_NETLINK);
+        return b.array(); // pid 0 (the kernel), no groups
+    }
+
+    private static byte[] be32(int v) {
+        return ByteBuffer.allocate(4).putInt(v).array();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** One netlink attribute: length and type in host order, payload, padding to 4 bytes. */
+    private static byte[] attr(int type, byte[] payload) {
+        int len = 4 + payload.length;
+        ByteBuffer b = ByteBuffer.allocate((len + 3) & ~3).order(ByteOrder.nativeOrder());
+        b.putShort((short) len).putShort((short) type).put(payload);
+        return b.array();
+    }
+
+    /** A message of the queue subsystem: nlmsghdr, nfgenmsg (res_id = queue number, big-endian), attributes. */
+    private byte[] message(int msg, int flags, byte[] attrs) {
+        int len = 16 + 4 + attrs.length;
+        ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.nativeOrder());
+        b.putInt(len).putShort((short) (NFNL_SUBSYS_QUEUE << 8 | msg)).putShort((short) (NLM_F_REQUEST | flags))
+            .putInt(++seq).putInt(0);
+        b.put((byte) 0).put((byte) 0).order(ByteOrder.BIG_ENDIAN).putShort((short) num);
+        b.put(attrs);
+        return b.array();
+    }
+
+    private void send(byte[] m) throws ErrnoException {
+        long r = Sockets.sendto(fd, m, 0, netlinkAddress());
+        if (r < 0) {
+            throw new ErrnoException("sendto(netlink)", (int) -r);
+        }
+    }
+
+    /** Sends a config message and waits for its acknowledgement. */
+    private void config(byte[] attrs) throws ErrnoException {
+        send(message(NFQNL_MSG_CONFIG, NLM_F_ACK, attrs));
+        int[] err = new int[1];
+        while (true) {
+            Sockets.Received r = Sockets.recvfrom(fd, 8192, 0, false, err);
+            if (r == null) {
+                throw new ErrnoException("recv(netlink)", err[0]);
+            }
+            ByteBuffer b = ByteBuffer.wrap(r.data()).order(ByteOrder.nativeOrder());
+            if (b.remaining() >= 20 && b.getShort(4) == NLMSG_ERROR) {
+                int code = b.getInt(16);
+                if (code != 0) {
+                    throw new ErrnoException("NFQUEUE config", -code);
+                }
+                return;
+            }
+        }
+    }
+
+    private synchronized boolean use() {
+        if (closed) {
+            return false;
+        }
+        users++;
+        return true;
+    }
+
+    private synchronized void unuse() {
+        if (--users == 0 && closed) {
+            closeFd();
+        }
+    }
+
+    private void closeFd() {
+        if (!fdClosed) {
+            fdClosed = true;
+            try {
+                LibC.close(fd);
+            } catch (ErrnoException e) {
+                // gone either way
+            }
+        }
+    }
+
+    /**
+     * The next packet; null once the queue is closed. Waits in slices of 200 ms, so that
+     * {@link #close} from another thread ends the wait (a netlink socket cannot be shut down).
+     */
+    public Packet receive() throws ErrnoException {
+        if (!use()) {
+            return null;
+        }
+        try {
+            return receiveInUse();
+        } finally {
+            unuse();
+        }
+    }
+
+    private Packet receiveInUse() throws ErrnoException {
+        int[] err = new int[1];
+        while (!closed) {
+            int ready = LibC.pollOne(fd, LibC.POLLIN, 200);
+            if (ready == 0 || ready == -4) {
+                continue;
+            }
+            Sockets.Received r = Sockets.recvfrom(fd, 65536 + 4096, 0, false, err);
+            if (r == null) {
+                if (closed) {
+                    return null;
+                }
+                if (err[0] == 4 || err[0] == 105) { // EINTR, ENOBUFS
+                    continue;
+                }
+                throw new ErrnoException("recv(netlink)", err[0]);
+            }
+            ByteBuffer b = ByteBuffer.wrap(r.data()).order(ByteOrder.nativeOrder());
+            while (b.remaining() >= 16) {
+                int start = b.position();
+                int len = b.getInt(start);
+                int type = b.getShort(start + 4) & 0xffff;
+                if (len < 16 || start + len > b.limit()) {
+                    break; // malformed: skip the rest of this datagram
+                }
+                if (type == (NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET)) {
+                    Packet p = parse(b, start + 20, start + len);
+                    if (p != null) {
+                        return p;
+                    }
+                }
+                b.position(start + ((len + 3) & ~3));
+            }
+        }
+        return null;
+    }
+
+    private static Packet parse(ByteBuffer b, int from, int to) {
+        int id = -1;
+        int hook = 0;
+        int proto = 0;
+        long mark = 0;
+        int indev = 0;
+        int outdev = 0;
+        byte[] hw = null;
+        byte[] payload = new byte[0];
+        int at = from;
+        while (at + 4 <= to) {
+            int len = b.getShort(at) & 0xffff;
+            int type = b.getShort(at + 2) & 0x7fff;
+            if (len < 4 || at + len > to) {
+                break;
+            }
+            int v = at + 4;
+            ByteBuffer be = b.duplicate().order(ByteOrder.BIG_ENDIAN);
+            switch (type) {
+                case NFQA_PACKET_HDR -> {
+                    id = be.getInt(v);
+                    proto = be.getShort(v + 4) & 0xffff;
+                    hook = b.get(v + 6) & 0xff;
+                }
+                case NFQA_MARK -> mark = Integer.toUnsignedLong(be.getInt(v));
+                case NFQA_IFINDEX_INDEV -> indev = be.getInt(v);
+                case NFQA_IFINDEX_OUTDEV -> outdev = be.getInt(v);
+                case NFQA_HWADDR -> {
+                    int n = be.getShort(v) & 0xffff;
+                    hw = new byte[Math.min(n, 8)];
+                    b.get(v + 4, hw);
+                }
+                case NFQA_PAYLOAD -> {
+                    payload = new byte[len - 4];
+                    b.get(v, payload);
+                }
+                default -> {
+                    // other attributes are not used
+                }
+            }
+            at += (len + 3) & ~3;
+        }
+        return id < 0 ? null : new Packet(id, hook, proto, mark, indev, outdev, hw, payload);
+    }
+
+    /**
+     * Answers packet {@code id}: {@code verdict} (NF_DROP, NF_ACCEPT, ...), a new mark when
+     * {@code mark} is not null, the packet replaced by {@code payload} when it is not null.
+     */
+    public void verdict(int id, int verdict, Long mark, byte[] payload) throws ErrnoException {
+        if (!use()) {
+            return; // closed: the kernel has dropped the queue and its packets' fate with it
+        }
+        try {
+            sendVerdict(id, verdict, mark, payload);
+        } finally {
+            unuse();
+        }
+    }
+
+    private void sendVerdict(int id, int verdict, Long mark, byte[] payload) throws ErrnoException {
+        byte[] attrs = attr(NFQA_VERDICT_HDR, ByteBuffer.allocate(8).putInt(verdict).putInt(id).array());
+        if (mark != null) {
+            attrs = concat(attrs, attr(NFQA_MARK, be32(mark.intValue())));
+        }
+        if (payload != null) {
+            attrs = concat(attrs, attr(NFQA_PAYLOAD, payload));
+        }
+        send(message(NFQNL_MSG_VERDICT, 0, attrs));
+    }
+
+    /**
+     * Closes the queue: the socket is closed (and the kernel unbinds the queue) once no call
+     * uses it; a thread in {@link #receive} returns null within 200 ms.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (users == 0) {
+            closeFd();
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package lunatik.runtime.lib;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import lunatik.linux.ffm.ErrnoException;
+import lunatik.linux.ffm.LibC;
+import lunatik.linux.netfilter.NfQueue;
+import lunatik.linux.netfilter.NfRules;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaTable;
+import lunatik.lua.value.LuaUserdata;
+import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.LibFunction;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Ops;
+import lunatik.runtime.LuaException;
+import lunatik.runtime.Lunatik;
+import lunatik.runtime.LunatikObject;
+import lunatik.runtime.ObjectClass;
+import lunatik.runtime.Objects;
+import lunatik.runtime.Runtime;
+
+/**
+ * The {@code netfilter} module (spec §8.8): a Lua function that sees each packet at a netfilter
+ * hook and gives its verdict. Realized with NFQUEUE (userspace.md): registering installs a base
+ * chain at the hook and priority that sends the packets (with the given mark) to a queue of
+ * ours ({@link NfRules}), and a reader thread calls the hook in its runtime for each queued
+ * packet ({@link NfQueue}). The rules have bypass and the queue fail-open: if the daemon is
+ * gone or overwhelmed, packets pass. The hook object lives until its runtime stops.
+ *
+ * <p>The packet reaches the hook as a writable {@code data} object, reused for every packet:
+ * the IP packet, or, at PRE_ROUTING, LOCAL_IN and FORWARD when the packet came in on
+ * Ethernet, an Ethernet header and the IP packet, as Lunatik gives packets whose MAC header is
+ * set. NFQUEUE gives the source MAC and the ethertype but not the destination MAC, which reads
+ * as zeros; changes to that header are ignored, changes to the IP packet are kept (checksums
+ * are the script's business, as in Lunatik). Verdicts: a Lua error or a value outside [0, 5]
+ * accepts; nil drops (Lunatik's quirk, kept); STOLEN drops and QUEUE accepts (a queue cannot
+ * hand a packet to another queue or keep it). A second result sets the packet's mark.
+ *
+ * <p>Families: IPV4, IPV6 and INET (both); ARP, BRIDGE and NETDEV cannot be queued to
+ * userspace here and fail as Lunatik's NETDEV does: "failed to register netfilter hook".
+ */
+public final class NetfilterLib {
+    private NetfilterLib() {
+    }
+
+    private static final int FAMILY_INET = 1;
+    private static final int FAMILY_IPV4 = 2;
+    private static final int FAMILY_IPV6 = 10;
+    /** Our queue numbers start high, out of the way of hand-written rules (queue 0, 1, ...). */
+    private static final AtomicInteger NEXT_QUEUE = new AtomicInteger(31000);
+    private static volatile String netns = System.getProperty("lunatik.netns");
+
+    /**
+     * The network namespace hooks are made in, as a path such as /var/run/netns/x (null: the
+     * daemon's own). Tests set it to namespaces of their own.
+     */
+    public static void setNetworkNamespace(Path ns) {
+        netns = ns == null ? null : ns.toString();
+    }
+
+    public static final ObjectClass CLASS = ObjectClass.builder("netfilter")
+        .release(p -> ((Hook) p).release())
+        .build();
+
+    private static LuaTable constants(Object... pairs) {
+        LuaTable t = new LuaTable(0, pairs.length / 2);
+        for (int i = 0; i < pairs.length; i += 2) {
+            t.put(Ops.str((String) pairs[i]), ((Number) pairs[i + 1]).longValue());
+        }
+        return t;
+    }
+
+    /** {@code require("netfilter")}. */
+    public static Object open(LuaState L) {
+        Objects.checkClass(L, CLASS);
+        LuaTable lib = new LuaTable();
+        LibFunction.register(L, lib, "netfilter", "register", a -> register(a.state(), a.checkTable(1)));
+        lib.put(Ops.str("family"), constants("UNSPEC", 0, "INET", 1, "IPV4", 2, "ARP", 3, "NETDEV", 5,
+            "BRIDGE", 7, "IPV6", 10));
+        lib.put(Ops.str("action"), constants("DROP", 0, "ACCEPT", 1, "STOLEN", 2, "QUEUE", 3, "REPEAT", 4,
+            "STOP", 5, "CONTINUE", 0xFFFFFFFFL, "RETURN", -5));
+        lib.put(Ops.str("inet_hooks"), constants("PRE_ROUTING", 0, "LOCAL_IN", 1, "FORWARD", 2, "LOCAL_OUT", 3,
+            "POST_ROUTING", 4));
+        lib.put(Ops.str("bridge_hooks"), constants("PRE_ROUTING", 0, "LOCAL_IN", 1, "FORWARD", 2, "LOCAL_OUT", 3,
+            "POST_ROUTING", 4));
+        lib.put(Ops.str("arp_hooks"), constants("IN", 0, "OUT", 1, "FORWARD", 2));
+        lib.put(Ops.str("netdev_hooks"), constants("INGRESS", 0, "EGRESS", 1));
+        lib.put(Ops.str("ip_priority"), constants("FIRST", Integer.MIN_VALUE, "RAW_BEFORE_DEFRAG", -450,
+            "CONNTRACK_DEFRAG", -400, "RAW", -300, "SELINUX_FIRST", -225, "CONNTRACK", -200, "MANGLE", -150,
+            "NAT_DST", -100, "FILTER", 0, "SECURITY", 50, "NAT_SRC", 100, "SELINUX_LAST", 225,
+            "CONNTRACK_HELPER", 300, "LAST", Integer.MAX_VALUE));
+        lib.put(Ops.str("bridge_priority"), constants("FIRST", Integer.MIN_VALUE, "NAT_DST_BRIDGED", -300,
+            "FILTER_BRIDGED", -200, "BRNF", 0, "NAT_DST_OTHER", 100, "FILTER_OTHER", 200, "NAT_SRC", 300,
+            "LAST", Integer.MAX_VALUE));
+        return lib;
+    }
+
+    private static long field(LuaTable opts, String name) {
+        Object v = opts.get(Ops.str(name));
+        if (!(v instanceof Long l)) {
+            throw new LuaError(Ops.str("bad field '" + name + "' (number expected, got " + Ops.typeName(v) + ")"));
+        }
+        return l;
+    }
+
+    private static Object register(LuaState L, LuaTable opts) {
+        // checked before anything is made (v3.7 checks after registering and leaves a dangling hook)
+        if (Lunatik.isSleepable(L)) {
+            throw new LuaError(Ops.str("cannot use sleepable runtime in this context"));
+        }
+        long pf = field(opts, "pf");
+        long hooknum = field(opts, "hooknum");
+        long priority = field(opts, "priority");
+        Object m = opts.get(Ops.str("mark"));
+        long mark = m == null ? 0 : field(opts, "mark");
+        boolean v4 = pf == FAMILY_INET || pf == FAMILY_IPV4;
+        boolean v6 = pf == FAMILY_INET || pf == FAMILY_IPV6;
+        if ((!v4 && !v6) || hooknum < 0 || hooknum > 4 || priority < Integer.MIN_VALUE || priority > Integer.MAX_VALUE) {
+            throw new LuaError(Ops.str("failed to register netfilter hook"));
+        }
+        Hook h = new Hook(L, Runtime.of(L), opts, NEXT_QUEUE.getAndIncrement(), v4, v6, netns);
+        try {
+            h.start((int) hooknum, (int) priority, mark & 0xFFFFFFFFL);
+        } catch (IOException e) {
+            h.log("netfilter: " + e.getMessage());
+            h.release();
+            throw new LuaError(Ops.str("failed to register netfilter hook"));
+        }
+        LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, h, false));
+        h.pin = u;
+        L.registry.put(u, opts); // a registered object: lives until its runtime stops
+        return u;
+    }
+
+    /** One registered hook: its rules, its queue and the thread that reads it. */
+    static final class Hook {
+        final LuaState L;
+        final Runtime rt;
+        final LuaTable opts;
+        final int queue;
+        final boolean v4;
+        final boolean v6;
+        final String ns;
+        volatile NfQueue q;
+        volatile Thread reader;
+        volatile Object pin;
+        volatile boolean released;
+        LunatikObject skb;
+        LuaUserdata skbValue;
+
+        Hook(LuaState L, Runtime rt, LuaTable opts, int queue, boolean v4, boolean v6, String ns) {
+            this.L = L;
+            this.rt = rt;
+            this.opts = opts;
+            this.queue = queue;
+            this.v4 = v4;
+            this.v6 = v6;
+            this.ns = ns;
+        }
+
+        void log(String line) {
+            if (rt != null) {
+                rt.host().log(line);
+            } else {
+                L.err().println(line);
+                L.err().flush();
+            }
+        }
+
+        void start(int hooknum, int priority, long mark) throws IOException {
+            skb = DataLib.newObject(DataLib.Buffer.detached(DataLib.Buffer.OPT_NONE), false);
+            skbValue = DataLib.push(L, skb);
+            L.registry.put(skbValue, Boolean.TRUE);
+            // the queue first (packets reaching it before we read wait there), then the rules
+            java.util.concurrent.CompletableFuture<Object> opened = new java.util.concurrent.CompletableFuture<>();
+            reader = Thread.ofPlatform().daemon().name("netfilter-" + queue).start(() -> {
+                try {
+                    if (ns != null) {
+                        LibC.enterNetworkNamespace(ns);
+                    }
+                    q = NfQueue.open(queue);
+                    opened.complete(q);
+                } catch (ErrnoException | RuntimeException e) {
+                    opened.complete(e);
+                    return;
+                }
+                serve();
+            });
+            Object r = opened.join();
+            if (r instanceof Exception e) {
+                throw new IOException("queue " + queue + ": " + e.getMessage(), e);
+            }
+            if (v4) {
+                NfRules.install(ns, false, hooknum, priority, mark, queue);
+            }
+            if (v6) {
+                NfRules.install(ns, true, hooknum, priority, mark, queue);
+            }
+        }
+
+        void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            if (v4) {
+                NfRules.remove(ns, false, queue);
+            }
+            if (v6) {
+                NfRules.remove(ns, true, queue);
+            }
+            NfQueue qq = q;
+            if (qq != null) {
+                qq.close();
+            }
+            Object u = pin;
+            pin = null;
+            if (u != null) {
+                L.registry.put(u, null);
+            }
+            if (skbValue != null) {
+                L.registry.put(skbValue, null);
+            }
+        }
+
+        private void serve() {
+            NfQueue qq = q;
+            try {
+                NfQueue.Packet p;
+                while ((p = qq.receive()) != null) {
+                    answer(qq, p);
+                }
+            } catch (ErrnoException e) {
+                if (!released) {
+                    log("netfilter: queue " + queue + ": " + e.getMessage());
+                }
+            }
+        }
+
+        /** Runs the hook on one packet and gives the kernel its verdict. */
+        private void answer(NfQueue qq, NfQueue.Packet p) throws ErrnoException {
+            int header = p.hwaddr() != null && p.hwaddr().length >= 6 && p.hook() <= 2 ? 14 : 0;
+            byte[] bytes = new byte[header + p.payload().length];
+            if (header > 0) {
+                System.arraycopy(p.hwaddr(), 0, bytes, 6, 6);
+                bytes[12] = (byte) (p.hwProtocol() >> 8);
+                bytes[13] = (byte) p.hwProtocol();
+            }
+            System.arraycopy(p.payload(), 0, bytes, header, p.payload().length);
+            byte[] original = bytes.clone();
+            int verdict = NfQueue.NF_ACCEPT;
+            Long mark = null;
+            if (!released) {
+                Object[] result = call(bytes);
+                if (result != null) {
+                    verdict = verdict(result[0]);
+                    mark = result[1] instanceof Long l ? l : null;
+                }
+            }
+            byte[] payload = null;
+            if (!Arrays.equals(bytes, header, bytes.length, original, header, original.length)) {
+                payload = Arrays.copyOfRange(bytes, header, bytes.length);
+            }
+            qq.verdict(p.id(), verdict, mark, payload);
+        }
+
+        /** Calls the Lua hook with the packet; its results, or null when it failed (accept). */
+        private Object[] call(byte[] bytes) {
+            Runtime.Handler<Object[]> h = S -> {
+                if (released) {
+                    return null;
+                }
+                Object fn = opts.get(Ops.str("hook"));
+                if (!(fn instanceof LuaFunction f)) {
+                    log("operation not defined");
+                    return null;
+                }
+                DataLib.reset(skb, ByteBuffer.wrap(bytes), DataLib.Buffer.OPT_NONE);
+                try {
+                    Object r = S.call(f, skbValue);
+                    return new Object[] {Varargs.get(r, 0), Varargs.get(r, 1)};
+                } catch (LuaError e) {
+                    log(e.getMessage());
+                    return null;
+                } catch (StackOverflowError e) {
+                    log("stack overflow");
+                    return null;
+                } finally {
+                    DataLib.clear(skb);
+                }
+            };
+            try {
+                if (rt != null) {
+                    return rt.run(h);
+                }
+                synchronized (L) {
+                    return h.handle(L);
+                }
+            } catch (LuaException e) {
+                return null; // the runtime is gone
+            }
+        }
+
+        /** The NFQUEUE verdict for the hook's first result. */
+        private static int verdict(Object v) {
+            if (v == null) {
+                return NfQueue.NF_DROP; // nil converts to 0, as in Lunatik
+            }
+            if (!(v instanceof Long l) || l < 0 || l > 5) {
+                return NfQueue.NF_ACCEPT;
+            }
+            return switch (l.intValue()) {
+                case 2 -> NfQueue.NF_DROP;   // STOLEN: the packet is the hook's, so it goes no further
+                case 3 -> NfQueue.NF_ACCEPT; // QUEUE: nothing else to hand it to
+                default -> l.intValue();
+            };
+        }
+    }
+
+    /** Removes what a daemon killed before it could clean up left in the namespace. */
+    public static int removeStaleRules() {
+        return NfRules.removeAll(netns);
+    }
+}
