@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import lunatik.linux.ffm.ErrnoException;
 import lunatik.linux.ffm.LibC;
+import lunatik.linux.netfilter.Checksums;
 import lunatik.linux.netfilter.NfQueue;
 import lunatik.linux.netfilter.NfRules;
 import lunatik.lua.value.LuaFunction;
@@ -36,8 +37,10 @@ import lunatik.runtime.Runtime;
  * the IP packet, or, at PRE_ROUTING, LOCAL_IN and FORWARD when the packet came in on
  * Ethernet, an Ethernet header and the IP packet, as Lunatik gives packets whose MAC header is
  * set. NFQUEUE gives the source MAC and the ethertype but not the destination MAC, which reads
- * as zeros; changes to that header are ignored, changes to the IP packet are kept (checksums
- * are the script's business, as in Lunatik). Verdicts: a Lua error or a value outside [0, 5]
+ * as zeros; changes to that header are ignored, changes to the IP packet are kept. The kernel
+ * checks the checksums of a packet a queue rewrote (in Lunatik the hook's changes go past them),
+ * so a rewritten packet gets its IPv4 and TCP/UDP checksums recomputed ({@link Checksums}); a
+ * UDP checksum of zero stays zero. Verdicts: a Lua error or a value outside [0, 5]
  * accepts; nil drops (Lunatik's quirk, kept); STOLEN drops and QUEUE accepts (a queue cannot
  * hand a packet to another queue or keep it). A second result sets the packet's mark.
  *
@@ -265,6 +268,7 @@ public final class NetfilterLib {
             byte[] payload = null;
             if (!Arrays.equals(bytes, header, bytes.length, original, header, original.length)) {
                 payload = Arrays.copyOfRange(bytes, header, bytes.length);
+                Checksums.fix(payload);
             }
             qq.verdict(p.id(), verdict, mark, payload);
         }

@@ -200,6 +200,85 @@ class NetfilterLibTest {
         return q.toByteArray();
     }
 
+    /** A DNS answer to {@code query}: its question and two A records 192.168.10.1 and .2 (compressed names). */
+    private static byte[] dnsAnswer(byte[] query, int length) {
+        java.io.ByteArrayOutputStream a = new java.io.ByteArrayOutputStream();
+        a.write(query[0]);
+        a.write(query[1]);
+        a.writeBytes(new byte[] {(byte) 0x81, (byte) 0x80, 0, 1, 0, 2, 0, 0, 0, 0});
+        a.write(query, 12, length - 12);
+        for (int host = 1; host <= 2; host++) {
+            a.writeBytes(new byte[] {(byte) 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, (byte) 192, (byte) 168, 10, (byte) host});
+        }
+        return a.toByteArray();
+    }
+
+    /** The A records of a DNS answer made by {@link #dnsAnswer}, as dotted strings. */
+    private static List<String> addresses(byte[] answer, int length, int questionLength) {
+        List<String> out = new ArrayList<>();
+        for (int at = 12 + questionLength; at + 16 <= length; at += 16) {
+            out.add((answer[at + 12] & 0xff) + "." + (answer[at + 13] & 0xff) + "." + (answer[at + 14] & 0xff) + "."
+                + (answer[at + 15] & 0xff));
+        }
+        return out;
+    }
+
+    /**
+     * The dnsdoctor test bed of Lunatik's example: a client namespace (10.1.1.2, the hook's) and a
+     * server namespace (10.1.1.3, a DNS server answering 192.168.10.x) joined by a veth pair.
+     */
+    @Test
+    void theDnsdoctorExampleRewritesAnswersForTheClient() throws Exception {
+        String srv = ns + "-srv";
+        sh("ip", "netns", "add", srv);
+        ExecutorService inSrv = Executors.newSingleThreadExecutor();
+        try {
+            sh("ip", "link", "add", "lunc0", "netns", ns, "type", "veth", "peer", "name", "luns0", "netns", srv);
+            sh("ip", "netns", "exec", ns, "ip", "addr", "add", "10.1.1.2/24", "dev", "lunc0");
+            sh("ip", "netns", "exec", ns, "ip", "link", "set", "lunc0", "up");
+            sh("ip", "netns", "exec", srv, "ip", "addr", "add", "10.1.1.3/24", "dev", "luns0");
+            sh("ip", "netns", "exec", srv, "ip", "link", "set", "luns0", "up");
+            sh("ip", "netns", "exec", srv, "ip", "link", "set", "lo", "up");
+            DatagramSocket server = inSrv.submit(() -> {
+                LibC.enterNetworkNamespace("/var/run/netns/" + srv);
+                return new DatagramSocket(53, InetAddress.getByName("10.1.1.3"));
+            }).get();
+            inSrv.submit(() -> {
+                byte[] buf = new byte[512];
+                while (!server.isClosed()) {
+                    DatagramPacket q = new DatagramPacket(buf, buf.length);
+                    server.receive(q);
+                    byte[] a = dnsAnswer(buf, q.getLength());
+                    server.send(new DatagramPacket(a, a.length, q.getSocketAddress()));
+                }
+                return null;
+            });
+            Host h = new Host(CHECKOUT, log::add);
+            Runtime rt = h.runtime("examples/dnsdoctor/nf_dnsdoctor", false);
+            List<List<String>> results = new ArrayList<>();
+            for (String name : new String[] {"lunatik.com", "example.com"}) {
+                byte[] query = dnsQuery(name);
+                results.add(inNamespace(() -> {
+                    try (DatagramSocket c = new DatagramSocket(0, InetAddress.getByName("10.1.1.2"))) {
+                        c.setSoTimeout(5000);
+                        c.send(new DatagramPacket(query, query.length, InetAddress.getByName("10.1.1.3"), 53));
+                        byte[] buf = new byte[512];
+                        DatagramPacket r = new DatagramPacket(buf, buf.length);
+                        c.receive(r); // times out if the rewritten answer had a bad checksum
+                        return addresses(buf, r.getLength(), query.length - 12);
+                    }
+                }));
+            }
+            rt.stop();
+            server.close();
+            assertThat(results.get(0)).containsExactly("10.1.2.3", "10.1.2.3");
+            assertThat(results.get(1)).containsExactly("192.168.10.1", "192.168.10.2");
+        } finally {
+            inSrv.shutdownNow();
+            sh("ip", "netns", "del", srv);
+        }
+    }
+
     @Test
     void theDnsblockExampleDropsQueriesForBlockedNames() throws Exception {
         Host h = new Host(CHECKOUT, log::add);
