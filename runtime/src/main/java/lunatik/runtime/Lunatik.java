@@ -34,6 +34,8 @@ public final class Lunatik {
         m.put("linux", lunatik.runtime.lib.LinuxLib::open);
         m.put("socket", lunatik.runtime.lib.SocketLib::open);
         m.put("netfilter", lunatik.runtime.lib.NetfilterLib::open);
+        m.put("notifier", lunatik.runtime.lib.NotifierLib::open);
+        m.put("fib", lunatik.runtime.lib.FibLib::open);
         m.put("crypto_shash", lunatik.runtime.lib.CryptoShashLib::open);
         m.put("crypto_skcipher", lunatik.runtime.lib.CryptoSkcipherLib::open);
         m.put("crypto_aead", lunatik.runtime.lib.CryptoAeadLib::open);

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import lunatik.linux.ffm.ErrnoException;
 import lunatik.linux.ffm.LibC;
 import lunatik.linux.ffm.Sockets;
+import lunatik.linux.netlink.Netlink;
 
 /**
  * One NFQUEUE queue, spoken over a NETLINK_NETFILTER socket (no libnetfilter_queue): bound to
@@ -14,7 +15,6 @@ import lunatik.linux.ffm.Sockets;
  * opens the queue. Netlink headers are in host order, NFQUEUE attribute payloads big-endian.
  */
 public final class NfQueue implements AutoCloseable {
-    private static final int AF_NETLINK = 16;
     private static final int SOCK_RAW = 3;
     private static final int NETLINK_NETFILTER = 12;
     private static final int NFNL_SUBSYS_QUEUE = 3;
@@ -50,10 +50,7 @@ public final class NfQueue implements AutoCloseable {
     private final int fd;
     private final int num;
     private int seq;
-    private volatile boolean closed;
-    /** Calls using the descriptor now; it is closed when the last one ends after {@link #close}. */
-    private int users;
-    private boolean fdClosed;
+    private final lunatik.linux.ffm.SharedDescriptor sd;
 
     /** A queued packet: its id, hook, ethertype, mark, devices, source MAC (or null) and the IP packet. */
     public record Packet(int id, int hook, int hwProtocol, long mark, int indev, int outdev, byte[] hwaddr,
@@ -62,28 +59,29 @@ public final class NfQueue implements AutoCloseable {
 
     private NfQueue(int fd, int num) {
         this.fd = fd;
+        this.sd = new lunatik.linux.ffm.SharedDescriptor(fd);
         this.num = num;
     }
 
     /** Binds queue {@code num} of the calling thread's network namespace. */
     public static NfQueue open(int num) throws ErrnoException {
-        int fd = Sockets.socket(AF_NETLINK, SOCK_RAW | 02000000, NETLINK_NETFILTER);
+        int fd = Sockets.socket(Netlink.AF_NETLINK, SOCK_RAW | 02000000, NETLINK_NETFILTER);
         if (fd < 0) {
             throw new ErrnoException("socket(NETLINK_NETFILTER)", -fd);
         }
         NfQueue q = new NfQueue(fd, num);
         try {
-            int r = Sockets.bind(fd, netlinkAddress());
+            int r = Sockets.bind(fd, Netlink.address(0));
             if (r < 0) {
                 throw new ErrnoException("bind(netlink)", -r);
             }
             Sockets.setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, 1);
             Sockets.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20);
             // bind the queue, copy whole packets, accept rather than drop when the queue is full
-            q.config(attr(NFQA_CFG_CMD, ByteBuffer.allocate(4).put((byte) NFQNL_CFG_CMD_BIND).put((byte) 0)
+            q.config(Netlink.attr(NFQA_CFG_CMD, ByteBuffer.allocate(4).put((byte) NFQNL_CFG_CMD_BIND).put((byte) 0)
                 .putShort((short) 0).array()));
-            q.config(attr(NFQA_CFG_PARAMS, ByteBuffer.allocate(5).putInt(0xffff).put((byte) NFQNL_COPY_PACKET).array()));
-            q.config(concat(attr(NFQA_CFG_FLAGS, be32(NFQA_CFG_F_FAIL_OPEN)), attr(NFQA_CFG_MASK, be32(NFQA_CFG_F_FAIL_OPEN))));
+            q.config(Netlink.attr(NFQA_CFG_PARAMS, ByteBuffer.allocate(5).putInt(0xffff).put((byte) NFQNL_COPY_PACKET).array()));
+            q.config(concat(Netlink.attr(NFQA_CFG_FLAGS, be32(NFQA_CFG_F_FAIL_OPEN)), Netlink.attr(NFQA_CFG_MASK, be32(NFQA_CFG_F_FAIL_OPEN))));
         } catch (ErrnoException | RuntimeException e) {
             q.close();
             throw e;
@@ -95,11 +93,6 @@ public final class NfQueue implements AutoCloseable {
         return num;
     }
 
-    private static byte[] netlinkAddress() {
-        ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());
-        b.putShort((short) AF_NETLINK);
-        return b.array(); // pid 0 (the kernel), no groups
-    }
 
     private static byte[] be32(int v) {
         return ByteBuffer.allocate(4).putInt(v).array();
@@ -111,13 +104,6 @@ public final class NfQueue implements AutoCloseable {
         return r;
     }
 
-    /** One netlink attribute: length and type in host order, payload, padding to 4 bytes. */
-    private static byte[] attr(int type, byte[] payload) {
-        int len = 4 + payload.length;
-        ByteBuffer b = ByteBuffer.allocate((len + 3) & ~3).order(ByteOrder.nativeOrder());
-        b.putShort((short) len).putShort((short) type).put(payload);
-        return b.array();
-    }
 
     /** A message of the queue subsystem: nlmsghdr, nfgenmsg (res_id = queue number, big-endian), attributes. */
     private byte[] message(int msg, int flags, byte[] attrs) {
@@ -131,7 +117,7 @@ public final class NfQueue implements AutoCloseable {
     }
 
     private void send(byte[] m) throws ErrnoException {
-        long r = Sockets.sendto(fd, m, 0, netlinkAddress());
+        long r = Sockets.sendto(fd, m, 0, Netlink.address(0));
         if (r < 0) {
             throw new ErrnoException("sendto(netlink)", (int) -r);
         }
@@ -157,56 +143,34 @@ public final class NfQueue implements AutoCloseable {
         }
     }
 
-    private synchronized boolean use() {
-        if (closed) {
-            return false;
-        }
-        users++;
-        return true;
-    }
 
-    private synchronized void unuse() {
-        if (--users == 0 && closed) {
-            closeFd();
-        }
-    }
 
-    private void closeFd() {
-        if (!fdClosed) {
-            fdClosed = true;
-            try {
-                LibC.close(fd);
-            } catch (ErrnoException e) {
-                // gone either way
-            }
-        }
-    }
 
     /**
      * The next packet; null once the queue is closed. Waits in slices of 200 ms, so that
      * {@link #close} from another thread ends the wait (a netlink socket cannot be shut down).
      */
     public Packet receive() throws ErrnoException {
-        if (!use()) {
+        if (!sd.enter()) {
             return null;
         }
         try {
             return receiveInUse();
         } finally {
-            unuse();
+            sd.exit();
         }
     }
 
     private Packet receiveInUse() throws ErrnoException {
         int[] err = new int[1];
-        while (!closed) {
+        while (!sd.isClosed()) {
             int ready = LibC.pollOne(fd, LibC.POLLIN, 200);
             if (ready == 0 || ready == -4) {
                 continue;
             }
             Sockets.Received r = Sockets.recvfrom(fd, 65536 + 4096, 0, false, err);
             if (r == null) {
-                if (closed) {
+                if (sd.isClosed()) {
                     return null;
                 }
                 if (err[0] == 4 || err[0] == 105) { // EINTR, ENOBUFS
@@ -284,23 +248,23 @@ public final class NfQueue implements AutoCloseable {
      * {@code mark} is not null, the packet replaced by {@code payload} when it is not null.
      */
     public void verdict(int id, int verdict, Long mark, byte[] payload) throws ErrnoException {
-        if (!use()) {
+        if (!sd.enter()) {
             return; // closed: the kernel has dropped the queue and its packets' fate with it
         }
         try {
             sendVerdict(id, verdict, mark, payload);
         } finally {
-            unuse();
+            sd.exit();
         }
     }
 
     private void sendVerdict(int id, int verdict, Long mark, byte[] payload) throws ErrnoException {
-        byte[] attrs = attr(NFQA_VERDICT_HDR, ByteBuffer.allocate(8).putInt(verdict).putInt(id).array());
+        byte[] attrs = Netlink.attr(NFQA_VERDICT_HDR, ByteBuffer.allocate(8).putInt(verdict).putInt(id).array());
         if (mark != null) {
-            attrs = concat(attrs, attr(NFQA_MARK, be32(mark.intValue())));
+            attrs = concat(attrs, Netlink.attr(NFQA_MARK, be32(mark.intValue())));
         }
         if (payload != null) {
-            attrs = concat(attrs, attr(NFQA_PAYLOAD, payload));
+            attrs = concat(attrs, Netlink.attr(NFQA_PAYLOAD, payload));
         }
         send(message(NFQNL_MSG_VERDICT, 0, attrs));
     }
@@ -310,10 +274,7 @@ public final class NfQueue implements AutoCloseable {
      * uses it; a thread in {@link #receive} returns null within 200 ms.
      */
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (users == 0) {
-            closeFd();
-        }
+    public void close() {
+        sd.close();
     }
 }

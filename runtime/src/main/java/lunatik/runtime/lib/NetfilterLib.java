@@ -2,7 +2,6 @@ package lunatik.runtime.lib;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import lunatik.linux.ffm.ErrnoException;
@@ -56,48 +55,31 @@ public final class NetfilterLib {
     private static final int FAMILY_IPV6 = 10;
     /** Our queue numbers start high, out of the way of hand-written rules (queue 0, 1, ...). */
     private static final AtomicInteger NEXT_QUEUE = new AtomicInteger(31000);
-    private static volatile String netns = System.getProperty("lunatik.netns");
-
-    /**
-     * The network namespace hooks are made in, as a path such as /var/run/netns/x (null: the
-     * daemon's own). Tests set it to namespaces of their own.
-     */
-    public static void setNetworkNamespace(Path ns) {
-        netns = ns == null ? null : ns.toString();
-    }
-
     public static final ObjectClass CLASS = ObjectClass.builder("netfilter")
         .release(p -> ((Hook) p).release())
         .build();
 
-    private static LuaTable constants(Object... pairs) {
-        LuaTable t = new LuaTable(0, pairs.length / 2);
-        for (int i = 0; i < pairs.length; i += 2) {
-            t.put(Ops.str((String) pairs[i]), ((Number) pairs[i + 1]).longValue());
-        }
-        return t;
-    }
 
     /** {@code require("netfilter")}. */
     public static Object open(LuaState L) {
         Objects.checkClass(L, CLASS);
         LuaTable lib = new LuaTable();
         LibFunction.register(L, lib, "netfilter", "register", a -> register(a.state(), a.checkTable(1)));
-        lib.put(Ops.str("family"), constants("UNSPEC", 0, "INET", 1, "IPV4", 2, "ARP", 3, "NETDEV", 5,
+        lib.put(Ops.str("family"), Constants.table("UNSPEC", 0, "INET", 1, "IPV4", 2, "ARP", 3, "NETDEV", 5,
             "BRIDGE", 7, "IPV6", 10));
-        lib.put(Ops.str("action"), constants("DROP", 0, "ACCEPT", 1, "STOLEN", 2, "QUEUE", 3, "REPEAT", 4,
+        lib.put(Ops.str("action"), Constants.table("DROP", 0, "ACCEPT", 1, "STOLEN", 2, "QUEUE", 3, "REPEAT", 4,
             "STOP", 5, "CONTINUE", 0xFFFFFFFFL, "RETURN", -5));
-        lib.put(Ops.str("inet_hooks"), constants("PRE_ROUTING", 0, "LOCAL_IN", 1, "FORWARD", 2, "LOCAL_OUT", 3,
+        lib.put(Ops.str("inet_hooks"), Constants.table("PRE_ROUTING", 0, "LOCAL_IN", 1, "FORWARD", 2, "LOCAL_OUT", 3,
             "POST_ROUTING", 4));
-        lib.put(Ops.str("bridge_hooks"), constants("PRE_ROUTING", 0, "LOCAL_IN", 1, "FORWARD", 2, "LOCAL_OUT", 3,
+        lib.put(Ops.str("bridge_hooks"), Constants.table("PRE_ROUTING", 0, "LOCAL_IN", 1, "FORWARD", 2, "LOCAL_OUT", 3,
             "POST_ROUTING", 4));
-        lib.put(Ops.str("arp_hooks"), constants("IN", 0, "OUT", 1, "FORWARD", 2));
-        lib.put(Ops.str("netdev_hooks"), constants("INGRESS", 0, "EGRESS", 1));
-        lib.put(Ops.str("ip_priority"), constants("FIRST", Integer.MIN_VALUE, "RAW_BEFORE_DEFRAG", -450,
+        lib.put(Ops.str("arp_hooks"), Constants.table("IN", 0, "OUT", 1, "FORWARD", 2));
+        lib.put(Ops.str("netdev_hooks"), Constants.table("INGRESS", 0, "EGRESS", 1));
+        lib.put(Ops.str("ip_priority"), Constants.table("FIRST", Integer.MIN_VALUE, "RAW_BEFORE_DEFRAG", -450,
             "CONNTRACK_DEFRAG", -400, "RAW", -300, "SELINUX_FIRST", -225, "CONNTRACK", -200, "MANGLE", -150,
             "NAT_DST", -100, "FILTER", 0, "SECURITY", 50, "NAT_SRC", 100, "SELINUX_LAST", 225,
             "CONNTRACK_HELPER", 300, "LAST", Integer.MAX_VALUE));
-        lib.put(Ops.str("bridge_priority"), constants("FIRST", Integer.MIN_VALUE, "NAT_DST_BRIDGED", -300,
+        lib.put(Ops.str("bridge_priority"), Constants.table("FIRST", Integer.MIN_VALUE, "NAT_DST_BRIDGED", -300,
             "FILTER_BRIDGED", -200, "BRNF", 0, "NAT_DST_OTHER", 100, "FILTER_OTHER", 200, "NAT_SRC", 300,
             "LAST", Integer.MAX_VALUE));
         return lib;
@@ -126,7 +108,7 @@ public final class NetfilterLib {
         if ((!v4 && !v6) || hooknum < 0 || hooknum > 4 || priority < Integer.MIN_VALUE || priority > Integer.MAX_VALUE) {
             throw new LuaError(Ops.str("failed to register netfilter hook"));
         }
-        Hook h = new Hook(L, Runtime.of(L), opts, NEXT_QUEUE.getAndIncrement(), v4, v6, netns);
+        Hook h = new Hook(L, Runtime.of(L), opts, NEXT_QUEUE.getAndIncrement(), v4, v6, NetNamespace.path());
         try {
             h.start((int) hooknum, (int) priority, mark & 0xFFFFFFFFL);
         } catch (IOException e) {
@@ -184,7 +166,7 @@ public final class NetfilterLib {
             reader = Thread.ofPlatform().daemon().name("netfilter-" + queue).start(() -> {
                 try {
                     if (ns != null) {
-                        LibC.enterNetworkNamespace(ns);
+                        LibC.enterNetworkNamespace(ns); // the namespace of the registration
                     }
                     q = NfQueue.open(queue);
                     opened.complete(q);
@@ -328,6 +310,6 @@ public final class NetfilterLib {
 
     /** Removes what a daemon killed before it could clean up left in the namespace. */
     public static int removeStaleRules() {
-        return NfRules.removeAll(netns);
+        return NfRules.removeAll(NetNamespace.path());
     }
 }

@@ -140,13 +140,6 @@ public final class SocketLib {
         }
     }
 
-    private static LuaTable constants(Object... pairs) {
-        LuaTable t = new LuaTable(0, pairs.length / 2);
-        for (int i = 0; i < pairs.length; i += 2) {
-            t.put(Ops.str((String) pairs[i]), ((Number) pairs[i + 1]).longValue());
-        }
-        return t;
-    }
 
     /** {@code require("socket")}. */
     public static Object open(LuaState L) {
@@ -170,7 +163,7 @@ public final class SocketLib {
             Sock s = new Sock(fd, (int) family, proto, (type & SOCK_NONBLOCK) != 0);
             return Objects.push(a.state(), new LunatikObject(CLASS, s, true));
         });
-        t.put(Ops.str("af"), constants("UNSPEC", 0, "UNIX", 1, "LOCAL", 1, "INET", 2, "AX25", 3, "IPX", 4,
+        t.put(Ops.str("af"), Constants.table("UNSPEC", 0, "UNIX", 1, "LOCAL", 1, "INET", 2, "AX25", 3, "IPX", 4,
             "APPLETALK", 5, "NETROM", 6, "BRIDGE", 7, "ATMPVC", 8, "X25", 9, "INET6", 10, "ROSE", 11,
             "DECnet", 12, "NETBEUI", 13, "SECURITY", 14, "KEY", 15, "NETLINK", 16, "ROUTE", 16,
             "PACKET", 17, "ASH", 18, "ECONET", 19, "ATMSVC", 20, "RDS", 21, "SNA", 22, "IRDA", 23,
@@ -178,15 +171,15 @@ public final class SocketLib {
             "BLUETOOTH", 31, "IUCV", 32, "RXRPC", 33, "ISDN", 34, "PHONET", 35, "IEEE802154", 36,
             "CAIF", 37, "ALG", 38, "NFC", 39, "VSOCK", 40, "KCM", 41, "QIPCRTR", 42, "SMC", 43,
             "XDP", 44, "MCTP", 45, "MAX", 46));
-        t.put(Ops.str("sock"), constants("STREAM", 1, "DGRAM", 2, "RAW", 3, "RDM", 4, "SEQPACKET", 5,
+        t.put(Ops.str("sock"), Constants.table("STREAM", 1, "DGRAM", 2, "RAW", 3, "RDM", 4, "SEQPACKET", 5,
             "DCCP", 6, "PACKET", 10, "CLOEXEC", SOCK_CLOEXEC, "NONBLOCK", SOCK_NONBLOCK));
-        t.put(Ops.str("msg"), constants("OOB", 0x1, "PEEK", 0x2, "DONTROUTE", 0x4, "TRYHARD", 0x4,
+        t.put(Ops.str("msg"), Constants.table("OOB", 0x1, "PEEK", 0x2, "DONTROUTE", 0x4, "TRYHARD", 0x4,
             "CTRUNC", 0x8, "PROBE", 0x10, "TRUNC", 0x20, "DONTWAIT", 0x40, "EOR", 0x80, "WAITALL", 0x100,
             "FIN", 0x200, "SYN", 0x400, "CONFIRM", 0x800, "RST", 0x1000, "ERRQUEUE", 0x2000,
             "NOSIGNAL", 0x4000, "MORE", 0x8000, "WAITFORONE", 0x10000, "SENDPAGE_NOPOLICY", 0x10000,
             "BATCH", 0x40000, "EOF", 0x200, "NO_SHARED_FRAGS", 0x80000, "SENDPAGE_DECRYPTED", 0x100000,
             "ZEROCOPY", 0x4000000, "FASTOPEN", 0x20000000, "CMSG_CLOEXEC", 0x40000000));
-        t.put(Ops.str("ipproto"), constants("IP", 0, "ICMP", 1, "IGMP", 2, "IPIP", 4, "TCP", 6, "EGP", 8,
+        t.put(Ops.str("ipproto"), Constants.table("IP", 0, "ICMP", 1, "IGMP", 2, "IPIP", 4, "TCP", 6, "EGP", 8,
             "PUP", 12, "UDP", 17, "IDP", 22, "TP", 29, "DCCP", 33, "IPV6", 41, "RSVP", 46, "GRE", 47,
             "ESP", 50, "AH", 51, "MTP", 92, "BEETPH", 94, "ENCAP", 98, "PIM", 103, "COMP", 108,
             "L2TP", 115, "SCTP", 132, "UDPLITE", 136, "MPLS", 137, "ETHERNET", 143, "RAW", 255,

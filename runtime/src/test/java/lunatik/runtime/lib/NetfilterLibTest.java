@@ -36,46 +36,33 @@ class NetfilterLibTest {
 
     @TempDir
     Path root;
-    final String ns = "lunatik-nf-" + ProcessHandle.current().pid();
     final List<String> log = new CopyOnWriteArrayList<>();
-    ExecutorService inNs;
+    TestNamespace net;
+    String ns;
     Host host;
 
     private static void sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
-        }
+        TestNamespace.sh(cmd);
     }
 
     @BeforeEach
     void setUp() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (CI runs as root)");
-        sh("ip", "netns", "add", ns);
-        sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
-        NetfilterLib.setNetworkNamespace(Path.of("/var/run/netns", ns));
-        // a thread inside the namespace: its sockets are the namespace's
-        inNs = Executors.newSingleThreadExecutor();
-        inNs.submit(() -> {
-            LibC.enterNetworkNamespace("/var/run/netns/" + ns);
-            return null;
-        }).get();
+        net = new TestNamespace("nf").use();
+        ns = net.name;
         host = new Host(root, log::add);
         host.setLibraryPath(CHECKOUT.resolve("lua"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        NetfilterLib.setNetworkNamespace(null);
-        if (inNs != null) {
-            inNs.shutdownNow();
+        if (net != null) {
+            net.close();
         }
-        sh("ip", "netns", "del", ns);
     }
 
     private <T> T inNamespace(Callable<T> c) throws Exception {
-        return inNs.submit(c).get();
+        return net.call(c);
     }
 
     private void script(String name, String src) throws Exception {
