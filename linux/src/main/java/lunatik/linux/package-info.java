@@ -2,6 +2,6 @@
  * Linux facilities the modules need, from userspace: {@code ffm} holds the raw bindings (libc
  * through the FFM API, no native library of ours), {@code fuse} the FUSE protocol that serves
  * device files, {@code netfilter} NFQUEUE and its rules, {@code netlink} rtnetlink, {@code power}
- * the PM QoS latency request. Nothing here knows about Lua.
+ * the PM QoS latency request, {@code trace} tracepoint counters. Nothing here knows about Lua.
  */
 package lunatik.linux;

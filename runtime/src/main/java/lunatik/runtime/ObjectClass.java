@@ -27,6 +27,8 @@ public final class ObjectClass {
     public final boolean sleep;
     public final boolean monitored;
     public final boolean single;
+    /** Whether closing an already closed object does nothing (else it is a bad self). */
+    public final boolean idempotentClose;
     final Map<String, Method> methods;
     final Consumer<Object> release;
     /** Methods that close the object ("close", "stop"): not monitored, as in Lunatik. */
@@ -39,6 +41,7 @@ public final class ObjectClass {
         this.sleep = b.sleep;
         this.monitored = b.monitored;
         this.single = b.single;
+        this.idempotentClose = b.idempotentClose;
         this.methods = Map.copyOf(b.methods);
         this.release = b.release;
         this.closers = java.util.Set.copyOf(b.closers);
@@ -55,6 +58,7 @@ public final class ObjectClass {
         private boolean sleep;
         private boolean monitored;
         private boolean single;
+        private boolean idempotentClose;
         private final Map<String, Method> methods = new LinkedHashMap<>();
         private Consumer<Object> release = p -> { };
         private final java.util.Set<String> closers = new java.util.HashSet<>();
@@ -62,6 +66,12 @@ public final class ObjectClass {
 
         Builder(String name) {
             this.name = name;
+        }
+
+        /** Closing an object again does nothing (probe's stop), instead of raising a bad self. */
+        public Builder idempotentClose() {
+            idempotentClose = true;
+            return this;
         }
 
         /** Only sleepable runtimes may use the class. */

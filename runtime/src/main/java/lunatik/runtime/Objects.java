@@ -167,6 +167,9 @@ public final class Objects {
     private static Object closeMethod(ObjectClass cls, Args a, ObjectClass.Method m) {
         LunatikObject o = self(cls, a);
         if (o.payload() == null) {
+            if (cls.idempotentClose) {
+                return lunatik.lua.value.Varargs.NONE;
+            }
             throw a.argError(1, NULLPTR);
         }
         return m.call(o, a);

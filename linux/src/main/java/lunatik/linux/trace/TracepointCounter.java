@@ -1,0 +1,162 @@
+package lunatik.linux.trace;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import lunatik.linux.ffm.ErrnoException;
+import lunatik.linux.ffm.LibC;
+
+/**
+ * How many times a kernel tracepoint has fired on the whole machine: one counting perf event
+ * (perf_event_open, no sampling, no ring) per online CPU, read and summed on demand. What a
+ * kprobe on a system call's entry point gives Lunatik's scripts, a kernel without kprobes gives
+ * through the {@code syscalls:sys_enter_*} tracepoints (linux-recipes.md §4). Tracepoint ids
+ * come from tracefs, mounted at /sys/kernel/tracing when it is not.
+ */
+public final class TracepointCounter implements AutoCloseable {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle SYSCALL = handle("syscall",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), 1);
+    private static final MethodHandle IOCTL = handle("ioctl",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), 2);
+    private static final long SYS_PERF_EVENT_OPEN = 298; // x86-64
+    private static final long PERF_FLAG_FD_CLOEXEC = 8;
+    private static final int PERF_TYPE_TRACEPOINT = 2;
+    private static final long IOC_ENABLE = 0x2400;
+    private static final long IOC_DISABLE = 0x2401;
+    private static final Path TRACEFS = Path.of("/sys/kernel/tracing");
+
+    private final int[] fds;
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle handle(String name, FunctionDescriptor fd, int firstVariadic) {
+        MemorySegment addr = LINKER.defaultLookup().find(name).orElseThrow();
+        return LINKER.downcallHandle(addr, fd, Linker.Option.captureCallState("errno"),
+            Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    private TracepointCounter(int[] fds) {
+        this.fds = fds;
+    }
+
+    /** tracefs, mounted first if it is not. */
+    public static Path tracefs() throws IOException {
+        if (!Files.isDirectory(TRACEFS.resolve("events"))) {
+            LibC.mount("nodev", TRACEFS.toString(), "tracefs", 0, null);
+        }
+        return TRACEFS;
+    }
+
+    /** The id of tracepoint {@code system:event}, or -1 when the kernel has none such. */
+    public static int id(String system, String event) throws IOException {
+        Path p = tracefs().resolve("events").resolve(system).resolve(event).resolve("id");
+        if (!Files.isReadable(p)) {
+            return -1;
+        }
+        return Integer.parseInt(Files.readString(p).strip());
+    }
+
+    /** The online CPUs ("0-3,6" in /sys/devices/system/cpu/online). */
+    static List<Integer> cpus() throws IOException {
+        List<Integer> out = new ArrayList<>();
+        for (String range : Files.readString(Path.of("/sys/devices/system/cpu/online")).strip().split(",")) {
+            String[] ab = range.split("-");
+            int a = Integer.parseInt(ab[0]);
+            int b = ab.length > 1 ? Integer.parseInt(ab[1]) : a;
+            for (int c = a; c <= b; c++) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Counts tracepoint {@code id} on every CPU from now on. */
+    public static TracepointCounter open(int id) throws IOException {
+        List<Integer> cpus = cpus();
+        int[] fds = new int[cpus.size()];
+        java.util.Arrays.fill(fds, -1);
+        TracepointCounter c = new TracepointCounter(fds);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment attr = a.allocate(136, 8);
+            attr.set(ValueLayout.JAVA_INT, 0, PERF_TYPE_TRACEPOINT);
+            attr.set(ValueLayout.JAVA_INT, 4, 136);
+            attr.set(ValueLayout.JAVA_LONG, 8, id);
+            MemorySegment st = a.allocate(CAPTURE);
+            for (int i = 0; i < fds.length; i++) {
+                long fd = (long) SYSCALL.invokeExact(st, SYS_PERF_EVENT_OPEN, attr, -1, (int) cpus.get(i), -1, PERF_FLAG_FD_CLOEXEC);
+                if (fd < 0) {
+                    throw new ErrnoException("perf_event_open", (int) ERRNO.get(st, 0L));
+                }
+                fds[i] = (int) fd;
+            }
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        } catch (Throwable t) {
+            c.close();
+            throw new IllegalStateException(t);
+        }
+        return c;
+    }
+
+    /** Hits since {@link #open} (while enabled), on all CPUs. */
+    public long total() {
+        long sum = 0;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(8, 8);
+            for (int fd : fds) {
+                if (fd >= 0 && LibC.readOrErrno(fd, v, 8) == 8) {
+                    sum += v.get(ValueLayout.JAVA_LONG, 0);
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Starts or stops counting. */
+    public void enable(boolean on) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            for (int fd : fds) {
+                if (fd >= 0) {
+                    int r = (int) IOCTL.invokeExact(st, fd, on ? IOC_ENABLE : IOC_DISABLE, 0L);
+                    if (r < 0) {
+                        throw new IllegalStateException("perf ioctl: errno " + (int) ERRNO.get(st, 0L));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] >= 0) {
+                try {
+                    LibC.close(fds[i]);
+                } catch (ErrnoException e) {
+                    // gone either way
+                }
+                fds[i] = -1;
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+--- System call entry points by name (spec §8.14): for every entry of syscall.numbers, the
+-- address syscall.address gives, to pass to probe.new.
+-- @module syscall.table
+
+local syscall = require("syscall")
+
+local table = {}
+for name, number in pairs(syscall.numbers) do
+	table[name] = syscall.address(number)
+end
+
+return table

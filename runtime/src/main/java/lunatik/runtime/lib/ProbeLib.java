@@ -1,0 +1,232 @@
+package lunatik.runtime.lib;
+
+import java.io.IOException;
+import lunatik.linux.trace.TracepointCounter;
+import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaTable;
+import lunatik.lua.value.LuaUserdata;
+import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.Args;
+import lunatik.lua.vm.LibFunction;
+import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Ops;
+import lunatik.runtime.LuaException;
+import lunatik.runtime.Lunatik;
+import lunatik.runtime.LunatikObject;
+import lunatik.runtime.ObjectClass;
+import lunatik.runtime.Objects;
+import lunatik.runtime.Runtime;
+
+/**
+ * The {@code probe} module (spec §8.10) on a kernel without kprobes: a probe on a system call's
+ * entry point ({@code __x64_sys_<name>}, as a symbol or a {@code syscall} address) counts the
+ * {@code syscalls:sys_enter_<name>} and {@code sys_exit_<name>} tracepoints on every CPU
+ * ({@link TracepointCounter}), and a thread of the probe calls {@code pre(target, dump)} and
+ * {@code post(target, dump)} in the runtime once per hit, every 10 ms for the hits since the
+ * last look. So handlers see every hit, a little later and in the daemon's thread, not in the
+ * probed context: {@code dump()} logs that the registers are not available (and, as in Lunatik,
+ * raises {@code null-pointer dereference} once its callback is over). Other symbols cannot be
+ * probed: {@code failed to register probe (-95)} says so, with the reason.
+ */
+public final class ProbeLib {
+    private ProbeLib() {
+    }
+
+    private static final int EOPNOTSUPP = 95;
+    private static final int ENOENT = 2;
+    private static final String PREFIX = "__x64_sys_";
+
+    public static final ObjectClass CLASS = ObjectClass.builder("probe").sleep().idempotentClose()
+        .method("stop", (self, a) -> {
+            self.close();
+            return Varargs.NONE;
+        })
+        .method("enable", (self, a) -> {
+            self.payload(Probe.class).enable(a.toBoolean(2));
+            return Varargs.NONE;
+        })
+        .closer("stop")
+        .release(p -> ((Probe) p).release())
+        .build();
+
+    /** {@code require("probe")}. */
+    public static Object open(LuaState L) {
+        Objects.checkClass(L, CLASS);
+        LuaTable lib = new LuaTable();
+        LibFunction.register(L, lib, "probe", "new", ProbeLib::newProbe);
+        return lib;
+    }
+
+    private static Object newProbe(Args a) {
+        Object target = a.get(1);
+        String symbol = SyscallLib.symbol(target);
+        if (symbol == null) {
+            throw a.typeError(1, "string");
+        }
+        LuaTable handlers = a.checkTable(2);
+        LuaState L = a.state();
+        if (!Lunatik.isSleepable(L)) {
+            throw new LuaError(Ops.str("cannot use 'probe' class on non-sleepable runtime"));
+        }
+        if (!symbol.startsWith(PREFIX)) {
+            throw new LuaError(Ops.str("failed to register probe (-" + EOPNOTSUPP + "): " + symbol
+                + " is not a system call entry point, and this kernel has no kprobes"));
+        }
+        String name = symbol.substring(PREFIX.length());
+        Probe p = new Probe(L, Runtime.of(L), target, handlers);
+        try {
+            int enter = TracepointCounter.id("syscalls", "sys_enter_" + name);
+            int exit = TracepointCounter.id("syscalls", "sys_exit_" + name);
+            if (enter < 0 || exit < 0) {
+                throw new LuaError(Ops.str("failed to register probe (-" + ENOENT + "): no tracepoint for " + symbol));
+            }
+            p.pre = TracepointCounter.open(enter);
+            p.post = TracepointCounter.open(exit);
+        } catch (IOException e) {
+            p.release();
+            throw new LuaError(Ops.str("failed to register probe (" + e.getMessage() + ")"));
+        }
+        LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, p, true));
+        p.pin = u;
+        L.registry.put(u, handlers); // a registered object: lives until stopped or its runtime ends
+        p.start();
+        return u;
+    }
+
+    /** One probe: its two counters and the thread that turns their hits into handler calls. */
+    static final class Probe {
+        final LuaState L;
+        final Runtime rt;
+        final Object target;
+        final LuaTable handlers;
+        volatile TracepointCounter pre;
+        volatile TracepointCounter post;
+        volatile Object pin;
+        volatile boolean released;
+        volatile boolean enabled = true;
+        volatile Thread poller;
+        long preSeen;
+        long postSeen;
+
+        Probe(LuaState L, Runtime rt, Object target, LuaTable handlers) {
+            this.L = L;
+            this.rt = rt;
+            this.target = target;
+            this.handlers = handlers;
+        }
+
+        void start() {
+            preSeen = pre.total();
+            postSeen = post.total();
+            poller = Thread.ofPlatform().daemon().name("probe").start(this::poll);
+        }
+
+        void enable(boolean on) {
+            enabled = on;
+            pre.enable(on);
+            post.enable(on);
+        }
+
+        /** The poller owns the counters once started: it closes them when the probe is released. */
+        private void poll() {
+            TracepointCounter a = pre;
+            TracepointCounter b = post;
+            try {
+                while (!released) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    long np = a.total();
+                    long nq = b.total();
+                    long hitsPre = np - preSeen;
+                    long hitsPost = nq - postSeen;
+                    preSeen = np;
+                    postSeen = nq;
+                    if ((hitsPre > 0 || hitsPost > 0) && !released) {
+                        deliver(hitsPre, hitsPost);
+                    }
+                }
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+
+        /** Calls the handlers once per hit, in the runtime. */
+        private void deliver(long hitsPre, long hitsPost) {
+            Runtime.Handler<Object> h = S -> {
+                call(S, "pre", hitsPre);
+                call(S, "post", hitsPost);
+                return null;
+            };
+            try {
+                if (rt != null) {
+                    rt.run(h);
+                } else {
+                    synchronized (L) {
+                        h.handle(L);
+                    }
+                }
+            } catch (LuaException e) {
+                released = true; // the runtime is gone
+            }
+        }
+
+        private void call(LuaState S, String which, long hits) {
+            for (long i = 0; i < hits && !released; i++) {
+                Object fn = handlers.get(Ops.str(which));
+                if (!(fn instanceof LuaFunction f)) {
+                    log(which + " handler isn't defined");
+                    continue;
+                }
+                boolean[] live = {true};
+                LibFunction dump = new LibFunction(S, "dump", "dump", a -> {
+                    if (!live[0]) {
+                        throw new LuaError(Ops.str("null-pointer dereference"));
+                    }
+                    log("dump: the registers of the probed context are not available from userspace");
+                    return Varargs.NONE;
+                });
+                try {
+                    S.call(f, target, dump);
+                } catch (LuaError e) {
+                    log(e.getMessage());
+                } finally {
+                    live[0] = false;
+                }
+            }
+        }
+
+        void log(String line) {
+            if (rt != null) {
+                rt.host().log(line);
+            } else {
+                L.err().println(line);
+                L.err().flush();
+            }
+        }
+
+        void release() {
+            released = true;
+            Thread t = poller;
+            if (t != null) {
+                t.interrupt(); // it closes the counters
+            } else {
+                if (pre != null) {
+                    pre.close();
+                }
+                if (post != null) {
+                    post.close();
+                }
+            }
+            Object u = pin;
+            pin = null;
+            if (u != null) {
+                L.registry.put(u, null);
+            }
+        }
+    }
+}
