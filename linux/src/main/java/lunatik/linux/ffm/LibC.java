@@ -3,12 +3,9 @@ package lunatik.linux.ffm;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * Raw libc bindings through the FFM API (no native library of ours): the few system calls the
@@ -32,15 +29,7 @@ public final class LibC {
     public static final int MNT_FORCE = 1;
     public static final int MNT_DETACH = 2;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-        CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
-
-    /** One capture segment per thread: errno is per thread, so is where we read it. */
-    private static final ThreadLocal<MemorySegment> STATE =
-        ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+    private static final Linker.Option ERRNO_OPTION = Ffm.ERRNO_OPTION;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -62,30 +51,21 @@ public final class LibC {
     private static final MethodHandle GETUID = handle("getuid", FunctionDescriptor.of(INT));
     private static final MethodHandle GETGID = handle("getgid", FunctionDescriptor.of(INT));
 
-    @SuppressWarnings("restricted")
     private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment addr = LINKER.defaultLookup().find(name)
-            .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(addr, fd, options);
+        return Ffm.downcall(name, fd, options);
     }
 
     private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return Ffm.errno(state);
     }
 
     private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
+        return Ffm.unexpected(t);
     }
 
     /** open(2) with {@code flags} (and mode 0); returns the descriptor. */
     public static int open(String path, int flags) throws ErrnoException {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags, 0);
             if (fd < 0) {
@@ -101,7 +81,7 @@ public final class LibC {
 
     /** close(2). */
     public static void close(int fd) throws ErrnoException {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         int r;
         try {
             r = (int) CLOSE.invokeExact(st, fd);
@@ -115,15 +95,9 @@ public final class LibC {
 
     /** read(2) of at most {@code len} bytes into {@code buf}; returns the count (0 at end of file). */
     public static long read(int fd, MemorySegment buf, long len) throws ErrnoException {
-        MemorySegment st = STATE.get();
-        long r;
-        try {
-            r = (long) READ.invokeExact(st, fd, buf, Math.min(len, buf.byteSize()));
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        long r = readOrErrno(fd, buf, len);
         if (r < 0) {
-            throw new ErrnoException("read", errno(st));
+            throw new ErrnoException("read", (int) -r);
         }
         return r;
     }
@@ -133,7 +107,7 @@ public final class LibC {
      * expect EAGAIN often, on a non-blocking descriptor).
      */
     public static long readOrErrno(int fd, MemorySegment buf, long len) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         long r;
         try {
             r = (long) READ.invokeExact(st, fd, buf, Math.min(len, buf.byteSize()));
@@ -150,7 +124,7 @@ public final class LibC {
      * limit); returns the events that occurred, 0 on timeout, or a negative errno.
      */
     public static int pollOne(int fd, short events, int timeoutMs) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment pfd = a.allocate(8, 4);
             pfd.set(INT, 0, fd);
@@ -174,7 +148,7 @@ public final class LibC {
      */
     public static void enterNetworkNamespace(String path) throws ErrnoException {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try {
             if ((int) SETNS.invokeExact(st, fd, CLONE_NEWNET) < 0) {
                 throw new ErrnoException("setns " + path, errno(st));
@@ -194,7 +168,7 @@ public final class LibC {
 
     /** Sets or clears O_NONBLOCK on {@code fd} (fcntl F_SETFL). */
     public static void setNonBlocking(int fd, boolean on) throws ErrnoException {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try {
             int fl = (int) FCNTL.invokeExact(st, fd, F_GETFL, 0);
             if (fl < 0) {
@@ -213,7 +187,7 @@ public final class LibC {
 
     /** write(2) of the first {@code len} bytes of {@code buf}; returns the count written. */
     public static long write(int fd, MemorySegment buf, long len) throws ErrnoException {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         long r;
         try {
             r = (long) WRITE.invokeExact(st, fd, buf, Math.min(len, buf.byteSize()));
@@ -228,7 +202,7 @@ public final class LibC {
 
     /** writev(2) of the given segments, in order, in one call; returns the count written. */
     public static long writev(int fd, MemorySegment... parts) throws ErrnoException {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment iov = a.allocate(16L * parts.length, 8);
             for (int i = 0; i < parts.length; i++) {
@@ -250,7 +224,7 @@ public final class LibC {
     /** mount(2). */
     public static void mount(String source, String target, String fstype, long flags, String data)
             throws ErrnoException {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment d = data == null ? MemorySegment.NULL : a.allocateFrom(data);
             int r = (int) MOUNT.invokeExact(st, a.allocateFrom(source), a.allocateFrom(target),
@@ -267,7 +241,7 @@ public final class LibC {
 
     /** umount2(2) with {@code flags} ({@link #MNT_DETACH}...). */
     public static void umount2(String target, int flags) throws ErrnoException {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             int r = (int) UMOUNT2.invokeExact(st, a.allocateFrom(target), flags);
             if (r < 0) {

@@ -2,13 +2,9 @@ package lunatik.linux.ffm;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The BSD socket calls of libc, through the FFM API, for any address family (inet, unix,
@@ -20,11 +16,6 @@ public final class Sockets {
     private Sockets() {
     }
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
-    private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -46,30 +37,21 @@ public final class Sockets {
     public static final int ADDR_MAX = 128;
     public static final int SHUT_RDWR = 2;
 
-    @SuppressWarnings("restricted")
     private static MethodHandle handle(String name, FunctionDescriptor fd) {
-        MemorySegment addr = LINKER.defaultLookup().find(name)
-            .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(addr, fd, ERRNO_OPTION);
+        return Ffm.downcall(name, fd, Ffm.ERRNO_OPTION);
     }
 
     private static long orErrno(MemorySegment st, long r) {
-        return r < 0 ? -(int) ERRNO.get(st, 0L) : r;
+        return r < 0 ? -Ffm.errno(st) : r;
     }
 
     private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
+        return Ffm.unexpected(t);
     }
 
     /** socket(2): the descriptor, or a negative errno. */
     public static int socket(int family, int type, int protocol) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try {
             return (int) orErrno(st, (int) SOCKET.invokeExact(st, family, type, protocol));
         } catch (Throwable t) {
@@ -88,7 +70,7 @@ public final class Sockets {
     }
 
     private static int addrCall(MethodHandle h, int fd, byte[] addr) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment sa = a.allocate(Math.max(addr.length, 1));
             MemorySegment.copy(addr, 0, sa, ValueLayout.JAVA_BYTE, 0, addr.length);
@@ -100,7 +82,7 @@ public final class Sockets {
 
     /** listen(2): 0 or a negative errno. */
     public static int listen(int fd, int backlog) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try {
             return (int) orErrno(st, (int) LISTEN.invokeExact(st, fd, backlog));
         } catch (Throwable t) {
@@ -110,7 +92,7 @@ public final class Sockets {
 
     /** accept4(2): the new descriptor, or a negative errno. */
     public static int accept(int fd, int flags) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try {
             return (int) orErrno(st, (int) ACCEPT4.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, flags));
         } catch (Throwable t) {
@@ -120,7 +102,7 @@ public final class Sockets {
 
     /** sendto(2) of {@code data} ({@code addr} null: the connected peer): bytes sent or a negative errno. */
     public static long sendto(int fd, byte[] data, int flags, byte[] addr) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(Math.max(data.length, 1));
             MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
@@ -146,7 +128,7 @@ public final class Sockets {
      * null with the errno in {@code err[0]} on failure.
      */
     public static Received recvfrom(int fd, int len, int flags, boolean from, int[] err) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(Math.max(len, 1));
             MemorySegment sa = from ? a.allocate(ADDR_MAX) : MemorySegment.NULL;
@@ -156,7 +138,7 @@ public final class Sockets {
             }
             long n = (long) RECVFROM.invokeExact(st, fd, buf, (long) len, flags, sa, salen);
             if (n < 0) {
-                err[0] = (int) ERRNO.get(st, 0L);
+                err[0] = Ffm.errno(st);
                 return null;
             }
             byte[] data = buf.asSlice(0, Math.min(n, len)).toArray(ValueLayout.JAVA_BYTE);
@@ -169,14 +151,14 @@ public final class Sockets {
 
     /** getsockname(2) (peer: getpeername(2)): the raw address, or null with the errno in {@code err[0]}. */
     public static byte[] name(int fd, boolean peer, int[] err) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment sa = a.allocate(ADDR_MAX);
             MemorySegment salen = a.allocate(INT);
             salen.set(INT, 0, ADDR_MAX);
             int r = peer ? (int) GETPEERNAME.invokeExact(st, fd, sa, salen) : (int) GETSOCKNAME.invokeExact(st, fd, sa, salen);
             if (r < 0) {
-                err[0] = (int) ERRNO.get(st, 0L);
+                err[0] = Ffm.errno(st);
                 return null;
             }
             return sa.asSlice(0, Math.min(salen.get(INT, 0), ADDR_MAX)).toArray(ValueLayout.JAVA_BYTE);
@@ -187,7 +169,7 @@ public final class Sockets {
 
     /** shutdown(2): 0 or a negative errno. */
     public static int shutdown(int fd, int how) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try {
             return (int) orErrno(st, (int) SHUTDOWN.invokeExact(st, fd, how));
         } catch (Throwable t) {
@@ -197,7 +179,7 @@ public final class Sockets {
 
     /** setsockopt(2) with an int value: 0 or a negative errno. */
     public static int setsockopt(int fd, int level, int name, int value) {
-        MemorySegment st = STATE.get();
+        MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment v = a.allocate(INT);
             v.set(INT, 0, value);

@@ -178,69 +178,48 @@ public final class NfQueue implements AutoCloseable {
                 }
                 throw new ErrnoException("recv(netlink)", err[0]);
             }
-            ByteBuffer b = ByteBuffer.wrap(r.data()).order(ByteOrder.nativeOrder());
-            while (b.remaining() >= 16) {
-                int start = b.position();
-                int len = b.getInt(start);
-                int type = b.getShort(start + 4) & 0xffff;
-                if (len < 16 || start + len > b.limit()) {
-                    break; // malformed: skip the rest of this datagram
-                }
-                if (type == (NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET)) {
-                    Packet p = parse(b, start + 20, start + len);
-                    if (p != null) {
-                        return p;
-                    }
-                }
-                b.position(start + ((len + 3) & ~3));
+            // one packet per datagram (the kernel sends each in its own); a malformed one is skipped
+            Packet p = Netlink.messages(r.data(), (type, b, from, to) ->
+                type == (NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET) ? parse(b, from + 20, to) : null);
+            if (p != null) {
+                return p;
             }
         }
         return null;
     }
 
     private static Packet parse(ByteBuffer b, int from, int to) {
-        int id = -1;
-        int hook = 0;
-        int proto = 0;
-        long mark = 0;
-        int indev = 0;
-        int outdev = 0;
-        byte[] hw = null;
-        byte[] payload = new byte[0];
-        int at = from;
-        while (at + 4 <= to) {
-            int len = b.getShort(at) & 0xffff;
-            int type = b.getShort(at + 2) & 0x7fff;
-            if (len < 4 || at + len > to) {
-                break;
-            }
-            int v = at + 4;
-            ByteBuffer be = b.duplicate().order(ByteOrder.BIG_ENDIAN);
+        // id, hook, hw protocol, mark, indev, outdev
+        long[] f = {-1, 0, 0, 0, 0, 0};
+        byte[][] hwAndPayload = {null, new byte[0]};
+        ByteBuffer be = b.duplicate().order(ByteOrder.BIG_ENDIAN);
+        Netlink.attributes(b, from, to, (type, v, end) -> {
             switch (type) {
                 case NFQA_PACKET_HDR -> {
-                    id = be.getInt(v);
-                    proto = be.getShort(v + 4) & 0xffff;
-                    hook = b.get(v + 6) & 0xff;
+                    f[0] = be.getInt(v);
+                    f[2] = be.getShort(v + 4) & 0xffff;
+                    f[1] = b.get(v + 6) & 0xff;
                 }
-                case NFQA_MARK -> mark = Integer.toUnsignedLong(be.getInt(v));
-                case NFQA_IFINDEX_INDEV -> indev = be.getInt(v);
-                case NFQA_IFINDEX_OUTDEV -> outdev = be.getInt(v);
+                case NFQA_MARK -> f[3] = Integer.toUnsignedLong(be.getInt(v));
+                case NFQA_IFINDEX_INDEV -> f[4] = be.getInt(v);
+                case NFQA_IFINDEX_OUTDEV -> f[5] = be.getInt(v);
                 case NFQA_HWADDR -> {
-                    int n = be.getShort(v) & 0xffff;
-                    hw = new byte[Math.min(n, 8)];
+                    byte[] hw = new byte[Math.min(be.getShort(v) & 0xffff, 8)];
                     b.get(v + 4, hw);
+                    hwAndPayload[0] = hw;
                 }
                 case NFQA_PAYLOAD -> {
-                    payload = new byte[len - 4];
+                    byte[] payload = new byte[end - v];
                     b.get(v, payload);
+                    hwAndPayload[1] = payload;
                 }
                 default -> {
                     // other attributes are not used
                 }
             }
-            at += (len + 3) & ~3;
-        }
-        return id < 0 ? null : new Packet(id, hook, proto, mark, indev, outdev, hw, payload);
+        });
+        return f[0] < 0 ? null : new Packet((int) f[0], (int) f[1], (int) f[2], f[3], (int) f[4], (int) f[5],
+            hwAndPayload[0], hwAndPayload[1]);
     }
 
     /**

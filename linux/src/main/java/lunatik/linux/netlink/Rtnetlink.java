@@ -98,16 +98,10 @@ public final class Rtnetlink implements AutoCloseable {
             if (r == null) {
                 throw new ErrnoException("recv(NETLINK_ROUTE)", err[0]);
             }
-            ByteBuffer b = ByteBuffer.wrap(r.data()).order(ByteOrder.nativeOrder());
-            for (int at = 0; at + 16 <= b.limit(); ) {
-                int len = b.getInt(at);
-                if (len < 16) {
-                    break;
-                }
-                if ((b.getShort(at + 4) & 0xffff) == NLMSG_ERROR && b.getInt(at + 8) == want && at + 20 <= b.limit()) {
-                    return b.getInt(at + 16);
-                }
-                at += (len + 3) & ~3;
+            Integer code = Netlink.messages(r.data(), (t, b, from, to) ->
+                t == NLMSG_ERROR && b.getInt(from + 8) == want && from + 20 <= to ? b.getInt(from + 16) : null);
+            if (code != null) {
+                return code;
             }
         }
     }
@@ -129,23 +123,23 @@ public final class Rtnetlink implements AutoCloseable {
             if (r == null) {
                 throw new ErrnoException("recv(NETLINK_ROUTE)", err[0]);
             }
-            ByteBuffer b = ByteBuffer.wrap(r.data()).order(ByteOrder.nativeOrder());
-            for (int at = 0; at + 16 <= b.limit(); ) {
-                int len = b.getInt(at);
-                int type = b.getShort(at + 4) & 0xffff;
-                if (len < 16 || at + len > b.limit()) {
-                    break;
-                }
+            Integer end = Netlink.messages(r.data(), (type, b, from, to) -> {
                 if (type == NLMSG_DONE) {
-                    return out;
+                    return 0;
                 }
                 if (type == NLMSG_ERROR) {
-                    throw new ErrnoException("RTM_GETLINK", -b.getInt(at + 16));
+                    return -b.getInt(from + 16);
                 }
                 if (type == RTM_NEWLINK) {
-                    out.add(link(b, at + 16, at + len));
+                    out.add(link(b, from + 16, to));
                 }
-                at += (len + 3) & ~3;
+                return null;
+            });
+            if (end != null) {
+                if (end != 0) {
+                    throw new ErrnoException("RTM_GETLINK", end);
+                }
+                return out;
             }
         }
     }
@@ -153,40 +147,30 @@ public final class Rtnetlink implements AutoCloseable {
     private static Link link(ByteBuffer b, int from, int to) {
         int index = b.getInt(from + 4);
         int flags = b.getInt(from + 8);
-        String name = "";
-        String address = "";
-        int mtu = 0;
-        int oper = 0;
-        for (int at = from + 16; at + 4 <= to; ) {
-            int len = b.getShort(at) & 0xffff;
-            int type = b.getShort(at + 2) & 0x3fff;
-            if (len < 4 || at + len > to) {
-                break;
-            }
-            byte[] v = new byte[len - 4];
-            b.get(at + 4, v);
+        String[] name = {""};
+        String[] address = {""};
+        int[] mtuOper = {0, 0};
+        Netlink.attributes(b, from + 16, to, (type, vf, vt) -> {
+            byte[] v = new byte[vt - vf];
+            b.get(vf, v);
             switch (type) {
                 case IFLA_IFNAME -> {
                     int n = 0;
                     while (n < v.length && v[n] != 0) {
                         n++;
                     }
-                    name = new String(v, 0, n, StandardCharsets.ISO_8859_1);
+                    name[0] = new String(v, 0, n, StandardCharsets.ISO_8859_1);
                 }
-                case IFLA_MTU -> mtu = ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt();
-                case IFLA_ADDRESS -> address = HexFormat.ofDelimiter(":").formatHex(v);
-                case IFLA_OPERSTATE -> oper = v.length > 0 ? v[0] & 0xff : 0;
+                case IFLA_MTU -> mtuOper[0] = v.length >= 4 ? ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt() : 0;
+                case IFLA_ADDRESS -> address[0] = HexFormat.ofDelimiter(":").formatHex(v);
+                case IFLA_OPERSTATE -> mtuOper[1] = v.length > 0 ? v[0] & 0xff : 0;
                 default -> {
                     // other attributes are not used
                 }
             }
-            at += (len + 3) & ~3;
-        }
-        return new Link(index, name, flags, mtu, address, oper);
+        });
+        return new Link(index, name[0], flags, mtuOper[0], address[0], mtuOper[1]);
     }
-
-
-
 
     /**
      * The next link announcements (one datagram's worth); empty once closed. Waits in slices of
@@ -211,18 +195,12 @@ public final class Rtnetlink implements AutoCloseable {
                     throw new ErrnoException("recv(NETLINK_ROUTE)", err[0]);
                 }
                 List<LinkEvent> out = new ArrayList<>();
-                ByteBuffer b = ByteBuffer.wrap(r.data()).order(ByteOrder.nativeOrder());
-                for (int at = 0; at + 16 <= b.limit(); ) {
-                    int len = b.getInt(at);
-                    int type = b.getShort(at + 4) & 0xffff;
-                    if (len < 16 || at + len > b.limit()) {
-                        break;
-                    }
+                Netlink.messages(r.data(), (type, b, from, to) -> {
                     if (type == RTM_NEWLINK || type == RTM_DELLINK) {
-                        out.add(new LinkEvent(type, link(b, at + 16, at + len)));
+                        out.add(new LinkEvent(type, link(b, from + 16, to)));
                     }
-                    at += (len + 3) & ~3;
-                }
+                    return null;
+                });
                 if (!out.isEmpty()) {
                     return out;
                 }

@@ -4,17 +4,15 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lunatik.linux.ffm.ErrnoException;
+import lunatik.linux.ffm.Ffm;
 import lunatik.linux.ffm.LibC;
 
 /**
@@ -25,9 +23,6 @@ import lunatik.linux.ffm.LibC;
  * come from tracefs, mounted at /sys/kernel/tracing when it is not.
  */
 public final class TracepointCounter implements AutoCloseable {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle SYSCALL = handle("syscall",
         FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), 1);
@@ -42,11 +37,8 @@ public final class TracepointCounter implements AutoCloseable {
 
     private final int[] fds;
 
-    @SuppressWarnings("restricted")
     private static MethodHandle handle(String name, FunctionDescriptor fd, int firstVariadic) {
-        MemorySegment addr = LINKER.defaultLookup().find(name).orElseThrow();
-        return LINKER.downcallHandle(addr, fd, Linker.Option.captureCallState("errno"),
-            Linker.Option.firstVariadicArg(firstVariadic));
+        return Ffm.downcall(name, fd, Ffm.ERRNO_OPTION, Linker.Option.firstVariadicArg(firstVariadic));
     }
 
     private TracepointCounter(int[] fds) {
@@ -95,11 +87,11 @@ public final class TracepointCounter implements AutoCloseable {
             attr.set(ValueLayout.JAVA_INT, 0, PERF_TYPE_TRACEPOINT);
             attr.set(ValueLayout.JAVA_INT, 4, 136);
             attr.set(ValueLayout.JAVA_LONG, 8, id);
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = Ffm.state();
             for (int i = 0; i < fds.length; i++) {
                 long fd = (long) SYSCALL.invokeExact(st, SYS_PERF_EVENT_OPEN, attr, -1, (int) cpus.get(i), -1, PERF_FLAG_FD_CLOEXEC);
                 if (fd < 0) {
-                    throw new ErrnoException("perf_event_open", (int) ERRNO.get(st, 0L));
+                    throw new ErrnoException("perf_event_open", Ffm.errno(st));
                 }
                 fds[i] = (int) fd;
             }
@@ -129,13 +121,13 @@ public final class TracepointCounter implements AutoCloseable {
 
     /** Starts or stops counting. */
     public void enable(boolean on) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+        try {
+            MemorySegment st = Ffm.state();
             for (int fd : fds) {
                 if (fd >= 0) {
                     int r = (int) IOCTL.invokeExact(st, fd, on ? IOC_ENABLE : IOC_DISABLE, 0L);
                     if (r < 0) {
-                        throw new IllegalStateException("perf ioctl: errno " + (int) ERRNO.get(st, 0L));
+                        throw new IllegalStateException("perf ioctl: errno " + Ffm.errno(st));
                     }
                 }
             }

@@ -108,7 +108,7 @@ public final class DeviceLib {
             if (nm.isEmpty() || nm.contains("/") || nm.equals(".") || nm.equals("..") || nm.indexOf('\0') >= 0) {
                 throw new LuaError(Ops.str("failed to create a new device (-22)"));
             }
-            Device dev = new Device(L, Runtime.of(L), nm, driver);
+            Device dev = new Device(L, nm, driver);
             try {
                 dev.fuse = FuseDevice.mount(deviceDirectory(L).resolve(nm), mode, dev);
             } catch (lunatik.linux.ffm.ErrnoException e) {
@@ -120,8 +120,7 @@ public final class DeviceLib {
                 dev.rt.get();
             }
             LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, dev, Lunatik.isSleepable(L)));
-            dev.pin = u;
-            L.registry.put(u, driver); // registered object: lives until stop or the runtime's end
+            dev.pin(u, driver); // registered object: lives until stop or the runtime's end
             return u;
         });
         return lib;
@@ -139,18 +138,14 @@ public final class DeviceLib {
     }
 
     /** The payload of a device object, and the FUSE handler of its file. */
-    static final class Device implements FuseHandler {
-        final LuaState L;
-        final Runtime rt;
+    static final class Device extends Registered implements FuseHandler {
         final String name;
         final LuaTable driver;
         volatile FuseDevice fuse;
-        volatile Object pin;
         volatile boolean stopped;
 
-        Device(LuaState L, Runtime rt, String name, LuaTable driver) {
-            this.L = L;
-            this.rt = rt;
+        Device(LuaState L, String name, LuaTable driver) {
+            super(L);
             this.name = name;
             this.driver = driver;
         }
@@ -161,24 +156,12 @@ public final class DeviceLib {
             if (f != null) {
                 f.close(Duration.ZERO); // detached now; the reader threads end on their own
             }
-            Object u = pin;
-            pin = null;
-            if (u != null) {
-                L.registry.put(u, null);
-            }
+            unpin();
             if (rt != null) {
                 rt.put();
             }
         }
 
-        private void log(String line) {
-            if (rt != null) {
-                rt.host().log(line);
-            } else {
-                L.err().println(line);
-                L.err().flush();
-            }
-        }
 
         /** Runs {@code h} in the owning runtime; a stopped runtime or device gives ENXIO. */
         private <T> T dispatch(Runtime.Handler<T> h) throws FuseException {
@@ -186,17 +169,12 @@ public final class DeviceLib {
                 throw new FuseException(ENXIO);
             }
             try {
-                if (rt != null) {
-                    return rt.run(S -> {
-                        if (stopped) {
-                            throw new Failure(ENXIO);
-                        }
-                        return h.handle(S);
-                    });
-                }
-                synchronized (L) {
-                    return h.handle(L);
-                }
+                return inRuntime(S -> {
+                    if (stopped) {
+                        throw new Failure(ENXIO);
+                    }
+                    return h.handle(S);
+                });
             } catch (Failure f) {
                 throw new FuseException(f.errno);
             } catch (LuaException e) {

@@ -22,7 +22,6 @@ import lunatik.runtime.Lunatik;
 import lunatik.runtime.LunatikObject;
 import lunatik.runtime.ObjectClass;
 import lunatik.runtime.Objects;
-import lunatik.runtime.Runtime;
 
 /**
  * The {@code netfilter} module (spec §8.8): a Lua function that sees each packet at a netfilter
@@ -108,7 +107,7 @@ public final class NetfilterLib {
         if ((!v4 && !v6) || hooknum < 0 || hooknum > 4 || priority < Integer.MIN_VALUE || priority > Integer.MAX_VALUE) {
             throw new LuaError(Ops.str("failed to register netfilter hook"));
         }
-        Hook h = new Hook(L, Runtime.of(L), opts, NEXT_QUEUE.getAndIncrement(), v4, v6, NetNamespace.path());
+        Hook h = new Hook(L, opts, NEXT_QUEUE.getAndIncrement(), v4, v6, NetNamespace.path());
         try {
             h.start((int) hooknum, (int) priority, mark & 0xFFFFFFFFL);
         } catch (IOException e) {
@@ -117,15 +116,12 @@ public final class NetfilterLib {
             throw new LuaError(Ops.str("failed to register netfilter hook"));
         }
         LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, h, false));
-        h.pin = u;
-        L.registry.put(u, opts); // a registered object: lives until its runtime stops
+        h.pin(u, opts); // a registered object: lives until its runtime stops
         return u;
     }
 
     /** One registered hook: its rules, its queue and the thread that reads it. */
-    static final class Hook {
-        final LuaState L;
-        final Runtime rt;
+    static final class Hook extends Registered {
         final LuaTable opts;
         final int queue;
         final boolean v4;
@@ -133,14 +129,12 @@ public final class NetfilterLib {
         final String ns;
         volatile NfQueue q;
         volatile Thread reader;
-        volatile Object pin;
         volatile boolean released;
         LunatikObject skb;
         LuaUserdata skbValue;
 
-        Hook(LuaState L, Runtime rt, LuaTable opts, int queue, boolean v4, boolean v6, String ns) {
-            this.L = L;
-            this.rt = rt;
+        Hook(LuaState L, LuaTable opts, int queue, boolean v4, boolean v6, String ns) {
+            super(L);
             this.opts = opts;
             this.queue = queue;
             this.v4 = v4;
@@ -148,14 +142,6 @@ public final class NetfilterLib {
             this.ns = ns;
         }
 
-        void log(String line) {
-            if (rt != null) {
-                rt.host().log(line);
-            } else {
-                L.err().println(line);
-                L.err().flush();
-            }
-        }
 
         void start(int hooknum, int priority, long mark) throws IOException {
             skb = DataLib.newObject(DataLib.Buffer.detached(DataLib.Buffer.OPT_NONE), false);
@@ -203,11 +189,7 @@ public final class NetfilterLib {
             if (qq != null) {
                 qq.close();
             }
-            Object u = pin;
-            pin = null;
-            if (u != null) {
-                L.registry.put(u, null);
-            }
+            unpin();
             if (skbValue != null) {
                 L.registry.put(skbValue, null);
             }
@@ -257,7 +239,7 @@ public final class NetfilterLib {
 
         /** Calls the Lua hook with the packet; its results, or null when it failed (accept). */
         private Object[] call(byte[] bytes) {
-            Runtime.Handler<Object[]> h = S -> {
+            lunatik.runtime.Runtime.Handler<Object[]> h = S -> {
                 if (released) {
                     return null;
                 }
@@ -281,12 +263,7 @@ public final class NetfilterLib {
                 }
             };
             try {
-                if (rt != null) {
-                    return rt.run(h);
-                }
-                synchronized (L) {
-                    return h.handle(L);
-                }
+                return inRuntime(h);
             } catch (LuaException e) {
                 return null; // the runtime is gone
             }

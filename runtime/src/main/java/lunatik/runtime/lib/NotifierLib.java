@@ -21,7 +21,6 @@ import lunatik.runtime.Lunatik;
 import lunatik.runtime.LunatikObject;
 import lunatik.runtime.ObjectClass;
 import lunatik.runtime.Objects;
-import lunatik.runtime.Runtime;
 
 /**
  * The {@code notifier} module (spec §8.9). {@code notifier.netdevice(cb)} follows the kernel's
@@ -119,7 +118,7 @@ public final class NotifierLib {
         if (!Lunatik.isSleepable(L)) {
             throw new LuaError(Ops.str("cannot use 'notifier' class on non-sleepable runtime"));
         }
-        Watcher w = new Watcher(L, Runtime.of(L), cb);
+        Watcher w = new Watcher(L, cb);
         List<Rtnetlink.Link> existing;
         try {
             existing = NetNamespace.call(() -> {
@@ -133,8 +132,7 @@ public final class NotifierLib {
             throw new LuaError(Ops.str("couldn't create notifier"));
         }
         LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, w, true));
-        w.pin = u;
-        L.registry.put(u, cb); // a registered object: lives until stopped or its runtime ends
+        w.pin(u, cb); // a registered object: lives until stopped or its runtime ends
         // replay the existing interfaces, in this call, as register_netdevice_notifier does
         for (Rtnetlink.Link l : existing) {
             w.known.put(l.index(), l);
@@ -148,19 +146,15 @@ public final class NotifierLib {
     }
 
     /** One netdevice notifier: its socket, the interfaces it knows, the thread that follows them. */
-    static final class Watcher {
-        final LuaState L;
-        final Runtime rt;
+    static final class Watcher extends Registered {
         final LuaFunction cb;
         final Map<Integer, Rtnetlink.Link> known = new HashMap<>();
         volatile Rtnetlink socket;
         volatile Thread reader;
-        volatile Object pin;
         volatile boolean released;
 
-        Watcher(LuaState L, Runtime rt, LuaFunction cb) {
-            this.L = L;
-            this.rt = rt;
+        Watcher(LuaState L, LuaFunction cb) {
+            super(L);
             this.cb = cb;
         }
 
@@ -234,18 +228,12 @@ public final class NotifierLib {
                 return;
             }
             try {
-                if (rt != null) {
-                    rt.run(S -> {
-                        if (!released) {
-                            call(S, event, ifname);
-                        }
-                        return null;
-                    });
-                } else {
-                    synchronized (L) {
-                        call(L, event, ifname);
+                inRuntime(S -> {
+                    if (!released) {
+                        call(S, event, ifname);
                     }
-                }
+                    return null;
+                });
             } catch (LuaException x) {
                 // the runtime is gone: so is this notifier, soon
             }
@@ -259,14 +247,6 @@ public final class NotifierLib {
             }
         }
 
-        void log(String line) {
-            if (rt != null) {
-                rt.host().log(line);
-            } else {
-                L.err().println(line);
-                L.err().flush();
-            }
-        }
 
         void release() {
             released = true;
@@ -274,11 +254,7 @@ public final class NotifierLib {
             if (s != null) {
                 s.close();
             }
-            Object u = pin;
-            pin = null;
-            if (u != null) {
-                L.registry.put(u, null);
-            }
+            unpin();
         }
     }
 }

@@ -16,7 +16,6 @@ import lunatik.runtime.Lunatik;
 import lunatik.runtime.LunatikObject;
 import lunatik.runtime.ObjectClass;
 import lunatik.runtime.Objects;
-import lunatik.runtime.Runtime;
 
 /**
  * The {@code probe} module (spec §8.10) on a kernel without kprobes: a probe on a system call's
@@ -74,7 +73,7 @@ public final class ProbeLib {
                 + " is not a system call entry point, and this kernel has no kprobes"));
         }
         String name = symbol.substring(PREFIX.length());
-        Probe p = new Probe(L, Runtime.of(L), target, handlers);
+        Probe p = new Probe(L, target, handlers);
         try {
             int enter = TracepointCounter.id("syscalls", "sys_enter_" + name);
             int exit = TracepointCounter.id("syscalls", "sys_exit_" + name);
@@ -88,30 +87,25 @@ public final class ProbeLib {
             throw new LuaError(Ops.str("failed to register probe (" + e.getMessage() + ")"));
         }
         LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, p, true));
-        p.pin = u;
-        L.registry.put(u, handlers); // a registered object: lives until stopped or its runtime ends
+        p.pin(u, handlers); // a registered object: lives until stopped or its runtime ends
         p.start();
         return u;
     }
 
     /** One probe: its two counters and the thread that turns their hits into handler calls. */
-    static final class Probe {
-        final LuaState L;
-        final Runtime rt;
+    static final class Probe extends Registered {
         final Object target;
         final LuaTable handlers;
         volatile TracepointCounter pre;
         volatile TracepointCounter post;
-        volatile Object pin;
         volatile boolean released;
         volatile boolean enabled = true;
         volatile Thread poller;
         long preSeen;
         long postSeen;
 
-        Probe(LuaState L, Runtime rt, Object target, LuaTable handlers) {
-            this.L = L;
-            this.rt = rt;
+        Probe(LuaState L, Object target, LuaTable handlers) {
+            super(L);
             this.target = target;
             this.handlers = handlers;
         }
@@ -157,19 +151,13 @@ public final class ProbeLib {
 
         /** Calls the handlers once per hit, in the runtime. */
         private void deliver(long hitsPre, long hitsPost) {
-            Runtime.Handler<Object> h = S -> {
+            lunatik.runtime.Runtime.Handler<Object> h = S -> {
                 call(S, "pre", hitsPre);
                 call(S, "post", hitsPost);
                 return null;
             };
             try {
-                if (rt != null) {
-                    rt.run(h);
-                } else {
-                    synchronized (L) {
-                        h.handle(L);
-                    }
-                }
+                inRuntime(h);
             } catch (LuaException e) {
                 released = true; // the runtime is gone
             }
@@ -200,14 +188,6 @@ public final class ProbeLib {
             }
         }
 
-        void log(String line) {
-            if (rt != null) {
-                rt.host().log(line);
-            } else {
-                L.err().println(line);
-                L.err().flush();
-            }
-        }
 
         void release() {
             released = true;
@@ -222,11 +202,7 @@ public final class ProbeLib {
                     post.close();
                 }
             }
-            Object u = pin;
-            pin = null;
-            if (u != null) {
-                L.registry.put(u, null);
-            }
+            unpin();
         }
     }
 }
