@@ -33,6 +33,7 @@ public final class LunatikCli {
     private final PrintStream err;
     Path rootOverride;
     Path libOverride;
+    Path netnsOverride;
 
     LunatikCli(Path devdir, Path rundir, PrintStream out, PrintStream err) {
         this.devdir = devdir;
@@ -215,6 +216,14 @@ public final class LunatikCli {
             if (lib != null && !lib.isEmpty()) {
                 cmd.add("--lib");
                 cmd.add(lib);
+            }
+            String netns = System.getenv("LUNATIK_NETNS");
+            if (netnsOverride != null) {
+                netns = netnsOverride.toString();
+            }
+            if (netns != null && !netns.isEmpty()) {
+                cmd.add("--netns");
+                cmd.add(netns);
             }
             cmd.add("--pidfile");
             cmd.add(pid.toString());

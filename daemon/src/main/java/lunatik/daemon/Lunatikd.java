@@ -23,14 +23,16 @@ import lunatik.runtime.Runtime;
  * ({@code LUNATIK_DEVDIR}, default /dev), {@code --pidfile F}, {@code --cpu-latency auto|off}
  * ({@code LUNATIK_CPU_LATENCY}, default auto: a device serving 20,000 requests a second or
  * more holds the kernel's PM QoS CPU latency request at zero until it is quiet, so that idle
- * CPUs poll instead of halting; see {@link lunatik.linux.power.CpuLatency}).
+ * CPUs poll instead of halting; see {@link lunatik.linux.power.CpuLatency}), {@code --netns PATH}
+ * ({@code LUNATIK_NETNS}: the network namespace, such as /var/run/netns/test, where netfilter
+ * hooks, notifiers and FIB rules are made; the daemon's own by default).
  */
 public final class Lunatikd {
     private Lunatikd() {
     }
 
     /** The settings of one daemon. */
-    public record Config(Path root, Path lib, Path devdir, Path pidfile, boolean lowLatency) {
+    public record Config(Path root, Path lib, Path devdir, Path pidfile, boolean lowLatency, Path netns) {
         /** The control device. */
         public Path device() {
             return devdir.resolve("lunatik");
@@ -40,6 +42,7 @@ public final class Lunatikd {
     public static void main(String[] args) throws Exception {
         Config c = parse(args);
         lunatik.linux.fuse.FuseDevice.setLowLatencyWhenBusy(c.lowLatency());
+        lunatik.runtime.lib.NetNamespace.set(c.netns());
         int stale = lunatik.runtime.lib.NetfilterLib.removeStaleRules(); // a killed daemon's hooks
         PrintStream kmsg = openKmsg();
         Host host = new Host(c.root(), line -> {
@@ -71,7 +74,7 @@ public final class Lunatikd {
         java.lang.Runtime.getRuntime().addShutdownHook(stopper);
         host.log("lunatikd " + lunatik.runtime.Lunatik.VERSION + " serving " + c.device());
         if (stale > 0) {
-            host.log("removed the netfilter rules of " + stale + " hook(s) a previous daemon left");
+            host.log("removed the netfilter rules of " + stale + " queue(s) a previous daemon left");
         }
         done.await();
     }
@@ -95,9 +98,11 @@ public final class Lunatikd {
         String devdir = env("LUNATIK_DEVDIR", "/dev");
         String pidfile = null;
         String latency = env("LUNATIK_CPU_LATENCY", "auto");
+        String netns = System.getenv("LUNATIK_NETNS");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--cpu-latency" -> latency = value(args, ++i);
+                case "--netns" -> netns = value(args, ++i);
                 case "--root" -> root = value(args, ++i);
                 case "--lib" -> lib = value(args, ++i);
                 case "--devdir" -> devdir = value(args, ++i);
@@ -109,7 +114,8 @@ public final class Lunatikd {
             throw new IllegalArgumentException("lunatikd: --cpu-latency must be auto or off, not " + latency);
         }
         return new Config(Path.of(root), lib == null ? null : Path.of(lib), Path.of(devdir),
-            pidfile == null ? null : Path.of(pidfile), latency.equals("auto"));
+            pidfile == null ? null : Path.of(pidfile), latency.equals("auto"),
+            netns == null || netns.isEmpty() ? null : Path.of(netns));
     }
 
     private static String value(String[] args, int i) {

@@ -13,6 +13,12 @@ public final class LunatikCliAccess {
         cli.libOverride = lib;
     }
 
+    /** The network namespace the daemon's network modules work in (null: its own). */
+    public LunatikCliAccess netns(Path ns) {
+        cli.netnsOverride = ns;
+        return this;
+    }
+
     /** Runs one command; returns its exit status (1 for a reported failure). */
     public int command(String... args) {
         try {

@@ -201,4 +201,73 @@ class ExamplesTest {
         assertThat(cli.command("stop", "examples/tap")).isZero();
         waitFor(() -> !Files.exists(tap));
     }
+
+    private static String sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+        return out;
+    }
+
+    /** A DNS query for {@code name}, sent from inside the namespace; whether it arrived at 127.0.0.1:53 there. */
+    private static boolean dnsQueryArrives(String ns, String name) throws Exception {
+        java.util.concurrent.ExecutorService inside = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return inside.submit(() -> {
+                lunatik.linux.ffm.LibC.enterNetworkNamespace("/var/run/netns/" + ns);
+                java.io.ByteArrayOutputStream q = new java.io.ByteArrayOutputStream();
+                q.writeBytes(new byte[] {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0});
+                for (String label : name.split("\\.")) {
+                    q.write(label.length());
+                    q.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
+                }
+                q.writeBytes(new byte[] {0, 0, 1, 0, 1});
+                byte[] b = q.toByteArray();
+                try (DatagramSocket rx = new DatagramSocket(53, InetAddress.getLoopbackAddress());
+                     DatagramSocket tx = new DatagramSocket()) {
+                    rx.setSoTimeout(1000);
+                    tx.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), 53));
+                    rx.receive(new DatagramPacket(new byte[512], 512));
+                    return true;
+                } catch (java.net.SocketTimeoutException e) {
+                    return false;
+                }
+            }).get();
+        } finally {
+            inside.shutdownNow();
+        }
+    }
+
+    /**
+     * dnsblock's netfilter hook made by the daemon in a namespace of the test's own
+     * (LUNATIK_NETNS); then the daemon killed with SIGKILL: its rules stay and let packets pass
+     * (fail-open), and the next daemon removes them.
+     */
+    @Test
+    void dnsblockHookAndADaemonKilledWithSigkill() throws Exception {
+        String ns = "lunatik-ex-" + ProcessHandle.current().pid();
+        sh("ip", "netns", "add", ns);
+        try {
+            sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            cli.command("unload");
+            cli.netns(Path.of("/var/run/netns", ns));
+            assertThat(cli.command("load")).isZero();
+            ok("run", "examples/dnsblock/nf_dnsblock", "false");
+            assertThat(dnsQueryArrives(ns, "github.com")).isFalse();
+            assertThat(dnsQueryArrives(ns, "example.org")).isTrue();
+            assertThat(log()).contains("blocked");
+            long pid = Long.parseLong(Files.readString(run.resolve("lunatikd.pid")).strip());
+            ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+            sh("kill", "-KILL", Long.toString(pid));
+            h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(sh("ip", "netns", "exec", ns, "nft", "list", "chains")).contains("lunatik_h");
+            assertThat(dnsQueryArrives(ns, "github.com")).as("fail-open with nobody reading").isTrue();
+            assertThat(cli.command("load")).isZero();
+            assertThat(log()).contains("removed the netfilter rules of 2 queue(s) a previous daemon left");
+            assertThat(sh("ip", "netns", "exec", ns, "nft", "list", "chains")).doesNotContain("lunatik_");
+        } finally {
+            cli.command("unload");
+            sh("ip", "netns", "del", ns);
+        }
+    }
 }

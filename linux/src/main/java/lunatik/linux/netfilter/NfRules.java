@@ -115,7 +115,7 @@ public final class NfRules {
         }
     }
 
-    /** Removes every lunatik chain (what a daemon killed with SIGKILL left); returns how many queues. */
+    /** Removes every lunatik chain (what a daemon killed with SIGKILL left); returns how many queues (per family). */
     public static int removeAll(String netns) {
         java.util.Set<String> queues = new java.util.LinkedHashSet<>();
         try {
