@@ -270,4 +270,75 @@ class ExamplesTest {
             sh("ip", "netns", "del", ns);
         }
     }
+
+    /** A TLS 1.2 ClientHello naming {@code host} in its server_name extension. */
+    private static byte[] clientHello(String host) {
+        byte[] name = host.getBytes(StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream sniExt = new java.io.ByteArrayOutputStream();
+        sniExt.writeBytes(new byte[] {0, 0}); // server_name
+        int listLen = 3 + name.length;
+        sniExt.writeBytes(new byte[] {(byte) ((listLen + 2) >> 8), (byte) (listLen + 2), (byte) (listLen >> 8), (byte) listLen, 0,
+            (byte) (name.length >> 8), (byte) name.length});
+        sniExt.writeBytes(name);
+        byte[] ext = sniExt.toByteArray();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(new byte[] {3, 3});
+        body.writeBytes(new byte[32]);                  // random
+        body.writeBytes(new byte[] {0});                // session id
+        body.writeBytes(new byte[] {0, 2, 0x13, 0x01}); // cipher suites
+        body.writeBytes(new byte[] {1, 0});             // compression
+        body.writeBytes(new byte[] {(byte) (ext.length >> 8), (byte) ext.length});
+        body.writeBytes(ext);
+        byte[] b = body.toByteArray();
+        java.io.ByteArrayOutputStream rec = new java.io.ByteArrayOutputStream();
+        int hs = 4 + b.length;
+        rec.writeBytes(new byte[] {0x16, 3, 1, (byte) (hs >> 8), (byte) hs, 1, 0, (byte) (b.length >> 8), (byte) b.length});
+        rec.writeBytes(b);
+        return rec.toByteArray();
+    }
+
+    /** Sends a ClientHello for {@code host} to 127.0.0.1:443 in the namespace; the bytes the server got within a second. */
+    private static int helloArrives(String ns, String host) throws Exception {
+        java.util.concurrent.ExecutorService inside = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return inside.submit(() -> {
+                lunatik.linux.ffm.LibC.enterNetworkNamespace("/var/run/netns/" + ns);
+                try (java.net.ServerSocket server = new java.net.ServerSocket(443, 1, InetAddress.getLoopbackAddress());
+                     Socket client = new Socket(InetAddress.getLoopbackAddress(), 443);
+                     Socket conn = server.accept()) {
+                    client.getOutputStream().write(clientHello(host));
+                    conn.setSoTimeout(1500);
+                    try {
+                        return conn.getInputStream().readNBytes(16).length;
+                    } catch (java.net.SocketTimeoutException e) {
+                        return 0;
+                    }
+                }
+            }).get();
+        } finally {
+            inside.shutdownNow();
+        }
+    }
+
+    /** filter/sni with https.lua playing https.o, in a namespace of the test's own. */
+    @Test
+    void sniFilterDropsTheClientHelloOfBlockedNames() throws Exception {
+        String ns = "lunatik-sni-" + ProcessHandle.current().pid();
+        sh("ip", "netns", "add", ns);
+        try {
+            sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            cli.command("unload");
+            cli.netns(Path.of("/var/run/netns", ns));
+            assertThat(cli.command("load")).isZero();
+            ok("run", "examples/filter/sni", "false");
+            ok("run", "examples/filter/https", "false");
+            assertThat(helloArrives(ns, "ebpf.io")).isZero();
+            assertThat(helloArrives(ns, "example.org")).isEqualTo(16);
+            String log = log();
+            assertThat(log).contains("filter_sni: ebpf.io DROP").contains("filter_sni: example.org PASS");
+        } finally {
+            cli.command("unload");
+            sh("ip", "netns", "del", ns);
+        }
+    }
 }

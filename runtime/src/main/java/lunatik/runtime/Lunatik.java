@@ -38,6 +38,7 @@ public final class Lunatik {
         m.put("fib", lunatik.runtime.lib.FibLib::open);
         m.put("syscall", lunatik.runtime.lib.SyscallLib::open);
         m.put("probe", lunatik.runtime.lib.ProbeLib::open);
+        m.put("xdp", lunatik.runtime.lib.XdpLib::open);
         m.put("crypto_shash", lunatik.runtime.lib.CryptoShashLib::open);
         m.put("crypto_skcipher", lunatik.runtime.lib.CryptoSkcipherLib::open);
         m.put("crypto_aead", lunatik.runtime.lib.CryptoAeadLib::open);
