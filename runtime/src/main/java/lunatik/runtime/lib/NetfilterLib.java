@@ -107,7 +107,8 @@ public final class NetfilterLib {
         if ((!v4 && !v6) || hooknum < 0 || hooknum > 4 || priority < Integer.MIN_VALUE || priority > Integer.MAX_VALUE) {
             throw new LuaError(Ops.str("failed to register netfilter hook"));
         }
-        Hook h = new Hook(L, opts, NEXT_QUEUE.getAndIncrement(), v4, v6, NetNamespace.path());
+        int queue = 31000 + Math.floorMod(NEXT_QUEUE.getAndIncrement() - 31000, 34000); // 31000..64999
+        Hook h = new Hook(L, opts, queue, v4, v6, NetNamespace.path());
         try {
             h.start((int) hooknum, (int) priority, mark & 0xFFFFFFFFL);
         } catch (IOException e) {

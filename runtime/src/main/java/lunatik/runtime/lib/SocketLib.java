@@ -53,6 +53,7 @@ public final class SocketLib {
     static final int EAGAIN = 11;
     static final int EBADF = 9;
     static final int SOMAXCONN = 4096;
+    static final int MAX_RECEIVE = 1 << 20;
     private static final short POLLIN = 1;
     private static final short POLLOUT = 4;
 
@@ -292,9 +293,12 @@ public final class SocketLib {
         long len = a.checkInteger(2);
         long flags = a.optInteger(3, 0);
         boolean from = a.toBoolean(4);
-        if (len < 0 || len > (1 << 30)) {
+        if (len < 0) {
             throw a.argError(2, "out of bounds");
         }
+        // at most 1 MiB at a time: a stream gives the rest to the next receive, and no datagram
+        // is larger (the buffer is native memory, which the memory budget does not see)
+        len = Math.min(len, MAX_RECEIVE);
         await(s, POLLIN, (flags & MSG_DONTWAIT) == 0);
         int[] err = new int[1];
         Sockets.Received r = Sockets.recvfrom(s.fd(), (int) len, (int) flags, from, err);
