@@ -45,6 +45,8 @@ public final class LibC {
         FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR), ERRNO_OPTION);
     private static final MethodHandle UMOUNT2 = handle("umount2", FunctionDescriptor.of(INT, PTR, INT), ERRNO_OPTION);
     private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(INT, PTR, LONG, INT), ERRNO_OPTION);
+    private static final MethodHandle IOCTL = handle("ioctl",
+        FunctionDescriptor.of(INT, INT, LONG, LONG), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle FCNTL = handle("fcntl",
         FunctionDescriptor.of(INT, INT, INT, INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(INT, INT, INT), ERRNO_OPTION);
@@ -135,6 +137,17 @@ public final class LibC {
                 return -errno(st);
             }
             return r == 0 ? 0 : pfd.get(ValueLayout.JAVA_SHORT, 6);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** ioctl(2) with an integer argument: its result, or a negative errno. */
+    public static int ioctl(int fd, long request, long arg) {
+        MemorySegment st = Ffm.state();
+        try {
+            int r = (int) IOCTL.invokeExact(st, fd, request, arg);
+            return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -26,8 +26,6 @@ public final class TracepointCounter implements AutoCloseable {
     private static final MethodHandle SYSCALL = handle("syscall",
         FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), 1);
-    private static final MethodHandle IOCTL = handle("ioctl",
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), 2);
     private static final long SYS_PERF_EVENT_OPEN = 298; // x86-64
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
     private static final int PERF_TYPE_TRACEPOINT = 2;
@@ -121,20 +119,13 @@ public final class TracepointCounter implements AutoCloseable {
 
     /** Starts or stops counting. */
     public void enable(boolean on) {
-        try {
-            MemorySegment st = Ffm.state();
-            for (int fd : fds) {
-                if (fd >= 0) {
-                    int r = (int) IOCTL.invokeExact(st, fd, on ? IOC_ENABLE : IOC_DISABLE, 0L);
-                    if (r < 0) {
-                        throw new IllegalStateException("perf ioctl: errno " + Ffm.errno(st));
-                    }
+        for (int fd : fds) {
+            if (fd >= 0) {
+                int r = LibC.ioctl(fd, on ? IOC_ENABLE : IOC_DISABLE, 0L);
+                if (r < 0) {
+                    throw new IllegalStateException("perf ioctl: errno " + -r);
                 }
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 

@@ -1,11 +1,11 @@
 package lunatik.runtime.lib;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import lunatik.linux.ffm.ErrnoException;
+import lunatik.linux.input.Keyboard;
 import lunatik.linux.netlink.Rtnetlink;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaTable;
@@ -32,9 +32,10 @@ import lunatik.runtime.Objects;
  * callback's result cannot stop a chain here (the announcement is made already): it is
  * ignored; a Lua error is logged.
  *
- * <p>{@code notifier.keyboard} and {@code notifier.vterm} need the console's keyboard and
- * virtual terminals: where there is no keyboard input device they fail with
- * {@code couldn't create notifier} and the reason, as a missing facility should.
+ * <p>{@code notifier.keyboard} reads the keyboards' evdev devices ({@link Keys}); where there is
+ * none it fails with {@code couldn't create notifier} and the reason, as a missing facility
+ * should (a simulated keyboard can stand for one: {@link #setKeyboardSource}, or
+ * LUNATIK_KEYBOARD). {@code notifier.vterm} has no userspace source and says so.
  */
 public final class NotifierLib {
     private NotifierLib() {
@@ -62,8 +63,9 @@ public final class NotifierLib {
 
     public static final ObjectClass CLASS = ObjectClass.builder("notifier").sleep()
         .method("stop", (self, a) -> {
-            Watcher w = self.payload(Watcher.class);
-            if (w != null && w.reader == Thread.currentThread()) {
+            Object w = self.payload();
+            if (w instanceof Watcher nw && nw.reader == Thread.currentThread()
+                    || w instanceof Keys kw && kw.readers.contains(Thread.currentThread())) {
                 throw new LuaError(Ops.str("[" + Integer.toHexString(System.identityHashCode(w))
                     + "] notifier cannot unregister itself (deadlock)"));
             }
@@ -71,7 +73,13 @@ public final class NotifierLib {
             return Varargs.NONE;
         })
         .closer("stop")
-        .release(p -> ((Watcher) p).release())
+        .release(p -> {
+            if (p instanceof Watcher w) {
+                w.release();
+            } else {
+                ((Keys) p).release();
+            }
+        })
         .build();
 
 
@@ -80,10 +88,7 @@ public final class NotifierLib {
         Objects.checkClass(L, CLASS);
         LuaTable lib = new LuaTable();
         LibFunction.register(L, lib, "notifier", "netdevice", a -> netdevice(a));
-        LibFunction.register(L, lib, "notifier", "keyboard", a -> {
-            a.checkFunction(1);
-            throw new LuaError(Ops.str("couldn't create notifier: " + keyboardMissing()));
-        });
+        LibFunction.register(L, lib, "notifier", "keyboard", NotifierLib::keyboard);
         LibFunction.register(L, lib, "notifier", "vterm", a -> {
             a.checkFunction(1);
             throw new LuaError(Ops.str("couldn't create notifier: virtual terminal events are not available from userspace"));
@@ -100,16 +105,41 @@ public final class NotifierLib {
         return lib;
     }
 
-    /** Why there are no keyboard events here. */
-    static String keyboardMissing() {
-        try (var s = Files.list(Path.of("/dev/input"))) {
-            if (s.noneMatch(p -> p.getFileName().toString().startsWith("event"))) {
-                return "no keyboard (no input device under /dev/input)";
-            }
-        } catch (java.io.IOException e) {
-            return "no keyboard (no /dev/input)";
+    private static volatile String keyboardSource = System.getProperty("lunatik.keyboard", System.getenv("LUNATIK_KEYBOARD"));
+
+    /**
+     * Where keyboard events come from: the machine's keyboards (null), or one file or FIFO of
+     * input_event records (a simulated keyboard, for machines without one, and for tests).
+     */
+    public static void setKeyboardSource(Path source) {
+        keyboardSource = source == null ? null : source.toString();
+    }
+
+    /** notifier.keyboard(cb): key events of every keyboard, as the console's keyboard notifier reports them. */
+    private static Object keyboard(Args a) {
+        LuaFunction cb = a.checkFunction(1);
+        LuaState L = a.state();
+        if (!Lunatik.isSleepable(L)) {
+            throw new LuaError(Ops.str("cannot use 'notifier' class on non-sleepable runtime"));
         }
-        return "keyboard events from input devices are not supported yet";
+        String src = keyboardSource;
+        List<Path> sources = src != null && !src.isEmpty() ? List.of(Path.of(src)) : Keyboard.keyboards();
+        if (sources.isEmpty()) {
+            throw new LuaError(Ops.str("couldn't create notifier: no keyboard (no input device with keys under /dev/input)"));
+        }
+        Keys k = new Keys(L, cb);
+        try {
+            for (Path p : sources) {
+                k.keyboards.add(Keyboard.open(p));
+            }
+        } catch (ErrnoException e) {
+            k.release();
+            throw new LuaError(Ops.str("couldn't create notifier (" + e.getMessage() + ")"));
+        }
+        LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, k, true));
+        k.pin(u, cb);
+        k.start();
+        return u;
     }
 
     private static Object netdevice(Args a) {
@@ -257,4 +287,108 @@ public final class NotifierLib {
             unpin();
         }
     }
+
+    /**
+     * One keyboard notifier: a thread per keyboard turns each key event into the calls the
+     * console's notifier makes: KEYCODE (the key's code), then KEYSYM (its keysym in the default
+     * keymap, when it has one), with down (pressed, or repeating) and shift (a shift key held).
+     * A callback that returns STOP or BAD asks for the key to go no further: the keyboard is then
+     * grabbed (its keys reach no one else, the console included) until a key's callbacks all
+     * let it through again. The key that made a callback stop has reached the console already;
+     * the ones after it do not. A simulated keyboard cannot be grabbed: the log says so once.
+     */
+    static final class Keys extends Registered {
+        static final long STOP = 0x8001;
+        static final long BAD = 0x8002;
+        final LuaFunction cb;
+        final List<Keyboard> keyboards = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Thread> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile boolean released;
+
+        Keys(LuaState L, LuaFunction cb) {
+            super(L);
+            this.cb = cb;
+        }
+
+        void start() {
+            for (Keyboard k : keyboards) {
+                readers.add(Thread.ofPlatform().daemon().name("notifier-keyboard").start(() -> follow(k)));
+            }
+        }
+
+        private void follow(Keyboard k) {
+            boolean shift = false;
+            boolean grabbed = false;
+            boolean warned = false;
+            try {
+                while (!released) {
+                    List<Keyboard.Key> keys = k.next();
+                    if (keys.isEmpty()) {
+                        break; // closed
+                    }
+                    for (Keyboard.Key key : keys) {
+                        if (lunatik.linux.input.Keymap.isShift(key.code())) {
+                            shift = key.value() != 0;
+                        }
+                        boolean down = key.value() != 0;
+                        int sym = lunatik.linux.input.Keymap.keysym(key.code(), shift);
+                        boolean stop = notify(KBD_KEYCODE, down, shift, key.code());
+                        if (sym != 0) {
+                            stop |= notify(KBD_KEYSYM, down, shift, sym);
+                        }
+                        if (stop != grabbed) {
+                            if (k.grab(stop)) {
+                                grabbed = stop;
+                            } else if (!warned) {
+                                warned = true;
+                                log("notifier: " + k.path() + " cannot be grabbed: the keys callbacks stop still go on");
+                            }
+                        }
+                    }
+                }
+            } catch (ErrnoException e) {
+                if (!released) {
+                    log("notifier: " + e.getMessage());
+                }
+            } finally {
+                if (grabbed) {
+                    k.grab(false);
+                }
+            }
+        }
+
+        /** Calls the callback in the runtime; whether it asked to stop the key. */
+        private boolean notify(long event, boolean down, boolean shift, long value) {
+            if (released) {
+                return false;
+            }
+            try {
+                return inRuntime(S -> {
+                    if (released) {
+                        return false;
+                    }
+                    try {
+                        Object r = S.call1(cb, event, down, shift, value);
+                        return r instanceof Long l && (l == STOP || l == BAD);
+                    } catch (LuaError x) {
+                        log(x.getMessage());
+                        return false;
+                    }
+                });
+            } catch (LuaException x) {
+                return false; // the runtime is gone
+            }
+        }
+
+        void release() {
+            released = true;
+            for (Keyboard k : keyboards) {
+                k.close();
+            }
+            unpin();
+        }
+    }
+
+    static final long KBD_KEYCODE = 1;
+    static final long KBD_KEYSYM = 4;
 }
