@@ -32,6 +32,8 @@ class KeyboardTest {
     Path dir;
     Path keyboard;
     final List<String> log = new CopyOnWriteArrayList<>();
+    /** Runtimes to stop after the test, whatever happened (a device left mounted would outlive the JVM). */
+    final List<Runtime> started = new CopyOnWriteArrayList<>();
     Host host;
 
     @BeforeEach
@@ -44,8 +46,18 @@ class KeyboardTest {
         host.setDeviceDirectory(dir);
     }
 
+    private Runtime track(Runtime rt) {
+        started.add(rt);
+        return rt;
+    }
+
     @AfterEach
     void tearDown() {
+        started.forEach(r -> {
+            if (!r.isStopped()) {
+                r.stop();
+            }
+        });
         NotifierLib.setKeyboardSource(null);
     }
 
@@ -98,7 +110,7 @@ class KeyboardTest {
             end)
             """);
         Host h = new Host(root, log::add);
-        Runtime rt = h.runtime("keys", true);
+        Runtime rt = track(h.runtime("keys", true));
         keys(42, 1, 30, 1, 30, 0, 42, 0);
         waitFor(() -> log.size() >= 8);
         assertThat(log).containsExactly(
@@ -111,7 +123,7 @@ class KeyboardTest {
 
     @Test
     void keylockerLocksAndUnlocksOnItsSequence() throws Exception {
-        Runtime rt = host.runtime("examples/keylocker", true);
+        Runtime rt = track(host.runtime("examples/keylocker", true));
         int[] sequence = {103, 103, 108, 108, 105, 106, 105, 106, 29, 56};
         type(30, 31); // other keys first
         type(sequence);
@@ -126,7 +138,7 @@ class KeyboardTest {
 
     @Test
     void spyglassLogsWhatIsTypedAndSendsItByUdp() throws Exception {
-        Runtime rt = host.runtime("examples/spyglass", true);
+        Runtime rt = track(host.runtime("examples/spyglass", true));
         Path spy = dir.resolve("spyglass");
         type(35, 23, 28); // h i Enter
         Thread.sleep(300);

@@ -28,7 +28,23 @@ class ProbeSyscallTest {
     @TempDir
     Path dev;
     final List<String> log = new CopyOnWriteArrayList<>();
+    /** Runtimes to stop after the test, whatever happened (a device left mounted would outlive the JVM). */
+    final List<Runtime> started = new CopyOnWriteArrayList<>();
     Host host;
+
+    private Runtime track(Runtime rt) {
+        started.add(rt);
+        return rt;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopRuntimes() {
+        started.forEach(r -> {
+            if (!r.isStopped()) {
+                r.stop();
+            }
+        });
+    }
 
     @BeforeEach
     void setUp() {
@@ -40,7 +56,7 @@ class ProbeSyscallTest {
 
     private Runtime script(String name, String src) throws Exception {
         Files.writeString(root.resolve(name + ".lua"), src);
-        return host.runtime(name, true);
+        return track(host.runtime(name, true));
     }
 
     private static String call(Runtime rt, Object... args) throws Exception {
@@ -130,7 +146,7 @@ class ProbeSyscallTest {
         Host h = new Host(CHECKOUT, log::add);
         h.setLibraryPath(CHECKOUT.resolve("lua"));
         h.setDeviceDirectory(dev);
-        Runtime rt = h.runtime("examples/systrack", true);
+        Runtime rt = track(h.runtime("examples/systrack", true));
         openMany(300);
         Thread.sleep(200);
         Path systrack = dev.resolve("systrack");
