@@ -372,12 +372,12 @@ public final class StringLib {
         LuaString src = a.checkString(1);
         LuaString p = a.checkString(2);
         Object repl = a.get(3);
+        int len = src.length();
+        long maxN = a.optInteger(4, len + 1L); // checked before the replacement, as lstrlib.c does
         if (!(repl instanceof LuaString || repl instanceof Long || repl instanceof Double
             || repl instanceof LuaTable || repl instanceof LuaFunction)) {
             throw a.typeError(3, "string/function/table");
         }
-        int len = src.length();
-        long maxN = a.optInteger(4, len + 1L);
         LuaString replString = repl instanceof LuaTable || repl instanceof LuaFunction ? null : a.checkString(3);
         boolean anchor = p.length() > 0 && p.byteAt(0) == '^';
         int pi = anchor ? 1 : 0;

@@ -184,6 +184,9 @@ public final class ProgramGenerator {
         if (kind < 82) {
             return packCase();
         }
+        if (kind < 90) {
+            return scopeCase();
+        }
         return libraryCallCase();
     }
 
@@ -291,6 +294,102 @@ public final class ProgramGenerator {
             }
         }
         return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ scopes
+
+    private static final String[] SCOPE_NAMES = {"x", "y", "i", "k", "v"};
+
+    /**
+     * Blocks, loops and closures that declare, shadow and reuse a few names, printing them at
+     * every step: after a block or a loop a name must mean the outer local again, or the global
+     * (nil: these names are never assigned as globals).
+     */
+    private String scopeCase() {
+        java.util.Deque<java.util.Set<String>> scopes = new java.util.ArrayDeque<>();
+        scopes.push(new java.util.HashSet<>());
+        StringBuilder sb = new StringBuilder();
+        scopeBlock(sb, scopes, 2, "    ");
+        sb.append("    P(x, y, i, k, v)\n");
+        return sb.toString();
+    }
+
+    private boolean declared(java.util.Deque<java.util.Set<String>> scopes, String n) {
+        for (java.util.Set<String> s : scopes) {
+            if (s.contains(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A small integer expression over the names in scope (undeclared ones read as nil, so not used). */
+    private String scopeExpr(java.util.Deque<java.util.Set<String>> scopes) {
+        String n = pick(SCOPE_NAMES);
+        if (declared(scopes, n) && chance(60)) {
+            return "(" + n + " or 0) + " + rnd.nextInt(10);
+        }
+        return Integer.toString(rnd.nextInt(10));
+    }
+
+    private void scopeBlock(StringBuilder sb, java.util.Deque<java.util.Set<String>> scopes, int depth, String ind) {
+        int n = 1 + rnd.nextInt(4);
+        for (int s = 0; s < n; s++) {
+            String a = pick(SCOPE_NAMES);
+            String b = pick(SCOPE_NAMES);
+            int k = rnd.nextInt(depth > 0 ? 9 : 4);
+            switch (k) {
+                case 0 -> {
+                    sb.append(ind).append("local ").append(a).append(" = ").append(scopeExpr(scopes)).append('\n');
+                    scopes.peek().add(a);
+                }
+                case 1 -> {
+                    if (declared(scopes, a)) {
+                        sb.append(ind).append(a).append(" = ").append(scopeExpr(scopes)).append('\n');
+                    }
+                }
+                case 2, 3 -> sb.append(ind).append("P(").append(a).append(", ").append(b).append(")\n");
+                case 4 -> {
+                    sb.append(ind).append("for ").append(a).append(" = 1, ").append(1 + rnd.nextInt(3)).append(" do\n");
+                    nested(sb, scopes, depth, ind, a);
+                    sb.append(ind).append("end\n");
+                }
+                case 5 -> {
+                    if (a.equals(b)) {
+                        b = "v".equals(a) ? "k" : "v";
+                    }
+                    sb.append(ind).append("for ").append(a).append(", ").append(b).append(" in ipairs({")
+                        .append(rnd.nextInt(9)).append(", ").append(rnd.nextInt(9)).append("}) do\n");
+                    nested(sb, scopes, depth, ind, a, b);
+                    sb.append(ind).append("end\n");
+                }
+                case 6 -> {
+                    sb.append(ind).append("do\n");
+                    nested(sb, scopes, depth, ind);
+                    sb.append(ind).append("end\n");
+                }
+                case 7 -> {
+                    sb.append(ind).append("local function f() return ").append(a).append(", ").append(b).append(" end\n");
+                    sb.append(ind).append("P(f())\n");
+                }
+                default -> {
+                    sb.append(ind).append("repeat\n");
+                    sb.append(ind).append("  local ").append(a).append(" = ").append(scopeExpr(scopes)).append('\n');
+                    scopes.push(new java.util.HashSet<>(java.util.Set.of(a)));
+                    scopeBlock(sb, scopes, depth - 1, ind + "  ");
+                    scopes.pop();
+                    sb.append(ind).append("until ").append(a).append(" ~= nil\n");
+                }
+            }
+        }
+    }
+
+    /** A nested block where {@code names} are declared (a loop's control variables). */
+    private void nested(StringBuilder sb, java.util.Deque<java.util.Set<String>> scopes, int depth, String ind,
+                        String... names) {
+        scopes.push(new java.util.HashSet<>(java.util.List.of(names)));
+        scopeBlock(sb, scopes, depth - 1, ind + "  ");
+        scopes.pop();
     }
 
     /** A value for a local that expressions operate on. */
