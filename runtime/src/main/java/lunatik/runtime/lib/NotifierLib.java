@@ -82,7 +82,6 @@ public final class NotifierLib {
         })
         .build();
 
-
     /** {@code require("notifier")}. */
     public static Object open(LuaState L) {
         Objects.checkClass(L, CLASS);
