@@ -43,10 +43,22 @@ public final class TracepointCounter implements AutoCloseable {
         this.fds = fds;
     }
 
-    /** tracefs, mounted first if it is not. */
-    public static Path tracefs() throws IOException {
+    private static boolean mountedHere;
+
+    /** tracefs, mounted first if it is not (and then unmounted when this process ends). */
+    public static synchronized Path tracefs() throws IOException {
         if (!Files.isDirectory(TRACEFS.resolve("events"))) {
             LibC.mount("nodev", TRACEFS.toString(), "tracefs", 0, null);
+            if (!mountedHere) {
+                mountedHere = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        LibC.umount2(TRACEFS.toString(), LibC.MNT_DETACH);
+                    } catch (ErrnoException e) {
+                        // left mounted: harmless
+                    }
+                }, "tracefs-unmount"));
+            }
         }
         return TRACEFS;
     }
