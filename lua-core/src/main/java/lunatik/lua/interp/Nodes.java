@@ -207,19 +207,9 @@ final class Nodes {
         @Override
         Object eval(Frame f) {
             Object o = obj.eval(f);
-            if (o instanceof LuaTable t) {
-                Object v = t.get(key);
-                if (v != null) {
-                    return v;
-                }
-                LuaTable mt = t.getMetatable();
-                if (mt == null) {
-                    return null;
-                }
-                Object h = mt.get(Meta.INDEX);
-                if (h instanceof LuaTable ht && ht.getMetatable() == null) {
-                    return ht.get(key); // one-level class lookup, the common OOP case
-                }
+            Object v = Ops.fastIndexStr(o, key);
+            if (v != Ops.SLOW) {
+                return v;
             }
             f.pc = this;
             return Ops.index(f.L, o, key, this);
@@ -856,19 +846,9 @@ final class Nodes {
         }
 
         private Object methodLookup(Frame f, Object self) {
-            if (self instanceof LuaTable t) {
-                Object v = t.get(method);
-                if (v != null) {
-                    return v;
-                }
-                LuaTable mt = t.getMetatable();
-                if (mt == null) {
-                    return null;
-                }
-                Object h = mt.get(Meta.INDEX);
-                if (h instanceof LuaTable ht && ht.getMetatable() == null) {
-                    return ht.get(method);
-                }
+            Object v = Ops.fastIndexStr(self, method);
+            if (v != Ops.SLOW) {
+                return v;
             }
             f.pc = this;
             return Ops.index(f.L, self, method, this::describeSelf);

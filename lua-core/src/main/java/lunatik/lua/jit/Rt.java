@@ -41,19 +41,9 @@ public final class Rt {
     }
 
     public static Object indexStr(Object o, LuaString k, CFrame f, int site) {
-        if (o instanceof LuaTable t) {
-            Object v = t.get(k);
-            if (v != null) {
-                return v;
-            }
-            LuaTable mt = t.getMetatable();
-            if (mt == null) {
-                return null;
-            }
-            Object h = mt.get(Meta.INDEX);
-            if (h instanceof LuaTable ht && ht.getMetatable() == null) {
-                return ht.get(k);
-            }
+        Object v = Ops.fastIndexStr(o, k);
+        if (v != Ops.SLOW) {
+            return v;
         }
         f.pc = site;
         return Ops.index(L(f), o, k, f.site(site));
@@ -107,19 +97,9 @@ public final class Rt {
     }
 
     public static Object method(Object self, LuaString name, CFrame f, int site) {
-        if (self instanceof LuaTable t) {
-            Object v = t.get(name);
-            if (v != null) {
-                return v;
-            }
-            LuaTable mt = t.getMetatable();
-            if (mt == null) {
-                return null;
-            }
-            Object h = mt.get(Meta.INDEX);
-            if (h instanceof LuaTable ht && ht.getMetatable() == null) {
-                return ht.get(name);
-            }
+        Object v = Ops.fastIndexStr(self, name);
+        if (v != Ops.SLOW) {
+            return v;
         }
         f.pc = site;
         Site s = f.site(site);

@@ -633,6 +633,33 @@ public final class Ops {
 
     // ---------------------------------------------------------------- indexing
 
+    /** What {@link #fastIndexStr} returns when the full rules of {@link #index} are needed. */
+    public static final Object SLOW = new Object();
+
+    /**
+     * The fast path of {@code o[k]} for a string key, shared by both back-ends: the raw field
+     * of a table, or nil for a table without a metatable, or the field of a plain {@code __index}
+     * table (the one-level class lookup of object-oriented code); {@link #SLOW} when
+     * {@link #index} must apply the full rules.
+     */
+    public static Object fastIndexStr(Object o, LuaString k) {
+        if (o instanceof LuaTable t) {
+            Object v = t.get(k);
+            if (v != null) {
+                return v;
+            }
+            LuaTable mt = t.getMetatable();
+            if (mt == null) {
+                return null;
+            }
+            Object h = mt.get(Meta.INDEX);
+            if (h instanceof LuaTable ht && ht.getMetatable() == null) {
+                return ht.get(k);
+            }
+        }
+        return SLOW;
+    }
+
     /** {@code o[k]} with {@code __index} chains. */
     public static Object index(LuaState L, Object o, Object k, VarInfo info) {
         for (int loop = 0; loop < 2000; loop++) {
