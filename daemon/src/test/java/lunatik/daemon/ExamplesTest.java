@@ -209,33 +209,64 @@ class ExamplesTest {
         return out;
     }
 
-    /** A DNS query for {@code name}, sent from inside the namespace; whether it arrived at 127.0.0.1:53 there. */
-    private static boolean dnsQueryArrives(String ns, String name) throws Exception {
+    /** Runs {@code c} on a thread that entered the network namespace {@code ns}. */
+    private static <T> T inNamespace(String ns, java.util.concurrent.Callable<T> c) throws Exception {
         java.util.concurrent.ExecutorService inside = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             return inside.submit(() -> {
                 lunatik.linux.ffm.LibC.enterNetworkNamespace("/var/run/netns/" + ns);
-                java.io.ByteArrayOutputStream q = new java.io.ByteArrayOutputStream();
-                q.writeBytes(new byte[] {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0});
-                for (String label : name.split("\\.")) {
-                    q.write(label.length());
-                    q.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
-                }
-                q.writeBytes(new byte[] {0, 0, 1, 0, 1});
-                byte[] b = q.toByteArray();
-                try (DatagramSocket rx = new DatagramSocket(53, InetAddress.getLoopbackAddress());
-                     DatagramSocket tx = new DatagramSocket()) {
-                    rx.setSoTimeout(1000);
-                    tx.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), 53));
-                    rx.receive(new DatagramPacket(new byte[512], 512));
-                    return true;
-                } catch (java.net.SocketTimeoutException e) {
-                    return false;
-                }
+                return c.call();
             }).get();
         } finally {
             inside.shutdownNow();
         }
+    }
+
+    /** A test body given the name of its namespace. */
+    private interface InNamespace {
+        void run(String ns) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with a network namespace of its own (loopback up) and a daemon whose
+     * network modules work there (LUNATIK_NETNS); both are gone afterwards.
+     */
+    private void withDaemonInNamespace(String prefix, InNamespace body) throws Exception {
+        String ns = prefix + ProcessHandle.current().pid();
+        sh("ip", "netns", "add", ns);
+        try {
+            sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            cli.command("unload");
+            cli.netns(Path.of("/var/run/netns", ns));
+            assertThat(cli.command("load")).isZero();
+            body.run(ns);
+        } finally {
+            cli.command("unload");
+            sh("ip", "netns", "del", ns);
+        }
+    }
+
+    /** A DNS query for {@code name}, sent from inside the namespace; whether it arrived at 127.0.0.1:53 there. */
+    private static boolean dnsQueryArrives(String ns, String name) throws Exception {
+        return inNamespace(ns, () -> {
+            java.io.ByteArrayOutputStream q = new java.io.ByteArrayOutputStream();
+            q.writeBytes(new byte[] {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0});
+            for (String label : name.split("\\.")) {
+                q.write(label.length());
+                q.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
+            }
+            q.writeBytes(new byte[] {0, 0, 1, 0, 1});
+            byte[] b = q.toByteArray();
+            try (DatagramSocket rx = new DatagramSocket(53, InetAddress.getLoopbackAddress());
+                 DatagramSocket tx = new DatagramSocket()) {
+                rx.setSoTimeout(1000);
+                tx.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), 53));
+                rx.receive(new DatagramPacket(new byte[512], 512));
+                return true;
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
+            }
+        });
     }
 
     /**
@@ -245,13 +276,7 @@ class ExamplesTest {
      */
     @Test
     void dnsblockHookAndADaemonKilledWithSigkill() throws Exception {
-        String ns = "lunatik-ex-" + ProcessHandle.current().pid();
-        sh("ip", "netns", "add", ns);
-        try {
-            sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
-            cli.command("unload");
-            cli.netns(Path.of("/var/run/netns", ns));
-            assertThat(cli.command("load")).isZero();
+        withDaemonInNamespace("lunatik-ex-", ns -> {
             ok("run", "examples/dnsblock/nf_dnsblock", "false");
             assertThat(dnsQueryArrives(ns, "github.com")).isFalse();
             assertThat(dnsQueryArrives(ns, "example.org")).isTrue();
@@ -265,10 +290,7 @@ class ExamplesTest {
             assertThat(cli.command("load")).isZero();
             assertThat(log()).contains("removed the netfilter rules of 2 queue(s) a previous daemon left");
             assertThat(sh("ip", "netns", "exec", ns, "nft", "list", "chains")).doesNotContain("lunatik_");
-        } finally {
-            cli.command("unload");
-            sh("ip", "netns", "del", ns);
-        }
+        });
     }
 
     /** A TLS 1.2 ClientHello naming {@code host} in its server_name extension. */
@@ -299,46 +321,30 @@ class ExamplesTest {
 
     /** Sends a ClientHello for {@code host} to 127.0.0.1:443 in the namespace; the bytes the server got within a second. */
     private static int helloArrives(String ns, String host) throws Exception {
-        java.util.concurrent.ExecutorService inside = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            return inside.submit(() -> {
-                lunatik.linux.ffm.LibC.enterNetworkNamespace("/var/run/netns/" + ns);
-                try (java.net.ServerSocket server = new java.net.ServerSocket(443, 1, InetAddress.getLoopbackAddress());
-                     Socket client = new Socket(InetAddress.getLoopbackAddress(), 443);
-                     Socket conn = server.accept()) {
-                    client.getOutputStream().write(clientHello(host));
-                    conn.setSoTimeout(1500);
-                    try {
-                        return conn.getInputStream().readNBytes(16).length;
-                    } catch (java.net.SocketTimeoutException e) {
-                        return 0;
-                    }
+        return inNamespace(ns, () -> {
+            try (java.net.ServerSocket server = new java.net.ServerSocket(443, 1, InetAddress.getLoopbackAddress());
+                 Socket client = new Socket(InetAddress.getLoopbackAddress(), 443);
+                 Socket conn = server.accept()) {
+                client.getOutputStream().write(clientHello(host));
+                conn.setSoTimeout(1500);
+                try {
+                    return conn.getInputStream().readNBytes(16).length;
+                } catch (java.net.SocketTimeoutException e) {
+                    return 0;
                 }
-            }).get();
-        } finally {
-            inside.shutdownNow();
-        }
+            }
+        });
     }
 
     /** filter/sni with https.lua playing https.o, in a namespace of the test's own. */
     @Test
     void sniFilterDropsTheClientHelloOfBlockedNames() throws Exception {
-        String ns = "lunatik-sni-" + ProcessHandle.current().pid();
-        sh("ip", "netns", "add", ns);
-        try {
-            sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
-            cli.command("unload");
-            cli.netns(Path.of("/var/run/netns", ns));
-            assertThat(cli.command("load")).isZero();
+        withDaemonInNamespace("lunatik-sni-", ns -> {
             ok("run", "examples/filter/sni", "false");
             ok("run", "examples/filter/https", "false");
             assertThat(helloArrives(ns, "ebpf.io")).isZero();
             assertThat(helloArrives(ns, "example.org")).isEqualTo(16);
-            String log = log();
-            assertThat(log).contains("filter_sni: ebpf.io DROP").contains("filter_sni: example.org PASS");
-        } finally {
-            cli.command("unload");
-            sh("ip", "netns", "del", ns);
-        }
+            assertThat(log()).contains("filter_sni: ebpf.io DROP").contains("filter_sni: example.org PASS");
+        });
     }
 }
