@@ -51,6 +51,10 @@ public final class LuaState {
     private int tickChunk = TICK_CHUNK;
     private volatile boolean interrupted;
     private volatile Object interruptValue;
+    private volatile boolean halted;
+    private volatile Object haltValue;
+    /** Whether this entry has had its one grace period after a stop condition (see onTickBudget). */
+    private boolean graceUsed;
     private long budget = Long.MAX_VALUE; // instructions left in this entry
     private long budgetLimit = Long.MAX_VALUE;
     private LuaFunction countHook;
@@ -181,7 +185,7 @@ public final class LuaState {
     /** For memory accounting: the values the state holds outside any Lua value or stack. */
     void forEachRoot(java.util.function.Consumer<Object> refs) {
         for (Object o : new Object[] {globals, registry, stringMeta, numberMeta, booleanMeta, nilMeta,
-                                      functionMeta, threadMeta, main, current, countHook, interruptValue}) {
+                                      functionMeta, threadMeta, main, current, countHook, interruptValue, haltValue}) {
             if (o != null) {
                 refs.accept(o);
             }
@@ -516,25 +520,35 @@ public final class LuaState {
         budgetCheck = check;
     }
 
+    /** Ticks a handler gets, once per entry, after a stop condition is first raised. */
+    private static final int GRACE_TICKS = 1000;
+
+    /*
+     * A stop condition (a halt, an interrupt, an exhausted budget) raises an error at the next
+     * check. A script can catch it with pcall, so it is not forgotten once raised: the first time
+     * in an entry the script gets a short grace (a handler can format a message and return), and
+     * from then on every check raises again, so no loop of pcalls can outlive it. Only the start
+     * of the next entry (resetBudget) clears an interrupt or a budget, and only clearHalt a halt.
+     */
     private void onTickBudget() {
         int used = Math.max(0, tickChunk - ticks);
         ticks = tickChunk;
+        if (halted) {
+            throw stopCondition(haltValue);
+        }
+        if (interrupted) {
+            throw stopCondition(interruptValue);
+        }
         if (budgetCheck != null) {
             budgetCheck.run();
         }
         if (!toFinalize.isEmpty()) {
             runPendingFinalizers();
         }
-        if (interrupted) {
-            Object v = interruptValue;
-            interrupted = false;
-            throw new LuaError(v);
-        }
         if (budget != Long.MAX_VALUE) {
             budget -= used;
             if (budget < 0) {
-                budget = budgetLimit;
-                throw new LuaError(Ops.str(where(0) + "instruction budget exceeded"));
+                throw stopCondition(Ops.str(where(0) + "instruction budget exceeded"));
             }
         }
         if (countHook != null && !inHook) {
@@ -548,13 +562,68 @@ public final class LuaState {
     }
 
     /**
+     * The error of a stop condition; arms the next check: after the entry's one grace period,
+     * the very next tick.
+     */
+    private LuaError stopCondition(Object value) {
+        if (graceUsed) {
+            ticks = 0;
+        } else {
+            graceUsed = true;
+            ticks = GRACE_TICKS;
+        }
+        return new LuaError(value);
+    }
+
+    /**
+     * Raises the error of a pending stop condition (halt or interrupt) now, for library
+     * functions about to block or to loop without ticking.
+     */
+    public void checkInterrupt() {
+        if (halted) {
+            throw stopCondition(haltValue);
+        }
+        if (interrupted) {
+            throw stopCondition(interruptValue);
+        }
+    }
+
+    /** Whether a halt or an interrupt is pending (a blocking call should give up). */
+    public boolean isInterrupted() {
+        return halted || interrupted;
+    }
+
+    /**
      * Asks the running script to stop: the next backward jump or call raises a Lua error whose
-     * value is {@code value}. Safe to call from any thread.
+     * value is {@code value}, and so does every check after it until the next entry begins
+     * ({@link #resetBudget}). Safe to call from any thread.
      */
     public void interrupt(Object value) {
         interruptValue = value;
         interrupted = true;
         ticks = 0;
+    }
+
+    /**
+     * Stops the state for good: every check raises {@code value} from now on, whatever entry
+     * runs, until {@link #clearHalt}. A host stopping a runtime halts its state so that no
+     * {@code pcall} can keep a script running. Safe to call from any thread.
+     */
+    public void halt(Object value) {
+        haltValue = value;
+        halted = true;
+        ticks = 0;
+    }
+
+    /** Lifts a halt (to run the state's finalizers when it is closed, say). */
+    public void clearHalt() {
+        halted = false;
+        haltValue = null;
+    }
+
+    /** Whether the state has been halted. */
+    public boolean isHalted() {
+        return halted;
     }
 
     /** Sets the instruction budget of each entry into the state (Long.MAX_VALUE: none). */
@@ -565,9 +634,18 @@ public final class LuaState {
         ticks = Math.min(ticks, tickChunk);
     }
 
-    /** Restores a full instruction budget (at the start of each host entry). */
+    /**
+     * Begins a new entry (a host's call into the state): a full instruction budget, and no
+     * interrupt or grace left over from the last entry. A halt stays.
+     */
     public void resetBudget() {
         budget = budgetLimit;
+        interrupted = false;
+        interruptValue = null;
+        graceUsed = false;
+        if (halted) {
+            ticks = 0;
+        }
     }
 
     public long instructionBudget() {

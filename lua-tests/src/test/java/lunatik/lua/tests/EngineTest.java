@@ -112,7 +112,10 @@ class EngineTest {
         assertThatThrownBy(() -> run(L, "while true do end"))
             .isInstanceOf(LuaError.class).hasMessage("stopped");
         killer.join();
-        // the state is usable afterwards
+        // the interrupt holds until the entry ends (a pcall cannot outlive it); the next entry runs
+        assertThatThrownBy(() -> run(L, "while true do pcall(function() while true do end end) end"))
+            .isInstanceOf(LuaError.class).hasMessage("stopped");
+        L.resetBudget();
         assertThat(run(L, "print(1 + 1)")).isEqualTo("2\n");
     }
 
@@ -124,6 +127,23 @@ class EngineTest {
             .isInstanceOf(LuaError.class).hasMessageContaining("instruction budget exceeded");
         L.resetBudget();
         assertThat(run(L, "local s = 0 for i = 1, 100 do s = s + i end print(s)")).isEqualTo("5050\n");
+    }
+
+    @Test
+    void catchingTheBudgetErrorDoesNotRefillTheBudget() {
+        LuaState L = state(Dialect.KERNEL);
+        L.setInstructionBudget(100_000);
+        // a handler may still run briefly (the message reaches it), but no loop of pcalls goes on
+        assertThatThrownBy(() -> run(L, """
+            local caught = 0
+            while true do
+              local ok, err = pcall(function() while true do end end)
+              caught = caught + 1
+              assert(not ok and err:find("instruction budget exceeded"))
+            end"""))
+            .isInstanceOf(LuaError.class).hasMessageContaining("instruction budget exceeded");
+        L.resetBudget();
+        assertThat(run(L, "print(40 + 2)")).isEqualTo("42\n");
     }
 
     @Test
