@@ -25,14 +25,18 @@ import lunatik.runtime.Runtime;
  * more holds the kernel's PM QoS CPU latency request at zero until it is quiet, so that idle
  * CPUs poll instead of halting; see {@link lunatik.linux.power.CpuLatency}), {@code --netns PATH}
  * ({@code LUNATIK_NETNS}: the network namespace, such as /var/run/netns/test, where netfilter
- * hooks, notifiers and FIB rules are made; the daemon's own by default).
+ * hooks, notifiers and FIB rules are made; the daemon's own by default), {@code --chunk-timeout
+ * SECONDS} ({@code LUNATIK_CHUNK_TIMEOUT}, default 10, 0 for none): a chunk written to the
+ * control device (and the script top levels it runs) is interrupted after that long, so that
+ * no chunk (a {@code linux.schedule(-1)}, say) keeps the control device from answering.
  */
 public final class Lunatikd {
     private Lunatikd() {
     }
 
     /** The settings of one daemon. */
-    public record Config(Path root, Path lib, Path devdir, Path pidfile, boolean lowLatency, Path netns) {
+    public record Config(Path root, Path lib, Path devdir, Path pidfile, boolean lowLatency, Path netns,
+                         java.time.Duration chunkLimit) {
         /** The control device. */
         public Path device() {
             return devdir.resolve("lunatik");
@@ -63,6 +67,7 @@ public final class Lunatikd {
             System.exit(1);
             return;
         }
+        driver.setEntryTimeLimit(c.chunkLimit());
         if (c.pidfile() != null) {
             Files.writeString(c.pidfile(), ProcessHandle.current().pid() + "\n");
         }
@@ -79,8 +84,13 @@ public final class Lunatikd {
         done.await();
     }
 
-    /** Stops every runtime the runner knows, then the driver (which removes the control device). */
+    /**
+     * Stops every runtime the runner knows (in its order, with no time limit on the chunk that
+     * does it), then every other runtime still open (those that scripts made for themselves,
+     * such as echod's workers), then the driver, which removes the control device.
+     */
     static void shutdown(Host host, Runtime driver) {
+        driver.setEntryTimeLimit(null);
         try {
             driver.run(L -> {
                 Object runner = L.load("local ok, r = pcall(require, 'lunatik.runner') if ok then pcall(r.shutdown) end", "=shutdown");
@@ -89,6 +99,7 @@ public final class Lunatikd {
         } catch (LuaException e) {
             host.log("shutdown: " + e.getMessage());
         }
+        host.runtimes().stream().filter(rt -> rt != driver).toList().parallelStream().forEach(Runtime::shutdown);
         driver.stop();
     }
 
@@ -99,6 +110,7 @@ public final class Lunatikd {
         String pidfile = null;
         String latency = env("LUNATIK_CPU_LATENCY", "auto");
         String netns = System.getenv("LUNATIK_NETNS");
+        String chunk = env("LUNATIK_CHUNK_TIMEOUT", "10");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--cpu-latency" -> latency = value(args, ++i);
@@ -107,15 +119,26 @@ public final class Lunatikd {
                 case "--lib" -> lib = value(args, ++i);
                 case "--devdir" -> devdir = value(args, ++i);
                 case "--pidfile" -> pidfile = value(args, ++i);
+                case "--chunk-timeout" -> chunk = value(args, ++i);
                 default -> throw new IllegalArgumentException("lunatikd: unknown option " + args[i]);
             }
         }
         if (!latency.equals("auto") && !latency.equals("off")) {
             throw new IllegalArgumentException("lunatikd: --cpu-latency must be auto or off, not " + latency);
         }
+        long seconds;
+        try {
+            seconds = Long.parseLong(chunk);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0) {
+            throw new IllegalArgumentException("lunatikd: --chunk-timeout must be a number of seconds, not " + chunk);
+        }
         return new Config(Path.of(root), lib == null ? null : Path.of(lib), Path.of(devdir),
             pidfile == null ? null : Path.of(pidfile), latency.equals("auto"),
-            netns == null || netns.isEmpty() ? null : Path.of(netns));
+            netns == null || netns.isEmpty() ? null : Path.of(netns),
+            seconds == 0 ? null : java.time.Duration.ofSeconds(seconds));
     }
 
     private static String value(String[] args, int i) {

@@ -19,6 +19,12 @@ class LunatikdOptionsTest {
         assertThat(c.lowLatency()).isEqualTo(!envOff);
         assertThat(Lunatikd.parse(new String[] {"--cpu-latency", "off"}).lowLatency()).isFalse();
         assertThat(Lunatikd.parse(new String[] {"--cpu-latency", "auto"}).lowLatency()).isTrue();
+        // a control chunk is interrupted after 10 s unless told otherwise
+        if (System.getenv("LUNATIK_CHUNK_TIMEOUT") == null) {
+            assertThat(c.chunkLimit()).isEqualTo(java.time.Duration.ofSeconds(10));
+        }
+        assertThat(Lunatikd.parse(new String[] {"--chunk-timeout", "3"}).chunkLimit()).hasSeconds(3);
+        assertThat(Lunatikd.parse(new String[] {"--chunk-timeout", "0"}).chunkLimit()).isNull();
     }
 
     @Test
@@ -29,5 +35,7 @@ class LunatikdOptionsTest {
             .hasMessage("lunatikd: unknown option --bogus");
         assertThatThrownBy(() -> Lunatikd.parse(new String[] {"--root"}))
             .hasMessage("lunatikd: --root needs a value");
+        assertThatThrownBy(() -> Lunatikd.parse(new String[] {"--chunk-timeout", "soon"}))
+            .hasMessage("lunatikd: --chunk-timeout must be a number of seconds, not soon");
     }
 }

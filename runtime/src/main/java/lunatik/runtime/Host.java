@@ -141,4 +141,76 @@ public final class Host {
     public void log(String line) {
         log.accept(line);
     }
+
+    private volatile boolean debug = System.getenv("LUNATIK_DEBUG") != null && !System.getenv("LUNATIK_DEBUG").isEmpty();
+
+    /** Whether {@link #debug} lines (Java stack traces of internal failures) reach the log. */
+    public void setDebug(boolean on) {
+        debug = on;
+    }
+
+    public boolean isDebug() {
+        return debug;
+    }
+
+    /**
+     * A line for whoever debugs the host, with the Java stack trace of {@code t}: logged only
+     * when debugging is on ({@code LUNATIK_DEBUG}, {@link #setDebug}); scripts see a Lua error.
+     */
+    public void debug(String line, Throwable t) {
+        if (!debug) {
+            return;
+        }
+        java.io.StringWriter w = new java.io.StringWriter();
+        if (t != null) {
+            t.printStackTrace(new java.io.PrintWriter(w));
+        }
+        log.accept("debug: " + line + (t == null ? "" : "\n" + w.toString().stripTrailing()));
+    }
+
+    // ---------------------------------------------------------------- the runtimes of this host
+
+    /** Timers of every host: entry time limits, the finalizer limit of closing states. */
+    static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor watchdog() {
+        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+            r -> Thread.ofPlatform().daemon().name("lunatik-watchdog").unstarted(r));
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
+
+    /** Runs {@code task} once on the hosts' timer thread after {@code delay}; it must not block. */
+    public static java.util.concurrent.ScheduledFuture<?> later(java.time.Duration delay, Runnable task) {
+        return WATCHDOG.schedule(task, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private final java.util.Set<Runtime> runtimes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    void register(Runtime rt) {
+        runtimes.add(rt);
+    }
+
+    void unregister(Runtime rt) {
+        runtimes.remove(rt);
+    }
+
+    /** The runtimes of this host whose states are open (made and not yet closed). */
+    public java.util.Set<Runtime> runtimes() {
+        return java.util.Collections.unmodifiableSet(runtimes);
+    }
+
+    /**
+     * Interrupts whatever {@code t} is running in this host's runtimes (an entry and the
+     * runtimes it entered from there, such as a script's top level run by lunatik.runtime):
+     * each raises {@code value} until its entry ends, and a blocking call of {@code t} wakes.
+     * Returns whether {@code t} was inside any.
+     */
+    public boolean interruptThread(Thread t, Object value) {
+        boolean any = false;
+        for (Runtime rt : runtimes) {
+            any |= rt.interruptEntry(t, value);
+        }
+        return any;
+    }
 }

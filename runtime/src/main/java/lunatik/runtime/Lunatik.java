@@ -64,6 +64,17 @@ public final class Lunatik {
         }
     }
 
+    /** A line in the log of {@code L}'s runtime (the daemon's log), or the state's error stream outside one. */
+    public static void log(LuaState L, String line) {
+        Runtime rt = Runtime.of(L);
+        if (rt != null) {
+            rt.host().log(line);
+        } else {
+            L.err().println(line);
+            L.err().flush();
+        }
+    }
+
     /** Whether {@code L} belongs to a sleepable runtime (a state outside any runtime is). */
     public static boolean isSleepable(LuaState L) {
         Boolean b = L.extension(SLEEPABLE);

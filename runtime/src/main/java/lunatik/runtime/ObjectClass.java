@@ -35,6 +35,8 @@ public final class ObjectClass {
     final java.util.Set<String> closers;
     /** Completes each state's metatable of the class (metamethods such as __len, __tostring). */
     final java.util.function.BiConsumer<lunatik.lua.vm.LuaState, lunatik.lua.value.LuaTable> setup;
+    /** What a state's wrapper does when it is collected (or its state closes), before it drops its reference. */
+    final java.util.function.BiConsumer<lunatik.lua.vm.LuaState, LunatikObject> collect;
 
     private ObjectClass(Builder b) {
         this.name = b.name;
@@ -46,6 +48,7 @@ public final class ObjectClass {
         this.release = b.release;
         this.closers = java.util.Set.copyOf(b.closers);
         this.setup = b.setup;
+        this.collect = b.collect;
     }
 
     public static Builder builder(String name) {
@@ -63,6 +66,7 @@ public final class ObjectClass {
         private Consumer<Object> release = p -> { };
         private final java.util.Set<String> closers = new java.util.HashSet<>();
         private java.util.function.BiConsumer<lunatik.lua.vm.LuaState, lunatik.lua.value.LuaTable> setup = (L, mt) -> { };
+        private java.util.function.BiConsumer<lunatik.lua.vm.LuaState, LunatikObject> collect = (L, o) -> { };
 
         Builder(String name) {
             this.name = name;
@@ -118,6 +122,16 @@ public final class ObjectClass {
          */
         public Builder setup(java.util.function.BiConsumer<lunatik.lua.vm.LuaState, lunatik.lua.value.LuaTable> s) {
             setup = s;
+            return this;
+        }
+
+        /**
+         * What to do when a state's wrapper of an object is collected, which is also when the
+         * state closes (a thread started there is stopped then): it runs in that state's
+         * {@code __gc}, before the wrapper drops its reference. It must not block.
+         */
+        public Builder collect(java.util.function.BiConsumer<lunatik.lua.vm.LuaState, LunatikObject> c) {
+            collect = c;
             return this;
         }
 

@@ -117,7 +117,11 @@ public final class Objects {
         mt.put(Meta.GC, new LibFunction(L, "__gc", "__gc", a -> {
             LunatikObject o = toObject(a.get(1));
             if (o != null) {
-                o.put();
+                try {
+                    cls.collect.accept(a.state(), o);
+                } finally {
+                    o.put();
+                }
             }
             return null;
         }));

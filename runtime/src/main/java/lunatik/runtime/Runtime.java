@@ -5,10 +5,17 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import lunatik.lua.lib.Stdlib;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
@@ -27,6 +34,18 @@ import lunatik.runtime.lib.LunatikLib;
  * function. Everything that enters the state from outside goes through {@link #run}, under the
  * lock, with a fresh instruction and memory budget: a runaway script gets a Lua error, the host
  * and the other runtimes go on.
+ *
+ * <p>Lifetime, as Lunatik's: the creator holds the first reference, and everything that uses the
+ * runtime (its Lua object in another runtime, a thread running it, a device, hook, notifier or
+ * probe it registered) holds one more ({@link #get}, {@link #put}). {@link #shutdown} closes the
+ * state whoever holds references (their later entries fail with ENXIO); when the last reference
+ * goes, the state is closed on a thread of its own, so dropping a reference never blocks (it
+ * may happen in a finalizer, or under another runtime's lock).
+ *
+ * <p>Stopping means stopping: {@link #shutdown} waits a moment for a callback in progress, as
+ * Lunatik's stop does, then halts the state (every execution check raises, so no {@code pcall}
+ * keeps a script going) and interrupts the thread inside it (so blocking calls wake), and
+ * returns within about two seconds whatever the script does.
  */
 public final class Runtime {
     /** A piece of work done inside a runtime's state, under its lock. */
@@ -38,18 +57,38 @@ public final class Runtime {
     private static final Object RUNTIME_KEY = new Object();
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    /** How long a stop waits for a callback in progress before it interrupts it. */
+    static final long STOP_GRACE_MS = 200;
+    /** How long a stop waits, after interrupting, for the thread inside to leave. */
+    static final long STOP_FORCE_MS = 1500;
+    /** How long the finalizers ({@code __gc}) of a closing state may run before they are halted. */
+    static final long CLOSE_LIMIT_MS = 1000;
+    static final int EINTR = 4;
 
     private final Host host;
     private final String script;
     private final boolean sleepable;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger refs = new AtomicInteger(1);
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile LuaState state;
     private volatile boolean ready;
     private Object entry;
     private final long instructionBudget;
     private final long memoryBudget;
+    private volatile Duration entryTimeLimit;
+    /** The thread inside the runtime (holding its lock), or null. */
+    private volatile Thread owner;
+    /** The thread this runtime interrupted (a stop, a time limit): its status is cleared on the way out. */
+    private volatile Thread interruptedThread;
+    /** A stop that could not wait for the thread inside: that thread closes the state on its way out. */
+    private volatile LuaState closeOnExit;
+    /** Changes to the state asked for by other threads, made at the start of the next entry. */
+    private final ConcurrentLinkedQueue<Consumer<LuaState>> deferred = new ConcurrentLinkedQueue<>();
+    // memory accounting of the current entry (under the lock)
     private long allocationBase;
+    private long memoryCheckInterval;
+    private boolean overMemory;
 
     private Runtime(Host host, String script, boolean sleepable) {
         this.host = host;
@@ -59,34 +98,42 @@ public final class Runtime {
         this.memoryBudget = host.memoryBudget();
     }
 
+    /**
+     * Makes the runtime of {@code script}: a new state that runs the script's top level. On any
+     * failure the state is closed, so whatever the script made (devices, hooks, threads...) is
+     * released before the error reaches the caller.
+     */
     static Runtime create(Host host, String script, boolean sleepable) throws LuaException {
         Runtime rt = new Runtime(host, script, sleepable);
+        byte[] src = readScript(host, script);
         LuaState L = rt.newState();
-        Path file = host.scriptPath(script);
-        byte[] src;
+        rt.state = L;
+        host.register(rt);
         try {
-            src = Files.readAllBytes(file);
+            rt.entry = rt.run(S -> Varargs.first(S.call(S.load(src, "@" + host.scriptPath(script), null))));
+            rt.ready = true;
+        } catch (LuaException e) {
+            rt.shutdown();
+            throw new LuaException(e.getMessage(), LuaException.ENOEXEC);
+        }
+        return rt;
+    }
+
+    private static byte[] readScript(Host host, String script) throws LuaException {
+        Path file;
+        try {
+            file = host.scriptPath(script);
+        } catch (InvalidPathException e) {
+            // a name with a NUL byte: C Lunatik would cut it there; we refuse it
+            throw new LuaException("cannot open " + host.root() + "/" + script + ".lua", LuaException.ENOEXEC);
+        }
+        try {
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new LuaException("cannot open " + file, LuaException.ENOEXEC);
         } catch (IOException e) {
             throw new LuaException("cannot open " + file + ": " + e.getMessage(), LuaException.ENOEXEC);
         }
-        rt.lock.lock();
-        try {
-            rt.startEntry(L);
-            LuaFunction chunk = L.load(src, "@" + file, null);
-            rt.entry = Varargs.first(L.call(chunk));
-            rt.ready = true;
-            rt.state = L;
-        } catch (LuaError e) {
-            L.close();
-            throw new LuaException(e, LuaException.ENOEXEC);
-        } catch (StackOverflowError e) {
-            throw new LuaException("stack overflow", LuaException.ENOEXEC);
-        } finally {
-            rt.lock.unlock();
-        }
-        return rt;
     }
 
     private LuaState newState() {
@@ -133,26 +180,37 @@ public final class Runtime {
     private void startEntry(LuaState L) {
         L.resetBudget();
         allocationBase = THREADS.getCurrentThreadAllocatedBytes();
+        memoryCheckInterval = memoryBudget;
+        overMemory = false;
     }
 
     /**
      * Raises "not enough memory" in the script when the runtime holds more than its budget.
      * What the state holds is counted ({@link StateHeap}, as collectgarbage("count")) each time
      * this entry has allocated a budget's worth since the last count, so a script that makes
-     * garbage runs on, and one that keeps what it makes is stopped.
+     * garbage runs on, and one that keeps what it makes is stopped. After an error the count is
+     * taken sixteen times as often, and a state found over its budget twice running is
+     * interrupted for the rest of the entry: catching the error does not buy more memory.
      */
     private void checkMemory() {
         long now = THREADS.getCurrentThreadAllocatedBytes();
-        if (now - allocationBase <= memoryBudget) {
+        if (now - allocationBase <= memoryCheckInterval) {
             return;
         }
         LuaState L = state;
-        if (L != null && StateHeap.liveBytes(L) <= memoryBudget) {
-            allocationBase = THREADS.getCurrentThreadAllocatedBytes();
+        allocationBase = now;
+        if (L == null || StateHeap.liveBytes(L) <= memoryBudget) {
+            memoryCheckInterval = memoryBudget;
+            overMemory = false;
             return;
         }
-        allocationBase = Long.MAX_VALUE / 2; // one error per entry
-        throw new LuaError(Ops.str("not enough memory"));
+        LuaString msg = Ops.str("not enough memory");
+        if (overMemory) {
+            L.interrupt(msg);
+        }
+        overMemory = true;
+        memoryCheckInterval = Math.max(1, memoryBudget / 16);
+        throw new LuaError(msg);
     }
 
     /** The runtime of a state (the C API's {@code lunatik_toruntime}), or null. */
@@ -162,25 +220,116 @@ public final class Runtime {
 
     /**
      * Runs {@code h} in the runtime's state under its lock, with fresh budgets (the C API's
-     * {@code lunatik_run}). A Lua error becomes a LuaException with the script's message.
+     * {@code lunatik_run}). Whatever the handler throws becomes a LuaException: a Lua error with
+     * the script's message, any other throwable with a message that says what it was (and its
+     * stack trace in the debug log). A call made from inside the runtime (the same thread)
+     * continues the entry in progress. Waiting for the lock can be interrupted (EINTR).
      * @throws LuaException with errno ENXIO when the runtime has been stopped
      */
     public <T> T run(Handler<T> h) throws LuaException {
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            throw new LuaException("interrupted", EINTR);
+        }
+        return enter(h);
+    }
+
+    /**
+     * As {@link #run}, but waiting for the lock cannot be interrupted: a thread's run (a stop
+     * asked before the thread got in still lets it in, to see shouldstop() turn true).
+     */
+    public <T> T runUninterruptibly(Handler<T> h) throws LuaException {
         lock.lock();
+        return enter(h);
+    }
+
+    /** The entry itself, with the lock taken. */
+    private <T> T enter(Handler<T> h) throws LuaException {
+        Thread me = Thread.currentThread();
+        boolean outer = lock.getHoldCount() == 1;
+        ScheduledFuture<?> timer = null;
         try {
             LuaState L = state;
-            if (L == null) {
-                throw new LuaException("runtime '" + script + "' has been stopped", LuaException.ENXIO);
+            if (L == null || (outer && stopping.get())) {
+                throw stopped();
             }
-            startEntry(L);
+            if (outer) {
+                owner = me;
+                startEntry(L);
+                drainDeferred(L);
+                timer = armTimeLimit(L, me);
+            }
             return h.handle(L);
         } catch (LuaError e) {
             throw new LuaException(e, 0);
         } catch (StackOverflowError e) {
             throw new LuaException("stack overflow", 0);
+        } catch (OutOfMemoryError e) {
+            throw new LuaException("not enough memory", 0);
+        } catch (RuntimeException | Error e) {
+            host.debug("runtime '" + script + "': a Java exception reached the runtime's edge", e);
+            throw new LuaException("internal error (" + e + ")", 0);
         } finally {
+            if (outer) {
+                leave(me, timer);
+            }
             lock.unlock();
+            if (outer) {
+                closeIfAbandoned();
+            }
         }
+    }
+
+    private LuaException stopped() {
+        return new LuaException("runtime '" + script + "' has been stopped", LuaException.ENXIO);
+    }
+
+    /** The end of an outer entry: the watch is off, and an interrupt we caused is not left behind. */
+    private void leave(Thread me, ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        owner = null;
+        if (interruptedThread == me) {
+            interruptedThread = null;
+            Thread.interrupted();
+        }
+    }
+
+    /** A stop that gave up waiting for this thread left the closing of the state to it. */
+    private void closeIfAbandoned() {
+        LuaState L = closeOnExit;
+        if (L != null && !lock.isHeldByCurrentThread()) {
+            closeOnExit = null;
+            closeState(L);
+        }
+    }
+
+    /** A watch that interrupts this entry once it has run longer than the entry time limit. */
+    private ScheduledFuture<?> armTimeLimit(LuaState L, Thread me) {
+        Duration limit = entryTimeLimit;
+        if (limit == null) {
+            return null;
+        }
+        LuaString msg = Ops.str("time limit exceeded (" + limit.toMillis() + " ms)");
+        return Host.WATCHDOG.schedule(() -> host.interruptThread(me, msg), limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Interrupts the entry that {@code t} is running in this runtime, if it is inside: its code
+     * raises {@code value} at every check until the entry ends, and a blocking call wakes.
+     * Returns whether {@code t} was inside.
+     */
+    public boolean interruptEntry(Thread t, Object value) {
+        LuaState L = state;
+        if (L == null || owner != t) {
+            return false;
+        }
+        L.interrupt(value);
+        interruptedThread = t;
+        t.interrupt();
+        return true;
     }
 
     /**
@@ -196,24 +345,132 @@ public final class Runtime {
     }
 
     /**
-     * Stops the runtime (the C API's {@code lunatik_stop}): detaches the state under the lock,
-     * so it waits for a callback in progress, closes it (running every {@code __gc}: objects are
-     * released, devices removed...), then drops the creator's reference. Returns whether the
-     * runtime was released.
+     * Changes the state (its registry, say) under the lock, from any thread: now if this thread
+     * holds the lock or can take it at once, else at the start of the next entry. Nothing is
+     * done once the state is closed (its registry goes with it).
+     */
+    public void withState(Consumer<LuaState> change) {
+        boolean held = lock.isHeldByCurrentThread();
+        if (held || lock.tryLock()) {
+            try {
+                LuaState L = state;
+                if (L != null) {
+                    change.accept(L);
+                }
+            } finally {
+                if (!held) {
+                    lock.unlock();
+                }
+            }
+            return;
+        }
+        deferred.add(change);
+    }
+
+    private void drainDeferred(LuaState L) {
+        Consumer<LuaState> c;
+        while ((c = deferred.poll()) != null) {
+            c.accept(L);
+        }
+    }
+
+    /**
+     * Stops the runtime (the C API's {@code lunatik_stop}): closes its state now and drops the
+     * caller's reference. Returns whether that was the last reference.
      */
     public boolean stop() {
-        LuaState L;
-        lock.lock();
+        shutdown();
+        return put();
+    }
+
+    /**
+     * Closes the state now, whoever holds references (their entries fail with ENXIO from now
+     * on). A callback in progress gets {@value #STOP_GRACE_MS} ms to finish, as Lunatik's stop
+     * waits for it; then the state is halted and the thread inside interrupted, and the stop
+     * waits up to {@value #STOP_FORCE_MS} ms more for it to leave. A thread that still does not
+     * leave (stuck where no interrupt reaches) is left to close the state on its way out. The
+     * state's finalizers (which release what the script made) run with a time limit. Returns
+     * whether this call stopped the runtime (false: it was stopped already).
+     */
+    public boolean shutdown() {
+        if (!stopping.compareAndSet(false, true)) {
+            return false;
+        }
+        LuaState L = state;
+        if (L == null) {
+            return false;
+        }
+        LuaString msg = Ops.str("runtime '" + script + "' has been stopped");
+        if (lock.isHeldByCurrentThread()) {
+            // stopped from inside (its own code, or a callback it made): closed on the way out
+            L.halt(msg);
+            state = null;
+            closeOnExit = L;
+            return true;
+        }
+        if (!acquire(L, msg)) {
+            state = null;
+            closeOnExit = L;
+            host.log("runtime '" + script + "' did not stop within " + (STOP_GRACE_MS + STOP_FORCE_MS)
+                + " ms; it is closed when its thread returns");
+            return true;
+        }
         try {
-            L = state;
             state = null;
         } finally {
             lock.unlock();
         }
-        if (L != null) {
-            L.close();
+        closeState(L);
+        return true;
+    }
+
+    /** Takes the lock for a stop: waits, then halts and interrupts, then waits again. */
+    private boolean acquire(LuaState L, LuaString msg) {
+        try {
+            if (lock.tryLock(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            L.halt(msg);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_FORCE_MS);
+            do {
+                Thread t = owner;
+                if (t != null) {
+                    interruptedThread = t;
+                    t.interrupt(); // again each round: a blocking call may have consumed it
+                }
+                if (lock.tryLock(50, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            } while (System.nanoTime() < deadline);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            L.halt(msg);
+            return lock.tryLock();
         }
-        return put();
+    }
+
+    /**
+     * Closes a detached state: its finalizers run (releasing the objects the script made) with
+     * the halt lifted and a fresh budget, for at most {@value #CLOSE_LIMIT_MS} ms, after which
+     * the state is halted again, so Lua finalizers stop and the Java ones still release.
+     */
+    private void closeState(LuaState L) {
+        L.clearHalt();
+        L.resetBudget();
+        LuaString msg = Ops.str("runtime '" + script + "' has been stopped");
+        ScheduledFuture<?> limit = Host.WATCHDOG.schedule(() -> L.halt(msg), CLOSE_LIMIT_MS, TimeUnit.MILLISECONDS);
+        try {
+            L.close();
+        } catch (RuntimeException | Error e) {
+            host.debug("runtime '" + script + "': closing its state failed", e);
+            host.log("runtime '" + script + "': closing its state failed: " + e);
+        } finally {
+            limit.cancel(false);
+            L.halt(msg);
+            deferred.clear();
+            host.unregister(this);
+        }
     }
 
     /** Whether the runtime has been stopped. */
@@ -227,13 +484,33 @@ public final class Runtime {
         return this;
     }
 
-    /** Drops a reference; true when it was the last. */
+    /**
+     * Drops a reference; true when it was the last. The last one closes the state, on a thread of
+     * its own: a reference may be dropped where blocking is not allowed (a finalizer, another
+     * runtime's callback).
+     */
     public boolean put() {
-        return refs.decrementAndGet() == 0;
+        if (refs.decrementAndGet() != 0) {
+            return false;
+        }
+        if (!stopping.get()) {
+            Thread.ofPlatform().daemon().name("lunatik-release-" + script).start(this::shutdown);
+        }
+        return true;
     }
 
     public int references() {
         return refs.get();
+    }
+
+    /** Interrupts every entry after {@code limit} (null: no limit), from the next entry on. */
+    public void setEntryTimeLimit(Duration limit) {
+        entryTimeLimit = limit;
+    }
+
+    /** The thread inside the runtime now, or null. */
+    Thread owner() {
+        return owner;
     }
 
     private lunatik.lua.vm.Coroutine entryCo;

@@ -72,7 +72,10 @@ public final class CompletionLib {
         if (!Lunatik.isSleepable(a.state())) {
             throw new LuaError(Ops.str("cannot use non-sleepable runtime in this context"));
         }
-        return c.await(ms);
+        a.state().checkInterrupt();
+        Object r = c.await(ms);
+        a.state().checkInterrupt(); // woken because the runtime is stopping: no going on
+        return r;
     }
 
     /** {@code require("completion")}: the module table, {@code {new = ...}}. */

@@ -116,9 +116,6 @@ public final class DeviceLib {
             } catch (IOException e) {
                 throw new LuaError(Ops.str("failed to create a new device (" + e.getMessage() + ")"));
             }
-            if (dev.rt != null) {
-                dev.rt.get();
-            }
             LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, dev, Lunatik.isSleepable(L)));
             dev.pin(u, driver); // registered object: lives until stop or the runtime's end
             return u;
@@ -157,29 +154,39 @@ public final class DeviceLib {
                 f.close(Duration.ZERO); // detached now; the reader threads end on their own
             }
             unpin();
-            if (rt != null) {
-                rt.put();
-            }
         }
 
 
-        /** Runs {@code h} in the owning runtime; a stopped runtime or device gives ENXIO. */
+        /**
+         * Runs {@code h} in the owning runtime; a stopped runtime or device gives ENXIO, a
+         * {@link Failure} inside gives its errno (it does not cross the runtime's edge, where
+         * any other exception would be an internal error).
+         */
         private <T> T dispatch(Runtime.Handler<T> h) throws FuseException {
             if (stopped) {
                 throw new FuseException(ENXIO);
             }
+            int[] failed = {0};
+            T r;
             try {
-                return inRuntime(S -> {
-                    if (stopped) {
-                        throw new Failure(ENXIO);
+                r = inRuntime(S -> {
+                    try {
+                        if (stopped) {
+                            throw new Failure(ENXIO);
+                        }
+                        return h.handle(S);
+                    } catch (Failure f) {
+                        failed[0] = f.errno;
+                        return null;
                     }
-                    return h.handle(S);
                 });
-            } catch (Failure f) {
-                throw new FuseException(f.errno);
             } catch (LuaException e) {
                 throw new FuseException(e.errno() != 0 ? e.errno() : ECANCELED);
             }
+            if (failed[0] != 0) {
+                throw new FuseException(failed[0]);
+            }
+            return r;
         }
 
         /** The callback {@code op}, or the log line and ENXIO when the driver has none. */

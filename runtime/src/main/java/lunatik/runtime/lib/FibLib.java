@@ -72,9 +72,11 @@ public final class FibLib {
                 }
             });
         } catch (Exception e) {
+            Lunatik.log(a.state(), "fib: " + failed + ": " + e.getMessage());
             throw new LuaError(Ops.str(failed));
         }
         if (r != 0) {
+            Lunatik.log(a.state(), "fib: " + failed + ": " + lunatik.linux.ffm.Errno.describe(-r));
             throw new LuaError(Ops.str(failed));
         }
         return Varargs.NONE;

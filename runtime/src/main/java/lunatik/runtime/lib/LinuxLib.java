@@ -257,7 +257,12 @@ public final class LinuxLib {
         if (ms < 0) {
             ms = FOREVER;  // msecs_to_jiffies of a negative count is MAX_JIFFY_OFFSET
         }
-        return sleep(ms);
+        // a runtime being stopped (or an entry past its time limit) does not go to sleep, and
+        // one woken for that reason does not go on
+        a.state().checkInterrupt();
+        long left = sleep(ms);
+        a.state().checkInterrupt();
+        return left;
     }
 
     /** Sleeps up to {@code ms} (or forever); an interrupt wakes the sleeper early. */

@@ -32,17 +32,14 @@ public final class LunatikLib {
         .method("resume", LunatikLib::resume)
         .method("stop", (self, a) -> {
             Runtime rt = (Runtime) self.payload();
+            rt.shutdown();
             self.close();
-            rt.stop();
             return Varargs.NONE;
         })
         .closer("stop")
-        .release(p -> {
-            Runtime rt = (Runtime) p;
-            if (!rt.isStopped()) {
-                rt.stop();
-            }
-        })
+        // the object holds one reference: collecting it drops that reference, as in Lunatik;
+        // the runtime ends with its last reference (a thread or a device may still use it)
+        .release(p -> ((Runtime) p).put())
         .build();
 
     public static Object open(LuaState L) {

@@ -180,33 +180,55 @@ public final class NetfilterLib {
                 return;
             }
             released = true;
+            removeRules();
+            NfQueue qq = q;
+            if (qq != null) {
+                qq.close();
+            }
+            LuaUserdata skbKey = skbValue;
+            if (skbKey != null) {
+                changeState(S -> S.registry.put(skbKey, null));
+            }
+            unpin();
+        }
+
+        /*
+         * The reader fails open: a packet whose handling fails for any reason is accepted, and
+         * if the reader itself ends while the hook is registered (its socket failed, say), it
+         * removes the hook's rules first, so the packets of the namespace flow instead of
+         * waiting in a queue nobody reads.
+         */
+        private void serve() {
+            NfQueue qq = q;
+            Throwable failure = null;
+            try {
+                NfQueue.Packet p;
+                while ((p = qq.receive()) != null) {
+                    try {
+                        answer(qq, p);
+                    } catch (RuntimeException | Error e) {
+                        log("netfilter: queue " + queue + ": packet " + p.id() + " accepted: " + e);
+                        qq.verdict(p.id(), NfQueue.NF_ACCEPT, null, null);
+                    }
+                }
+            } catch (ErrnoException | RuntimeException | Error e) {
+                failure = e;
+            } finally {
+                if (!released) {
+                    removeRules();
+                    log("netfilter: queue " + queue + ": its reader ended"
+                        + (failure == null ? "" : " (" + failure.getMessage() + ")")
+                        + "; the hook's rules were removed, packets pass");
+                }
+            }
+        }
+
+        private void removeRules() {
             if (v4) {
                 NfRules.remove(ns, false, queue);
             }
             if (v6) {
                 NfRules.remove(ns, true, queue);
-            }
-            NfQueue qq = q;
-            if (qq != null) {
-                qq.close();
-            }
-            unpin();
-            if (skbValue != null) {
-                L.registry.put(skbValue, null);
-            }
-        }
-
-        private void serve() {
-            NfQueue qq = q;
-            try {
-                NfQueue.Packet p;
-                while ((p = qq.receive()) != null) {
-                    answer(qq, p);
-                }
-            } catch (ErrnoException e) {
-                if (!released) {
-                    log("netfilter: queue " + queue + ": " + e.getMessage());
-                }
             }
         }
 
@@ -258,6 +280,9 @@ public final class NetfilterLib {
                     return null;
                 } catch (StackOverflowError e) {
                     log("stack overflow");
+                    return null;
+                } catch (RuntimeException | Error e) {
+                    log("netfilter: hook failed: " + e);
                     return null;
                 } finally {
                     DataLib.clear(skb);

@@ -158,6 +158,7 @@ public final class NotifierLib {
             });
         } catch (Exception e) {
             w.release();
+            w.log("notifier: couldn't create notifier: " + e.getMessage());
             throw new LuaError(Ops.str("couldn't create notifier"));
         }
         LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, w, true));
@@ -264,7 +265,9 @@ public final class NotifierLib {
                     return null;
                 });
             } catch (LuaException x) {
-                // the runtime is gone: so is this notifier, soon
+                if (x.errno() != LuaException.ENXIO) {
+                    log("notifier: " + x.getMessage());
+                } // else the runtime is gone: so is this notifier, soon
             }
         }
 
@@ -375,7 +378,10 @@ public final class NotifierLib {
                     }
                 });
             } catch (LuaException x) {
-                return false; // the runtime is gone
+                if (x.errno() != LuaException.ENXIO) {
+                    log("notifier: " + x.getMessage());
+                }
+                return false; // the runtime is gone, or the call failed: the key goes on
             }
         }
 

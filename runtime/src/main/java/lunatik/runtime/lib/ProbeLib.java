@@ -149,19 +149,40 @@ public final class ProbeLib {
             }
         }
 
-        /** Calls the handlers once per hit, in the runtime. */
+        /**
+         * Calls the handlers once per hit, in the runtime, but at most {@value #MAX_REPLAY} times
+         * each per look (every 10 ms): a probe on a busy system call must not keep its runtime
+         * busy for ever. Hits beyond that are counted and said in the log, once a second at most.
+         */
         private void deliver(long hitsPre, long hitsPost) {
+            long pre = Math.min(hitsPre, MAX_REPLAY);
+            long post = Math.min(hitsPost, MAX_REPLAY);
+            dropped += hitsPre - pre + hitsPost - post;
+            long now = System.nanoTime();
+            if (dropped > 0 && now - lastDropReport > 1_000_000_000L) {
+                log("probe: " + dropped + " hits not handled (more than " + MAX_REPLAY + " per 10 ms)");
+                dropped = 0;
+                lastDropReport = now;
+            }
             lunatik.runtime.Runtime.Handler<Object> h = S -> {
-                call(S, "pre", hitsPre);
-                call(S, "post", hitsPost);
+                call(S, "pre", pre);
+                call(S, "post", post);
                 return null;
             };
             try {
                 inRuntime(h);
             } catch (LuaException e) {
-                released = true; // the runtime is gone
+                if (e.errno() == LuaException.ENXIO) {
+                    released = true; // the runtime is gone
+                } else {
+                    log("probe: " + e.getMessage());
+                }
             }
         }
+
+        static final long MAX_REPLAY = 1000;
+        private long dropped;
+        private long lastDropReport;
 
         private void call(LuaState S, String which, long hits) {
             for (long i = 0; i < hits && !released; i++) {

@@ -23,25 +23,53 @@ abstract class Registered {
 
     /** A line in the runtime's log (the state's error stream outside a runtime). */
     void log(String line) {
-        if (rt != null) {
-            rt.host().log(line);
-        } else {
-            L.err().println(line);
-            L.err().flush();
-        }
+        lunatik.runtime.Lunatik.log(L, line);
     }
 
-    /** Keeps {@code u} (and {@code value} with it) in the registry until {@link #unpin}. */
+    /**
+     * Keeps {@code u} (and {@code value} with it) in the registry until {@link #unpin}, and a
+     * reference on the runtime with it (spec §4.3: a registered object holds its runtime). Called
+     * from the Lua call that registers, so under the runtime's lock.
+     */
     void pin(LuaUserdata u, Object value) {
         pin = u;
         L.registry.put(u, value);
+        if (rt != null) {
+            rt.get();
+        }
     }
 
+    /**
+     * Lets go of what {@link #pin} kept. Any thread may release an object (its stop from another
+     * runtime, the closing of its state): the registry is changed under the runtime's lock, now
+     * or at the runtime's next entry ({@link Runtime#withState}).
+     */
     void unpin() {
         Object u = pin;
         pin = null;
-        if (u != null) {
-            L.registry.put(u, null);
+        if (u == null) {
+            return;
+        }
+        changeState(S -> S.registry.put(u, null));
+        if (rt != null) {
+            rt.put();
+        }
+    }
+
+    /** Changes the state under its lock (see {@link #unpin}); outside a runtime, under the state's monitor. */
+    void changeState(java.util.function.Consumer<LuaState> change) {
+        changeState(L, change);
+    }
+
+    /** Changes {@code S} under its runtime's lock, from any thread ({@link Runtime#withState}). */
+    static void changeState(LuaState S, java.util.function.Consumer<LuaState> change) {
+        Runtime r = Runtime.of(S);
+        if (r != null) {
+            r.withState(change);
+        } else {
+            synchronized (S) {
+                change.accept(S);
+            }
         }
     }
 

@@ -126,11 +126,12 @@ public final class SocketLib {
      * Waits until {@code s} is ready for {@code events}, in slices, unless the call must not
      * block; EINTR once the thread is interrupted (stopped).
      */
-    private static void await(Sock s, short events, boolean mayBlock) {
+    private static void await(LuaState L, Sock s, short events, boolean mayBlock) {
         if (!mayBlock || s.nonblocking) {
             return;
         }
         while (true) {
+            L.checkInterrupt(); // the runtime is stopping: its error, not EINTR, which a script may retry
             if (Thread.currentThread().isInterrupted()) {
                 throw errno(EINTR);
             }
@@ -262,7 +263,7 @@ public final class SocketLib {
         if (dontWait && !s.nonblocking && LibC.pollOne(s.fd(), POLLIN, 0) == 0) {
             throw errno(EAGAIN); // the accept itself does not wait; the new socket blocks
         }
-        await(s, POLLIN, !dontWait);
+        await(a.state(), s, POLLIN, !dontWait);
         int fd = (int) check(Sockets.accept(s.fd(), SOCK_CLOEXEC | (int) (flags & ~SOCK_NONBLOCK & ~SOCK_CLOEXEC)));
         Sock c = new Sock(fd, s.family, s.protocol, false);
         return Objects.push(a.state(), new LunatikObject(CLASS, c, true));
@@ -284,7 +285,7 @@ public final class SocketLib {
         Sock s = sock(self);
         LuaString msg = a.checkString(2);
         byte[] to = a.isNoneOrNil(3) ? null : address(s, a, 3);
-        await(s, POLLOUT, true);
+        await(a.state(), s, POLLOUT, true);
         return check(Sockets.sendto(s.fd(), msg.bytes(), 0x4000 /* MSG_NOSIGNAL */, to));
     }
 
@@ -299,7 +300,7 @@ public final class SocketLib {
         // at most 1 MiB at a time: a stream gives the rest to the next receive, and no datagram
         // is larger (the buffer is native memory, which the memory budget does not see)
         len = Math.min(len, MAX_RECEIVE);
-        await(s, POLLIN, (flags & MSG_DONTWAIT) == 0);
+        await(a.state(), s, POLLIN, (flags & MSG_DONTWAIT) == 0);
         int[] err = new int[1];
         Sockets.Received r = Sockets.recvfrom(s.fd(), (int) len, (int) flags, from, err);
         if (r == null) {
