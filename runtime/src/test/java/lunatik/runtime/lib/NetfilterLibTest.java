@@ -130,6 +130,42 @@ class NetfilterLibTest {
         assertThat(udp(9999, b("drop"))).containsExactly("drop");
     }
 
+    /** The hooks registered in {@code rt} (the objects its registry keeps). */
+    private static List<NetfilterLib.Hook> hooks(Runtime rt) {
+        List<NetfilterLib.Hook> hooks = new ArrayList<>();
+        rt.withState(L -> {
+            for (int s = L.registry.nextSlot(null); s >= 0; s = L.registry.nextSlot(L.registry.slotKey(s))) {
+                if (L.registry.slotKey(s) instanceof lunatik.lua.value.LuaUserdata u
+                        && u.payload() instanceof lunatik.runtime.LunatikObject o && o.payload() instanceof NetfilterLib.Hook h) {
+                    hooks.add(h);
+                }
+            }
+        });
+        return hooks;
+    }
+
+    @Test
+    void aReaderThatEndsRemovesItsRulesFirstSoPacketsFlow() throws Exception {
+        script("dropall", """
+            local nf = require("netfilter")
+            nf.register{pf = nf.family.IPV4, hooknum = nf.inet_hooks.LOCAL_OUT, priority = nf.ip_priority.FILTER,
+              hook = function(skb) return nf.action.DROP end}
+            """);
+        Runtime rt = host.runtime("dropall", false);
+        assertThat(udp(9997, b("dropped"))).isEmpty();
+        List<NetfilterLib.Hook> hooks = hooks(rt);
+        assertThat(hooks).hasSize(1);
+        hooks.get(0).q.close(); // the queue's socket fails under its reader
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!NfRules.chains("/var/run/netns/" + ns).isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(NfRules.chains("/var/run/netns/" + ns)).isEmpty();
+        assertThat(udp(9997, b("flows"))).containsExactly("flows");
+        assertThat(log).anyMatch(l -> l.contains("its reader ended") && l.contains("rules were removed"));
+        rt.stop();
+    }
+
     @Test
     void theMarkSelectsThePacketsAndTheSecondResultSetsIt() throws Exception {
         // only packets with mark 7 reach the hook; the hook marks them 9 and the rule at a later

@@ -138,6 +138,9 @@ class NotifierFibTest {
         Runtime rt = host.runtime("rules", true);
         String errors = rt.run(S -> S.call1(rt.entry()).toString());
         assertThat(errors).isEqualTo("failed on newrule|failed on delrule");
+        // the script sees Lunatik's message; the log says why
+        assertThat(log).anyMatch(l -> l.startsWith("fib: failed on newrule: ") && l.contains("exists"))
+            .anyMatch(l -> l.startsWith("fib: failed on delrule: "));
         String rules = net.exec("ip", "-d", "rule", "show");
         assertThat(rules).contains("2000:\tfrom all lookup 200").doesNotContain("1000:");
         assertThat(rules.lines().filter(l -> l.startsWith("2000:"))).allMatch(l -> l.contains("proto kernel"));

@@ -130,6 +130,58 @@ class ProbeSyscallTest {
     }
 
     @Test
+    void aFloodOfHitsIsBoundedAndTheRuntimeStillAnswers() throws Exception {
+        Runtime rt = script("flood", """
+            local probe = require("probe")
+            local n = 0
+            local p = probe.new("__x64_sys_openat", {pre = function() n = n + 1 end, post = function() end})
+            return function() return n end
+            """);
+        java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Path f = root.resolve("flooded");
+        Files.writeString(f, "x");
+        Thread[] flooders = new Thread[2];
+        for (int i = 0; i < flooders.length; i++) {
+            flooders[i] = Thread.ofPlatform().start(() -> {
+                while (flooding.get()) {
+                    try (InputStream in = Files.newInputStream(f)) {
+                        in.read();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+        try {
+            long worst = 0;
+            long end = System.nanoTime() + 1_500_000_000L;
+            while (System.nanoTime() < end) {
+                long t0 = System.nanoTime();
+                call(rt);
+                worst = Math.max(worst, System.nanoTime() - t0);
+                Thread.sleep(20);
+            }
+            // a round of replays is at most a thousand calls per handler: the runtime answers between rounds
+            assertThat(worst / 1_000_000).as("worst wait for the runtime, ms").isLessThan(500);
+        } finally {
+            flooding.set(false);
+            for (Thread t : flooders) {
+                t.join();
+            }
+        }
+        waitFor(() -> log.stream().anyMatch(l -> l.contains("hits not handled (more than 1000 per 10 ms)")));
+        rt.stop();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (!c.getAsBoolean() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(c.getAsBoolean()).isTrue();
+    }
+
+    @Test
     void onlySystemCallEntryPointsCanBeProbed() throws Exception {
         assertThatThrownBy(() -> script("vfs", "require('probe').new('vfs_read', {})"))
             .isInstanceOf(LuaException.class)
