@@ -34,6 +34,8 @@ public final class LunatikCli {
     Path rootOverride;
     Path libOverride;
     Path netnsOverride;
+    /** More options for the daemon this command starts (tests). */
+    final List<String> daemonOptions = new ArrayList<>();
 
     LunatikCli(Path devdir, Path rundir, PrintStream out, PrintStream err) {
         this.devdir = devdir;
@@ -227,6 +229,7 @@ public final class LunatikCli {
             }
             cmd.add("--pidfile");
             cmd.add(pid.toString());
+            cmd.addAll(daemonOptions);
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.redirectErrorStream(true);
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

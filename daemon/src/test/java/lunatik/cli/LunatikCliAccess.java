@@ -19,6 +19,12 @@ public final class LunatikCliAccess {
         return this;
     }
 
+    /** More options for the daemon that {@code load} starts. */
+    public LunatikCliAccess daemonOptions(String... options) {
+        cli.daemonOptions.addAll(java.util.List.of(options));
+        return this;
+    }
+
     /** Runs one command; returns its exit status (1 for a reported failure). */
     public int command(String... args) {
         try {

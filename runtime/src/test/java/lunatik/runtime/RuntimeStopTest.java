@@ -293,6 +293,30 @@ class RuntimeStopTest {
         assertThat(lunatik.lua.vm.StateHeap.liveBytes(rt.state())).isLessThan(48L << 20);
     }
 
+    @Test
+    void aThreadThatWaitsBetweenBurstsGetsItsBudgetPerBurst() throws Exception {
+        script("bursts", """
+            local linux = require("linux")
+            return function(bursts)
+              for b = 1, bursts do
+                local n = 0
+                for i = 1, 200000 do n = n + i end
+                linux.schedule(1)
+              end
+              return "done"
+            end""");
+        Host h = host();
+        h.setInstructionBudget(1_000_000);
+        Runtime rt = runtime(h, "bursts");
+        // 20 bursts of 200,000 loop turns: four times the budget in all, a fifth of it per burst
+        Object done = rt.run(L -> L.call1(rt.entry(), 20L));
+        assertThat(done).hasToString("done");
+        // a burst that does not wait is still stopped
+        script("noburst", "return function() local n = 0 for i = 1, 5000000 do n = n + i end return n end");
+        Runtime no = runtime(h, "noburst");
+        assertThatThrownBy(() -> no.run(L -> L.call1(no.entry()))).hasMessageContaining("instruction budget exceeded");
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!c.getAsBoolean() && System.nanoTime() < end) {

@@ -652,6 +652,18 @@ public final class LuaState {
         return budgetLimit;
     }
 
+    /**
+     * A blocking call (a sleep, a wait for I/O) ends a slice of the entry: the instruction budget
+     * is refilled, unless it has run out already (a spent budget stays spent until the entry
+     * ends). So a long-lived thread that waits between bursts of work is limited per burst, and
+     * one that never waits is stopped as before.
+     */
+    public void refillBudget() {
+        if (budget >= 0) {
+            budget = budgetLimit;
+        }
+    }
+
     /** Installs the count hook of {@code debug.sethook} (null removes it). */
     public void setCountHook(LuaFunction hook, int count) {
         countHook = hook;

@@ -75,6 +75,7 @@ public final class CompletionLib {
         a.state().checkInterrupt();
         Object r = c.await(ms);
         a.state().checkInterrupt(); // woken because the runtime is stopping: no going on
+        a.state().refillBudget();
         return r;
     }
 

@@ -262,6 +262,7 @@ public final class LinuxLib {
         a.state().checkInterrupt();
         long left = sleep(ms);
         a.state().checkInterrupt();
+        a.state().refillBudget();
         return left;
     }
 

@@ -137,6 +137,7 @@ public final class SocketLib {
             }
             int r = LibC.pollOne(s.fd(), events, 100);
             if (r != 0 && r != -EINTR) {
+                L.refillBudget(); // waited for I/O: a new slice of the instruction budget
                 return; // ready, or an error the call itself will report
             }
         }
