@@ -4,28 +4,46 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import lunatik.linux.ffm.Errno;
 import lunatik.linux.ffm.ErrnoException;
 import lunatik.linux.ffm.LibC;
 
 /**
  * A single regular file served by this process through FUSE (the raw protocol on /dev/fuse, no
- * libfuse): what a character device is for a kernel module. The file is mounted over
- * {@code path} (created empty if missing; whatever is mounted there, such as the stale mount a
- * killed daemon leaves, is detached first, but a path this process serves is refused with
- * EEXIST), every open is direct I/O (and, if asked, non-seekable), so each read(2) and write(2) reaches the
- * {@link FuseHandler}. Several reader threads take requests from the same /dev/fuse descriptor,
- * so a handler that blocks does not stop other readers. {@link #close} detaches the mount
- * (MNT_DETACH); the kernel then ends the connection and the reader threads exit.
+ * libfuse): what a character device is for a kernel module. Every open is direct I/O (and, if
+ * asked, non-seekable), so each read(2) and write(2) reaches the {@link FuseHandler}.
+ *
+ * <p>A device touches only what is its own. The last component of the path is the device's name
+ * (a plain file name, else EINVAL). The directory entry must be absent, and is then made as an
+ * empty regular file (O_CREAT|O_EXCL|O_NOFOLLOW) that {@link #close} removes again; or it must be
+ * a stale mount of ours: a {@code fuse.lunatik} mount whose source {@code lunatik:<pid>} names a
+ * process that is gone, or this process while it serves no device there (a source without a pid,
+ * from an older version, counts as stale too). Stale mounts are detached (MNT_DETACH, never
+ * following a symbolic link) while the topmost mount there is one, and what they covered must be
+ * an empty regular file, which the device then takes over. Anything else (a symbolic link, a
+ * device node, a file with data, a directory, a mount of another kind, or a device another live
+ * process serves) fails with EEXIST, and nothing is changed. A path is reserved inside the
+ * process before anything is touched, so of two mounts of one path exactly one succeeds. The
+ * mount is made through a descriptor of the file checked just before, so the entry cannot be
+ * swapped for a symbolic link in between. Only the permission bits of the mode are used.
+ *
+ * <p>Several reader threads take requests from the same /dev/fuse descriptor, so a handler that
+ * blocks does not stop other readers. {@link #close} detaches the mount (MNT_DETACH); files still
+ * open stay served until they are closed, then the kernel ends the connection and the reader
+ * threads exit.
  *
  * <pre>{@code
  * try (FuseDevice dev = FuseDevice.mount(Path.of("/dev/hello"), 0444, handler)) { ... }
@@ -61,28 +79,51 @@ public final class FuseDevice implements AutoCloseable {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    /** The devices of this process that are mounted, by path: a second mount there is refused. */
+    private static final String FSTYPE = "fuse.lunatik";
+    private static final String SOURCE_PREFIX = "lunatik:";
+    private static final long PID = ProcessHandle.current().pid();
+
+    /**
+     * The devices of this process by real path, mounted or being mounted: a path is reserved
+     * here before anything is touched, and released only once the device has let it go.
+     */
     private static final Map<Path, FuseDevice> LIVE = new ConcurrentHashMap<>();
 
+    /** Mount options appended for tests (say, one that makes mount(2) fail). */
+    static volatile String extraMountOptions = "";
+
     private final Path path;
-    private final int mode;
+    private final Path target;            // the real path: real parent directory and the name
+    private final String name;
     private final FuseHandler handler;
-    private final int fd;
+    private final int baseThreads;
+    private int fd = -1;                   // set before the reader threads start
     private final int uid = LibC.getuid();
     private final int gid = LibC.getgid();
     private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final AtomicInteger live = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
     private final int openFlags;
+    /** The file under the mount, when it is ours (made by us, or left by a device of ours that died). */
+    private volatile LibC.Stat ownFile;
+    /** Whether this mount call made the file (removed again if the mount fails). */
+    private boolean created;
+    private boolean mounted;
+    /** Our mount's id (mountinfo), -1 if the kernel does not tell. */
+    private volatile long mountId = -1;
+    private final int mode;
 
-    private FuseDevice(Path path, int mode, FuseHandler handler, int fd, boolean nonseekable) {
+    private FuseDevice(Path path, Path target, int mode, FuseHandler handler, int threads, boolean nonseekable) {
         this.openFlags = FOPEN_DIRECT_IO | (nonseekable ? FOPEN_NONSEEKABLE : 0);
         this.path = path;
-        this.mode = mode & 07777;
+        this.target = target;
+        this.name = target.getFileName().toString();
         this.handler = handler;
-        this.fd = fd;
+        this.baseThreads = Math.max(1, threads);
+        this.mode = mode & 0777;
     }
 
     /** Mounts {@code file} with mode 0600 and {@value #DEFAULT_THREADS} reader threads. */
@@ -96,9 +137,10 @@ public final class FuseDevice implements AutoCloseable {
     }
 
     /**
-     * Mounts {@code file} (made empty if missing) as a FUSE file with permission bits
-     * {@code mode}, served by {@code threads} reader threads calling {@code handler}.
-     * @throws IOException with the errno ({@link ErrnoException}) when a system call fails
+     * Mounts {@code file} as a FUSE file with the permission bits {@code mode & 0777}, served by
+     * {@code threads} reader threads (more while handlers block) calling {@code handler}.
+     * @throws IOException with the errno ({@link ErrnoException}) when the file is not ours to
+     *     mount (EEXIST), its name is not a file name (EINVAL) or a system call fails
      */
     public static FuseDevice mount(Path file, int mode, FuseHandler handler, int threads) throws IOException {
         return mount(file, mode, handler, threads, false);
@@ -112,92 +154,245 @@ public final class FuseDevice implements AutoCloseable {
      */
     public static FuseDevice mount(Path file, int mode, FuseHandler handler, int threads, boolean nonseekable)
             throws IOException {
+        String name = checkName(file);
         Path p = file.toAbsolutePath().normalize();
-        String target = p.toString();
-        if (LIVE.containsKey(p)) {
-            throw new ErrnoException("mount " + target, Errno.EEXIST); // ours, and serving
+        Path target = realParent(p).resolve(name);
+        FuseDevice dev = new FuseDevice(p, target, mode, handler, threads, nonseekable);
+        if (LIVE.putIfAbsent(target, dev) != null) {
+            throw new ErrnoException("mount " + target, Errno.EEXIST); // ours, and serving (or being made)
         }
-        detachStale(target);
-        // the device file is ours: made now, or an empty one left by a device that died
-        boolean ours = !Files.exists(p) || (Files.isRegularFile(p) && Files.size(p) == 0);
-        if (!Files.exists(p)) {
-            Files.createFile(p);
-        }
-        int fd = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
-        FuseDevice dev = new FuseDevice(p, mode, handler, fd, nonseekable);
-        dev.removeOnClose = ours;
-        String name = p.getFileName() == null ? "lunatik" : p.getFileName().toString();
-        String fsname = name.replaceAll("[^A-Za-z0-9_.-]", "_");
         try {
-            LibC.mount(fsname, target, "fuse.lunatik", LibC.MS_NOSUID | LibC.MS_NODEV,
-                "fd=" + fd + ",rootmode=100000,user_id=" + dev.uid + ",group_id=" + dev.gid
-                    + ",allow_other,default_permissions");
-        } catch (ErrnoException e) {
-            LibC.close(fd);
+            dev.claim();
+            dev.mountOver();
+            dev.start();
+            return dev;
+        } catch (IOException | RuntimeException | Error e) {
+            dev.abandon();
             throw e;
         }
-        int n = Math.max(1, threads);
-        try {
-            LibC.setNonBlocking(fd, true); // the leader spins on read before it waits in poll
-        } catch (ErrnoException e) {
-            detachStale(target);
-            throw e;
-        }
-        dev.live.set(n);
-        for (int i = 0; i < n; i++) {
-            Thread t = Thread.ofPlatform().daemon().name("fuse-" + name + "-" + i).unstarted(dev::serve);
-            dev.threads.add(t);
-        }
-        if (LIVE.putIfAbsent(p, dev) != null) {
-            detachStale(target);
-            throw new ErrnoException("mount " + target, Errno.EEXIST);
-        }
-        dev.threads.forEach(Thread::start);
-        dev.monitor = Thread.ofPlatform().daemon().name("fuse-" + name + "-monitor").start(dev::monitor);
-        return dev;
     }
 
-    /** Detaches whatever is mounted on {@code target} (a daemon that died leaves its mount behind). */
-    private static void detachStale(String target) throws ErrnoException {
-        for (int i = 0; i < 16; i++) {
-            try {
-                LibC.umount2(target, LibC.MNT_DETACH);
-            } catch (ErrnoException e) {
-                if (e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT) {
-                    return; // not a mount point (any more), or nothing there
+    /** The device name of {@code file}, its last component; EINVAL if that is no plain file name. */
+    private static String checkName(Path file) throws ErrnoException {
+        Path n = file.getFileName();
+        String name = n == null ? "" : n.toString();
+        checkName(name);
+        return name;
+    }
+
+    /**
+     * Fails with EINVAL unless {@code name} is a plain file name: not empty, "." or "..", without
+     * '/' or NUL, at most 255 bytes in UTF-8.
+     */
+    public static void checkName(String name) throws ErrnoException {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf('\0') >= 0 || name.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new ErrnoException("mount " + name, Errno.EINVAL);
+        }
+    }
+
+    /** The real path of the directory of {@code p} (as /proc/self/mountinfo names it). */
+    private static Path realParent(Path p) throws IOException {
+        Path parent = p.getParent();
+        try {
+            return parent == null ? Path.of("/") : parent.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new ErrnoException("mount " + p, Errno.ENOENT);
+        }
+    }
+
+    // ---------------------------------------------------------------- claiming the file
+
+    /**
+     * Whether {@code m} is a lunatik mount whose server is gone, or is this process (which holds
+     * the path's reservation while it looks, so no device of ours serves there).
+     */
+    private static boolean isStaleOurs(Mounts.Mount m) {
+        if (!m.fstype().equals(FSTYPE)) {
+            return false;
+        }
+        if (!m.source().startsWith(SOURCE_PREFIX)) {
+            return true; // an older version's source, without a pid
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(m.source().substring(SOURCE_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return true;
+        }
+        return pid == PID || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static boolean isEmptyFile(LibC.Stat s) {
+        return s.type() == LibC.S_IFREG && s.size() == 0;
+    }
+
+    private ErrnoException notOurs() {
+        return new ErrnoException("mount " + target, Errno.EEXIST);
+    }
+
+    /**
+     * Makes the entry ours: creates it when absent; detaches stale mounts of ours while one is on
+     * top and takes over the empty file they covered; anything else is EEXIST.
+     */
+    private void claim() throws IOException {
+        for (int round = 0; round < 64; round++) {
+            Mounts.Entry e = Mounts.probe(target);
+            if (e == null) {
+                create();
+                return;
+            }
+            if (e.mount() == null) {
+                if (round > 0 && e.stat() != null && isEmptyFile(e.stat())) {
+                    ownFile = e.stat(); // the file a device of ours that died was mounted on
+                    return;
                 }
-                throw e;
+                throw notOurs();
+            }
+            if (!isStaleOurs(e.mount())) {
+                throw notOurs();
+            }
+            try {
+                LibC.umount2(target.toString(), LibC.MNT_DETACH | LibC.UMOUNT_NOFOLLOW);
+            } catch (ErrnoException x) {
+                if (x.errno() != Errno.EINVAL) {
+                    throw x; // EINVAL: no mount point any more; look again
+                }
             }
         }
+        throw notOurs();
+    }
+
+    /** Makes the empty file, failing if anything (even a dangling symbolic link) is there. */
+    private void create() throws ErrnoException {
+        int f = LibC.open(target.toString(),
+            LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0600);
+        created = true;
+        try {
+            ownFile = LibC.statx(f, "", LibC.AT_EMPTY_PATH);
+        } finally {
+            LibC.close(f);
+        }
+    }
+
+    /**
+     * Mounts over the file, through a descriptor of the entry that is checked to be still the
+     * empty file claimed, not a symbolic link and no mount point (mount(2) would follow a link).
+     */
+    private void mountOver() throws IOException {
+        fd = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+        LibC.setNonBlocking(fd, true); // the leader spins on read before it waits in poll
+        int pf = LibC.open(target.toString(), LibC.O_PATH | LibC.O_NOFOLLOW | LibC.O_CLOEXEC);
+        try {
+            LibC.Stat s = LibC.statx(pf, "", LibC.AT_EMPTY_PATH | LibC.AT_STATX_DONT_SYNC);
+            LibC.Stat own = ownFile;
+            if (!isEmptyFile(s) || !s.sameFile(own) || s.mountId() != own.mountId()) {
+                throw notOurs();
+            }
+            LibC.mount(SOURCE_PREFIX + PID, "/proc/self/fd/" + pf, FSTYPE, LibC.MS_NOSUID | LibC.MS_NODEV,
+                "fd=" + fd + ",rootmode=100000,user_id=" + uid + ",group_id=" + gid
+                    + ",allow_other,default_permissions" + extraMountOptions);
+            mounted = true;
+        } finally {
+            LibC.close(pf);
+        }
+        Mounts.Entry e = Mounts.probe(target);
+        if (e != null && e.mount() != null && e.stat() != null && e.stat().mountId() >= 0) {
+            mountId = e.mount().id();
+        }
+    }
+
+    /** Undoes what a failed mount did: our mount, the descriptor, the file made, the reservation. */
+    private void abandon() {
+        closing.set(true);
+        closed = true;
+        if (mounted) {
+            detachOwn();
+        }
+        if (fd >= 0 && live.get() == 0) {
+            try {
+                LibC.close(fd);
+            } catch (ErrnoException e) {
+                // nothing to do
+            }
+        }
+        if (created) {
+            removeOwnFile();
+        }
+        LIVE.remove(target, this);
+    }
+
+    /** Detaches our mount, if it is still the one on top at the path (never anyone else's). */
+    private void detachOwn() {
+        for (int i = 0; i < 64; i++) {
+            try {
+                Mounts.Entry e = Mounts.probe(target);
+                if (e == null || e.mount() == null || !isOwnMount(e.mount())) {
+                    return;
+                }
+                LibC.umount2(target.toString(), LibC.MNT_DETACH | LibC.UMOUNT_NOFOLLOW);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EINVAL) {
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                return;
+            }
+        }
+    }
+
+    private boolean isOwnMount(Mounts.Mount m) {
+        return mountId >= 0 ? m.id() == mountId : m.fstype().equals(FSTYPE) && m.source().equals(SOURCE_PREFIX + PID);
+    }
+
+    /** Removes the file under the mount if it is ours and still what we left: an empty file, uncovered. */
+    private void removeOwnFile() {
+        LibC.Stat own = ownFile;
+        if (own == null) {
+            return;
+        }
+        try {
+            LibC.Stat s = LibC.statx(LibC.AT_FDCWD, target.toString(), LibC.AT_SYMLINK_NOFOLLOW | LibC.AT_STATX_DONT_SYNC);
+            if (isEmptyFile(s) && s.sameFile(own) && s.mountId() == own.mountId()) {
+                Files.deleteIfExists(target); // the device disappears with its server, as a device node does
+            }
+        } catch (IOException e) {
+            // gone already, or not ours to remove
+        }
+    }
+
+    /** Starts the reader threads and the monitor. */
+    private void start() {
+        live.set(baseThreads);
+        for (int i = 0; i < baseThreads; i++) {
+            Thread t = Thread.ofPlatform().daemon().name("fuse-" + name + "-" + i).unstarted(this::serve);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        monitor = Thread.ofPlatform().daemon().name("fuse-" + name + "-monitor").start(this::monitor);
     }
 
     /** Whether {@code file} is a mount point now (from /proc/self/mountinfo). */
     public static boolean isMounted(Path file) {
-        String p = file.toAbsolutePath().normalize().toString()
-            .replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012");
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] f = line.split(" ");
-                if (f.length > 4 && f[4].equals(p)) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
+            Path p = file.toAbsolutePath().normalize();
+            Path real = p.getFileName() == null ? p : realParent(p).resolve(p.getFileName().toString());
+            String t = real.toString();
+            return Mounts.all().stream().anyMatch(m -> m.mountPoint().equals(t));
+        } catch (IOException | RuntimeException e) {
             return false;
         }
-        return false;
     }
 
+    /** The path the device was mounted at, as given (absolute). */
     public Path path() {
         return path;
     }
 
+    /** The permission bits the file shows. */
     public int mode() {
         return mode;
     }
-
-    /** Whether close() removes the device file (it was made for this device). */
-    private volatile boolean removeOnClose;
 
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
@@ -211,24 +406,18 @@ public final class FuseDevice implements AutoCloseable {
     }
 
     /**
-     * Detaches the mount (the file is the plain file again for new opens; files still open stay
-     * served until they are closed) and waits up to {@code wait} for the reader threads to end.
-     * Safe to call more than once and from a handler.
+     * Detaches the mount (the path is free again for new devices; files still open stay served
+     * until they are closed), removes the file if the device made it, and waits up to
+     * {@code wait} for the reader threads to end. Safe to call more than once and from a handler.
      */
     public void close(Duration wait) {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         closed = true;
-        LIVE.remove(path, this);
-        try {
-            detachStale(path.toString());
-            if (removeOnClose && !isMounted(path)) {
-                Files.deleteIfExists(path); // the device disappears with its server, as a device node does
-            }
-        } catch (IOException e) {
-            // nothing more can be done: report through the threads' normal end
-        }
+        detachOwn();
+        removeOwnFile();
+        LIVE.remove(target, this);
         long deadline = System.nanoTime() + wait.toNanos();
         for (Thread t : threads) {
             if (t == Thread.currentThread()) {
@@ -323,18 +512,26 @@ public final class FuseDevice implements AutoCloseable {
             }
         } finally {
             if (live.decrementAndGet() == 0) {
-                closed = true;
-                LIVE.remove(path, this);
-                try {
-                    LibC.close(fd);
-                } catch (ErrnoException e) {
-                    // already gone
-                }
-                Thread m = monitor;
-                if (m != null) {
-                    java.util.concurrent.locks.LockSupport.unpark(m);
-                }
+                disconnected();
             }
+        }
+    }
+
+    /** The last reader's end: the connection is gone, and so is the device. */
+    private void disconnected() {
+        closed = true;
+        if (!closing.get()) {
+            removeOwnFile(); // unmounted by someone else: close() will not run
+            LIVE.remove(target, this);
+        }
+        try {
+            LibC.close(fd);
+        } catch (ErrnoException e) {
+            // already gone
+        }
+        Thread m = monitor;
+        if (m != null) {
+            LockSupport.unpark(m);
         }
     }
 
@@ -399,7 +596,7 @@ public final class FuseDevice implements AutoCloseable {
         if (monitorParked) {
             Thread m = monitor;
             if (m != null) {
-                java.util.concurrent.locks.LockSupport.unpark(m);
+                LockSupport.unpark(m);
             }
         }
     }
@@ -449,13 +646,13 @@ public final class FuseDevice implements AutoCloseable {
                     // request that came between our look and our sleep
                     monitorParked = true;
                     if (busySince.get() == 0 && answered == done) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(this, 100 * tick);
+                        LockSupport.parkNanos(this, 100 * tick);
                     }
                     monitorParked = false;
                     lastActive = windowStart = System.nanoTime();
                     windowCount = answered;
                 } else {
-                    java.util.concurrent.locks.LockSupport.parkNanos(this, tick);
+                    LockSupport.parkNanos(this, tick);
                 }
             }
         } finally {
