@@ -40,6 +40,10 @@ import lunatik.linux.ffm.LibC;
  * mount is made through a descriptor of the file checked just before, so the entry cannot be
  * swapped for a symbolic link in between. Only the permission bits of the mode are used.
  *
+ * <p>chmod (permission bits only: setuid, setgid and sticky fail with EPERM), chown and utimes
+ * change the attributes the file shows; truncation to 0 succeeds (the shell's {@code >} needs it),
+ * to any other size fails with EINVAL.
+ *
  * <p>Several reader threads take requests from the same /dev/fuse descriptor, so a handler that
  * blocks does not stop other readers. {@link #close} detaches the mount (MNT_DETACH); files still
  * open stay served until they are closed, then the kernel ends the connection and the reader
@@ -70,6 +74,17 @@ public final class FuseDevice implements AutoCloseable {
     static final int INTERRUPT = 36;
     static final int DESTROY = 38;
     static final int BATCH_FORGET = 42;
+
+    // fuse_setattr_in.valid
+    static final int FATTR_MODE = 1;
+    static final int FATTR_UID = 2;
+    static final int FATTR_GID = 4;
+    static final int FATTR_SIZE = 8;
+    static final int FATTR_ATIME = 16;
+    static final int FATTR_MTIME = 32;
+    static final int FATTR_ATIME_NOW = 128;
+    static final int FATTR_MTIME_NOW = 256;
+    static final int FATTR_CTIME = 1024;
 
     private static final int FOPEN_DIRECT_IO = 1;
     private static final int FOPEN_NONSEEKABLE = 4;
@@ -114,7 +129,13 @@ public final class FuseDevice implements AutoCloseable {
     private boolean mounted;
     /** Our mount's id (mountinfo), -1 if the kernel does not tell. */
     private volatile long mountId = -1;
-    private final int mode;
+    private volatile Attributes attributes;
+    private final Object attributesLock = new Object();
+
+    /** What chmod, chown and utimes change; a time of {@link Long#MIN_VALUE} shows as now. */
+    private record Attributes(int mode, int uid, int gid, long atime, int atimeNs, long mtime, int mtimeNs,
+                              long ctime, int ctimeNs) {
+    }
 
     private FuseDevice(Path path, Path target, int mode, FuseHandler handler, int threads, boolean nonseekable) {
         this.openFlags = FOPEN_DIRECT_IO | (nonseekable ? FOPEN_NONSEEKABLE : 0);
@@ -123,7 +144,8 @@ public final class FuseDevice implements AutoCloseable {
         this.name = target.getFileName().toString();
         this.handler = handler;
         this.baseThreads = Math.max(1, threads);
-        this.mode = mode & 0777;
+        this.attributes = new Attributes(mode & 0777, uid, gid, Long.MIN_VALUE, 0, Long.MIN_VALUE, 0,
+            Long.MIN_VALUE, 0);
     }
 
     /** Mounts {@code file} with mode 0600 and {@value #DEFAULT_THREADS} reader threads. */
@@ -389,9 +411,9 @@ public final class FuseDevice implements AutoCloseable {
         return path;
     }
 
-    /** The permission bits the file shows. */
+    /** The permission bits the file shows now (chmod changes them). */
     public int mode() {
-        return mode;
+        return attributes.mode();
     }
 
     /** Whether {@link #close} was called. */
@@ -701,8 +723,12 @@ public final class FuseDevice implements AutoCloseable {
                 out.set(I32, 40, 1);
                 reply(out, unique, 0, 64);
             }
-            case GETATTR, SETATTR -> {
-                attr(out);
+            case GETATTR -> {
+                attr(out, attributes);
+                reply(out, unique, 0, 104);
+            }
+            case SETATTR -> {
+                attr(out, setattr(body));
                 reply(out, unique, 0, 104);
             }
             case OPEN -> {
@@ -772,20 +798,75 @@ public final class FuseDevice implements AutoCloseable {
         return f != null ? f : new OpenFile(fh, 0);
     }
 
-    private void attr(MemorySegment out) {
-        MemorySegment a = out.asSlice(16, 104);
-        a.fill((byte) 0);
-        a.set(I64, 0, 1L); // attr_valid: one second
+    /**
+     * Applies a SETATTR (fuse_setattr_in) and returns the attributes now: all of it, or nothing
+     * when a part is refused. The file's size is always 0: only truncation to 0 succeeds.
+     */
+    private Attributes setattr(MemorySegment in) throws FuseException {
+        int valid = in.get(I32, 0);
+        int newMode = in.get(I32, 68) & 07777;
+        if ((valid & FATTR_MODE) != 0 && (newMode & ~0777) != 0) {
+            throw new FuseException(Errno.EPERM, "setuid, setgid and sticky bits are not for devices");
+        }
+        if ((valid & FATTR_SIZE) != 0 && in.get(I64, 16) != 0) {
+            throw new FuseException(Errno.EINVAL, "a device's size is 0");
+        }
+        long now = System.currentTimeMillis();
+        long nowS = Math.floorDiv(now, 1000);
+        int nowNs = Math.floorMod(now, 1000) * 1_000_000;
+        synchronized (attributesLock) {
+            Attributes a = attributes;
+            int mode = (valid & FATTR_MODE) != 0 ? newMode : a.mode();
+            int u = (valid & FATTR_UID) != 0 ? in.get(I32, 76) : a.uid();
+            int g = (valid & FATTR_GID) != 0 ? in.get(I32, 80) : a.gid();
+            long at = a.atime();
+            int atn = a.atimeNs();
+            if ((valid & FATTR_ATIME_NOW) != 0) {
+                at = nowS;
+                atn = nowNs;
+            } else if ((valid & FATTR_ATIME) != 0) {
+                at = in.get(I64, 32);
+                atn = in.get(I32, 56);
+            }
+            long mt = a.mtime();
+            int mtn = a.mtimeNs();
+            if ((valid & FATTR_MTIME_NOW) != 0) {
+                mt = nowS;
+                mtn = nowNs;
+            } else if ((valid & FATTR_MTIME) != 0) {
+                mt = in.get(I64, 40);
+                mtn = in.get(I32, 60);
+            }
+            long ct = a.ctime();
+            int ctn = a.ctimeNs();
+            if ((valid & FATTR_CTIME) != 0) {
+                ct = in.get(I64, 48);
+                ctn = in.get(I32, 64);
+            }
+            a = new Attributes(mode, u, g, at, atn, mt, mtn, ct, ctn);
+            attributes = a;
+            return a;
+        }
+    }
+
+    /** fuse_attr_out for {@code a} (a time never set shows as now) into {@code out}'s body. */
+    private static void attr(MemorySegment out, Attributes a) {
+        MemorySegment o = out.asSlice(16, 104);
+        o.fill((byte) 0);
+        o.set(I64, 0, 1L); // attr_valid: one second
         long now = System.currentTimeMillis() / 1000;
-        a.set(I64, 16, 1L); // ino
-        a.set(I64, 40, now);
-        a.set(I64, 48, now);
-        a.set(I64, 56, now);
-        a.set(I32, 76, S_IFREG | mode);
-        a.set(I32, 80, 1);
-        a.set(I32, 84, uid);
-        a.set(I32, 88, gid);
-        a.set(I32, 96, 4096);
+        o.set(I64, 16, 1L); // ino
+        o.set(I64, 40, a.atime() == Long.MIN_VALUE ? now : a.atime());
+        o.set(I64, 48, a.mtime() == Long.MIN_VALUE ? now : a.mtime());
+        o.set(I64, 56, a.ctime() == Long.MIN_VALUE ? now : a.ctime());
+        o.set(I32, 64, a.atime() == Long.MIN_VALUE ? 0 : a.atimeNs());
+        o.set(I32, 68, a.mtime() == Long.MIN_VALUE ? 0 : a.mtimeNs());
+        o.set(I32, 72, a.ctime() == Long.MIN_VALUE ? 0 : a.ctimeNs());
+        o.set(I32, 76, S_IFREG | a.mode());
+        o.set(I32, 80, 1);
+        o.set(I32, 84, a.uid());
+        o.set(I32, 88, a.gid());
+        o.set(I32, 96, 4096);
     }
 
     private void reply(MemorySegment out, long unique, int error, int bodyLength) throws ErrnoException {
