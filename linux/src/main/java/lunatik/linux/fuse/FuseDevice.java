@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,10 +47,15 @@ import lunatik.linux.ffm.LibC;
  * change the attributes the file shows; truncation to 0 succeeds (the shell's {@code >} needs it),
  * to any other size fails with EINVAL.
  *
- * <p>Several reader threads take requests from the same /dev/fuse descriptor, so a handler that
- * blocks does not stop other readers. {@link #close} detaches the mount (MNT_DETACH); files still
- * open stay served until they are closed, then the kernel ends the connection and the reader
- * threads exit.
+ * <p>Reader threads take requests from the /dev/fuse descriptor; a handler that blocks does not
+ * stop the others: when every thread is in a handler, more are started (up to
+ * {@value #MAX_THREADS}; the extra ones end when idle). An interrupted request (its caller got
+ * a signal, even SIGKILL) gets {@link FuseHandler#interrupt} called for the thread that serves
+ * it, so a blocked handler can give up and the caller go. A handler's RuntimeException or Error
+ * fails the call with EIO.
+ * {@link #close} detaches the mount (MNT_DETACH) and interrupts the requests still being served;
+ * files still open stay served until they are closed, then the kernel ends the connection and
+ * the reader threads exit.
  *
  * <pre>{@code
  * try (FuseDevice dev = FuseDevice.mount(Path.of("/dev/hello"), 0444, handler)) { ... }
@@ -56,6 +64,8 @@ import lunatik.linux.ffm.LibC;
 public final class FuseDevice implements AutoCloseable {
     /** Reader threads by default. */
     public static final int DEFAULT_THREADS = 4;
+    /** Most reader threads a device runs, when that many requests are stuck in handlers. */
+    public static final int MAX_THREADS = 64;
     /** Largest WRITE payload the kernel sends us in one request. */
     static final int MAX_WRITE = 128 * 1024;
     private static final int IN_BUFFER = MAX_WRITE + 64 * 1024;
@@ -118,7 +128,8 @@ public final class FuseDevice implements AutoCloseable {
     private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final AtomicInteger live = new AtomicInteger();
-    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger threadNumber = new AtomicInteger();
+    private final List<Reader> readers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
     private final int openFlags;
@@ -143,7 +154,7 @@ public final class FuseDevice implements AutoCloseable {
         this.target = target;
         this.name = target.getFileName().toString();
         this.handler = handler;
-        this.baseThreads = Math.max(1, threads);
+        this.baseThreads = Math.clamp(threads, 1, MAX_THREADS);
         this.attributes = new Attributes(mode & 0777, uid, gid, Long.MIN_VALUE, 0, Long.MIN_VALUE, 0,
             Long.MIN_VALUE, 0);
     }
@@ -385,12 +396,10 @@ public final class FuseDevice implements AutoCloseable {
 
     /** Starts the reader threads and the monitor. */
     private void start() {
-        live.set(baseThreads);
         for (int i = 0; i < baseThreads; i++) {
-            Thread t = Thread.ofPlatform().daemon().name("fuse-" + name + "-" + i).unstarted(this::serve);
-            threads.add(t);
+            live.incrementAndGet();
+            startReader();
         }
-        threads.forEach(Thread::start);
         monitor = Thread.ofPlatform().daemon().name("fuse-" + name + "-monitor").start(this::monitor);
     }
 
@@ -429,8 +438,10 @@ public final class FuseDevice implements AutoCloseable {
 
     /**
      * Detaches the mount (the path is free again for new devices; files still open stay served
-     * until they are closed), removes the file if the device made it, and waits up to
-     * {@code wait} for the reader threads to end. Safe to call more than once and from a handler.
+     * until they are closed), removes the file if the device made it, calls
+     * {@link FuseHandler#interrupt} for each request still being served (but the caller's own),
+     * and waits up to {@code wait} for the reader threads to end. Safe to call more than once
+     * and from a handler.
      */
     public void close(Duration wait) {
         if (!closing.compareAndSet(false, true)) {
@@ -440,9 +451,10 @@ public final class FuseDevice implements AutoCloseable {
         detachOwn();
         removeOwnFile();
         LIVE.remove(target, this);
+        interruptAll();
         long deadline = System.nanoTime() + wait.toNanos();
-        for (Thread t : threads) {
-            if (t == Thread.currentThread()) {
+        for (Reader r : readers) {
+            if (r.thread == Thread.currentThread()) {
                 continue;
             }
             long left = deadline - System.nanoTime();
@@ -450,7 +462,7 @@ public final class FuseDevice implements AutoCloseable {
                 break;
             }
             try {
-                t.join(Duration.ofNanos(left));
+                r.thread.join(Duration.ofNanos(left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -463,6 +475,22 @@ public final class FuseDevice implements AutoCloseable {
         return live.get() == 0;
     }
 
+    /** How many reader threads run now. */
+    public int readerThreads() {
+        return live.get();
+    }
+
+    /** How many requests are being served now (read, and not yet answered). */
+    public int requestsInFlight() {
+        int n = 0;
+        for (Reader r : readers) {
+            if (r.unique != IDLE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     // ---------------------------------------------------------------- the server loop
 
     /*
@@ -472,8 +500,10 @@ public final class FuseDevice implements AutoCloseable {
      * on each side), then waits in poll(2). It answers the request itself, without handing
      * leadership over (that would cost a wake-up per request). The other threads wait on a
      * Java monitor, not in read(2), so a request wakes no one. If the leader spends long on one
-     * request (a callback that sleeps), the monitor thread promotes a follower, so one slow
-     * request does not hold up the others; the old leader becomes a follower when it is done.
+     * request (a callback that sleeps), the monitor thread promotes a follower, or starts a new
+     * reader thread when no follower is idle, so one slow request does not hold up the others
+     * (nor the INTERRUPT that would end it); the old leader becomes a follower when it is done.
+     * Threads beyond the base count end after a while without work.
      */
 
     /** How long the leader spins for the next request before it waits in poll(2). */
@@ -481,23 +511,67 @@ public final class FuseDevice implements AutoCloseable {
         ? Long.getLong("lunatik.fuse.spin-us", 50) * 1000 : 0;
     /** A request taking longer than this gets a follower promoted. */
     static final long PROMOTE_NANOS = 1_000_000;
+    /** How long a reader thread beyond the base count waits without work before it ends. */
+    static volatile long retireNanos = 30_000_000_000L;
+
+    private static final int LEAD = 0;
+    private static final int END = 1;
+    private static final int RETIRE = 2;
+
+    /** What a reader's slot holds when it serves no request. */
+    private static final long IDLE = 0;
+    /** What a reader's slot holds while an interrupt is being delivered to its request. */
+    private static final long INTERRUPTING = -1;
+    private static final VarHandle UNIQUE;
+
+    static {
+        try {
+            UNIQUE = MethodHandles.lookup().findVarHandle(Reader.class, "unique", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A reader thread, and the request it serves: its unique, {@link #IDLE} or {@link #INTERRUPTING}. */
+    private final class Reader implements Runnable {
+        final Thread thread = Thread.ofPlatform().daemon()
+            .name("fuse-" + name + "-" + threadNumber.getAndIncrement()).unstarted(this);
+        volatile long unique;
+
+        @Override
+        public void run() {
+            serve(this);
+        }
+    }
 
     private final Object leadership = new Object();
     private Thread leader;                 // guarded by leadership
     private boolean ended;                 // guarded by leadership: the connection is gone
-    /** When the leader began its current request, 0 while it reads. */
+    private int idle;                      // guarded by leadership: followers waiting
+    /** When the leader began its current request, 0 while it reads (or once a follower took over). */
     private final AtomicLong busySince = new AtomicLong();
     /** Requests answered, for the monitor's rate. */
     private volatile long answered;
     private volatile Thread monitor;
     private volatile boolean monitorParked;
 
-    private void serve() {
-        Thread me = Thread.currentThread();
+    /** Starts one more reader thread (counted in {@link #live} by the caller). */
+    private void startReader() {
+        try {
+            new Reader().thread.start();
+        } catch (OutOfMemoryError e) {
+            live.decrementAndGet(); // no thread: the others go on
+        }
+    }
+
+    private void serve(Reader self) {
+        Thread me = self.thread;
+        int role = LEAD;
+        readers.add(self);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment in = arena.allocate(IN_BUFFER, 8);
             MemorySegment[] out = {arena.allocate(16 + MAX_WRITE, 8)};
-            while (lead(me)) {
+            while ((role = lead(me)) == LEAD) {
                 long n = readRequest(in);
                 if (n < 0) {
                     int err = (int) -n;
@@ -510,6 +584,8 @@ public final class FuseDevice implements AutoCloseable {
                 if (n < 40) {
                     continue;
                 }
+                long unique = in.get(I64, 8);
+                self.unique = unique; // from now on an INTERRUPT finds this request
                 long start = System.nanoTime();
                 busySince.set(start);
                 try {
@@ -523,17 +599,19 @@ public final class FuseDevice implements AutoCloseable {
                 } catch (RuntimeException | Error e) {
                     // a handler bug (say a StackOverflowError): the caller must not hang
                     try {
-                        reply(out[0], in.get(I64, 8), -Errno.EIO, 0);
+                        reply(out[0], unique, -Errno.EIO, 0);
                     } catch (ErrnoException | RuntimeException ignored) {
                         // already answered, or gone
                     }
                 } finally {
+                    finish(self, unique);
                     busySince.compareAndSet(start, 0); // unless a new leader is busy now
                     answered++;
                 }
             }
         } finally {
-            if (live.decrementAndGet() == 0) {
+            readers.remove(self);
+            if (role != RETIRE && live.decrementAndGet() == 0) {
                 disconnected();
             }
         }
@@ -558,26 +636,88 @@ public final class FuseDevice implements AutoCloseable {
     }
 
     /**
-     * Returns true when {@code me} is the leader, waiting as a follower until there is no
-     * leader; false once the connection has ended.
+     * Ends {@code self}'s request: waits out an interrupt being delivered to it (so none lands on
+     * the next request), then drops the thread's interrupt status.
      */
-    private boolean lead(Thread me) {
+    private static void finish(Reader self, long unique) {
+        while (!UNIQUE.compareAndSet(self, unique, IDLE)) {
+            Thread.onSpinWait();
+        }
+        Thread.interrupted();
+    }
+
+    /**
+     * Calls {@link FuseHandler#interrupt} for the request {@code unique} if a reader serves it
+     * now; false if none does.
+     */
+    private boolean interruptRequest(long unique) {
+        for (Reader r : readers) {
+            if (r.unique == unique && interrupt(r, unique)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Interrupts every request being served (but the calling thread's own). */
+    private void interruptAll() {
+        for (Reader r : readers) {
+            long u = r.unique;
+            if (u != IDLE && u != INTERRUPTING && r.thread != Thread.currentThread()) {
+                interrupt(r, u);
+            }
+        }
+    }
+
+    private boolean interrupt(Reader r, long unique) {
+        if (!UNIQUE.compareAndSet(r, unique, INTERRUPTING)) {
+            return false; // answered meanwhile
+        }
+        try {
+            handler.interrupt(r.thread);
+        } catch (RuntimeException | Error e) {
+            // the handler's bug: the request still ends when its handler returns
+        } finally {
+            r.unique = unique;
+        }
+        return true;
+    }
+
+    /**
+     * Returns {@link #LEAD} when {@code me} is the leader, waiting as a follower until there is
+     * no leader; {@link #END} once the connection has ended; {@link #RETIRE} (and counts the
+     * thread out) when a thread beyond the base count has waited {@link #retireNanos} for work.
+     */
+    private int lead(Thread me) {
         synchronized (leadership) {
+            long idleSince = System.nanoTime();
             while (true) {
                 if (ended) {
-                    return false;
+                    return END;
                 }
                 if (leader == me) {
-                    return true;
+                    return LEAD;
                 }
                 if (leader == null) {
                     leader = me;
-                    return true;
+                    return LEAD;
                 }
+                long waitMs = 0;
+                if (live.get() > baseThreads) {
+                    long left = retireNanos - (System.nanoTime() - idleSince);
+                    if (left <= 0) {
+                        live.decrementAndGet();
+                        return RETIRE;
+                    }
+                    waitMs = Math.max(1, left / 1_000_000);
+                }
+                idle++;
                 try {
-                    leadership.wait();
+                    leadership.wait(waitMs);
                 } catch (InterruptedException e) {
-                    // followers leave only when the connection ends
+                    // followers leave only when the connection ends, or when retired
+                } finally {
+                    idle--;
                 }
             }
         }
@@ -587,6 +727,28 @@ public final class FuseDevice implements AutoCloseable {
         synchronized (leadership) {
             ended = true;
             leadership.notifyAll();
+        }
+    }
+
+    /**
+     * Lets a follower lead in place of the leader stuck since {@code since}, or starts a new
+     * reader thread when no follower waits: someone must read the next request.
+     */
+    private void promote(long since) {
+        boolean spawn = false;
+        synchronized (leadership) {
+            if (busySince.compareAndSet(since, 0) && leader != null && !ended) {
+                leader = null; // the stuck leader rejoins as a follower when it is done
+                if (idle > 0) {
+                    leadership.notify();
+                } else if (live.get() < MAX_THREADS) {
+                    live.incrementAndGet();
+                    spawn = true;
+                }
+            }
+        }
+        if (spawn) {
+            startReader();
         }
     }
 
@@ -640,12 +802,7 @@ public final class FuseDevice implements AutoCloseable {
                 long now = System.nanoTime();
                 long b = busySince.get();
                 if (b != 0 && now - b > PROMOTE_NANOS) {
-                    synchronized (leadership) {
-                        if (busySince.get() == b && leader != null) {
-                            leader = null; // the stuck leader rejoins as a follower when it is done
-                            leadership.notify();
-                        }
-                    }
+                    promote(b);
                 }
                 long done = answered;
                 if (done != windowCount || b != 0) {
@@ -784,8 +941,15 @@ public final class FuseDevice implements AutoCloseable {
                 }
                 reply(out, unique, 0, 0);
             }
+            case INTERRUPT -> {
+                // EAGAIN has the kernel ask again: the request may be read but not yet in a slot
+                // (if it was answered, the reply fails with ENOENT, which is ignored)
+                if (!interruptRequest(body.get(I64, 0))) {
+                    reply(out, unique, -Errno.EAGAIN, 0);
+                }
+            }
             case FLUSH, DESTROY -> reply(out, unique, 0, 0);
-            case FORGET, BATCH_FORGET, INTERRUPT -> {
+            case FORGET, BATCH_FORGET -> {
                 // no reply
             }
             case LOOKUP -> reply(out, unique, -Errno.ENOENT, 0);

@@ -22,4 +22,17 @@ public interface FuseHandler {
     /** Last close of an open; failures are not reported to anyone (close(2) has returned). */
     default void release(OpenFile file) throws FuseException {
     }
+
+    /**
+     * The request that {@code worker} serves was interrupted (its caller got a signal, or the
+     * device is closing): make the handler running on {@code worker} give up soon, by throwing
+     * (a {@link FuseException} with EINTR, say), so that the caller can go; until the handler
+     * returns, even a caller killed with SIGKILL waits. Called from another reader thread, or
+     * from the thread closing the device; it must not block. By default it interrupts the
+     * thread, which ends interruptible waits with an InterruptedException. The worker's
+     * interrupt status is cleared when its request ends.
+     */
+    default void interrupt(Thread worker) {
+        worker.interrupt();
+    }
 }
