@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import lunatik.linux.ffm.Errno;
 import lunatik.linux.ffm.ErrnoException;
 import lunatik.linux.ffm.LibC;
@@ -52,7 +53,7 @@ import lunatik.linux.ffm.LibC;
  * {@value #MAX_THREADS}; the extra ones end when idle). An interrupted request (its caller got
  * a signal, even SIGKILL) gets {@link FuseHandler#interrupt} called for the thread that serves
  * it, so a blocked handler can give up and the caller go. A handler's RuntimeException or Error
- * fails the call with EIO.
+ * fails the call with EIO and is reported (by default to the System.Logger "lunatik.fuse").
  * {@link #close} detaches the mount (MNT_DETACH) and interrupts the requests still being served;
  * files still open stay served until they are closed, then the kernel ends the connection and
  * the reader threads exit.
@@ -107,6 +108,7 @@ public final class FuseDevice implements AutoCloseable {
     private static final String FSTYPE = "fuse.lunatik";
     private static final String SOURCE_PREFIX = "lunatik:";
     private static final long PID = ProcessHandle.current().pid();
+    private static final System.Logger LOG = System.getLogger("lunatik.fuse");
 
     /**
      * The devices of this process by real path, mounted or being mounted: a path is reserved
@@ -121,6 +123,7 @@ public final class FuseDevice implements AutoCloseable {
     private final Path target;            // the real path: real parent directory and the name
     private final String name;
     private final FuseHandler handler;
+    private final BiConsumer<String, Throwable> errors;
     private final int baseThreads;
     private int fd = -1;                   // set before the reader threads start
     private final int uid = LibC.getuid();
@@ -148,12 +151,14 @@ public final class FuseDevice implements AutoCloseable {
                               long ctime, int ctimeNs) {
     }
 
-    private FuseDevice(Path path, Path target, int mode, FuseHandler handler, int threads, boolean nonseekable) {
+    private FuseDevice(Path path, Path target, int mode, FuseHandler handler, int threads, boolean nonseekable,
+                       BiConsumer<String, Throwable> errors) {
         this.openFlags = FOPEN_DIRECT_IO | (nonseekable ? FOPEN_NONSEEKABLE : 0);
         this.path = path;
         this.target = target;
         this.name = target.getFileName().toString();
         this.handler = handler;
+        this.errors = errors != null ? errors : FuseDevice::log;
         this.baseThreads = Math.clamp(threads, 1, MAX_THREADS);
         this.attributes = new Attributes(mode & 0777, uid, gid, Long.MIN_VALUE, 0, Long.MIN_VALUE, 0,
             Long.MIN_VALUE, 0);
@@ -187,10 +192,20 @@ public final class FuseDevice implements AutoCloseable {
      */
     public static FuseDevice mount(Path file, int mode, FuseHandler handler, int threads, boolean nonseekable)
             throws IOException {
+        return mount(file, mode, handler, threads, nonseekable, null);
+    }
+
+    /**
+     * As {@link #mount(Path, int, FuseHandler, int, boolean)}; {@code errors} gets a line
+     * {@code "<path>: <op>: <exception>"} and the exception for each failure of the handler that
+     * is not a {@link FuseException} (the call fails with EIO). Null: {@link #log}.
+     */
+    public static FuseDevice mount(Path file, int mode, FuseHandler handler, int threads, boolean nonseekable,
+                                   BiConsumer<String, Throwable> errors) throws IOException {
         String name = checkName(file);
         Path p = file.toAbsolutePath().normalize();
         Path target = realParent(p).resolve(name);
-        FuseDevice dev = new FuseDevice(p, target, mode, handler, threads, nonseekable);
+        FuseDevice dev = new FuseDevice(p, target, mode, handler, threads, nonseekable, errors);
         if (LIVE.putIfAbsent(target, dev) != null) {
             throw new ErrnoException("mount " + target, Errno.EEXIST); // ours, and serving (or being made)
         }
@@ -491,6 +506,34 @@ public final class FuseDevice implements AutoCloseable {
         return n;
     }
 
+    /** The default error report: the line at WARNING, with the stack trace at DEBUG. */
+    public static void log(String message, Throwable error) {
+        LOG.log(System.Logger.Level.WARNING, message);
+        LOG.log(System.Logger.Level.DEBUG, message, error);
+    }
+
+    private void report(int opcode, Throwable e) {
+        try {
+            errors.accept(path + ": " + opName(opcode) + ": " + e, e);
+        } catch (RuntimeException ignored) {
+            // a reporter that fails has nothing better to tell
+        }
+    }
+
+    private static String opName(int opcode) {
+        return switch (opcode) {
+            case GETATTR -> "getattr";
+            case SETATTR -> "setattr";
+            case OPEN -> "open";
+            case READ -> "read";
+            case WRITE -> "write";
+            case RELEASE -> "release";
+            case FLUSH -> "flush";
+            case INTERRUPT -> "interrupt";
+            default -> "opcode " + opcode;
+        };
+    }
+
     // ---------------------------------------------------------------- the server loop
 
     /*
@@ -598,6 +641,7 @@ public final class FuseDevice implements AutoCloseable {
                     // ENOENT: the request was interrupted; others: the caller went away
                 } catch (RuntimeException | Error e) {
                     // a handler bug (say a StackOverflowError): the caller must not hang
+                    report(in.get(I32, 4), e);
                     try {
                         reply(out[0], unique, -Errno.EIO, 0);
                     } catch (ErrnoException | RuntimeException ignored) {
@@ -676,7 +720,7 @@ public final class FuseDevice implements AutoCloseable {
         try {
             handler.interrupt(r.thread);
         } catch (RuntimeException | Error e) {
-            // the handler's bug: the request still ends when its handler returns
+            report(INTERRUPT, e);
         } finally {
             r.unique = unique;
         }
@@ -935,8 +979,10 @@ public final class FuseDevice implements AutoCloseable {
                 if (f != null) {
                     try {
                         handler.release(f);
-                    } catch (FuseException | RuntimeException e) {
+                    } catch (FuseException e) {
                         // close(2) has returned already: nobody to tell
+                    } catch (RuntimeException | Error e) {
+                        report(RELEASE, e);
                     }
                 }
                 reply(out, unique, 0, 0);

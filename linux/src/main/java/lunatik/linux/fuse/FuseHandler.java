@@ -3,7 +3,9 @@ package lunatik.linux.fuse;
 /**
  * What a {@link FuseDevice} does on the file operations of its file. Calls come from the
  * server's reader threads, possibly several at once. A method fails the operation by throwing a
- * {@link FuseException} with the errno; any other exception fails it with EIO.
+ * {@link FuseException} with the errno; any other exception fails it with EIO, and is reported
+ * as a bug (see {@link FuseDevice#mount(java.nio.file.Path, int, FuseHandler, int, boolean,
+ * java.util.function.BiConsumer)}).
  */
 public interface FuseHandler {
     /** open(2) of the file. */

@@ -428,6 +428,40 @@ class FuseDeviceTest {
         assertThat(Files.getLastModifiedTime(p).toMillis()).isBetween(now - 60_000, now + 60_000);
     }
 
+    @Test
+    void aHandlerBugIsReportedOnceAndTheCallerGetsEio() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        FuseDevice d = FuseDevice.mount(dir.resolve("buggy"), 0666, new FuseHandler() {
+            @Override
+            public void open(OpenFile f) throws FuseException {
+                if ((f.flags() & 3) == LibC.O_WRONLY) {
+                    throw new FuseException(Errno.ENXIO); // a refusal, not a bug: not reported
+                }
+            }
+
+            @Override
+            public byte[] read(OpenFile f, int length, long offset) {
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public int write(OpenFile f, byte[] data, long offset) {
+                return data.length;
+            }
+        }, 2, false, (line, e) -> {
+            lines.add(line);
+            errors.add(e);
+        });
+        devices.add(d);
+        assertThatThrownBy(() -> Files.readAllBytes(d.path())).isInstanceOf(IOException.class)
+            .hasMessageContaining("Input/output error");
+        assertThatThrownBy(() -> Files.writeString(d.path(), "x")).isInstanceOf(IOException.class)
+            .hasMessageContaining("No such device or address");
+        assertThat(lines).containsExactly(d.path() + ": read: java.lang.IllegalStateException: boom");
+        assertThat(errors).singleElement().isInstanceOf(IllegalStateException.class);
+    }
+
     static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
         long end = System.nanoTime() + 5_000_000_000L;
         while (!c.getAsBoolean() && System.nanoTime() < end) {
