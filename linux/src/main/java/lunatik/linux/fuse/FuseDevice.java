@@ -400,7 +400,8 @@ public final class FuseDevice implements AutoCloseable {
             return;
         }
         try {
-            LibC.Stat s = LibC.statx(LibC.AT_FDCWD, target.toString(), LibC.AT_SYMLINK_NOFOLLOW | LibC.AT_STATX_DONT_SYNC);
+            LibC.Stat s = LibC.statx(LibC.AT_FDCWD, target.toString(),
+                LibC.AT_SYMLINK_NOFOLLOW | LibC.AT_STATX_DONT_SYNC);
             if (isEmptyFile(s) && s.sameFile(own) && s.mountId() == own.mountId()) {
                 Files.deleteIfExists(target); // the device disappears with its server, as a device node does
             }

@@ -253,7 +253,8 @@ class FuseDeviceMountTest {
             for (Thread x : t) {
                 x.join(10_000);
             }
-            List<FuseDevice> won = results.stream().filter(FuseDevice.class::isInstance).map(FuseDevice.class::cast).toList();
+            List<FuseDevice> won = results.stream().filter(FuseDevice.class::isInstance)
+                .map(FuseDevice.class::cast).toList();
             won.forEach(devices::add);
             assertThat(won).as("round " + round + ": " + results).hasSize(1);
             assertThat(results).as("round " + round).contains(Errno.EEXIST);
