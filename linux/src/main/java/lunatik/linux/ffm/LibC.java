@@ -22,12 +22,34 @@ public final class LibC {
     public static final int O_WRONLY = 1;
     public static final int O_RDWR = 2;
     public static final int O_CLOEXEC = 0x80000;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    /** Fails on a symbolic link (ELOOP), or opens the link itself with {@link #O_PATH}; arm64 has its own value. */
+    public static final int O_NOFOLLOW = "aarch64".equals(System.getProperty("os.arch")) ? 0100000 : 0400000;
+    /** A descriptor that only names a file (no read or write, no open of a device or FUSE file). */
+    public static final int O_PATH = 010000000;
 
     public static final long MS_NOSUID = 2;
     public static final long MS_NODEV = 4;
 
     public static final int MNT_FORCE = 1;
     public static final int MNT_DETACH = 2;
+    /** umount2: fails with EINVAL rather than follow a symbolic link in the last component. */
+    public static final int UMOUNT_NOFOLLOW = 8;
+
+    /** The dirfd that means the working directory ({@code *at} calls). */
+    public static final int AT_FDCWD = -100;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** An empty path: the call is about the descriptor itself. */
+    public static final int AT_EMPTY_PATH = 0x1000;
+    /** statx: what the kernel has in its caches, asking no remote or FUSE server (which may be dead or stuck). */
+    public static final int AT_STATX_DONT_SYNC = 0x4000;
+
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFDIR = 040000;
+    public static final int S_IFLNK = 0120000;
+    public static final int S_IFCHR = 020000;
 
     private static final Linker.Option ERRNO_OPTION = Ffm.ERRNO_OPTION;
 
@@ -50,6 +72,8 @@ public final class LibC {
     private static final MethodHandle FCNTL = handle("fcntl",
         FunctionDescriptor.of(INT, INT, INT, INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(INT, INT, INT), ERRNO_OPTION);
+    private static final MethodHandle STATX = handle("statx",
+        FunctionDescriptor.of(INT, INT, PTR, INT, INT, PTR), ERRNO_OPTION);
     private static final MethodHandle GETUID = handle("getuid", FunctionDescriptor.of(INT));
     private static final MethodHandle GETGID = handle("getgid", FunctionDescriptor.of(INT));
 
@@ -67,9 +91,14 @@ public final class LibC {
 
     /** open(2) with {@code flags} (and mode 0); returns the descriptor. */
     public static int open(String path, int flags) throws ErrnoException {
+        return open(path, flags, 0);
+    }
+
+    /** open(2) with {@code flags} and the {@code mode} a file made by {@link #O_CREAT} gets; returns the descriptor. */
+    public static int open(String path, int flags, int mode) throws ErrnoException {
         MemorySegment st = Ffm.state();
         try (Arena a = Arena.ofConfined()) {
-            int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags, 0);
+            int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags, mode);
             if (fd < 0) {
                 throw new ErrnoException("open " + path, errno(st));
             }
@@ -260,6 +289,51 @@ public final class LibC {
             if (r < 0) {
                 throw new ErrnoException("umount2 " + target, errno(st));
             }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final int STATX_BASIC_STATS = 0x7ff;
+    private static final int STATX_MNT_ID = 0x1000;
+
+    /**
+     * What statx(2) tells of a file: its type and permission bits ({@code mode}, as st_mode), inode
+     * and device numbers, size, and the id of the mount it belongs to (as in
+     * /proc/self/mountinfo; -1 when the kernel does not say, before Linux 5.8).
+     */
+    public record Stat(int mode, long ino, int devMajor, int devMinor, long size, long mountId) {
+        /** The file type bits ({@link #S_IFREG}...). */
+        public int type() {
+            return mode & S_IFMT;
+        }
+
+        /** Whether {@code o} is the same file (device and inode). */
+        public boolean sameFile(Stat o) {
+            return o != null && ino == o.ino && devMajor == o.devMajor && devMinor == o.devMinor;
+        }
+    }
+
+    /**
+     * statx(2) of {@code path} relative to {@code dirfd} ({@link #AT_FDCWD}; with
+     * {@link #AT_EMPTY_PATH} and an empty path, the descriptor itself) with {@code flags}
+     * ({@link #AT_SYMLINK_NOFOLLOW}, {@link #AT_STATX_DONT_SYNC}...). Struct statx has the same
+     * layout on every architecture, unlike struct stat.
+     */
+    public static Stat statx(int dirfd, String path, int flags) throws ErrnoException {
+        MemorySegment st = Ffm.state();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(256, 8);
+            int r = (int) STATX.invokeExact(st, dirfd, a.allocateFrom(path), flags,
+                STATX_BASIC_STATS | STATX_MNT_ID, buf);
+            if (r < 0) {
+                throw new ErrnoException("statx " + path, errno(st));
+            }
+            boolean mnt = (buf.get(INT, 0) & STATX_MNT_ID) != 0;
+            return new Stat(Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28)), buf.get(LONG, 32),
+                buf.get(INT, 136), buf.get(INT, 140), buf.get(LONG, 40), mnt ? buf.get(LONG, 144) : -1);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {

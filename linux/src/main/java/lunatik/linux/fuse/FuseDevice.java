@@ -4,28 +4,59 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import lunatik.linux.ffm.Errno;
 import lunatik.linux.ffm.ErrnoException;
 import lunatik.linux.ffm.LibC;
 
 /**
  * A single regular file served by this process through FUSE (the raw protocol on /dev/fuse, no
- * libfuse): what a character device is for a kernel module. The file is mounted over
- * {@code path} (created empty if missing; whatever is mounted there, such as the stale mount a
- * killed daemon leaves, is detached first, but a path this process serves is refused with
- * EEXIST), every open is direct I/O (and, if asked, non-seekable), so each read(2) and write(2) reaches the
- * {@link FuseHandler}. Several reader threads take requests from the same /dev/fuse descriptor,
- * so a handler that blocks does not stop other readers. {@link #close} detaches the mount
- * (MNT_DETACH); the kernel then ends the connection and the reader threads exit.
+ * libfuse): what a character device is for a kernel module. Every open is direct I/O (and, if
+ * asked, non-seekable), so each read(2) and write(2) reaches the {@link FuseHandler}.
+ *
+ * <p>A device touches only what is its own. The last component of the path is the device's name
+ * (a plain file name, else EINVAL). The directory entry must be absent, and is then made as an
+ * empty regular file (O_CREAT|O_EXCL|O_NOFOLLOW) that {@link #close} removes again; or it must be
+ * a stale mount of ours: a {@code fuse.lunatik} mount whose source {@code lunatik:<pid>} names a
+ * process that is gone, or this process while it serves no device there (a source without a pid,
+ * from an older version, counts as stale too). Stale mounts are detached (MNT_DETACH, never
+ * following a symbolic link) while the topmost mount there is one, and what they covered must be
+ * an empty regular file, which the device then takes over. Anything else (a symbolic link, a
+ * device node, a file with data, a directory, a mount of another kind, or a device another live
+ * process serves) fails with EEXIST, and nothing is changed. A path is reserved inside the
+ * process before anything is touched, so of two mounts of one path exactly one succeeds. The
+ * mount is made through a descriptor of the file checked just before, so the entry cannot be
+ * swapped for a symbolic link in between. Only the permission bits of the mode are used.
+ *
+ * <p>chmod (permission bits only: setuid, setgid and sticky fail with EPERM), chown and utimes
+ * change the attributes the file shows; truncation to 0 succeeds (the shell's {@code >} needs it),
+ * to any other size fails with EINVAL.
+ *
+ * <p>Reader threads take requests from the /dev/fuse descriptor; a handler that blocks does not
+ * stop the others: when every thread is in a handler, more are started (up to
+ * {@value #MAX_THREADS}; the extra ones end when idle). An interrupted request (its caller got
+ * a signal, even SIGKILL) gets {@link FuseHandler#interrupt} called for the thread that serves
+ * it, so a blocked handler can give up and the caller go. A handler's RuntimeException or Error
+ * fails the call with EIO and is reported (by default to the System.Logger "lunatik.fuse").
+ * {@link #close} detaches the mount (MNT_DETACH) and interrupts the requests still being served;
+ * files still open stay served until they are closed, then the kernel ends the connection and
+ * the reader threads exit.
  *
  * <pre>{@code
  * try (FuseDevice dev = FuseDevice.mount(Path.of("/dev/hello"), 0444, handler)) { ... }
@@ -34,6 +65,8 @@ import lunatik.linux.ffm.LibC;
 public final class FuseDevice implements AutoCloseable {
     /** Reader threads by default. */
     public static final int DEFAULT_THREADS = 4;
+    /** Most reader threads a device runs, when that many requests are stuck in handlers. */
+    public static final int MAX_THREADS = 64;
     /** Largest WRITE payload the kernel sends us in one request. */
     static final int MAX_WRITE = 128 * 1024;
     private static final int IN_BUFFER = MAX_WRITE + 64 * 1024;
@@ -53,6 +86,17 @@ public final class FuseDevice implements AutoCloseable {
     static final int DESTROY = 38;
     static final int BATCH_FORGET = 42;
 
+    // fuse_setattr_in.valid
+    static final int FATTR_MODE = 1;
+    static final int FATTR_UID = 2;
+    static final int FATTR_GID = 4;
+    static final int FATTR_SIZE = 8;
+    static final int FATTR_ATIME = 16;
+    static final int FATTR_MTIME = 32;
+    static final int FATTR_ATIME_NOW = 128;
+    static final int FATTR_MTIME_NOW = 256;
+    static final int FATTR_CTIME = 1024;
+
     private static final int FOPEN_DIRECT_IO = 1;
     private static final int FOPEN_NONSEEKABLE = 4;
     private static final int S_IFREG = 0100000;
@@ -61,28 +105,63 @@ public final class FuseDevice implements AutoCloseable {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    /** The devices of this process that are mounted, by path: a second mount there is refused. */
+    private static final String FSTYPE = "fuse.lunatik";
+    private static final String SOURCE_PREFIX = "lunatik:";
+    private static final long PID = ProcessHandle.current().pid();
+    private static final System.Logger LOG = System.getLogger("lunatik.fuse");
+
+    /**
+     * The devices of this process by real path, mounted or being mounted: a path is reserved
+     * here before anything is touched, and released only once the device has let it go.
+     */
     private static final Map<Path, FuseDevice> LIVE = new ConcurrentHashMap<>();
 
+    /** Mount options appended for tests (say, one that makes mount(2) fail). */
+    static volatile String extraMountOptions = "";
+
     private final Path path;
-    private final int mode;
+    private final Path target;            // the real path: real parent directory and the name
+    private final String name;
     private final FuseHandler handler;
-    private final int fd;
+    private final BiConsumer<String, Throwable> errors;
+    private final int baseThreads;
+    private int fd = -1;                   // set before the reader threads start
     private final int uid = LibC.getuid();
     private final int gid = LibC.getgid();
     private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final AtomicInteger live = new AtomicInteger();
-    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger threadNumber = new AtomicInteger();
+    private final List<Reader> readers = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
     private final int openFlags;
+    /** The file under the mount, when it is ours (made by us, or left by a device of ours that died). */
+    private volatile LibC.Stat ownFile;
+    /** Whether this mount call made the file (removed again if the mount fails). */
+    private boolean created;
+    private boolean mounted;
+    /** Our mount's id (mountinfo), -1 if the kernel does not tell. */
+    private volatile long mountId = -1;
+    private volatile Attributes attributes;
+    private final Object attributesLock = new Object();
 
-    private FuseDevice(Path path, int mode, FuseHandler handler, int fd, boolean nonseekable) {
+    /** What chmod, chown and utimes change; a time of {@link Long#MIN_VALUE} shows as now. */
+    private record Attributes(int mode, int uid, int gid, long atime, int atimeNs, long mtime, int mtimeNs,
+                              long ctime, int ctimeNs) {
+    }
+
+    private FuseDevice(Path path, Path target, int mode, FuseHandler handler, int threads, boolean nonseekable,
+                       BiConsumer<String, Throwable> errors) {
         this.openFlags = FOPEN_DIRECT_IO | (nonseekable ? FOPEN_NONSEEKABLE : 0);
         this.path = path;
-        this.mode = mode & 07777;
+        this.target = target;
+        this.name = target.getFileName().toString();
         this.handler = handler;
-        this.fd = fd;
+        this.errors = errors != null ? errors : FuseDevice::log;
+        this.baseThreads = Math.clamp(threads, 1, MAX_THREADS);
+        this.attributes = new Attributes(mode & 0777, uid, gid, Long.MIN_VALUE, 0, Long.MIN_VALUE, 0,
+            Long.MIN_VALUE, 0);
     }
 
     /** Mounts {@code file} with mode 0600 and {@value #DEFAULT_THREADS} reader threads. */
@@ -96,9 +175,10 @@ public final class FuseDevice implements AutoCloseable {
     }
 
     /**
-     * Mounts {@code file} (made empty if missing) as a FUSE file with permission bits
-     * {@code mode}, served by {@code threads} reader threads calling {@code handler}.
-     * @throws IOException with the errno ({@link ErrnoException}) when a system call fails
+     * Mounts {@code file} as a FUSE file with the permission bits {@code mode & 0777}, served by
+     * {@code threads} reader threads (more while handlers block) calling {@code handler}.
+     * @throws IOException with the errno ({@link ErrnoException}) when the file is not ours to
+     *     mount (EEXIST), its name is not a file name (EINVAL) or a system call fails
      */
     public static FuseDevice mount(Path file, int mode, FuseHandler handler, int threads) throws IOException {
         return mount(file, mode, handler, threads, false);
@@ -112,92 +192,254 @@ public final class FuseDevice implements AutoCloseable {
      */
     public static FuseDevice mount(Path file, int mode, FuseHandler handler, int threads, boolean nonseekable)
             throws IOException {
-        Path p = file.toAbsolutePath().normalize();
-        String target = p.toString();
-        if (LIVE.containsKey(p)) {
-            throw new ErrnoException("mount " + target, Errno.EEXIST); // ours, and serving
-        }
-        detachStale(target);
-        // the device file is ours: made now, or an empty one left by a device that died
-        boolean ours = !Files.exists(p) || (Files.isRegularFile(p) && Files.size(p) == 0);
-        if (!Files.exists(p)) {
-            Files.createFile(p);
-        }
-        int fd = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
-        FuseDevice dev = new FuseDevice(p, mode, handler, fd, nonseekable);
-        dev.removeOnClose = ours;
-        String name = p.getFileName() == null ? "lunatik" : p.getFileName().toString();
-        String fsname = name.replaceAll("[^A-Za-z0-9_.-]", "_");
-        try {
-            LibC.mount(fsname, target, "fuse.lunatik", LibC.MS_NOSUID | LibC.MS_NODEV,
-                "fd=" + fd + ",rootmode=100000,user_id=" + dev.uid + ",group_id=" + dev.gid
-                    + ",allow_other,default_permissions");
-        } catch (ErrnoException e) {
-            LibC.close(fd);
-            throw e;
-        }
-        int n = Math.max(1, threads);
-        try {
-            LibC.setNonBlocking(fd, true); // the leader spins on read before it waits in poll
-        } catch (ErrnoException e) {
-            detachStale(target);
-            throw e;
-        }
-        dev.live.set(n);
-        for (int i = 0; i < n; i++) {
-            Thread t = Thread.ofPlatform().daemon().name("fuse-" + name + "-" + i).unstarted(dev::serve);
-            dev.threads.add(t);
-        }
-        if (LIVE.putIfAbsent(p, dev) != null) {
-            detachStale(target);
-            throw new ErrnoException("mount " + target, Errno.EEXIST);
-        }
-        dev.threads.forEach(Thread::start);
-        dev.monitor = Thread.ofPlatform().daemon().name("fuse-" + name + "-monitor").start(dev::monitor);
-        return dev;
+        return mount(file, mode, handler, threads, nonseekable, null);
     }
 
-    /** Detaches whatever is mounted on {@code target} (a daemon that died leaves its mount behind). */
-    private static void detachStale(String target) throws ErrnoException {
-        for (int i = 0; i < 16; i++) {
-            try {
-                LibC.umount2(target, LibC.MNT_DETACH);
-            } catch (ErrnoException e) {
-                if (e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT) {
-                    return; // not a mount point (any more), or nothing there
+    /**
+     * As {@link #mount(Path, int, FuseHandler, int, boolean)}; {@code errors} gets a line
+     * {@code "<path>: <op>: <exception>"} and the exception for each failure of the handler that
+     * is not a {@link FuseException} (the call fails with EIO). Null: {@link #log}.
+     */
+    public static FuseDevice mount(Path file, int mode, FuseHandler handler, int threads, boolean nonseekable,
+                                   BiConsumer<String, Throwable> errors) throws IOException {
+        String name = checkName(file);
+        Path p = file.toAbsolutePath().normalize();
+        Path target = realParent(p).resolve(name);
+        FuseDevice dev = new FuseDevice(p, target, mode, handler, threads, nonseekable, errors);
+        if (LIVE.putIfAbsent(target, dev) != null) {
+            throw new ErrnoException("mount " + target, Errno.EEXIST); // ours, and serving (or being made)
+        }
+        try {
+            dev.claim();
+            dev.mountOver();
+            dev.start();
+            return dev;
+        } catch (IOException | RuntimeException | Error e) {
+            dev.abandon();
+            throw e;
+        }
+    }
+
+    /** The device name of {@code file}, its last component; EINVAL if that is no plain file name. */
+    private static String checkName(Path file) throws ErrnoException {
+        Path n = file.getFileName();
+        String name = n == null ? "" : n.toString();
+        checkName(name);
+        return name;
+    }
+
+    /**
+     * Fails with EINVAL unless {@code name} is a plain file name: not empty, "." or "..", without
+     * '/' or NUL, at most 255 bytes in UTF-8.
+     */
+    public static void checkName(String name) throws ErrnoException {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf('\0') >= 0 || name.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new ErrnoException("mount " + name, Errno.EINVAL);
+        }
+    }
+
+    /** The real path of the directory of {@code p} (as /proc/self/mountinfo names it). */
+    private static Path realParent(Path p) throws IOException {
+        Path parent = p.getParent();
+        try {
+            return parent == null ? Path.of("/") : parent.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new ErrnoException("mount " + p, Errno.ENOENT);
+        }
+    }
+
+    // ---------------------------------------------------------------- claiming the file
+
+    /**
+     * Whether {@code m} is a lunatik mount whose server is gone, or is this process (which holds
+     * the path's reservation while it looks, so no device of ours serves there).
+     */
+    private static boolean isStaleOurs(Mounts.Mount m) {
+        if (!m.fstype().equals(FSTYPE)) {
+            return false;
+        }
+        if (!m.source().startsWith(SOURCE_PREFIX)) {
+            return true; // an older version's source, without a pid
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(m.source().substring(SOURCE_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return true;
+        }
+        return pid == PID || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static boolean isEmptyFile(LibC.Stat s) {
+        return s.type() == LibC.S_IFREG && s.size() == 0;
+    }
+
+    private ErrnoException notOurs() {
+        return new ErrnoException("mount " + target, Errno.EEXIST);
+    }
+
+    /**
+     * Makes the entry ours: creates it when absent; detaches stale mounts of ours while one is on
+     * top and takes over the empty file they covered; anything else is EEXIST.
+     */
+    private void claim() throws IOException {
+        for (int round = 0; round < 64; round++) {
+            Mounts.Entry e = Mounts.probe(target);
+            if (e == null) {
+                create();
+                return;
+            }
+            if (e.mount() == null) {
+                if (round > 0 && e.stat() != null && isEmptyFile(e.stat())) {
+                    ownFile = e.stat(); // the file a device of ours that died was mounted on
+                    return;
                 }
-                throw e;
+                throw notOurs();
+            }
+            if (!isStaleOurs(e.mount())) {
+                throw notOurs();
+            }
+            try {
+                LibC.umount2(target.toString(), LibC.MNT_DETACH | LibC.UMOUNT_NOFOLLOW);
+            } catch (ErrnoException x) {
+                if (x.errno() != Errno.EINVAL) {
+                    throw x; // EINVAL: no mount point any more; look again
+                }
             }
         }
+        throw notOurs();
+    }
+
+    /** Makes the empty file, failing if anything (even a dangling symbolic link) is there. */
+    private void create() throws ErrnoException {
+        int f = LibC.open(target.toString(),
+            LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0600);
+        created = true;
+        try {
+            ownFile = LibC.statx(f, "", LibC.AT_EMPTY_PATH);
+        } finally {
+            LibC.close(f);
+        }
+    }
+
+    /**
+     * Mounts over the file, through a descriptor of the entry that is checked to be still the
+     * empty file claimed, not a symbolic link and no mount point (mount(2) would follow a link).
+     */
+    private void mountOver() throws IOException {
+        fd = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+        LibC.setNonBlocking(fd, true); // the leader spins on read before it waits in poll
+        int pf = LibC.open(target.toString(), LibC.O_PATH | LibC.O_NOFOLLOW | LibC.O_CLOEXEC);
+        try {
+            LibC.Stat s = LibC.statx(pf, "", LibC.AT_EMPTY_PATH | LibC.AT_STATX_DONT_SYNC);
+            LibC.Stat own = ownFile;
+            if (!isEmptyFile(s) || !s.sameFile(own) || s.mountId() != own.mountId()) {
+                throw notOurs();
+            }
+            LibC.mount(SOURCE_PREFIX + PID, "/proc/self/fd/" + pf, FSTYPE, LibC.MS_NOSUID | LibC.MS_NODEV,
+                "fd=" + fd + ",rootmode=100000,user_id=" + uid + ",group_id=" + gid
+                    + ",allow_other,default_permissions" + extraMountOptions);
+            mounted = true;
+        } finally {
+            LibC.close(pf);
+        }
+        Mounts.Entry e = Mounts.probe(target);
+        if (e != null && e.mount() != null && e.stat() != null && e.stat().mountId() >= 0) {
+            mountId = e.mount().id();
+        }
+    }
+
+    /** Undoes what a failed mount did: our mount, the descriptor, the file made, the reservation. */
+    private void abandon() {
+        closing.set(true);
+        closed = true;
+        if (mounted) {
+            detachOwn();
+        }
+        if (fd >= 0 && live.get() == 0) {
+            try {
+                LibC.close(fd);
+            } catch (ErrnoException e) {
+                // nothing to do
+            }
+        }
+        if (created) {
+            removeOwnFile();
+        }
+        LIVE.remove(target, this);
+    }
+
+    /** Detaches our mount, if it is still the one on top at the path (never anyone else's). */
+    private void detachOwn() {
+        for (int i = 0; i < 64; i++) {
+            try {
+                Mounts.Entry e = Mounts.probe(target);
+                if (e == null || e.mount() == null || !isOwnMount(e.mount())) {
+                    return;
+                }
+                LibC.umount2(target.toString(), LibC.MNT_DETACH | LibC.UMOUNT_NOFOLLOW);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EINVAL) {
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                return;
+            }
+        }
+    }
+
+    private boolean isOwnMount(Mounts.Mount m) {
+        return mountId >= 0 ? m.id() == mountId : m.fstype().equals(FSTYPE) && m.source().equals(SOURCE_PREFIX + PID);
+    }
+
+    /** Removes the file under the mount if it is ours and still what we left: an empty file, uncovered. */
+    private void removeOwnFile() {
+        LibC.Stat own = ownFile;
+        if (own == null) {
+            return;
+        }
+        try {
+            LibC.Stat s = LibC.statx(LibC.AT_FDCWD, target.toString(),
+                LibC.AT_SYMLINK_NOFOLLOW | LibC.AT_STATX_DONT_SYNC);
+            if (isEmptyFile(s) && s.sameFile(own) && s.mountId() == own.mountId()) {
+                Files.deleteIfExists(target); // the device disappears with its server, as a device node does
+            }
+        } catch (IOException e) {
+            // gone already, or not ours to remove
+        }
+    }
+
+    /** Starts the reader threads and the monitor. */
+    private void start() {
+        for (int i = 0; i < baseThreads; i++) {
+            live.incrementAndGet();
+            startReader();
+        }
+        monitor = Thread.ofPlatform().daemon().name("fuse-" + name + "-monitor").start(this::monitor);
     }
 
     /** Whether {@code file} is a mount point now (from /proc/self/mountinfo). */
     public static boolean isMounted(Path file) {
-        String p = file.toAbsolutePath().normalize().toString()
-            .replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012");
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] f = line.split(" ");
-                if (f.length > 4 && f[4].equals(p)) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
+            Path p = file.toAbsolutePath().normalize();
+            Path real = p.getFileName() == null ? p : realParent(p).resolve(p.getFileName().toString());
+            String t = real.toString();
+            return Mounts.all().stream().anyMatch(m -> m.mountPoint().equals(t));
+        } catch (IOException | RuntimeException e) {
             return false;
         }
-        return false;
     }
 
+    /** The path the device was mounted at, as given (absolute). */
     public Path path() {
         return path;
     }
 
+    /** The permission bits the file shows now (chmod changes them). */
     public int mode() {
-        return mode;
+        return attributes.mode();
     }
-
-    /** Whether close() removes the device file (it was made for this device). */
-    private volatile boolean removeOnClose;
 
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
@@ -211,27 +453,24 @@ public final class FuseDevice implements AutoCloseable {
     }
 
     /**
-     * Detaches the mount (the file is the plain file again for new opens; files still open stay
-     * served until they are closed) and waits up to {@code wait} for the reader threads to end.
-     * Safe to call more than once and from a handler.
+     * Detaches the mount (the path is free again for new devices; files still open stay served
+     * until they are closed), removes the file if the device made it, calls
+     * {@link FuseHandler#interrupt} for each request still being served (but the caller's own),
+     * and waits up to {@code wait} for the reader threads to end. Safe to call more than once
+     * and from a handler.
      */
     public void close(Duration wait) {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         closed = true;
-        LIVE.remove(path, this);
-        try {
-            detachStale(path.toString());
-            if (removeOnClose && !isMounted(path)) {
-                Files.deleteIfExists(path); // the device disappears with its server, as a device node does
-            }
-        } catch (IOException e) {
-            // nothing more can be done: report through the threads' normal end
-        }
+        detachOwn();
+        removeOwnFile();
+        LIVE.remove(target, this);
+        interruptAll();
         long deadline = System.nanoTime() + wait.toNanos();
-        for (Thread t : threads) {
-            if (t == Thread.currentThread()) {
+        for (Reader r : readers) {
+            if (r.thread == Thread.currentThread()) {
                 continue;
             }
             long left = deadline - System.nanoTime();
@@ -239,7 +478,7 @@ public final class FuseDevice implements AutoCloseable {
                 break;
             }
             try {
-                t.join(Duration.ofNanos(left));
+                r.thread.join(Duration.ofNanos(left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -252,6 +491,50 @@ public final class FuseDevice implements AutoCloseable {
         return live.get() == 0;
     }
 
+    /** How many reader threads run now. */
+    public int readerThreads() {
+        return live.get();
+    }
+
+    /** How many requests are being served now (read, and not yet answered). */
+    public int requestsInFlight() {
+        int n = 0;
+        for (Reader r : readers) {
+            if (r.unique != IDLE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The default error report: the line at WARNING, with the stack trace at DEBUG. */
+    public static void log(String message, Throwable error) {
+        LOG.log(System.Logger.Level.WARNING, message);
+        LOG.log(System.Logger.Level.DEBUG, message, error);
+    }
+
+    private void report(int opcode, Throwable e) {
+        try {
+            errors.accept(path + ": " + opName(opcode) + ": " + e, e);
+        } catch (RuntimeException ignored) {
+            // a reporter that fails has nothing better to tell
+        }
+    }
+
+    private static String opName(int opcode) {
+        return switch (opcode) {
+            case GETATTR -> "getattr";
+            case SETATTR -> "setattr";
+            case OPEN -> "open";
+            case READ -> "read";
+            case WRITE -> "write";
+            case RELEASE -> "release";
+            case FLUSH -> "flush";
+            case INTERRUPT -> "interrupt";
+            default -> "opcode " + opcode;
+        };
+    }
+
     // ---------------------------------------------------------------- the server loop
 
     /*
@@ -261,8 +544,10 @@ public final class FuseDevice implements AutoCloseable {
      * on each side), then waits in poll(2). It answers the request itself, without handing
      * leadership over (that would cost a wake-up per request). The other threads wait on a
      * Java monitor, not in read(2), so a request wakes no one. If the leader spends long on one
-     * request (a callback that sleeps), the monitor thread promotes a follower, so one slow
-     * request does not hold up the others; the old leader becomes a follower when it is done.
+     * request (a callback that sleeps), the monitor thread promotes a follower, or starts a new
+     * reader thread when no follower is idle, so one slow request does not hold up the others
+     * (nor the INTERRUPT that would end it); the old leader becomes a follower when it is done.
+     * Threads beyond the base count end after a while without work.
      */
 
     /** How long the leader spins for the next request before it waits in poll(2). */
@@ -270,23 +555,67 @@ public final class FuseDevice implements AutoCloseable {
         ? Long.getLong("lunatik.fuse.spin-us", 50) * 1000 : 0;
     /** A request taking longer than this gets a follower promoted. */
     static final long PROMOTE_NANOS = 1_000_000;
+    /** How long a reader thread beyond the base count waits without work before it ends. */
+    static volatile long retireNanos = 30_000_000_000L;
+
+    private static final int LEAD = 0;
+    private static final int END = 1;
+    private static final int RETIRE = 2;
+
+    /** What a reader's slot holds when it serves no request. */
+    private static final long IDLE = 0;
+    /** What a reader's slot holds while an interrupt is being delivered to its request. */
+    private static final long INTERRUPTING = -1;
+    private static final VarHandle UNIQUE;
+
+    static {
+        try {
+            UNIQUE = MethodHandles.lookup().findVarHandle(Reader.class, "unique", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A reader thread, and the request it serves: its unique, {@link #IDLE} or {@link #INTERRUPTING}. */
+    private final class Reader implements Runnable {
+        final Thread thread = Thread.ofPlatform().daemon()
+            .name("fuse-" + name + "-" + threadNumber.getAndIncrement()).unstarted(this);
+        volatile long unique;
+
+        @Override
+        public void run() {
+            serve(this);
+        }
+    }
 
     private final Object leadership = new Object();
     private Thread leader;                 // guarded by leadership
     private boolean ended;                 // guarded by leadership: the connection is gone
-    /** When the leader began its current request, 0 while it reads. */
+    private int idle;                      // guarded by leadership: followers waiting
+    /** When the leader began its current request, 0 while it reads (or once a follower took over). */
     private final AtomicLong busySince = new AtomicLong();
     /** Requests answered, for the monitor's rate. */
     private volatile long answered;
     private volatile Thread monitor;
     private volatile boolean monitorParked;
 
-    private void serve() {
-        Thread me = Thread.currentThread();
+    /** Starts one more reader thread (counted in {@link #live} by the caller). */
+    private void startReader() {
+        try {
+            new Reader().thread.start();
+        } catch (OutOfMemoryError e) {
+            live.decrementAndGet(); // no thread: the others go on
+        }
+    }
+
+    private void serve(Reader self) {
+        Thread me = self.thread;
+        int role = LEAD;
+        readers.add(self);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment in = arena.allocate(IN_BUFFER, 8);
             MemorySegment[] out = {arena.allocate(16 + MAX_WRITE, 8)};
-            while (lead(me)) {
+            while ((role = lead(me)) == LEAD) {
                 long n = readRequest(in);
                 if (n < 0) {
                     int err = (int) -n;
@@ -299,6 +628,8 @@ public final class FuseDevice implements AutoCloseable {
                 if (n < 40) {
                     continue;
                 }
+                long unique = in.get(I64, 8);
+                self.unique = unique; // from now on an INTERRUPT finds this request
                 long start = System.nanoTime();
                 busySince.set(start);
                 try {
@@ -311,54 +642,127 @@ public final class FuseDevice implements AutoCloseable {
                     // ENOENT: the request was interrupted; others: the caller went away
                 } catch (RuntimeException | Error e) {
                     // a handler bug (say a StackOverflowError): the caller must not hang
+                    report(in.get(I32, 4), e);
                     try {
-                        reply(out[0], in.get(I64, 8), -Errno.EIO, 0);
+                        reply(out[0], unique, -Errno.EIO, 0);
                     } catch (ErrnoException | RuntimeException ignored) {
                         // already answered, or gone
                     }
                 } finally {
+                    finish(self, unique);
                     busySince.compareAndSet(start, 0); // unless a new leader is busy now
                     answered++;
                 }
             }
         } finally {
-            if (live.decrementAndGet() == 0) {
-                closed = true;
-                LIVE.remove(path, this);
-                try {
-                    LibC.close(fd);
-                } catch (ErrnoException e) {
-                    // already gone
-                }
-                Thread m = monitor;
-                if (m != null) {
-                    java.util.concurrent.locks.LockSupport.unpark(m);
-                }
+            readers.remove(self);
+            if (role != RETIRE && live.decrementAndGet() == 0) {
+                disconnected();
             }
         }
     }
 
+    /** The last reader's end: the connection is gone, and so is the device. */
+    private void disconnected() {
+        closed = true;
+        if (!closing.get()) {
+            removeOwnFile(); // unmounted by someone else: close() will not run
+            LIVE.remove(target, this);
+        }
+        try {
+            LibC.close(fd);
+        } catch (ErrnoException e) {
+            // already gone
+        }
+        Thread m = monitor;
+        if (m != null) {
+            LockSupport.unpark(m);
+        }
+    }
+
     /**
-     * Returns true when {@code me} is the leader, waiting as a follower until there is no
-     * leader; false once the connection has ended.
+     * Ends {@code self}'s request: waits out an interrupt being delivered to it (so none lands on
+     * the next request), then drops the thread's interrupt status.
      */
-    private boolean lead(Thread me) {
+    private static void finish(Reader self, long unique) {
+        while (!UNIQUE.compareAndSet(self, unique, IDLE)) {
+            Thread.onSpinWait();
+        }
+        Thread.interrupted();
+    }
+
+    /**
+     * Calls {@link FuseHandler#interrupt} for the request {@code unique} if a reader serves it
+     * now; false if none does.
+     */
+    private boolean interruptRequest(long unique) {
+        for (Reader r : readers) {
+            if (r.unique == unique && interrupt(r, unique)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Interrupts every request being served (but the calling thread's own). */
+    private void interruptAll() {
+        for (Reader r : readers) {
+            long u = r.unique;
+            if (u != IDLE && u != INTERRUPTING && r.thread != Thread.currentThread()) {
+                interrupt(r, u);
+            }
+        }
+    }
+
+    private boolean interrupt(Reader r, long unique) {
+        if (!UNIQUE.compareAndSet(r, unique, INTERRUPTING)) {
+            return false; // answered meanwhile
+        }
+        try {
+            handler.interrupt(r.thread);
+        } catch (RuntimeException | Error e) {
+            report(INTERRUPT, e);
+        } finally {
+            r.unique = unique;
+        }
+        return true;
+    }
+
+    /**
+     * Returns {@link #LEAD} when {@code me} is the leader, waiting as a follower until there is
+     * no leader; {@link #END} once the connection has ended; {@link #RETIRE} (and counts the
+     * thread out) when a thread beyond the base count has waited {@link #retireNanos} for work.
+     */
+    private int lead(Thread me) {
         synchronized (leadership) {
+            long idleSince = System.nanoTime();
             while (true) {
                 if (ended) {
-                    return false;
+                    return END;
                 }
                 if (leader == me) {
-                    return true;
+                    return LEAD;
                 }
                 if (leader == null) {
                     leader = me;
-                    return true;
+                    return LEAD;
                 }
+                long waitMs = 0;
+                if (live.get() > baseThreads) {
+                    long left = retireNanos - (System.nanoTime() - idleSince);
+                    if (left <= 0) {
+                        live.decrementAndGet();
+                        return RETIRE;
+                    }
+                    waitMs = Math.max(1, left / 1_000_000);
+                }
+                idle++;
                 try {
-                    leadership.wait();
+                    leadership.wait(waitMs);
                 } catch (InterruptedException e) {
-                    // followers leave only when the connection ends
+                    // followers leave only when the connection ends, or when retired
+                } finally {
+                    idle--;
                 }
             }
         }
@@ -368,6 +772,28 @@ public final class FuseDevice implements AutoCloseable {
         synchronized (leadership) {
             ended = true;
             leadership.notifyAll();
+        }
+    }
+
+    /**
+     * Lets a follower lead in place of the leader stuck since {@code since}, or starts a new
+     * reader thread when no follower waits: someone must read the next request.
+     */
+    private void promote(long since) {
+        boolean spawn = false;
+        synchronized (leadership) {
+            if (busySince.compareAndSet(since, 0) && leader != null && !ended) {
+                leader = null; // the stuck leader rejoins as a follower when it is done
+                if (idle > 0) {
+                    leadership.notify();
+                } else if (live.get() < MAX_THREADS) {
+                    live.incrementAndGet();
+                    spawn = true;
+                }
+            }
+        }
+        if (spawn) {
+            startReader();
         }
     }
 
@@ -399,7 +825,7 @@ public final class FuseDevice implements AutoCloseable {
         if (monitorParked) {
             Thread m = monitor;
             if (m != null) {
-                java.util.concurrent.locks.LockSupport.unpark(m);
+                LockSupport.unpark(m);
             }
         }
     }
@@ -421,12 +847,7 @@ public final class FuseDevice implements AutoCloseable {
                 long now = System.nanoTime();
                 long b = busySince.get();
                 if (b != 0 && now - b > PROMOTE_NANOS) {
-                    synchronized (leadership) {
-                        if (busySince.get() == b && leader != null) {
-                            leader = null; // the stuck leader rejoins as a follower when it is done
-                            leadership.notify();
-                        }
-                    }
+                    promote(b);
                 }
                 long done = answered;
                 if (done != windowCount || b != 0) {
@@ -449,13 +870,13 @@ public final class FuseDevice implements AutoCloseable {
                     // request that came between our look and our sleep
                     monitorParked = true;
                     if (busySince.get() == 0 && answered == done) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(this, 100 * tick);
+                        LockSupport.parkNanos(this, 100 * tick);
                     }
                     monitorParked = false;
                     lastActive = windowStart = System.nanoTime();
                     windowCount = answered;
                 } else {
-                    java.util.concurrent.locks.LockSupport.parkNanos(this, tick);
+                    LockSupport.parkNanos(this, tick);
                 }
             }
         } finally {
@@ -504,8 +925,12 @@ public final class FuseDevice implements AutoCloseable {
                 out.set(I32, 40, 1);
                 reply(out, unique, 0, 64);
             }
-            case GETATTR, SETATTR -> {
-                attr(out);
+            case GETATTR -> {
+                attr(out, attributes);
+                reply(out, unique, 0, 104);
+            }
+            case SETATTR -> {
+                attr(out, setattr(body));
                 reply(out, unique, 0, 104);
             }
             case OPEN -> {
@@ -555,14 +980,23 @@ public final class FuseDevice implements AutoCloseable {
                 if (f != null) {
                     try {
                         handler.release(f);
-                    } catch (FuseException | RuntimeException e) {
+                    } catch (FuseException e) {
                         // close(2) has returned already: nobody to tell
+                    } catch (RuntimeException | Error e) {
+                        report(RELEASE, e);
                     }
                 }
                 reply(out, unique, 0, 0);
             }
+            case INTERRUPT -> {
+                // EAGAIN has the kernel ask again: the request may be read but not yet in a slot
+                // (if it was answered, the reply fails with ENOENT, which is ignored)
+                if (!interruptRequest(body.get(I64, 0))) {
+                    reply(out, unique, -Errno.EAGAIN, 0);
+                }
+            }
             case FLUSH, DESTROY -> reply(out, unique, 0, 0);
-            case FORGET, BATCH_FORGET, INTERRUPT -> {
+            case FORGET, BATCH_FORGET -> {
                 // no reply
             }
             case LOOKUP -> reply(out, unique, -Errno.ENOENT, 0);
@@ -575,20 +1009,75 @@ public final class FuseDevice implements AutoCloseable {
         return f != null ? f : new OpenFile(fh, 0);
     }
 
-    private void attr(MemorySegment out) {
-        MemorySegment a = out.asSlice(16, 104);
-        a.fill((byte) 0);
-        a.set(I64, 0, 1L); // attr_valid: one second
+    /**
+     * Applies a SETATTR (fuse_setattr_in) and returns the attributes now: all of it, or nothing
+     * when a part is refused. The file's size is always 0: only truncation to 0 succeeds.
+     */
+    private Attributes setattr(MemorySegment in) throws FuseException {
+        int valid = in.get(I32, 0);
+        int newMode = in.get(I32, 68) & 07777;
+        if ((valid & FATTR_MODE) != 0 && (newMode & ~0777) != 0) {
+            throw new FuseException(Errno.EPERM, "setuid, setgid and sticky bits are not for devices");
+        }
+        if ((valid & FATTR_SIZE) != 0 && in.get(I64, 16) != 0) {
+            throw new FuseException(Errno.EINVAL, "a device's size is 0");
+        }
+        long now = System.currentTimeMillis();
+        long nowS = Math.floorDiv(now, 1000);
+        int nowNs = Math.floorMod(now, 1000) * 1_000_000;
+        synchronized (attributesLock) {
+            Attributes a = attributes;
+            int mode = (valid & FATTR_MODE) != 0 ? newMode : a.mode();
+            int u = (valid & FATTR_UID) != 0 ? in.get(I32, 76) : a.uid();
+            int g = (valid & FATTR_GID) != 0 ? in.get(I32, 80) : a.gid();
+            long at = a.atime();
+            int atn = a.atimeNs();
+            if ((valid & FATTR_ATIME_NOW) != 0) {
+                at = nowS;
+                atn = nowNs;
+            } else if ((valid & FATTR_ATIME) != 0) {
+                at = in.get(I64, 32);
+                atn = in.get(I32, 56);
+            }
+            long mt = a.mtime();
+            int mtn = a.mtimeNs();
+            if ((valid & FATTR_MTIME_NOW) != 0) {
+                mt = nowS;
+                mtn = nowNs;
+            } else if ((valid & FATTR_MTIME) != 0) {
+                mt = in.get(I64, 40);
+                mtn = in.get(I32, 60);
+            }
+            long ct = a.ctime();
+            int ctn = a.ctimeNs();
+            if ((valid & FATTR_CTIME) != 0) {
+                ct = in.get(I64, 48);
+                ctn = in.get(I32, 64);
+            }
+            a = new Attributes(mode, u, g, at, atn, mt, mtn, ct, ctn);
+            attributes = a;
+            return a;
+        }
+    }
+
+    /** fuse_attr_out for {@code a} (a time never set shows as now) into {@code out}'s body. */
+    private static void attr(MemorySegment out, Attributes a) {
+        MemorySegment o = out.asSlice(16, 104);
+        o.fill((byte) 0);
+        o.set(I64, 0, 1L); // attr_valid: one second
         long now = System.currentTimeMillis() / 1000;
-        a.set(I64, 16, 1L); // ino
-        a.set(I64, 40, now);
-        a.set(I64, 48, now);
-        a.set(I64, 56, now);
-        a.set(I32, 76, S_IFREG | mode);
-        a.set(I32, 80, 1);
-        a.set(I32, 84, uid);
-        a.set(I32, 88, gid);
-        a.set(I32, 96, 4096);
+        o.set(I64, 16, 1L); // ino
+        o.set(I64, 40, a.atime() == Long.MIN_VALUE ? now : a.atime());
+        o.set(I64, 48, a.mtime() == Long.MIN_VALUE ? now : a.mtime());
+        o.set(I64, 56, a.ctime() == Long.MIN_VALUE ? now : a.ctime());
+        o.set(I32, 64, a.atime() == Long.MIN_VALUE ? 0 : a.atimeNs());
+        o.set(I32, 68, a.mtime() == Long.MIN_VALUE ? 0 : a.mtimeNs());
+        o.set(I32, 72, a.ctime() == Long.MIN_VALUE ? 0 : a.ctimeNs());
+        o.set(I32, 76, S_IFREG | a.mode());
+        o.set(I32, 80, 1);
+        o.set(I32, 84, a.uid());
+        o.set(I32, 88, a.gid());
+        o.set(I32, 96, 4096);
     }
 
     private void reply(MemorySegment out, long unique, int error, int bodyLength) throws ErrnoException {

@@ -3,7 +3,9 @@ package lunatik.linux.fuse;
 /**
  * What a {@link FuseDevice} does on the file operations of its file. Calls come from the
  * server's reader threads, possibly several at once. A method fails the operation by throwing a
- * {@link FuseException} with the errno; any other exception fails it with EIO.
+ * {@link FuseException} with the errno; any other exception fails it with EIO, and is reported
+ * as a bug (see {@link FuseDevice#mount(java.nio.file.Path, int, FuseHandler, int, boolean,
+ * java.util.function.BiConsumer)}).
  */
 public interface FuseHandler {
     /** open(2) of the file. */
@@ -21,5 +23,18 @@ public interface FuseHandler {
 
     /** Last close of an open; failures are not reported to anyone (close(2) has returned). */
     default void release(OpenFile file) throws FuseException {
+    }
+
+    /**
+     * The request that {@code worker} serves was interrupted (its caller got a signal, or the
+     * device is closing): make the handler running on {@code worker} give up soon, by throwing
+     * (a {@link FuseException} with EINTR, say), so that the caller can go; until the handler
+     * returns, even a caller killed with SIGKILL waits. Called from another reader thread, or
+     * from the thread closing the device; it must not block. By default it interrupts the
+     * thread, which ends interruptible waits with an InterruptedException. The worker's
+     * interrupt status is cleared when its request ends.
+     */
+    default void interrupt(Thread worker) {
+        worker.interrupt();
     }
 }

@@ -362,6 +362,106 @@ class FuseDeviceTest {
         }
     }
 
+    /** Runs {@code cmd}; returns its exit code and output. */
+    static String[] run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return new String[] {Integer.toString(p.exitValue()), out};
+    }
+
+    @Test
+    void chmodChangesThePermissionBitsAndRefusesTheSpecialOnes() throws Exception {
+        FuseDevice d = mount("chmod", 0600, new Memory(1));
+        Path p = d.path();
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("rw-r--r--");
+        assertThat(d.mode()).isEqualTo(0644);
+        for (String mode : List.of("4644", "2644", "1644", "u+s")) {
+            String[] r = run("chmod", mode, p.toString());
+            assertThat(r[0]).as("chmod " + mode).isNotEqualTo("0");
+            assertThat(r[1]).contains("Operation not permitted");
+        }
+        assertThat(Files.getAttribute(p, "unix:mode")).isEqualTo(0100644);
+        assertThat(d.mode()).isEqualTo(0644);
+    }
+
+    @Test
+    void chownChangesTheOwnerShown() throws Exception {
+        FuseDevice d = mount("chown", 0600, new Memory(1));
+        Path p = d.path();
+        assertThat(run("chown", "1234:5678", p.toString())[0]).isEqualTo("0");
+        assertThat(Files.getAttribute(p, "unix:uid")).isEqualTo(1234);
+        assertThat(Files.getAttribute(p, "unix:gid")).isEqualTo(5678);
+        assertThat(run("chgrp", "42", p.toString())[0]).isEqualTo("0");
+        assertThat(Files.getAttribute(p, "unix:uid")).isEqualTo(1234);
+        assertThat(Files.getAttribute(p, "unix:gid")).isEqualTo(42);
+        assertThat(Files.readAllBytes(p)).hasSize(1); // root may still read it
+    }
+
+    @Test
+    void truncationToZeroSucceedsAndToAnyOtherSizeFails() throws Exception {
+        Memory m = new Memory(0);
+        FuseDevice d = mount("trunc", 0666, m);
+        Path p = d.path();
+        assertThat(run("truncate", "-s", "0", p.toString())[0]).isEqualTo("0");
+        assertThat(run("sh", "-c", "echo hi > '" + p + "'")[0]).isEqualTo("0"); // O_TRUNC
+        String[] r = run("truncate", "-s", "5", p.toString());
+        assertThat(r[0]).isNotEqualTo("0");
+        assertThat(r[1]).contains("Invalid argument");
+        assertThat(Files.size(p)).isZero();
+        assertThat(m.written.toString(StandardCharsets.UTF_8)).isEqualTo("hi\n");
+    }
+
+    @Test
+    void timesAreKeptAndShown() throws Exception {
+        FuseDevice d = mount("times", 0666, new Memory(0));
+        Path p = d.path();
+        assertThat(run("touch", "-m", "-d", "@1000000000.25", p.toString())[0]).isEqualTo("0");
+        assertThat(Files.getLastModifiedTime(p).toMillis()).isEqualTo(1_000_000_000_250L);
+        assertThat(run("touch", "-a", "-d", "@2000000000", p.toString())[0]).isEqualTo("0");
+        assertThat(((java.nio.file.attribute.FileTime) Files.getAttribute(p, "lastAccessTime")).toMillis())
+            .isEqualTo(2_000_000_000_000L);
+        assertThat(Files.getLastModifiedTime(p).toMillis()).isEqualTo(1_000_000_000_250L);
+        assertThat(run("touch", p.toString())[0]).isEqualTo("0"); // both now
+        long now = System.currentTimeMillis();
+        assertThat(Files.getLastModifiedTime(p).toMillis()).isBetween(now - 60_000, now + 60_000);
+    }
+
+    @Test
+    void aHandlerBugIsReportedOnceAndTheCallerGetsEio() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        FuseDevice d = FuseDevice.mount(dir.resolve("buggy"), 0666, new FuseHandler() {
+            @Override
+            public void open(OpenFile f) throws FuseException {
+                if ((f.flags() & 3) == LibC.O_WRONLY) {
+                    throw new FuseException(Errno.ENXIO); // a refusal, not a bug: not reported
+                }
+            }
+
+            @Override
+            public byte[] read(OpenFile f, int length, long offset) {
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public int write(OpenFile f, byte[] data, long offset) {
+                return data.length;
+            }
+        }, 2, false, (line, e) -> {
+            lines.add(line);
+            errors.add(e);
+        });
+        devices.add(d);
+        assertThatThrownBy(() -> Files.readAllBytes(d.path())).isInstanceOf(IOException.class)
+            .hasMessageContaining("Input/output error");
+        assertThatThrownBy(() -> Files.writeString(d.path(), "x")).isInstanceOf(IOException.class)
+            .hasMessageContaining("No such device or address");
+        assertThat(lines).containsExactly(d.path() + ": read: java.lang.IllegalStateException: boom");
+        assertThat(errors).singleElement().isInstanceOf(IllegalStateException.class);
+    }
+
     static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
         long end = System.nanoTime() + 5_000_000_000L;
         while (!c.getAsBoolean() && System.nanoTime() < end) {
