@@ -77,6 +77,14 @@ public final class Runtime {
     private final long instructionBudget;
     private final long memoryBudget;
     private volatile Duration entryTimeLimit;
+    /**
+     * Guards the beginning and end of an outer entry against interrupts from other threads (a
+     * time limit, a stop, a FUSE interrupt), so that an interrupt meant for one entry can never
+     * reach the next one.
+     */
+    private final Object entryGuard = new Object();
+    /** Outer entries begun (guarded by entryGuard). */
+    private long entrySeq;
     /** The thread inside the runtime (holding its lock), or null. */
     private volatile Thread owner;
     /** The thread this runtime interrupted (a stop, a time limit): its status is cleared on the way out. */
@@ -255,10 +263,14 @@ public final class Runtime {
                 throw stopped();
             }
             if (outer) {
-                owner = me;
-                startEntry(L);
+                long seq;
+                synchronized (entryGuard) {
+                    owner = me;
+                    seq = ++entrySeq;
+                    startEntry(L);
+                }
                 drainDeferred(L);
-                timer = armTimeLimit(L, me);
+                timer = armTimeLimit(me, seq);
             }
             return h.handle(L);
         } catch (LuaError e) {
@@ -290,10 +302,12 @@ public final class Runtime {
         if (timer != null) {
             timer.cancel(false);
         }
-        owner = null;
-        if (interruptedThread == me) {
-            interruptedThread = null;
-            Thread.interrupted();
+        synchronized (entryGuard) {
+            owner = null;
+            if (interruptedThread == me) {
+                interruptedThread = null;
+                Thread.interrupted();
+            }
         }
     }
 
@@ -306,14 +320,24 @@ public final class Runtime {
         }
     }
 
-    /** A watch that interrupts this entry once it has run longer than the entry time limit. */
-    private ScheduledFuture<?> armTimeLimit(LuaState L, Thread me) {
+    /**
+     * A watch that interrupts entry {@code seq} once it has run longer than the entry time
+     * limit, with what it entered from there (a script's top level run by lunatik.runtime).
+     * The entry is held from ending while the watch interrupts, so a late watch does nothing.
+     */
+    private ScheduledFuture<?> armTimeLimit(Thread me, long seq) {
         Duration limit = entryTimeLimit;
         if (limit == null) {
             return null;
         }
         LuaString msg = Ops.str("time limit exceeded (" + limit.toMillis() + " ms)");
-        return Host.WATCHDOG.schedule(() -> host.interruptThread(me, msg), limit.toMillis(), TimeUnit.MILLISECONDS);
+        return Host.WATCHDOG.schedule(() -> {
+            synchronized (entryGuard) {
+                if (owner == me && entrySeq == seq) {
+                    host.interruptThread(me, msg);
+                }
+            }
+        }, limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -322,14 +346,27 @@ public final class Runtime {
      * Returns whether {@code t} was inside.
      */
     public boolean interruptEntry(Thread t, Object value) {
-        LuaState L = state;
-        if (L == null || owner != t) {
-            return false;
+        synchronized (entryGuard) {
+            LuaState L = state;
+            if (L == null || owner != t) {
+                return false;
+            }
+            L.interrupt(value);
+            interruptedThread = t;
+            t.interrupt();
+            return true;
         }
-        L.interrupt(value);
-        interruptedThread = t;
-        t.interrupt();
-        return true;
+    }
+
+    /** Interrupts the thread inside, if any, to wake a blocking call (its interrupt status is cleared when it leaves). */
+    private void interruptOwner() {
+        synchronized (entryGuard) {
+            Thread t = owner;
+            if (t != null) {
+                interruptedThread = t;
+                t.interrupt();
+            }
+        }
     }
 
     /**
@@ -433,11 +470,7 @@ public final class Runtime {
             L.halt(msg);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_FORCE_MS);
             do {
-                Thread t = owner;
-                if (t != null) {
-                    interruptedThread = t;
-                    t.interrupt(); // again each round: a blocking call may have consumed it
-                }
+                interruptOwner(); // again each round: a blocking call may have consumed it
                 if (lock.tryLock(50, TimeUnit.MILLISECONDS)) {
                     return true;
                 }

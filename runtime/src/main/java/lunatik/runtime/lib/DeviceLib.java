@@ -40,6 +40,7 @@ public final class DeviceLib {
 
     private static final int ENXIO = 6;
     private static final int ECANCELED = 125;
+    private static final int EINTR = 4;
     private static final int DEFAULT_MODE = 0600;
     private static final Object DEVDIR_KEY = new Object();
     private static volatile Path defaultDirectory =
@@ -102,15 +103,14 @@ public final class DeviceLib {
                 if (v == null) {
                     throw new LuaError(Ops.str("bad field 'mode' (integer expected, got " + Ops.typeName(m) + ")"));
                 }
-                mode = (int) (v & 07777);
+                mode = (int) (v & 0777); // the permission bits: never setuid, setgid or sticky
             }
             String nm = n.toString();
-            if (nm.isEmpty() || nm.contains("/") || nm.equals(".") || nm.equals("..") || nm.indexOf('\0') >= 0) {
-                throw new LuaError(Ops.str("failed to create a new device (-22)"));
-            }
             Device dev = new Device(L, nm, driver);
             try {
-                dev.fuse = FuseDevice.mount(deviceDirectory(L).resolve(nm), mode, dev);
+                FuseDevice.checkName(nm); // a plain file name, before any path is made of it
+                dev.fuse = FuseDevice.mount(deviceDirectory(L).resolve(nm), mode & 0777, dev,
+                    FuseDevice.DEFAULT_THREADS, false, dev::reportBug);
             } catch (lunatik.linux.ffm.ErrnoException e) {
                 throw new LuaError(Ops.str("failed to create a new device (-" + e.errno() + ")"));
             } catch (IOException e) {
@@ -157,15 +157,19 @@ public final class DeviceLib {
         }
 
 
+        /** Reader threads whose request was interrupted (their caller got a signal, or the device is closing). */
+        private final java.util.Set<Thread> interrupted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         /**
          * Runs {@code h} in the owning runtime; a stopped runtime or device gives ENXIO, a
          * {@link Failure} inside gives its errno (it does not cross the runtime's edge, where
-         * any other exception would be an internal error).
+         * any other exception would be an internal error), an interrupted request EINTR.
          */
         private <T> T dispatch(Runtime.Handler<T> h) throws FuseException {
             if (stopped) {
                 throw new FuseException(ENXIO);
             }
+            Thread me = Thread.currentThread();
             int[] failed = {0};
             T r;
             try {
@@ -174,6 +178,9 @@ public final class DeviceLib {
                         if (stopped) {
                             throw new Failure(ENXIO);
                         }
+                        if (interrupted.contains(me)) {
+                            throw new Failure(EINTR); // interrupted on the way in
+                        }
                         return h.handle(S);
                     } catch (Failure f) {
                         failed[0] = f.errno;
@@ -181,12 +188,37 @@ public final class DeviceLib {
                     }
                 });
             } catch (LuaException e) {
-                throw new FuseException(e.errno() != 0 ? e.errno() : ECANCELED);
+                throw new FuseException(interrupted.contains(me) ? EINTR : e.errno() != 0 ? e.errno() : ECANCELED);
+            } finally {
+                interrupted.remove(me);
             }
             if (failed[0] != 0) {
                 throw new FuseException(failed[0]);
             }
             return r;
+        }
+
+        /*
+         * The request of a reader thread was interrupted (FUSE_INTERRUPT: its caller got a
+         * signal, SIGKILL included; or the device is closing). The mark is set first, then the
+         * callback running on that thread is interrupted (every check of its code raises until it
+         * returns, and a sleep or wait wakes), so a thread on its way in sees one or the other.
+         */
+        @Override
+        public void interrupt(Thread worker) {
+            interrupted.add(worker);
+            if (rt != null) {
+                rt.host().interruptThread(worker, Ops.str("interrupted"));
+            }
+            worker.interrupt();
+        }
+
+        /** A bug of ours in serving the file (the call got EIO): in the log, with the trace in the debug log. */
+        void reportBug(String line, Throwable t) {
+            log(line);
+            if (rt != null) {
+                rt.host().debug(line, t);
+            }
         }
 
         /** The callback {@code op}, or the log line and ENXIO when the driver has none. */
