@@ -10,6 +10,7 @@ import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
 import lunatik.lua.vm.Ops;
 import lunatik.lua.vm.TailCall;
+import lunatik.lua.vm.Unwinding;
 
 /**
  * The executable nodes of the tree interpreter. Expressions evaluate to a value
@@ -915,6 +916,12 @@ final class Nodes {
             } catch (Coroutine.CloseUnwind u) {
                 closeAll(f, mark, null);
                 throw u;
+            } catch (Throwable t) {
+                if (Unwinding.passes(t)) {
+                    throw t;
+                }
+                // a Java throwable: the Lua error it becomes is what the variables are closed with
+                throw closeOnError(f, mark, f.L.onInternalError(f.L.current(), t, f.cl.name()));
             }
             Object ret = f.ret;
             if (sig == RETURN && ret instanceof TailCall tc) {

@@ -7,11 +7,13 @@ import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.LuaUserdata;
 import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.Coroutine;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
 import lunatik.lua.vm.Ops;
 import lunatik.lua.vm.TailCall;
+import lunatik.lua.vm.Unwinding;
 
 /**
  * Run-time helpers called by compiled code: small static methods with a fast path HotSpot
@@ -603,7 +605,23 @@ public final class Rt {
         }
     }
 
+    /**
+     * What a compiled function throws when {@code t}, not a Lua error, leaves its body: a
+     * deliberate unwinding as it is, anything else as a Lua error raised in {@code fn}
+     * ({@link LuaState#onInternalError}).
+     */
+    public static Throwable onThrowable(Throwable t, LuaState L, Coroutine co, LuaFunction fn) {
+        if (Unwinding.passes(t)) {
+            return t;
+        }
+        return L.onInternalError(co, t, fn.name());
+    }
+
     public static LuaError closeOnError(Object v, Throwable t, CFrame f) {
+        if (!Unwinding.passes(t)) {
+            // a Java throwable: the Lua error it becomes is what the variable is closed with
+            t = L(f).onInternalError(L(f).current(), t, f.fn.name());
+        }
         if (!(t instanceof LuaError e)) {
             if (t instanceof RuntimeException r) {
                 close(v, f);

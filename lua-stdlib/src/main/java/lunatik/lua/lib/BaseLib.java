@@ -15,6 +15,7 @@ import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
 import lunatik.lua.vm.Ops;
+import lunatik.lua.vm.Unwinding;
 
 /**
  * The basic library (manual §6.1): the global functions. In the KERNEL dialect
@@ -299,24 +300,35 @@ public final class BaseLib {
         try {
             return prependTrue(L.call(f, args));
         } catch (LuaError e) {
-            Object v = e.value();
-            if (handler != null && !e.isHandled()) {
-                co.msgHandler = null;
-                try {
-                    v = L.call1(handler, v);
-                } catch (LuaError inner) {
-                    v = Ops.str("error in error handling");
-                }
-            }
-            return Varargs.of(Boolean.FALSE, v);
+            return failure(L, co, handler, e);
         } catch (StackOverflowError e) {
             return Varargs.of(Boolean.FALSE, Ops.str("stack overflow"));
+        } catch (Throwable t) {
+            // L.call lets only Lua errors out; this catches what a bug might still let through
+            if (t instanceof Unwinding) {
+                throw t;
+            }
+            return failure(L, co, handler, L.internalError("pcall", t));
         } finally {
             co.msgHandler = savedHandler;
             while (co.depth() > depth) {
                 co.pop();
             }
         }
+    }
+
+    /* false and the error value, through the message handler when it has not seen it yet. */
+    private static Object failure(LuaState L, Coroutine co, Object handler, LuaError e) {
+        Object v = e.value();
+        if (handler != null && !e.isHandled()) {
+            co.msgHandler = null;
+            try {
+                v = L.call1(handler, v);
+            } catch (LuaError inner) {
+                v = Ops.str("error in error handling");
+            }
+        }
+        return Varargs.of(Boolean.FALSE, v);
     }
 
     static Object prependTrue(Object r) {
