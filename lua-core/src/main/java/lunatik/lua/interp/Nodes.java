@@ -467,7 +467,7 @@ final class Nodes {
         Object eval(Frame f) {
             Expr[] ps = parts;
             Object[] v = new Object[ps.length];
-            int total = 0;
+            long total = 0;
             boolean plain = true;
             for (int i = 0; i < ps.length; i++) {
                 Object x = ps[i].eval(f);
@@ -485,11 +485,11 @@ final class Nodes {
                 }
             }
             if (plain) {
-                if (total < 0) {
+                if (total > LuaString.MAX_LENGTH) {
                     f.pc = this;
-                    throw new LuaError(Ops.str(f.L.where(0) + "string length overflow"));
+                    throw Ops.lengthOverflow(f.L);
                 }
-                byte[] r = new byte[total];
+                byte[] r = new byte[(int) total];
                 int p = 0;
                 for (Object x : v) {
                     byte[] b = ((LuaString) x).bytes();

@@ -222,16 +222,19 @@ public final class Rt {
     }
 
     public static Object concat2(Object a, Object b, CFrame f, int site) {
-        if (a instanceof LuaString x && b instanceof LuaString y) {
+        if (a instanceof LuaString x && b instanceof LuaString y && x.length() <= LuaString.MAX_LENGTH - y.length()) {
             return x.concat(y);
         }
         f.pc = site;
         return Ops.concat(L(f), a, b, f.site(site));
     }
 
-    /** A concatenation chain, joined in one allocation when every part is a string or number. */
+    /**
+     * A concatenation chain, joined in one allocation when every part is a string or number
+     * (and the result is not too long: "string length overflow").
+     */
     public static Object concat(Object[] v, CFrame f, int site) {
-        int total = 0;
+        long total = 0;
         boolean plain = true;
         for (int i = 0; i < v.length; i++) {
             Object x = v[i];
@@ -245,8 +248,12 @@ public final class Rt {
             }
             total += ((LuaString) v[i]).length();
         }
-        if (plain && total >= 0) {
-            byte[] r = new byte[total];
+        if (plain) {
+            if (total > LuaString.MAX_LENGTH) {
+                f.pc = site;
+                throw Ops.lengthOverflow(L(f));
+            }
+            byte[] r = new byte[(int) total];
             int p = 0;
             for (Object x : v) {
                 byte[] b = ((LuaString) x).bytes();
