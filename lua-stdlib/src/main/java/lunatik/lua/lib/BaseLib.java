@@ -2,6 +2,7 @@ package lunatik.lua.lib;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
@@ -39,12 +40,24 @@ public final class BaseLib {
         L.setExtension(FILE_LOADER_KEY, loader);
     }
 
+    /*
+     * The bytes of a script file. A name with a zero byte (C would cut it short there) names no
+     * file, whatever the loader; the file system's loader also refuses names the platform
+     * cannot encode (FileNames).
+     */
     static byte[] readFile(LuaState L, String name) throws IOException {
+        if (name.indexOf('\0') >= 0) {
+            throw new NoSuchFileException(name);
+        }
         FileLoader fl = L.extension(FILE_LOADER_KEY);
         if (fl != null) {
             return fl.read(name);
         }
-        return Files.readAllBytes(Path.of(name));
+        Path p = FileNames.path(name);
+        if (p == null) {
+            throw new NoSuchFileException(name);
+        }
+        return Files.readAllBytes(p);
     }
 
     public static void open(LuaState L) {

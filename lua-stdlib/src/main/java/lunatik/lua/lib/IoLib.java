@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -228,14 +229,12 @@ public final class IoLib {
         return true;
     }
 
-    /** The path a Lua file name denotes (C stops at the first zero byte). */
-    static Path toPath(LuaString name) {
-        byte[] b = name.bytes();
-        int n = 0;
-        while (n < b.length && b[n] != 0) {
-            n++;
-        }
-        return Path.of(new String(b, 0, n, StandardCharsets.UTF_8));
+    /**
+     * The path a Lua file name denotes. A name with a zero byte, which C would cut short, or
+     * one the platform cannot encode, is a file that does not exist (see {@link FileNames}).
+     */
+    static Path toPath(LuaString name) throws NoSuchFileException {
+        return FileNames.existingPath(name);
     }
 
     /** fopen: {@code mode} must be valid. */
