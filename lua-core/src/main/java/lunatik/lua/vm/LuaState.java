@@ -22,6 +22,11 @@ import lunatik.lua.value.Varargs;
 public final class LuaState {
     /** Resume nesting limit (Lua's LUAI_MAXCCALLS). */
     public static final int MAX_RESUME_NESTING = 200;
+    /**
+     * Lua's stack size limit (LUAI_MAXSTACK): library functions that return a value per item
+     * (string.byte, table.unpack, ...) refuse to return this many, as Lua's do.
+     */
+    public static final int MAX_STACK = 1_000_000;
     private static final int TICK_CHUNK = 1 << 12;
 
     public final Dialect dialect;

@@ -169,6 +169,9 @@ public final class StringLib {
         if (end - start >= Integer.MAX_VALUE) {
             throw a.error("string slice too long");
         }
+        if (end - start >= LuaState.MAX_STACK) {
+            throw a.error("stack overflow (string slice too long)");
+        }
         int n = (int) (end - start + 1);
         Object[] r = new Object[n];
         for (int i = 0; i < n; i++) {

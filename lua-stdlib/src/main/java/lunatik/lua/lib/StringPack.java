@@ -7,6 +7,7 @@ import lunatik.lua.value.LuaString;
 import lunatik.lua.value.Varargs;
 import lunatik.lua.vm.Args;
 import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
 
 /**
@@ -302,6 +303,9 @@ final class StringPack {
             h.next(pos);
             if ((long) h.toAlign + h.size > ld - pos) {
                 throw a.argError(2, "data string too short");
+            }
+            if (results.size() >= LuaState.MAX_STACK - 1) {
+                throw a.error("stack overflow (too many results)");
             }
             pos += h.toAlign;
             switch (h.kind) {

@@ -27,7 +27,7 @@ public final class TableLib {
     private static final int TAB_RW = TAB_R | TAB_W;
 
     /** Most values {@code unpack} returns (Lua's C stack limit, LUAI_MAXSTACK). */
-    private static final long MAX_UNPACK = 1_000_000;
+    private static final long MAX_UNPACK = LuaState.MAX_STACK;
 
     private TableLib() {
     }

@@ -162,6 +162,9 @@ public final class Utf8Lib {
         if (posi > pose) {
             return Varargs.NONE;
         }
+        if (pose - posi >= LuaState.MAX_STACK) {
+            throw a.error("stack overflow (string slice too long)");
+        }
         Object[] r = new Object[(int) (pose - posi + 1)];
         int n = 0;
         int[] next = new int[1];
