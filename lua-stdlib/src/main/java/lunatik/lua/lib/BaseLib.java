@@ -250,29 +250,49 @@ public final class BaseLib {
         if (base < 2 || base > 36) {
             throw a.argError(2, "base out of range");
         }
-        return parseBase(s.toString().strip(), (int) base);
+        return parseBase(s, (int) base);
     }
 
-    private static Object parseBase(String s, int base) {
-        boolean neg = false;
-        if (s.startsWith("-")) {
-            neg = true;
-            s = s.substring(1);
-        } else if (s.startsWith("+")) {
-            s = s.substring(1);
+    /*
+     * tonumber(s, base), as lbaselib.c's b_str2int: C-locale spaces around, an optional sign,
+     * then ASCII letters and digits only (Java's strip and digit accept Unicode ones).
+     */
+    private static Object parseBase(LuaString str, int base) {
+        byte[] b = str.bytes();
+        int n = str.length();
+        int i = skipSpaces(b, 0, n);
+        boolean neg = i < n && b[i] == '-';
+        if (i < n && (b[i] == '-' || b[i] == '+')) {
+            i++;
         }
-        if (s.isEmpty()) {
+        if (i >= n || digitValue(b[i]) < 0) {
             return null;
         }
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            int d = Character.digit(s.charAt(i), base);
-            if (d < 0 || s.charAt(i) > 127) {
+        long v = 0;
+        for (; i < n && digitValue(b[i]) >= 0; i++) {
+            int d = digitValue(b[i]);
+            if (d >= base) {
                 return null;
             }
-            n = n * base + d;
+            v = v * base + d;
         }
-        return neg ? -n : n;
+        return skipSpaces(b, i, n) == n ? (Object) (neg ? -v : v) : null;
+    }
+
+    private static int skipSpaces(byte[] b, int i, int n) {
+        while (i < n && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r'))) {
+            i++;
+        }
+        return i;
+    }
+
+    /* The value of an ASCII digit or letter (a = 10 ... z = 35), or -1. */
+    private static int digitValue(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        int u = c & ~0x20;
+        return u >= 'A' && u <= 'Z' ? u - 'A' + 10 : -1;
     }
 
     private static Object next(Args a, LuaTable t, Object key) {
