@@ -193,22 +193,41 @@ public final class BaseLib {
         return LibFunction.register(L, L.globals, null, name, body);
     }
 
+    /*
+     * print writes its line in one write, so that lines of different states sharing a stream
+     * do not mix; a line longer than any string (longer than a Java array) goes piece by piece.
+     */
     private static Object print(Args a) {
         LuaState L = a.state();
-        java.io.PrintStream out = L.out();
         int n = a.count();
-        byte[] line;
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        for (int i = 1; i <= n; i++) {
-            if (i > 1) {
-                buf.write('\t');
-            }
-            LuaString s = Ops.tostring(L, a.get(i));
-            buf.write(s.bytes(), 0, s.length());
+        LuaString[] pieces = new LuaString[n];
+        long total = Math.max(n, 1); // the tabs between the pieces and the newline
+        for (int i = 0; i < n; i++) {
+            pieces[i] = Ops.tostring(L, a.get(i + 1));
+            total += pieces[i].length();
         }
-        buf.write('\n');
-        line = buf.toByteArray();
-        out.write(line, 0, line.length);
+        java.io.PrintStream out = L.out();
+        if (total <= LuaString.MAX_LENGTH) {
+            byte[] line = new byte[(int) total];
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    line[at++] = '\t';
+                }
+                System.arraycopy(pieces[i].bytes(), 0, line, at, pieces[i].length());
+                at += pieces[i].length();
+            }
+            line[at] = '\n';
+            out.write(line, 0, line.length);
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    out.write('\t');
+                }
+                out.write(pieces[i].bytes(), 0, pieces[i].length());
+            }
+            out.write('\n');
+        }
         out.flush();
         return Varargs.NONE;
     }
@@ -387,7 +406,7 @@ public final class BaseLib {
             name = a.optString(2, s).toString();
         } else if (chunk instanceof LuaFunction fn) {
             name = a.optString(2, Ops.str("=(load)")).toString();
-            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            StringBytes buf = new StringBytes();
             for (;;) {
                 Object piece;
                 try {
@@ -400,6 +419,9 @@ public final class BaseLib {
                 }
                 if (!(piece instanceof LuaString ps)) {
                     return Varargs.of(null, Ops.str("reader function must return a string"));
+                }
+                if (ps.length() > LuaString.MAX_LENGTH - buf.size()) {
+                    return Varargs.of(null, Ops.str("not enough memory")); // as lua_load's memory error
                 }
                 buf.write(ps.bytes(), 0, ps.length());
             }

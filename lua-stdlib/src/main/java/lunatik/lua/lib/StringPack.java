@@ -45,6 +45,7 @@ final class StringPack {
         private final int end;
         private final boolean floats;
         private int pos;
+        private long options;
         boolean little = true;
         private int maxAlign = 1;
 
@@ -66,6 +67,7 @@ final class StringPack {
 
         /** Reads the next option; {@code total} is the size so far, for its alignment. */
         void next(long total) {
+            StringLib.poll(a.state(), ++options);
             kind = option();
             int align = size;
             if (kind == Kind.PADALIGN) {
@@ -177,9 +179,7 @@ final class StringPack {
         while (h.hasMore()) {
             h.next(total);
             total += h.toAlign + (long) h.size;
-            for (int i = 0; i < h.toAlign; i++) {
-                out.add(0);
-            }
+            out.addZeros(h.toAlign);
             switch (h.kind) {
                 case INT -> packSigned(a, out, h, ++arg);
                 case UINT -> packUnsigned(a, out, h, ++arg);
@@ -222,9 +222,7 @@ final class StringPack {
             throw a.argError(arg, "string longer than given size");
         }
         out.add(s);
-        for (int i = s.length(); i < h.size; i++) {
-            out.add(0);
-        }
+        out.addZeros(h.size - s.length());
     }
 
     /* s[n]: the length in n bytes, then the bytes. Returns the bytes added past the size. */
