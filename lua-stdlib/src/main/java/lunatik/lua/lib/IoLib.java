@@ -432,6 +432,7 @@ public final class IoLib {
      * result is nil; an I/O failure gives {@code nil, message, errno}.
      */
     private static Object read(Args a, LuaFile f, Object[] formats, int from, int to, int firstArg) {
+        a.state().checkInterrupt(); // a read may block (standard input): not once the state is told to stop
         IoHandle h = f.handle();
         try {
             if (from >= to) {
