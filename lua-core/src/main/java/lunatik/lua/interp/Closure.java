@@ -5,6 +5,7 @@ import lunatik.lua.value.Varargs;
 import lunatik.lua.vm.Coroutine;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
+import lunatik.lua.vm.Unwinding;
 
 /**
  * A Lua function value: a prototype plus its upvalue cells. Calling it pushes a {@link Frame}
@@ -60,6 +61,11 @@ public final class Closure extends LuaFunction implements LuaClosure {
             return sig == Nodes.RETURN ? f.ret : Varargs.NONE;
         } catch (LuaError e) {
             throw Frame.handle(L, co, e);
+        } catch (Throwable t) {
+            if (Unwinding.passes(t)) {
+                throw t;
+            }
+            throw L.onInternalError(co, t, name());
         } finally {
             co.pop();
         }

@@ -74,7 +74,7 @@ final class Frame extends CallFrame {
     public String localName(int n) {
         if (n < 0) {
             Object[] va = varargs;
-            return va != null && -n <= va.length ? "(vararg)" : null;
+            return va != null && -(long) n <= va.length ? "(vararg)" : null;
         }
         if (pc instanceof Nodes.CallNode c && n >= 1 && n <= c.localNames.length) {
             return c.localNames[n - 1];

@@ -30,7 +30,7 @@ public interface LuaClosure {
     /** Name of parameter {@code i} (0-based), or null. */
     default String paramName(int i) {
         String[] names = shape().paramNames();
-        return i < names.length ? names[i] : null;
+        return i >= 0 && i < names.length ? names[i] : null;
     }
 
     default int numUpvalues() {

@@ -10,6 +10,7 @@ import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
 import lunatik.lua.vm.Ops;
 import lunatik.lua.vm.TailCall;
+import lunatik.lua.vm.Unwinding;
 
 /**
  * The executable nodes of the tree interpreter. Expressions evaluate to a value
@@ -466,7 +467,7 @@ final class Nodes {
         Object eval(Frame f) {
             Expr[] ps = parts;
             Object[] v = new Object[ps.length];
-            int total = 0;
+            long total = 0;
             boolean plain = true;
             for (int i = 0; i < ps.length; i++) {
                 Object x = ps[i].eval(f);
@@ -484,11 +485,11 @@ final class Nodes {
                 }
             }
             if (plain) {
-                if (total < 0) {
+                if (total > LuaString.MAX_LENGTH) {
                     f.pc = this;
-                    throw new LuaError(Ops.str(f.L.where(0) + "string length overflow"));
+                    throw Ops.lengthOverflow(f.L);
                 }
-                byte[] r = new byte[total];
+                byte[] r = new byte[(int) total];
                 int p = 0;
                 for (Object x : v) {
                     byte[] b = ((LuaString) x).bytes();
@@ -915,6 +916,12 @@ final class Nodes {
             } catch (Coroutine.CloseUnwind u) {
                 closeAll(f, mark, null);
                 throw u;
+            } catch (Throwable t) {
+                if (Unwinding.passes(t)) {
+                    throw t;
+                }
+                // a Java throwable: the Lua error it becomes is what the variables are closed with
+                throw closeOnError(f, mark, f.L.onInternalError(f.L.current(), t, f.cl.name()));
             }
             Object ret = f.ret;
             if (sig == RETURN && ret instanceof TailCall tc) {

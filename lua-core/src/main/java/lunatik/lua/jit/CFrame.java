@@ -82,7 +82,7 @@ public final class CFrame extends CallFrame {
     public String localName(int n) {
         if (n < 0) {
             Object[] va = varargs;
-            return va != null && -n <= va.length ? "(vararg)" : null;
+            return va != null && -(long) n <= va.length ? "(vararg)" : null;
         }
         Site s = callSite();
         return s != null && n >= 1 && n <= s.localNames.length ? s.localNames[n - 1] : null;

@@ -662,9 +662,16 @@ public final class JitCompiler {
             c.invokevirtual(CD_COROUTINE, "pop", MethodTypeDesc.of(CD_void));
             c.aload(e);
             c.athrow();
+            // anything else: a Java throwable becomes a Lua error here (Rt.onThrowable), then pop
             Label onAny = c.newLabel();
             c.labelBinding(onAny);
             int t = c.allocateLocal(TypeKind.REFERENCE);
+            c.astore(t);
+            c.aload(t);
+            c.aload(lSlot);
+            c.aload(coSlot);
+            c.aload(0);
+            rt("onThrowable", CD_THROWABLE, CD_THROWABLE, CD_LUASTATE, CD_COROUTINE, CD_LUAFUNCTION);
             c.astore(t);
             c.aload(coSlot);
             c.invokevirtual(CD_COROUTINE, "pop", MethodTypeDesc.of(CD_void));

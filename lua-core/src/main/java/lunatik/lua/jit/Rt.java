@@ -7,11 +7,13 @@ import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.LuaUserdata;
 import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.Coroutine;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
 import lunatik.lua.vm.Ops;
 import lunatik.lua.vm.TailCall;
+import lunatik.lua.vm.Unwinding;
 
 /**
  * Run-time helpers called by compiled code: small static methods with a fast path HotSpot
@@ -220,16 +222,19 @@ public final class Rt {
     }
 
     public static Object concat2(Object a, Object b, CFrame f, int site) {
-        if (a instanceof LuaString x && b instanceof LuaString y) {
+        if (a instanceof LuaString x && b instanceof LuaString y && x.length() <= LuaString.MAX_LENGTH - y.length()) {
             return x.concat(y);
         }
         f.pc = site;
         return Ops.concat(L(f), a, b, f.site(site));
     }
 
-    /** A concatenation chain, joined in one allocation when every part is a string or number. */
+    /**
+     * A concatenation chain, joined in one allocation when every part is a string or number
+     * (and the result is not too long: "string length overflow").
+     */
     public static Object concat(Object[] v, CFrame f, int site) {
-        int total = 0;
+        long total = 0;
         boolean plain = true;
         for (int i = 0; i < v.length; i++) {
             Object x = v[i];
@@ -243,8 +248,12 @@ public final class Rt {
             }
             total += ((LuaString) v[i]).length();
         }
-        if (plain && total >= 0) {
-            byte[] r = new byte[total];
+        if (plain) {
+            if (total > LuaString.MAX_LENGTH) {
+                f.pc = site;
+                throw Ops.lengthOverflow(L(f));
+            }
+            byte[] r = new byte[(int) total];
             int p = 0;
             for (Object x : v) {
                 byte[] b = ((LuaString) x).bytes();
@@ -603,7 +612,23 @@ public final class Rt {
         }
     }
 
+    /**
+     * What a compiled function throws when {@code t}, not a Lua error, leaves its body: a
+     * deliberate unwinding as it is, anything else as a Lua error raised in {@code fn}
+     * ({@link LuaState#onInternalError}).
+     */
+    public static Throwable onThrowable(Throwable t, LuaState L, Coroutine co, LuaFunction fn) {
+        if (Unwinding.passes(t)) {
+            return t;
+        }
+        return L.onInternalError(co, t, fn.name());
+    }
+
     public static LuaError closeOnError(Object v, Throwable t, CFrame f) {
+        if (!Unwinding.passes(t)) {
+            // a Java throwable: the Lua error it becomes is what the variable is closed with
+            t = L(f).onInternalError(L(f).current(), t, f.fn.name());
+        }
         if (!(t instanceof LuaError e)) {
             if (t instanceof RuntimeException r) {
                 close(v, f);

@@ -14,6 +14,11 @@ import java.util.Arrays;
 public final class LuaString implements Comparable<LuaString> {
     /** The empty string. */
     public static final LuaString EMPTY = new LuaString(new byte[0]);
+    /**
+     * The longest string: the longest byte array every JVM allocates (the JDK's own limit for
+     * growing arrays, 2^31 - 9). Operations that would make a longer string raise a Lua error.
+     */
+    public static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
 
     private final byte[] bytes;
     private int hash;          // 0 = not yet computed
@@ -61,7 +66,7 @@ public final class LuaString implements Comparable<LuaString> {
         return copyOf(bytes, from, to - from);
     }
 
-    /** Concatenation of two strings. */
+    /** Concatenation of two strings (together at most {@link #MAX_LENGTH} bytes long). */
     public LuaString concat(LuaString o) {
         byte[] r = Arrays.copyOf(bytes, bytes.length + o.bytes.length);
         System.arraycopy(o.bytes, 0, r, bytes.length, o.bytes.length);

@@ -75,6 +75,11 @@ public final class Coroutine {
         this.continuation = new Continuation(SCOPE, this::run);
     }
 
+    /*
+     * The body of the continuation. What escapes it kills the coroutine with a Lua error that
+     * resume reports; only a deliberate unwinding other than this coroutine's own close (os.exit)
+     * goes on through resume.
+     */
     private void run() {
         try {
             Object[] args = Varargs.toArray(transfer);
@@ -85,6 +90,11 @@ public final class Coroutine {
             error = new LuaError(Ops.str("stack overflow"));
         } catch (CloseUnwind e) {
             transfer = Varargs.NONE;
+        } catch (Throwable t) {
+            if (t instanceof Unwinding) {
+                throw t;
+            }
+            error = state.internalError(body.name(), t);
         }
     }
 
@@ -194,7 +204,7 @@ public final class Coroutine {
     }
 
     /** Thrown inside a coroutine being closed, to run its {@code __close} handlers. */
-    public static final class CloseUnwind extends RuntimeException {
+    public static final class CloseUnwind extends RuntimeException implements Unwinding {
         private static final long serialVersionUID = 1L;
 
         CloseUnwind() {

@@ -90,23 +90,32 @@ public class LibFunction extends LuaFunction {
         return anonymous;
     }
 
+    /**
+     * Runs the body. This is the boundary where Lua calls Java: a Lua error, a deliberate
+     * {@link Unwinding} and a stack overflow go through as they are; any other throwable (a
+     * bug, an exhausted heap) becomes a Lua error here, reported to the state's internal-error
+     * handler, so that {@code pcall} catches it like any error of this function.
+     */
     @Override
     public Object invoke(Object[] args) {
         Coroutine co = L.current;
         int savedBase = co.cBase;
         co.cBase = co.depth;
-        if (yieldable) {
-            try {
-                return body.call(new Args(this, args));
-            } finally {
-                co.cBase = savedBase;
-            }
+        boolean counted = !yieldable;
+        if (counted) {
+            co.nny++;
         }
-        co.nny++;
         try {
             return body.call(new Args(this, args));
+        } catch (Throwable t) {
+            if (Unwinding.passes(t)) {
+                throw t;
+            }
+            throw L.internalError(qualifiedName, t);
         } finally {
-            co.nny--;
+            if (counted) {
+                co.nny--;
+            }
             co.cBase = savedBase;
         }
     }

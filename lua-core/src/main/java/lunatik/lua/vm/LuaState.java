@@ -22,6 +22,11 @@ import lunatik.lua.value.Varargs;
 public final class LuaState {
     /** Resume nesting limit (Lua's LUAI_MAXCCALLS). */
     public static final int MAX_RESUME_NESTING = 200;
+    /**
+     * Lua's stack size limit (LUAI_MAXSTACK): library functions that return a value per item
+     * (string.byte, table.unpack, ...) refuse to return this many, as Lua's do.
+     */
+    public static final int MAX_STACK = 1_000_000;
     private static final int TICK_CHUNK = 1 << 12;
 
     public final Dialect dialect;
@@ -157,13 +162,33 @@ public final class LuaState {
             return;
         }
         inFinalizer = true;
+        Throwable unwind;
         try {
-            Object o;
-            while ((o = toFinalize.poll()) != null) {
-                finalizeObject(o);
-            }
+            unwind = drainPending();
         } finally {
             inFinalizer = false;
+        }
+        rethrow(unwind);
+    }
+
+    /* Finalizes every queued object; returns the first Unwinding a __gc raised, or null. */
+    private Throwable drainPending() {
+        Throwable unwind = null;
+        Object o;
+        while ((o = toFinalize.poll()) != null) {
+            Throwable u = finalizeObject(o);
+            unwind = unwind == null ? u : unwind;
+        }
+        return unwind;
+    }
+
+    /* Throws an Unwinding kept while finalizers ran (they are unchecked); nothing when null. */
+    private static void rethrow(Throwable unwind) {
+        if (unwind instanceof RuntimeException r) {
+            throw r;
+        }
+        if (unwind instanceof Error e) {
+            throw e;
         }
     }
 
@@ -211,7 +236,13 @@ public final class LuaState {
         runPendingFinalizers();
     }
 
-    private void finalizeObject(Object o) {
+    /*
+     * Runs the __gc of o. Nothing it raises may keep the other finalizers from running: an
+     * error becomes a warning (call has already made any Java throwable a Lua error), and a
+     * deliberate unwinding (os.exit in a __gc) is returned, for the caller to raise once every
+     * finalizer of its batch has run.
+     */
+    private Throwable finalizeObject(Object o) {
         if (o instanceof LuaTable t) {
             t.gcSentinel = null;
         } else if (o instanceof LuaUserdata u) {
@@ -219,36 +250,53 @@ public final class LuaState {
         }
         Object mm = metamethod(o, Meta.GC);
         if (mm == null) {
-            return;
+            return null;
         }
         try {
             call(mm, o);
         } catch (LuaError e) {
-            err.println("Lua warning: error in __gc (" + e.getMessage() + ")");
-            err.flush();
+            warnGc(e.getMessage());
+        } catch (Throwable t) {
+            if (t instanceof Unwinding) {
+                return t;
+            }
+            warnGc(internalError("__gc", t).getMessage());
         }
+        return null;
+    }
+
+    private void warnGc(String message) {
+        err.println("Lua warning: error in __gc (" + message + ")");
+        err.flush();
     }
 
     /**
      * Closes the state: runs the {@code __gc} of every object still marked for finalization,
-     * newest first, as {@code lua_close} does.
+     * newest first, as {@code lua_close} does, whatever each of them raises. Objects marked
+     * while this runs are not finalized (as Lua stops marking when it closes). An
+     * {@code os.exit} from a {@code __gc} is raised after all of them have run.
      */
     public void close() {
-        runPendingFinalizers();
+        boolean nested = inFinalizer;
         inFinalizer = true;
+        Throwable unwind;
         try {
-            for (int i = marked.size() - 1; i >= 0; i--) {
-                Object o = marked.get(i).get();
+            unwind = drainPending();
+            java.util.List<java.lang.ref.WeakReference<Object>> all = new java.util.ArrayList<>(marked);
+            marked.clear();
+            for (int i = all.size() - 1; i >= 0; i--) {
+                Object o = all.get(i).get();
                 boolean pending = o instanceof LuaTable t ? t.gcSentinel != null
                     : o instanceof LuaUserdata u && u.gcSentinel != null;
                 if (pending) {
-                    finalizeObject(o);
+                    Throwable u = finalizeObject(o);
+                    unwind = unwind == null ? u : unwind;
                 }
             }
-            marked.clear();
         } finally {
-            inFinalizer = false;
+            inFinalizer = nested;
         }
+        rethrow(unwind);
     }
 
     // ---------------------------------------------------------------- streams
@@ -374,7 +422,8 @@ public final class LuaState {
     /**
      * Calls {@code fn} (any value; {@code __call} is honoured) from Java with {@code args}.
      * Returns a value or a {@link Varargs}. The call shows on the call stack as a Java frame,
-     * as a C function's call does in Lua.
+     * as a C function's call does in Lua. Only Lua errors (and {@link Unwinding}s) come out:
+     * any other Java throwable becomes one ({@link #internalError}).
      */
     public Object call(Object fn, Object... args) {
         LuaFunction f = Ops.toCallable(this, fn, args);
@@ -385,8 +434,15 @@ public final class LuaState {
         co.push(new CallFrame.Java(f));
         try {
             return Ops.resolve(f.invokeTail(args));
+        } catch (LuaError e) {
+            throw e;
         } catch (StackOverflowError e) {
             throw stackOverflow();
+        } catch (Throwable t) {
+            if (Unwinding.passes(t)) {
+                throw t;
+            }
+            throw internalError(f.name(), t);
         } finally {
             co.pop();
         }
@@ -444,6 +500,16 @@ public final class LuaState {
         }
     }
 
+    /**
+     * A Java throwable that does not pass boundaries ({@link Unwinding#passes}) leaving the body
+     * of the Lua function {@code function}, the innermost frame of {@code co}: the Lua error
+     * that takes its place, positioned in that function and through the message handler as any
+     * error there would be.
+     */
+    public LuaError onInternalError(Coroutine co, Throwable t, String function) {
+        return onError(co, internalError(function, t, 0));
+    }
+
     /** The "stack overflow" error, positioned at the current line. */
     public LuaError stackOverflow() {
         return new LuaError(Ops.str(where(0) + "stack overflow"));
@@ -456,6 +522,55 @@ public final class LuaState {
 
     public int maxDepth() {
         return maxDepth;
+    }
+
+    // ---------------------------------------------------------------- internal errors
+
+    /** The default report of an internal error: the Java stack trace, at debug level only. */
+    private static final java.util.function.BiConsumer<String, Throwable> LOG_INTERNAL_ERROR = (fn, t) ->
+        System.getLogger("lunatik.lua").log(System.Logger.Level.DEBUG, "internal error in '" + fn + "'", t);
+
+    private java.util.function.BiConsumer<String, Throwable> internalErrorHandler = LOG_INTERNAL_ERROR;
+
+    /**
+     * Sets what hears of every Java throwable that this state turned into a Lua error (an
+     * exception a library function did not expect, an exhausted heap): the name of the function
+     * it escaped from ("string.rep", or the Lua function running) and the throwable. Such a
+     * conversion is a safety net, so each one is a bug worth knowing of. The default logs it on
+     * {@code System.getLogger("lunatik.lua")} at DEBUG, with its stack trace; null restores it.
+     */
+    public void setInternalErrorHandler(java.util.function.BiConsumer<String, Throwable> handler) {
+        internalErrorHandler = handler == null ? LOG_INTERNAL_ERROR : handler;
+    }
+
+    /**
+     * The Lua error that stands for {@code t}, a Java throwable that escaped {@code function}
+     * (null when unknown) and that is neither a Lua error nor an {@link Unwinding}: "not enough
+     * memory" for an exhausted heap, else "internal error in 'f' (java.lang.SomeException)"
+     * positioned as a library function's errors are. Reports it to the internal-error handler.
+     */
+    public LuaError internalError(String function, Throwable t) {
+        return internalError(function, t, 1);
+    }
+
+    /* As internalError(function, t), positioned at the function at that level (where). */
+    private LuaError internalError(String function, Throwable t, int level) {
+        String name = function == null || function.equals("?") ? null : function;
+        reportInternalError(name == null ? "?" : name, t);
+        if (t instanceof OutOfMemoryError) {
+            return new LuaError(Ops.str("not enough memory"));
+        }
+        String in = name == null ? "" : " in '" + name + "'";
+        return new LuaError(Ops.str(where(level) + "internal error" + in + " (" + t.getClass().getName() + ")"));
+    }
+
+    /* A handler that fails must not change what the script sees: its failure is dropped. */
+    private void reportInternalError(String function, Throwable t) {
+        try {
+            internalErrorHandler.accept(function, t);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // nothing better to do: the Lua error is raised all the same
+        }
     }
 
     // ---------------------------------------------------------------- coroutines

@@ -616,6 +616,9 @@ public final class Ops {
         LuaString x = toStringCoerce(a);
         LuaString y = toStringCoerce(b);
         if (x != null && y != null) {
+            if (x.length() > LuaString.MAX_LENGTH - y.length()) {
+                throw lengthOverflow(L);
+            }
             return x.concat(y);
         }
         Object mm = L.metamethod(a, Meta.CONCAT);
@@ -629,6 +632,11 @@ public final class Ops {
         Object v = bad == 0 ? a : b;
         throw new LuaError(str(L.where(0) + "attempt to concatenate a " + objTypeName(L, v) + " value"
             + (info == null ? "" : info.describe(bad))));
+    }
+
+    /** "string length overflow": a concatenation longer than {@link LuaString#MAX_LENGTH}. */
+    public static LuaError lengthOverflow(LuaState L) {
+        return new LuaError(str(L.where(0) + "string length overflow"));
     }
 
     // ---------------------------------------------------------------- indexing

@@ -2,6 +2,7 @@ package lunatik.lua.lib;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
@@ -15,6 +16,7 @@ import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
 import lunatik.lua.vm.Ops;
+import lunatik.lua.vm.Unwinding;
 
 /**
  * The basic library (manual §6.1): the global functions. In the KERNEL dialect
@@ -38,12 +40,24 @@ public final class BaseLib {
         L.setExtension(FILE_LOADER_KEY, loader);
     }
 
+    /*
+     * The bytes of a script file. A name with a zero byte (C would cut it short there) names no
+     * file, whatever the loader; the file system's loader also refuses names the platform
+     * cannot encode (FileNames).
+     */
     static byte[] readFile(LuaState L, String name) throws IOException {
+        if (name.indexOf('\0') >= 0) {
+            throw new NoSuchFileException(name);
+        }
         FileLoader fl = L.extension(FILE_LOADER_KEY);
         if (fl != null) {
             return fl.read(name);
         }
-        return Files.readAllBytes(Path.of(name));
+        Path p = FileNames.path(name);
+        if (p == null) {
+            throw new NoSuchFileException(name);
+        }
+        return Files.readAllBytes(p);
     }
 
     public static void open(LuaState L) {
@@ -179,22 +193,41 @@ public final class BaseLib {
         return LibFunction.register(L, L.globals, null, name, body);
     }
 
+    /*
+     * print writes its line in one write, so that lines of different states sharing a stream
+     * do not mix; a line longer than any string (longer than a Java array) goes piece by piece.
+     */
     private static Object print(Args a) {
         LuaState L = a.state();
-        java.io.PrintStream out = L.out();
         int n = a.count();
-        byte[] line;
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        for (int i = 1; i <= n; i++) {
-            if (i > 1) {
-                buf.write('\t');
-            }
-            LuaString s = Ops.tostring(L, a.get(i));
-            buf.write(s.bytes(), 0, s.length());
+        LuaString[] pieces = new LuaString[n];
+        long total = Math.max(n, 1); // the tabs between the pieces and the newline
+        for (int i = 0; i < n; i++) {
+            pieces[i] = Ops.tostring(L, a.get(i + 1));
+            total += pieces[i].length();
         }
-        buf.write('\n');
-        line = buf.toByteArray();
-        out.write(line, 0, line.length);
+        java.io.PrintStream out = L.out();
+        if (total <= LuaString.MAX_LENGTH) {
+            byte[] line = new byte[(int) total];
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    line[at++] = '\t';
+                }
+                System.arraycopy(pieces[i].bytes(), 0, line, at, pieces[i].length());
+                at += pieces[i].length();
+            }
+            line[at] = '\n';
+            out.write(line, 0, line.length);
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    out.write('\t');
+                }
+                out.write(pieces[i].bytes(), 0, pieces[i].length());
+            }
+            out.write('\n');
+        }
         out.flush();
         return Varargs.NONE;
     }
@@ -236,29 +269,49 @@ public final class BaseLib {
         if (base < 2 || base > 36) {
             throw a.argError(2, "base out of range");
         }
-        return parseBase(s.toString().strip(), (int) base);
+        return parseBase(s, (int) base);
     }
 
-    private static Object parseBase(String s, int base) {
-        boolean neg = false;
-        if (s.startsWith("-")) {
-            neg = true;
-            s = s.substring(1);
-        } else if (s.startsWith("+")) {
-            s = s.substring(1);
+    /*
+     * tonumber(s, base), as lbaselib.c's b_str2int: C-locale spaces around, an optional sign,
+     * then ASCII letters and digits only (Java's strip and digit accept Unicode ones).
+     */
+    private static Object parseBase(LuaString str, int base) {
+        byte[] b = str.bytes();
+        int n = str.length();
+        int i = skipSpaces(b, 0, n);
+        boolean neg = i < n && b[i] == '-';
+        if (i < n && (b[i] == '-' || b[i] == '+')) {
+            i++;
         }
-        if (s.isEmpty()) {
+        if (i >= n || digitValue(b[i]) < 0) {
             return null;
         }
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            int d = Character.digit(s.charAt(i), base);
-            if (d < 0 || s.charAt(i) > 127) {
+        long v = 0;
+        for (; i < n && digitValue(b[i]) >= 0; i++) {
+            int d = digitValue(b[i]);
+            if (d >= base) {
                 return null;
             }
-            n = n * base + d;
+            v = v * base + d;
         }
-        return neg ? -n : n;
+        return skipSpaces(b, i, n) == n ? (Object) (neg ? -v : v) : null;
+    }
+
+    private static int skipSpaces(byte[] b, int i, int n) {
+        while (i < n && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r'))) {
+            i++;
+        }
+        return i;
+    }
+
+    /* The value of an ASCII digit or letter (a = 10 ... z = 35), or -1. */
+    private static int digitValue(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        int u = c & ~0x20;
+        return u >= 'A' && u <= 'Z' ? u - 'A' + 10 : -1;
     }
 
     private static Object next(Args a, LuaTable t, Object key) {
@@ -299,24 +352,35 @@ public final class BaseLib {
         try {
             return prependTrue(L.call(f, args));
         } catch (LuaError e) {
-            Object v = e.value();
-            if (handler != null && !e.isHandled()) {
-                co.msgHandler = null;
-                try {
-                    v = L.call1(handler, v);
-                } catch (LuaError inner) {
-                    v = Ops.str("error in error handling");
-                }
-            }
-            return Varargs.of(Boolean.FALSE, v);
+            return failure(L, co, handler, e);
         } catch (StackOverflowError e) {
             return Varargs.of(Boolean.FALSE, Ops.str("stack overflow"));
+        } catch (Throwable t) {
+            // L.call lets only Lua errors out; this catches what a bug might still let through
+            if (t instanceof Unwinding) {
+                throw t;
+            }
+            return failure(L, co, handler, L.internalError("pcall", t));
         } finally {
             co.msgHandler = savedHandler;
             while (co.depth() > depth) {
                 co.pop();
             }
         }
+    }
+
+    /* false and the error value, through the message handler when it has not seen it yet. */
+    private static Object failure(LuaState L, Coroutine co, Object handler, LuaError e) {
+        Object v = e.value();
+        if (handler != null && !e.isHandled()) {
+            co.msgHandler = null;
+            try {
+                v = L.call1(handler, v);
+            } catch (LuaError inner) {
+                v = Ops.str("error in error handling");
+            }
+        }
+        return Varargs.of(Boolean.FALSE, v);
     }
 
     static Object prependTrue(Object r) {
@@ -342,7 +406,7 @@ public final class BaseLib {
             name = a.optString(2, s).toString();
         } else if (chunk instanceof LuaFunction fn) {
             name = a.optString(2, Ops.str("=(load)")).toString();
-            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            StringBytes buf = new StringBytes();
             for (;;) {
                 Object piece;
                 try {
@@ -355,6 +419,9 @@ public final class BaseLib {
                 }
                 if (!(piece instanceof LuaString ps)) {
                     return Varargs.of(null, Ops.str("reader function must return a string"));
+                }
+                if (ps.length() > LuaString.MAX_LENGTH - buf.size()) {
+                    return Varargs.of(null, Ops.str("not enough memory")); // as lua_load's memory error
                 }
                 buf.write(ps.bytes(), 0, ps.length());
             }

@@ -126,30 +126,35 @@ public final class DebugLib {
     private static Object getlocal(LuaState L, Args a) {
         int arg = a.get(1) instanceof Coroutine ? 1 : 0;
         Coroutine co = arg == 1 ? (Coroutine) a.get(1) : L.current();
-        long n = a.checkInteger(arg + 2);
+        int n = localIndex(a.checkInteger(arg + 2));
         if (a.get(arg + 1) instanceof LuaFunction f) {
-            String name = f instanceof LuaClosure c && n >= 1 ? c.paramName((int) n - 1) : null;
+            String name = f instanceof LuaClosure c ? c.paramName(n - 1) : null;
             return name == null ? null : Ops.str(name);
         }
         CallFrame frame = frameAt(co, a, arg + 1);
-        String name = frame.localName((int) n);
+        String name = frame.localName(n);
         if (name == null) {
             return null;
         }
-        return Varargs.of(Ops.str(name), frame.getLocal((int) n));
+        return Varargs.of(Ops.str(name), frame.getLocal(n));
     }
 
     private static Object setlocal(LuaState L, Args a) {
         int arg = a.get(1) instanceof Coroutine ? 1 : 0;
         Coroutine co = arg == 1 ? (Coroutine) a.get(1) : L.current();
         CallFrame frame = frameAt(co, a, arg + 1);
-        long n = a.checkInteger(arg + 2);
+        int n = localIndex(a.checkInteger(arg + 2));
         a.checkAny(arg + 3);
-        String name = frame.localName((int) n);
-        if (name == null || !frame.setLocal((int) n, a.get(arg + 3))) {
+        String name = frame.localName(n);
+        if (name == null || !frame.setLocal(n, a.get(arg + 3))) {
             return null;
         }
         return Ops.str(name);
+    }
+
+    /* A local's number as C Lua reads it: cast to an int (2^32 + 1 is local 1 there too). */
+    private static int localIndex(long n) {
+        return (int) n;
     }
 
     /** The frame at a level argument (1 = the function that called the debug function). */

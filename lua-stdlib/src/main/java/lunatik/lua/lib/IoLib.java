@@ -1,11 +1,11 @@
 package lunatik.lua.lib;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -228,14 +228,12 @@ public final class IoLib {
         return true;
     }
 
-    /** The path a Lua file name denotes (C stops at the first zero byte). */
-    static Path toPath(LuaString name) {
-        byte[] b = name.bytes();
-        int n = 0;
-        while (n < b.length && b[n] != 0) {
-            n++;
-        }
-        return Path.of(new String(b, 0, n, StandardCharsets.UTF_8));
+    /**
+     * The path a Lua file name denotes. A name with a zero byte, which C would cut short, or
+     * one the platform cannot encode, is a file that does not exist (see {@link FileNames}).
+     */
+    static Path toPath(LuaString name) throws NoSuchFileException {
+        return FileNames.existingPath(name);
     }
 
     /** fopen: {@code mode} must be valid. */
@@ -434,10 +432,11 @@ public final class IoLib {
      * result is nil; an I/O failure gives {@code nil, message, errno}.
      */
     private static Object read(Args a, LuaFile f, Object[] formats, int from, int to, int firstArg) {
+        a.state().checkInterrupt(); // a read may block (standard input): not once the state is told to stop
         IoHandle h = f.handle();
         try {
             if (from >= to) {
-                return readLine(h, false);
+                return readLine(a.state(), h, false);
             }
             Object[] results = new Object[to - from];
             int n = 0;
@@ -459,7 +458,7 @@ public final class IoLib {
             if (count == null) {
                 throw a.argError(arg, "number has no integer representation");
             }
-            return count == 0 ? testEof(h) : readChars(h, count);
+            return count == 0 ? testEof(h) : readChars(a.state(), h, count);
         }
         if (!(fmt instanceof LuaString p)) {
             throw a.argError(arg, "string expected, got " + Ops.objTypeName(a.state(), fmt));
@@ -468,16 +467,13 @@ public final class IoLib {
         int c = i < p.length() ? p.byteAt(i) : 0;
         return switch (c) {
             case 'n' -> readNumber(h);
-            case 'l' -> readLine(h, false);
-            case 'L' -> readLine(h, true);
-            case 'a' -> readAll(h);
+            case 'l' -> readLine(a.state(), h, false);
+            case 'L' -> readLine(a.state(), h, true);
+            case 'a' -> readAll(a.state(), h);
             default -> throw a.argError(arg, "invalid format");
         };
     }
 
-    private static LuaString bytes(ByteArrayOutputStream out) {
-        return LuaString.wrap(out.toByteArray());
-    }
 
     private static Object testEof(IoHandle h) throws IOException {
         int c = h.read();
@@ -488,28 +484,32 @@ public final class IoLib {
         return LuaString.EMPTY;
     }
 
-    private static Object readChars(IoHandle h, long count) throws IOException {
+    /*
+     * The reading functions build their result in a StringBytes polling the state: a line
+     * longer than any string is "not enough memory", and a read of /dev/zero can be stopped.
+     */
+    private static Object readChars(LuaState L, IoHandle h, long count) throws IOException {
         // C allocates the whole buffer first: a negative (huge unsigned) or giant count fails so
         if (count < 0 || count > Integer.MAX_VALUE - 16) {
             throw new LuaError(LuaString.of("not enough memory"));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(count, IoHandle.BUFFER_SIZE));
-        return h.read(out, count) > 0 ? bytes(out) : null;
+        StringBytes out = new StringBytes(L, (int) Math.min(count, IoHandle.BUFFER_SIZE));
+        return h.read(out, count) > 0 ? out.toLuaString() : null;
     }
 
-    private static Object readLine(IoHandle h, boolean keepNewline) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(80);
+    private static Object readLine(LuaState L, IoHandle h, boolean keepNewline) throws IOException {
+        StringBytes out = new StringBytes(L, 80);
         boolean newline = h.readLine(out);
         if (newline && keepNewline) {
             out.write('\n');
         }
-        return newline || out.size() > 0 ? bytes(out) : null;
+        return newline || out.size() > 0 ? out.toLuaString() : null;
     }
 
-    private static Object readAll(IoHandle h) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private static Object readAll(LuaState L, IoHandle h) throws IOException {
+        StringBytes out = new StringBytes(L, 32);
         h.readAll(out);
-        return bytes(out);
+        return out.toLuaString();
     }
 
     /**

@@ -1,14 +1,17 @@
 package lunatik.lua.lib;
 
+import lunatik.lua.vm.Unwinding;
+
 /**
  * Raised by {@code os.exit}: asks the host to end the program with {@link #status()}.
  *
  * <p>A library must never call {@link System#exit} (the state may live inside a larger host),
  * so {@code os.exit} throws this instead and the standalone interpreter's {@code main} catches
  * it, flushes the standard streams (see {@link IoLib#flushAll}) and exits. It is not a
- * {@link lunatik.lua.vm.LuaError}, so {@code pcall} and coroutine boundaries do not stop it.
+ * {@link lunatik.lua.vm.LuaError} but an {@link Unwinding}, so {@code pcall}, library
+ * functions and coroutine boundaries let it through.
  */
-public final class LuaExit extends RuntimeException {
+public final class LuaExit extends RuntimeException implements Unwinding {
     private static final long serialVersionUID = 1L;
 
     private final int status;

@@ -1,6 +1,5 @@
 package lunatik.lua.lib;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -180,9 +179,10 @@ public final class OsLib {
     }
 
     private static LuaString strftime(Args a, byte[] f, int i, OsDate.Tm tm) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringBytes out = new StringBytes();
         int end = f.length;
         while (i < end) {
+            StringLib.poll(a.state(), i);
             byte c = f[i++];
             if (c != '%') {
                 out.write(c);
@@ -201,7 +201,7 @@ public final class OsLib {
             OsDate.convert(out, (char) f[i + len - 1], tm);
             i += len;
         }
-        return LuaString.wrap(out.toByteArray());
+        return out.toLuaString();
     }
 
     private static void setField(LuaState L, LuaTable t, String key, Object v) {

@@ -180,12 +180,17 @@ public final class PackageLib {
         return null;
     }
 
+    /* A name with a zero byte is no file (C would cut it short there); nor is one the platform cannot encode. */
     private static boolean readable(LuaState L, String file) {
+        if (file.indexOf('\0') >= 0) {
+            return false;
+        }
         java.util.function.Predicate<String> check = L.extension("package.readable");
         if (check != null) {
             return check.test(file);
         }
-        return Files.isReadable(Path.of(file)) && !Files.isDirectory(Path.of(file));
+        Path p = FileNames.path(file);
+        return p != null && Files.isReadable(p) && !Files.isDirectory(p);
     }
 
     private static Object require(LuaState L, LuaTable pkg, LuaTable loaded, Args a) {

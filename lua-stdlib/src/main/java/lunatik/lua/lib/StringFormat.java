@@ -93,6 +93,7 @@ final class StringFormat {
         int arg = 1;
         int i = 0;
         while (i < n) {
+            StringLib.poll(L, i);
             byte c = f[i++];
             if (c != '%') {
                 out.add(c);
@@ -158,7 +159,7 @@ final class StringFormat {
                 if (!sp.body.isEmpty()) {
                     throw a.error("specifier '%q' cannot have modifiers");
                 }
-                quoted(a, out, arg);
+                quoted(a, L, out, arg);
             }
             case 's' -> formatString(a, L, out, arg, sp);
             default -> throw invalidConversion(a, sp);
@@ -345,10 +346,10 @@ final class StringFormat {
     }
 
     /* %q: the argument as a Lua literal that reads back as the same value. */
-    private static void quoted(Args a, StringLib.Buffer out, int arg) {
+    private static void quoted(Args a, LuaState L, StringLib.Buffer out, int arg) {
         Object v = a.get(arg);
         if (v instanceof LuaString s) {
-            quoteString(out, s);
+            quoteString(L, out, s);
         } else if (v instanceof Long l) {
             // math.mininteger has no decimal literal (-9223372036854775808 reads as a float)
             out.add(l == Long.MIN_VALUE ? "0x8000000000000000" : Long.toString(l));
@@ -367,11 +368,12 @@ final class StringFormat {
         }
     }
 
-    private static void quoteString(StringLib.Buffer out, LuaString s) {
+    private static void quoteString(LuaState L, StringLib.Buffer out, LuaString s) {
         byte[] b = s.bytes();
         int n = s.length();
         out.add('"');
         for (int i = 0; i < n; i++) {
+            StringLib.poll(L, i + 1);
             int c = b[i] & 0xff;
             if (c == '"' || c == '\\' || c == '\n') {
                 out.add('\\');

@@ -36,7 +36,7 @@ public final class StringLib {
     }
 
     /** Longest string the library builds (Java arrays stop a little short of 2^31 bytes). */
-    static final int MAX_SIZE = Integer.MAX_VALUE - 16;
+    static final int MAX_SIZE = LuaString.MAX_LENGTH;
 
     /**
      * Creates the {@code string} table, sets it as global {@code string}, and installs the
@@ -169,6 +169,9 @@ public final class StringLib {
         if (end - start >= Integer.MAX_VALUE) {
             throw a.error("string slice too long");
         }
+        if (end - start >= LuaState.MAX_STACK) {
+            throw a.error("stack overflow (string slice too long)");
+        }
         int n = (int) (end - start + 1);
         Object[] r = new Object[n];
         for (int i = 0; i < n; i++) {
@@ -227,14 +230,40 @@ public final class StringLib {
         if (n > 1) {
             System.arraycopy(sep.bytes(), 0, r, s.length(), sep.length());
         }
-        // the result is periodic: double the filled prefix until it covers everything
-        int filled = (int) Math.min(unit, total);
-        while (filled < total) {
-            int chunk = Math.min(filled, total - filled);
-            System.arraycopy(r, 0, r, filled, chunk);
-            filled += chunk;
-        }
+        fillPeriodic(a.state(), r, (int) Math.min(unit, total));
         return LuaString.wrap(r);
+    }
+
+    /** Most bytes copied between two polls of the state by the loops that build long strings. */
+    static final int COPY_CHUNK = 1 << 20;
+
+    /**
+     * Polls the state ({@link LuaState#tick}) once every 4096 steps of a loop over the bytes
+     * or characters of a string: a loop over a huge string stays interruptible and counts
+     * against the instruction budget, at a negligible cost per step.
+     */
+    static void poll(LuaState L, long step) {
+        if ((step & 0xfff) == 0) {
+            L.tick();
+        }
+    }
+
+    /*
+     * Repeats the first `period` bytes of r over all of it: doubles the filled prefix (always
+     * a whole number of periods, so each copy stays in phase), copying at most a MiB at a time
+     * and polling the state between copies, so that a 2 GiB string.rep can be interrupted.
+     */
+    private static void fillPeriodic(LuaState L, byte[] r, int period) {
+        int total = r.length;
+        int filled = period;
+        while (filled < total) {
+            int len = Math.min(filled, total - filled);
+            for (int done = 0; done < len; done += COPY_CHUNK) {
+                System.arraycopy(r, done, r, filled + done, Math.min(COPY_CHUNK, len - done));
+                L.tick();
+            }
+            filled += len;
+        }
     }
 
     /** A new array of {@code n} bytes; an exhausted heap is Lua's "not enough memory". */
@@ -499,6 +528,13 @@ public final class StringLib {
 
         void add(LuaString s) {
             add(s.bytes(), 0, s.length());
+        }
+
+        /** Adds {@code count} zero bytes. */
+        void addZeros(int count) {
+            ensure(count);
+            Arrays.fill(b, n, n + count, (byte) 0);
+            n += count;
         }
 
         /** Adds text made of characters below 256 (one byte each). */

@@ -7,6 +7,7 @@ import lunatik.lua.value.LuaString;
 import lunatik.lua.value.Varargs;
 import lunatik.lua.vm.Args;
 import lunatik.lua.vm.LuaError;
+import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
 
 /**
@@ -44,6 +45,7 @@ final class StringPack {
         private final int end;
         private final boolean floats;
         private int pos;
+        private long options;
         boolean little = true;
         private int maxAlign = 1;
 
@@ -65,6 +67,7 @@ final class StringPack {
 
         /** Reads the next option; {@code total} is the size so far, for its alignment. */
         void next(long total) {
+            StringLib.poll(a.state(), ++options);
             kind = option();
             int align = size;
             if (kind == Kind.PADALIGN) {
@@ -176,9 +179,7 @@ final class StringPack {
         while (h.hasMore()) {
             h.next(total);
             total += h.toAlign + (long) h.size;
-            for (int i = 0; i < h.toAlign; i++) {
-                out.add(0);
-            }
+            out.addZeros(h.toAlign);
             switch (h.kind) {
                 case INT -> packSigned(a, out, h, ++arg);
                 case UINT -> packUnsigned(a, out, h, ++arg);
@@ -221,9 +222,7 @@ final class StringPack {
             throw a.argError(arg, "string longer than given size");
         }
         out.add(s);
-        for (int i = s.length(); i < h.size; i++) {
-            out.add(0);
-        }
+        out.addZeros(h.size - s.length());
     }
 
     /* s[n]: the length in n bytes, then the bytes. Returns the bytes added past the size. */
@@ -302,6 +301,9 @@ final class StringPack {
             h.next(pos);
             if ((long) h.toAlign + h.size > ld - pos) {
                 throw a.argError(2, "data string too short");
+            }
+            if (results.size() >= LuaState.MAX_STACK - 1) {
+                throw a.error("stack overflow (too many results)");
             }
             pos += h.toAlign;
             switch (h.kind) {

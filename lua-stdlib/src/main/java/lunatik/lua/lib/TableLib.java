@@ -1,6 +1,5 @@
 package lunatik.lua.lib;
 
-import java.io.ByteArrayOutputStream;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
@@ -27,7 +26,7 @@ public final class TableLib {
     private static final int TAB_RW = TAB_R | TAB_W;
 
     /** Most values {@code unpack} returns (Lua's C stack limit, LUAI_MAXSTACK). */
-    private static final long MAX_UNPACK = 1_000_000;
+    private static final long MAX_UNPACK = LuaState.MAX_STACK;
 
     private TableLib() {
     }
@@ -117,7 +116,7 @@ public final class TableLib {
         long i = a.optInteger(3, 1);
         last = a.optInteger(4, last);
         Object t = a.get(1);
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        StringBytes buf = new StringBytes();
         // "i < last" then "i == last": no overflow when last is maxinteger
         for (; i < last; i++) {
             addField(a, buf, t, i);
@@ -127,10 +126,10 @@ public final class TableLib {
         if (i == last) {
             addField(a, buf, t, i);
         }
-        return LuaString.wrap(buf.toByteArray());
+        return buf.toLuaString();
     }
 
-    private static void addField(Args a, ByteArrayOutputStream buf, Object t, long i) {
+    private static void addField(Args a, StringBytes buf, Object t, long i) {
         Object v = geti(a.state(), t, i);
         LuaString s = Ops.toStringCoerce(v);
         if (s == null) {
@@ -241,6 +240,7 @@ public final class TableLib {
         Object[] r = new Object[(int) n + 1];
         for (int k = 0; k <= n; k++) {
             r[k] = geti(L, t, i + k);
+            L.tick();
         }
         return Varargs.of(r, r.length);
     }

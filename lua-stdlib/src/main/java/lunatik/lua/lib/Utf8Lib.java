@@ -162,6 +162,9 @@ public final class Utf8Lib {
         if (posi > pose) {
             return Varargs.NONE;
         }
+        if (pose - posi >= LuaState.MAX_STACK) {
+            throw a.error("stack overflow (string slice too long)");
+        }
         Object[] r = new Object[(int) (pose - posi + 1)];
         int n = 0;
         int[] next = new int[1];
@@ -194,7 +197,7 @@ public final class Utf8Lib {
                 return Varargs.of(null, posi + 1); // fail, and where
             }
             posi = next[0];
-            n++;
+            StringLib.poll(a.state(), ++n);
         }
         return n;
     }
@@ -217,12 +220,13 @@ public final class Utf8Lib {
         if (isCont(s, posi)) {
             throw a.error("initial position is a continuation byte");
         }
+        LuaState L = a.state();
         if (n < 0) {
             while (n < 0 && posi > 0) {
                 do {
                     posi--;
                 } while (posi > 0 && isCont(s, posi));
-                n++;
+                StringLib.poll(L, ++n);
             }
         } else {
             n--; // the first character is the one at posi
@@ -230,7 +234,7 @@ public final class Utf8Lib {
                 do {
                     posi++;
                 } while (isCont(s, posi));
-                n--;
+                StringLib.poll(L, --n);
             }
         }
         return n == 0 ? (Object) (posi + 1) : null;
