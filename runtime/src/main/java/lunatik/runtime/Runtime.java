@@ -150,6 +150,10 @@ public final class Runtime {
         PrintStream log = new PrintStream(new LineSink(host), true, StandardCharsets.UTF_8);
         L.setOut(log);
         L.setErr(log);
+        L.setIn(java.io.InputStream.nullInputStream()); // no standard input in the kernel: loadfile() reads nothing
+        // a Java exception the engine turned into a Lua error: the script sees the error, the
+        // daemon's debug log the stack trace
+        L.setInternalErrorHandler((fn, t) -> host.debug("runtime '" + script + "': " + fn + " failed in Java", t));
         Stdlib.open(L);
         Lunatik.open(L, sleepable);
         host.modules().forEach((name, opener) -> lunatik.lua.lib.PackageLib.registerJavaModule(L, name, opener));
@@ -188,15 +192,15 @@ public final class Runtime {
     private void startEntry(LuaState L) {
         L.resetBudget();
         allocationBase = THREADS.getCurrentThreadAllocatedBytes();
-        memoryCheckInterval = memoryBudget;
+        memoryCheckInterval = Math.max(1, memoryBudget / 4);
         overMemory = false;
     }
 
     /**
      * Raises "not enough memory" in the script when the runtime holds more than its budget.
      * What the state holds is counted ({@link StateHeap}, as collectgarbage("count")) each time
-     * this entry has allocated a budget's worth since the last count, so a script that makes
-     * garbage runs on, and one that keeps what it makes is stopped. After an error the count is
+     * this entry has allocated a quarter of the budget since the last count, so a script that
+     * makes garbage runs on, and one that keeps what it makes is stopped. After an error the count is
      * taken sixteen times as often, and a state found over its budget twice running is
      * interrupted for the rest of the entry: catching the error does not buy more memory.
      */
@@ -208,7 +212,7 @@ public final class Runtime {
         LuaState L = state;
         allocationBase = now;
         if (L == null || StateHeap.liveBytes(L) <= memoryBudget) {
-            memoryCheckInterval = memoryBudget;
+            memoryCheckInterval = Math.max(1, memoryBudget / 4);
             overMemory = false;
             return;
         }

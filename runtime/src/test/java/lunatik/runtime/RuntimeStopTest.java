@@ -186,7 +186,7 @@ class RuntimeStopTest {
         assertThat(log).contains("counter stopped after many beats");
     }
 
-    @Test
+    @org.junit.jupiter.api.RepeatedTest(3)
     void aScriptThatFailsLeavesNothingBehind() throws Exception {
         Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/fuse")), "needs /dev/fuse");
         script("halfmade", """
@@ -205,7 +205,8 @@ class RuntimeStopTest {
                 .satisfies(e -> assertThat(((LuaException) e).errno()).isEqualTo(LuaException.ENOEXEC));
             assertThat(Files.exists(devdir.resolve("halfmade"))).isFalse();
             assertThat(FuseDevice.isMounted(devdir.resolve("halfmade"))).isFalse();
-            waitFor(() -> h.runtimes().isEmpty()); // the runtime and the one its thread ran
+            waitFor(() -> h.runtimes().isEmpty(), () -> h.runtimes().stream()
+                .map(r -> r.script() + " refs " + r.references() + " stopped " + r.isStopped()).toList() + " " + log);
         }
     }
 
@@ -318,10 +319,15 @@ class RuntimeStopTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
+        waitFor(c, () -> "");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier c, java.util.function.Supplier<String> why)
+            throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!c.getAsBoolean() && System.nanoTime() < end) {
             Thread.sleep(10);
         }
-        assertThat(c.getAsBoolean()).isTrue();
+        assertThat(c.getAsBoolean()).as(why).isTrue();
     }
 }

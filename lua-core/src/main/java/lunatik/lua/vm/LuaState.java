@@ -305,6 +305,18 @@ public final class LuaState {
         return out;
     }
 
+    private java.io.InputStream in = System.in;
+
+    /** Standard input of the state ({@code loadfile()} with no name reads it): the process's, unless set. */
+    public java.io.InputStream in() {
+        return in;
+    }
+
+    /** Sets the standard input (a host with none, such as a runtime of the daemon, gives an empty stream). */
+    public void setIn(java.io.InputStream i) {
+        in = i;
+    }
+
     public PrintStream err() {
         return err;
     }

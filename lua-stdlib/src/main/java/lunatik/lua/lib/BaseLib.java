@@ -457,7 +457,7 @@ public final class BaseLib {
         Object env = a.isNone(3) ? L.globals : a.get(3);
         byte[] src;
         try {
-            src = name == null ? System.in.readAllBytes() : readFile(L, name.toString());
+            src = name == null ? L.in().readAllBytes() : readFile(L, name.toString());
         } catch (IOException e) {
             return Varargs.of(null, Ops.str("cannot open " + name + ioReason(e)));
         }
@@ -467,7 +467,7 @@ public final class BaseLib {
     private static LuaFunction loadFileChunk(LuaState L, Args a, String name, Object env) {
         byte[] src;
         try {
-            src = name == null ? System.in.readAllBytes() : readFile(L, name);
+            src = name == null ? L.in().readAllBytes() : readFile(L, name);
         } catch (IOException e) {
             throw new LuaError(Ops.str("cannot open " + name + ioReason(e)));
         }

@@ -72,9 +72,9 @@ public final class IoLib {
         }
     }
 
-    /** Opens the library with {@link System#in} as standard input. */
+    /** Opens the library with the state's standard input ({@link LuaState#in}, the process's by default). */
     public static void open(LuaState L) {
-        open(L, System.in);
+        open(L, L.in());
     }
 
     /**
