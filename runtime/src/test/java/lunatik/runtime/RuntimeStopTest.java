@@ -318,6 +318,29 @@ class RuntimeStopTest {
         assertThatThrownBy(() -> no.run(L -> L.call1(no.entry()))).hasMessageContaining("instruction budget exceeded");
     }
 
+    @Test
+    void registryChangesFromOtherThreadsWaitForTheLock() throws Exception {
+        script("busy", """
+            local linux = require("linux")
+            return function(ms) linux.schedule(ms) return debug.getregistry().mark end""");
+        Runtime rt = runtime(host(), "busy");
+        CompletableFuture<Object> busy = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                busy.complete(rt.run(L -> L.call1(rt.entry(), 300L)));
+            } catch (LuaException e) {
+                busy.completeExceptionally(e);
+            }
+        });
+        waitFor(() -> rt.lock().isLocked());
+        // another thread (a device stopped from elsewhere, a finalizer) changes the registry:
+        // not while the entry runs, but at the start of the next one
+        rt.withState(L -> L.registry.put(lunatik.lua.vm.Ops.str("mark"), lunatik.lua.vm.Ops.str("set")));
+        assertThat(busy.get(5, TimeUnit.SECONDS)).as("seen by the entry in progress").isNull();
+        Object next = rt.run(L -> L.call1(rt.entry(), 0L));
+        assertThat(next).hasToString("set");
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
         waitFor(c, () -> "");
     }
