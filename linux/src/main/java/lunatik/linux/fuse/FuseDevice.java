@@ -491,6 +491,20 @@ public final class FuseDevice implements AutoCloseable {
         return live.get() == 0;
     }
 
+    /** The reader a thread of a device is, for {@link #callerPid}. */
+    private static final ThreadLocal<Reader> SERVING = new ThreadLocal<>();
+
+    /**
+     * The id of the thread (its process, for a single-threaded one) whose request the calling
+     * thread is serving, as the kernel reports it, in the daemon's PID namespace; 0 outside a
+     * request. For a handler that must tell its callers apart (the control device keeps one
+     * pending result per caller).
+     */
+    public static int callerPid() {
+        Reader r = SERVING.get();
+        return r == null ? 0 : r.callerPid;
+    }
+
     /** How many reader threads run now. */
     public int readerThreads() {
         return live.get();
@@ -581,6 +595,8 @@ public final class FuseDevice implements AutoCloseable {
         final Thread thread = Thread.ofPlatform().daemon()
             .name("fuse-" + name + "-" + threadNumber.getAndIncrement()).unstarted(this);
         volatile long unique;
+        /** The process (thread) id of the caller of the request being served (fuse_in_header.pid). */
+        int callerPid;
 
         @Override
         public void run() {
@@ -612,6 +628,7 @@ public final class FuseDevice implements AutoCloseable {
         Thread me = self.thread;
         int role = LEAD;
         readers.add(self);
+        SERVING.set(self);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment in = arena.allocate(IN_BUFFER, 8);
             MemorySegment[] out = {arena.allocate(16 + MAX_WRITE, 8)};
@@ -629,6 +646,7 @@ public final class FuseDevice implements AutoCloseable {
                     continue;
                 }
                 long unique = in.get(I64, 8);
+                self.callerPid = in.get(I32, 32);
                 self.unique = unique; // from now on an INTERRUPT finds this request
                 long start = System.nanoTime();
                 busySince.set(start);
@@ -995,7 +1013,14 @@ public final class FuseDevice implements AutoCloseable {
                     reply(out, unique, -Errno.EAGAIN, 0);
                 }
             }
-            case FLUSH, DESTROY -> reply(out, unique, 0, 0);
+            case FLUSH -> {
+                OpenFile f = files.get(body.get(I64, 0));
+                if (f != null) {
+                    handler.flush(f); // a FuseException fails the close(2) with its errno
+                }
+                reply(out, unique, 0, 0);
+            }
+            case DESTROY -> reply(out, unique, 0, 0);
             case FORGET, BATCH_FORGET -> {
                 // no reply
             }

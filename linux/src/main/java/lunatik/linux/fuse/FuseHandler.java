@@ -21,6 +21,14 @@ public interface FuseHandler {
     /** write(2) of {@code data} at {@code offset}; returns how many bytes were taken. */
     int write(OpenFile file, byte[] data, long offset) throws FuseException;
 
+    /**
+     * close(2) of a descriptor of an open (every close, not only the last, as FUSE_FLUSH is
+     * sent): the caller waits for it, and a FuseException fails its close with the errno.
+     * {@link FuseDevice#callerPid} names the closing thread.
+     */
+    default void flush(OpenFile file) throws FuseException {
+    }
+
     /** Last close of an open; failures are not reported to anyone (close(2) has returned). */
     default void release(OpenFile file) throws FuseException {
     }

@@ -33,6 +33,11 @@ import lunatik.runtime.Runtime;
  * everything else that runtime does. As in Lunatik, the driver table is pinned in the runtime's
  * registry with the object (a dropped reference does not remove the device) until
  * {@code dev:stop()} or the runtime's end (its state's close runs {@code __gc}).
+ *
+ * <p>Beyond Lunatik: each callback gets, after Lunatik's arguments, the id of the calling thread
+ * (its process, for a single-threaded caller), which scripts written for Lunatik ignore; and a
+ * driver may have a {@code flush(self, pid)} callback, run at every close(2) of the file while
+ * the closing process waits (the control device runs a client's chunk there).
  */
 public final class DeviceLib {
     private DeviceLib() {
@@ -52,6 +57,7 @@ public final class DeviceLib {
     private static final LuaString READ = Ops.str("read");
     private static final LuaString WRITE = Ops.str("write");
     private static final LuaString RELEASE = Ops.str("release");
+    private static final LuaString FLUSH = Ops.str("flush");
 
     public static final ObjectClass CLASS = ObjectClass.builder("device")
         .sleep()
@@ -245,13 +251,15 @@ public final class DeviceLib {
 
         @Override
         public void open(OpenFile file) throws FuseException {
-            dispatch(S -> call(S, OPEN, callback(OPEN), driver));
+            long pid = FuseDevice.callerPid();
+            dispatch(S -> call(S, OPEN, callback(OPEN), driver, pid));
         }
 
         @Override
         public byte[] read(OpenFile file, int length, long offset) throws FuseException {
+            long pid = FuseDevice.callerPid();
             return dispatch(S -> {
-                Object r = call(S, READ, callback(READ), driver, (long) length, offset);
+                Object r = call(S, READ, callback(READ), driver, (long) length, offset, pid);
                 Object data = Varargs.get(r, 0);
                 Object newOff = Varargs.get(r, 1);
                 byte[] out;
@@ -276,8 +284,9 @@ public final class DeviceLib {
 
         @Override
         public int write(OpenFile file, byte[] data, long offset) throws FuseException {
+            long pid = FuseDevice.callerPid();
             return dispatch(S -> {
-                Object r = call(S, WRITE, callback(WRITE), driver, LuaString.wrap(data), offset);
+                Object r = call(S, WRITE, callback(WRITE), driver, LuaString.wrap(data), offset, pid);
                 Long written = Ops.toInteger(Varargs.get(r, 0), S.dialect);
                 int n = written == null ? data.length : (int) Math.max(Math.min(written, data.length), 0);
                 Long off = Ops.toInteger(Varargs.get(r, 1), S.dialect);
@@ -290,7 +299,18 @@ public final class DeviceLib {
 
         @Override
         public void release(OpenFile file) throws FuseException {
-            dispatch(S -> call(S, RELEASE, callback(RELEASE), driver));
+            long pid = FuseDevice.callerPid();
+            dispatch(S -> call(S, RELEASE, callback(RELEASE), driver, pid));
+        }
+
+        /** close(2) of a descriptor: the driver's {@code flush(self, pid)}, when it has one (ours, not Lunatik's). */
+        @Override
+        public void flush(OpenFile file) throws FuseException {
+            if (!(driver.get(FLUSH) instanceof LuaFunction)) {
+                return;
+            }
+            long pid = FuseDevice.callerPid();
+            dispatch(S -> driver.get(FLUSH) instanceof LuaFunction f ? call(S, FLUSH, f, driver, pid) : null);
         }
     }
 }
