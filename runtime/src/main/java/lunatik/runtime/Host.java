@@ -75,8 +75,14 @@ public final class Host {
         return libraryPath == null ? p : p + ";" + lunatik.lua.lib.PackageLib.rootPath(libraryPath.toString());
     }
 
-    /** The file of a script name ("examples/echod/daemon" -> root/examples/echod/daemon.lua). */
+    /**
+     * The file of a script name ("examples/echod/daemon" -> root/examples/echod/daemon.lua). A
+     * name is a path below the root, as Lunatik takes it: one that starts with '/', or has a
+     * ".." or empty component, or a NUL byte, is refused (IllegalArgumentException). Symbolic
+     * links in the root are followed: whoever can make one there can write scripts anyway.
+     */
     public Path scriptPath(String script) {
+        checkScriptName(script);
         Path p = root.resolve(script + ".lua");
         if (!java.nio.file.Files.exists(p) && libraryPath != null) {
             Path q = libraryPath.resolve(script + ".lua");
@@ -85,6 +91,18 @@ public final class Host {
             }
         }
         return p;
+    }
+
+    /** Refuses a script name that is not a path below the root (see {@link #scriptPath}). */
+    static void checkScriptName(String script) {
+        if (script.isEmpty() || script.startsWith("/") || script.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("invalid script name '" + script + "'");
+        }
+        for (String part : script.split("/", -1)) {
+            if (part.isEmpty() || part.equals("..") || part.equals(".")) {
+                throw new IllegalArgumentException("invalid script name '" + script + "'");
+            }
+        }
     }
 
     /**

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,9 +130,11 @@ public final class Runtime {
         Path file;
         try {
             file = host.scriptPath(script);
-        } catch (InvalidPathException e) {
-            // a name with a NUL byte: C Lunatik would cut it there; we refuse it
-            throw new LuaException("cannot open " + host.root() + "/" + script + ".lua", LuaException.ENOEXEC);
+        } catch (IllegalArgumentException e) {
+            // "..", a leading '/', a NUL byte: not a script of the root (C Lunatik would open
+            // whatever the kernel's VFS finds there)
+            throw new LuaException("cannot open " + host.root() + "/" + script + ".lua: " + e.getMessage()
+                + " (script names are paths below the script root)", LuaException.ENOEXEC);
         }
         try {
             return Files.readAllBytes(file);

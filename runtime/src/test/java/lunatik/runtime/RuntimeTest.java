@@ -57,6 +57,24 @@ class RuntimeTest {
     }
 
     @Test
+    void scriptNamesArePathsBelowTheRoot() throws Exception {
+        Path outside = Files.createTempDirectory("outside");
+        Files.writeString(outside.resolve("x.lua"), "return 1");
+        Files.writeString(root.resolve("ok.lua"), "return 1");
+        Host h = host();
+        String rel = root.relativize(outside).toString();
+        for (String bad : new String[] {rel + "/x", outside + "/x", "../x", "a/../ok", "./ok", "a//ok", ""}) {
+            assertThatThrownBy(() -> h.runtime(bad, true)).as(bad).isInstanceOf(LuaException.class)
+                .hasMessageContaining("invalid script name")
+                .satisfies(e -> assertThat(((LuaException) e).errno()).isEqualTo(LuaException.ENOEXEC));
+        }
+        // a symbolic link in the root is followed: its maker could write scripts there anyway
+        Files.createSymbolicLink(root.resolve("linked"), outside);
+        h.runtime("linked/x", true).stop();
+        h.runtime("ok", true).stop();
+    }
+
+    @Test
     void packagePathIsTheScriptRoot() throws Exception {
         script("lib/helper", "return {answer = 42}");
         script("user", "local h = require('lib.helper') return function() return h.answer, package.path end");
