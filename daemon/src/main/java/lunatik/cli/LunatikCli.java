@@ -185,19 +185,27 @@ public final class LunatikCli {
         }
     }
 
+    /**
+     * The JVM options of the daemon (bin/install writes the same into its lunatikd command):
+     * see {@link lunatik.daemon.Lunatikd} on why this collector and these settings.
+     */
+    public static final List<String> DAEMON_JVM_OPTIONS = List.of(
+        "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
+
     private void startDaemon() throws CliException {
+        if (systemd()) {
+            systemctl("start");
+            awaitDevice(null, rundir.resolve("lunatikd.log"));
+            return;
+        }
         try {
             Files.createDirectories(rundir);
             Path log = rundir.resolve("lunatikd.log");
-            Path pid = rundir.resolve("lunatikd.pid");
+            Path out = rundir.resolve("lunatikd.out");
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
-            cmd.add("--add-exports");
-            cmd.add("java.base/jdk.internal.vm=ALL-UNNAMED");
-            cmd.add("--add-opens");
-            cmd.add("java.base/java.lang=ALL-UNNAMED");
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("-XX:+UseSerialGC");
+            cmd.addAll(DAEMON_JVM_OPTIONS);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add("lunatik.daemon.Lunatikd");
@@ -227,42 +235,58 @@ public final class LunatikCli {
                 cmd.add("--netns");
                 cmd.add(netns);
             }
-            cmd.add("--pidfile");
-            cmd.add(pid.toString());
+            cmd.add("--rundir");
+            cmd.add(rundir.toString());
             cmd.addAll(daemonOptions);
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.redirectErrorStream(true);
-            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // the daemon writes its own log; this catches what the JVM says before it can
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Process p = pb.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            awaitDevice(pb.start(), log);
+        } catch (IOException e) {
+            throw new CliException("cannot start lunatikd: " + e.getMessage());
+        }
+    }
+
+    /** Waits up to 20 s for the control device to answer ({@code p}: the daemon, while it lives). */
+    private void awaitDevice(Process p, Path log) throws CliException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        try {
             while (System.nanoTime() < deadline) {
                 if (probe()) {
                     return;
                 }
-                if (!p.isAlive()) {
+                if (p != null && !p.isAlive()) {
                     break;
                 }
                 Thread.sleep(20);
             }
-            throw new CliException("couldn't create " + device() + " (see " + log + ")");
-        } catch (IOException e) {
-            throw new CliException("cannot start lunatikd: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
         }
+        throw new CliException("couldn't create " + device() + " (see " + log + ")");
     }
 
-    /** Stops every runtime, then the daemon; nothing stays mounted. */
+    /**
+     * Stops every runtime, then the daemon; nothing stays mounted. Only the live daemon of this
+     * run directory is stopped (the one that holds its lock, see {@link lunatik.linux.Ledger}):
+     * a stale pid file, whose pid some other process may have now, is only removed. The daemon
+     * is asked through the control device first, as Lunatik's command does; then it gets
+     * SIGTERM; after 20 s, SIGKILL. Under systemd, systemctl stops the unit.
+     */
     void unload() throws CliException {
-        Path pid = rundir.resolve("lunatikd.pid");
-        if (!Files.exists(pid)) {
+        if (systemd()) {
+            systemctl("stop");
             return;
         }
-        try {
-            long p = Long.parseLong(Files.readString(pid).strip());
-            ProcessHandle.of(p).ifPresent(h -> {
+        long pid = lunatik.linux.Ledger.holder(rundir);
+        if (pid > 0 && probe()) {
+            dostring("lunatik.runner.shutdown()");
+        }
+        if (pid > 0) {
+            ProcessHandle.of(pid).ifPresent(h -> {
                 h.destroy(); // SIGTERM: the daemon's shutdown stops runtimes and unmounts
                 try {
                     h.onExit().get(20, TimeUnit.SECONDS);
@@ -270,9 +294,55 @@ public final class LunatikCli {
                     h.destroyForcibly();
                 }
             });
-            Files.deleteIfExists(pid);
-        } catch (IOException | NumberFormatException e) {
-            throw new CliException("cannot stop lunatikd: " + e.getMessage());
+        }
+        try {
+            Files.deleteIfExists(rundir.resolve("lunatikd.pid")); // stale, or left by a killed daemon
+        } catch (IOException e) {
+            throw new CliException("cannot remove " + rundir.resolve("lunatikd.pid") + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the daemon is a systemd service here: systemd runs the machine and the unit is
+     * installed (LUNATIK_SYSTEMCTL names another systemctl, for tests, and says yes).
+     */
+    boolean systemd() {
+        if (System.getenv("LUNATIK_SYSTEMCTL") != null) {
+            return true;
+        }
+        boolean booted = Files.isDirectory(Path.of("/run/systemd/system")); // sd_booted()
+        boolean unit = Files.exists(Path.of("/etc/systemd/system/lunatikd.service"))
+            || Files.exists(Path.of("/lib/systemd/system/lunatikd.service"));
+        return booted && unit && systemctlPath() != null;
+    }
+
+    private static String systemctlPath() {
+        String sc = System.getenv("LUNATIK_SYSTEMCTL");
+        if (sc != null) {
+            return sc;
+        }
+        for (String p : new String[] {"/usr/bin/systemctl", "/bin/systemctl"}) {
+            if (Files.isExecutable(Path.of(p))) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** {@code systemctl <verb> lunatikd}, which must succeed. */
+    private void systemctl(String verb) throws CliException {
+        String sc = systemctlPath();
+        try {
+            Process p = new ProcessBuilder(sc, verb, "lunatikd").redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new CliException("systemctl " + verb + " lunatikd failed: " + text.strip());
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot run systemctl: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
         }
     }
 

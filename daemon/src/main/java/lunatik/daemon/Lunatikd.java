@@ -28,7 +28,17 @@ import lunatik.runtime.Runtime;
  * hooks, notifiers and FIB rules are made; the daemon's own by default), {@code --chunk-timeout
  * SECONDS} ({@code LUNATIK_CHUNK_TIMEOUT}, default 10, 0 for none): a chunk written to the
  * control device (and the script top levels it runs) is interrupted after that long, so that
- * no chunk (a {@code linux.schedule(-1)}, say) keeps the control device from answering.
+ * no chunk (a {@code linux.schedule(-1)}, say) keeps the control device from answering,
+ * {@code --rundir DIR} ({@code LUNATIK_RUNDIR}, default /run/lunatik: the daemon's lock, its pid
+ * file, its log, and the list of what it made on the machine, see {@link lunatik.linux.Ledger}),
+ * {@code --log FILE} (default {@code <rundir>/lunatikd.log}; {@code -} for standard output, as
+ * under systemd), {@code --debug} ({@code LUNATIK_DEBUG}: Java stack traces of internal failures
+ * in the log).
+ *
+ * <p>At start, the daemon undoes what a daemon of the same run directory killed before it could
+ * clean up left on the machine (stale device mounts, netfilter chains and the tables it made,
+ * tracefs), and nothing that a live daemon owns; a second daemon of a run directory refuses to
+ * start.
  */
 public final class Lunatikd {
     private Lunatikd() {
@@ -36,7 +46,7 @@ public final class Lunatikd {
 
     /** The settings of one daemon. */
     public record Config(Path root, Path lib, Path devdir, Path pidfile, boolean lowLatency, Path netns,
-                         java.time.Duration chunkLimit) {
+                         java.time.Duration chunkLimit, Path rundir, Path log, boolean debug) {
         /** The control device. */
         public Path device() {
             return devdir.resolve("lunatik");
@@ -45,16 +55,30 @@ public final class Lunatikd {
 
     public static void main(String[] args) throws Exception {
         Config c = parse(args);
+        PrintStream kmsg = openKmsg();
+        DaemonLog log = new DaemonLog(c.log(), kmsg);
+        System.setOut(log.stream(DaemonLog.Level.INFO));
+        System.setErr(log.stream(DaemonLog.Level.WARN));
+        for (String done : Leftovers.undo(lunatik.linux.Ledger.leftovers(c.rundir()))) {
+            log.log(DaemonLog.Level.INFO, done + " (left by a daemon killed before it could)");
+        }
+        lunatik.linux.Ledger ledger = lunatik.linux.Ledger.open(c.rundir());
+        if (ledger == null) {
+            log.log(DaemonLog.Level.ERROR, "another lunatikd (pid " + lunatik.linux.Ledger.holder(c.rundir())
+                + ") serves the run directory " + c.rundir());
+            System.exit(1);
+            return;
+        }
         lunatik.linux.fuse.FuseDevice.setLowLatencyWhenBusy(c.lowLatency());
         lunatik.runtime.lib.NetNamespace.set(c.netns());
-        int stale = lunatik.runtime.lib.NetfilterLib.removeStaleRules(); // a killed daemon's hooks
-        PrintStream kmsg = openKmsg();
-        Host host = new Host(c.root(), line -> {
-            System.out.println(line);
-            System.out.flush();
-            if (kmsg != null) {
-                kmsg.println("lunatik: " + line);
+        Host host = new Host(c.root(), log::script);
+        host.setDebug(c.debug());
+        host.setDebugLog((line, t) -> {
+            java.io.StringWriter w = new java.io.StringWriter();
+            if (t != null) {
+                t.printStackTrace(new java.io.PrintWriter(w));
             }
+            log.log(DaemonLog.Level.DEBUG, line + (t == null ? "" : "\n" + w.toString().stripTrailing()));
         });
         host.setLibraryPath(c.lib());
         Files.createDirectories(c.devdir());
@@ -63,25 +87,37 @@ public final class Lunatikd {
         try {
             driver = host.runtime("driver", true);
         } catch (LuaException e) {
-            System.err.println("lunatikd: " + e.getMessage());
+            log.log(DaemonLog.Level.ERROR, "lunatikd: " + e.getMessage());
+            ledger.close();
             System.exit(1);
             return;
         }
         driver.setEntryTimeLimit(c.chunkLimit());
-        if (c.pidfile() != null) {
-            Files.writeString(c.pidfile(), ProcessHandle.current().pid() + "\n");
-        }
+        Path pidfile = c.pidfile() != null ? c.pidfile() : c.rundir().resolve("lunatikd.pid");
+        Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
         CountDownLatch done = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
             shutdown(host, driver);
+            ledger.close();
+            try {
+                Files.deleteIfExists(pidfile);
+            } catch (IOException e) {
+                // gone with the run directory
+            }
+            log.log(DaemonLog.Level.INFO, "lunatikd stopped");
             done.countDown();
         }, "lunatikd-shutdown");
         java.lang.Runtime.getRuntime().addShutdownHook(stopper);
-        host.log("lunatikd " + lunatik.runtime.Lunatik.VERSION + " serving " + c.device());
-        if (stale > 0) {
-            host.log("removed the netfilter rules of " + stale + " queue(s) a previous daemon left");
-        }
+        log.log(DaemonLog.Level.INFO, "lunatikd " + lunatik.runtime.Lunatik.VERSION + " serving " + c.device()
+            + " (pid " + ProcessHandle.current().pid() + ", run directory " + c.rundir() + ", heap at most "
+            + (java.lang.Runtime.getRuntime().maxMemory() >> 20) + " MiB, " + gcName() + ")");
         done.await();
+    }
+
+    /** The garbage collectors of this JVM, by name (for the log's first line). */
+    private static String gcName() {
+        return String.join("/", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
     }
 
     /**
@@ -111,6 +147,9 @@ public final class Lunatikd {
         String latency = env("LUNATIK_CPU_LATENCY", "auto");
         String netns = System.getenv("LUNATIK_NETNS");
         String chunk = env("LUNATIK_CHUNK_TIMEOUT", "10");
+        String rundir = System.getenv("LUNATIK_RUNDIR");
+        String logfile = null;
+        boolean debug = System.getenv("LUNATIK_DEBUG") != null && !System.getenv("LUNATIK_DEBUG").isEmpty();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--cpu-latency" -> latency = value(args, ++i);
@@ -120,6 +159,9 @@ public final class Lunatikd {
                 case "--devdir" -> devdir = value(args, ++i);
                 case "--pidfile" -> pidfile = value(args, ++i);
                 case "--chunk-timeout" -> chunk = value(args, ++i);
+                case "--rundir" -> rundir = value(args, ++i);
+                case "--log" -> logfile = value(args, ++i);
+                case "--debug" -> debug = true;
                 default -> throw new IllegalArgumentException("lunatikd: unknown option " + args[i]);
             }
         }
@@ -135,10 +177,15 @@ public final class Lunatikd {
         if (seconds < 0) {
             throw new IllegalArgumentException("lunatikd: --chunk-timeout must be a number of seconds, not " + chunk);
         }
+        if (rundir == null || rundir.isEmpty()) {
+            rundir = pidfile != null && Path.of(pidfile).getParent() != null ? Path.of(pidfile).getParent().toString()
+                : "/run/lunatik";
+        }
+        Path log = logfile == null ? Path.of(rundir, "lunatikd.log") : logfile.equals("-") ? null : Path.of(logfile);
         return new Config(Path.of(root), lib == null ? null : Path.of(lib), Path.of(devdir),
             pidfile == null ? null : Path.of(pidfile), latency.equals("auto"),
             netns == null || netns.isEmpty() ? null : Path.of(netns),
-            seconds == 0 ? null : java.time.Duration.ofSeconds(seconds));
+            seconds == 0 ? null : java.time.Duration.ofSeconds(seconds), Path.of(rundir), log, debug);
     }
 
     private static String value(String[] args, int i) {

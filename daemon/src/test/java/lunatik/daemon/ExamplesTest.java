@@ -288,8 +288,10 @@ class ExamplesTest {
             assertThat(sh("ip", "netns", "exec", ns, "nft", "list", "chains")).contains("lunatik_h");
             assertThat(dnsQueryArrives(ns, "github.com")).as("fail-open with nobody reading").isTrue();
             assertThat(cli.command("load")).isZero();
-            assertThat(log()).contains("removed the netfilter rules of 2 queue(s) a previous daemon left");
+            assertThat(log()).contains("removed the netfilter chain ip filter lunatik_h", "removed the netfilter chain ip6 filter lunatik_q",
+                "removed the empty table ip filter it had made", "removed the empty table ip6 filter it had made");
             assertThat(sh("ip", "netns", "exec", ns, "nft", "list", "chains")).doesNotContain("lunatik_");
+            assertThat(sh("ip", "netns", "exec", ns, "nft", "list", "tables")).doesNotContain("filter");
         });
     }
 

@@ -171,12 +171,24 @@ public final class Host {
         return debug;
     }
 
+    private volatile java.util.function.BiConsumer<String, Throwable> debugLog;
+
+    /** Where {@link #debug} lines go (a log with levels, say); null: the log, with a "debug: " prefix. */
+    public void setDebugLog(java.util.function.BiConsumer<String, Throwable> d) {
+        debugLog = d;
+    }
+
     /**
      * A line for whoever debugs the host, with the Java stack trace of {@code t}: logged only
      * when debugging is on ({@code LUNATIK_DEBUG}, {@link #setDebug}); scripts see a Lua error.
      */
     public void debug(String line, Throwable t) {
         if (!debug) {
+            return;
+        }
+        java.util.function.BiConsumer<String, Throwable> d = debugLog;
+        if (d != null) {
+            d.accept(line, t);
             return;
         }
         java.io.StringWriter w = new java.io.StringWriter();

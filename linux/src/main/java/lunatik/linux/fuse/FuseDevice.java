@@ -311,6 +311,50 @@ public final class FuseDevice implements AutoCloseable {
         throw notOurs();
     }
 
+    /**
+     * Removes what a device of a dead daemon left at {@code file}: its stale lunatik mounts
+     * (never a live one, nor a mount of another kind), then the empty file they covered. For a
+     * daemon that starts after one killed with SIGKILL ({@link lunatik.linux.Ledger}). Returns
+     * whether a mount was detached.
+     */
+    public static boolean removeStale(Path file) throws IOException {
+        String name = checkName(file);
+        Path target;
+        try {
+            target = realParent(file.toAbsolutePath().normalize()).resolve(name);
+        } catch (ErrnoException e) {
+            return false; // its folder is gone, and what was in it
+        }
+        if (LIVE.containsKey(target)) {
+            return false;
+        }
+        boolean detached = false;
+        for (int round = 0; round < 64; round++) {
+            Mounts.Entry e = Mounts.probe(target);
+            if (e == null) {
+                return detached;
+            }
+            if (e.mount() == null) {
+                if (detached && e.stat() != null && isEmptyFile(e.stat())) {
+                    Files.deleteIfExists(target);
+                }
+                return detached;
+            }
+            if (!isStaleOurs(e.mount())) {
+                return detached;
+            }
+            try {
+                LibC.umount2(target.toString(), LibC.MNT_DETACH | LibC.UMOUNT_NOFOLLOW);
+                detached = true;
+            } catch (ErrnoException x) {
+                if (x.errno() != Errno.EINVAL) {
+                    throw x;
+                }
+            }
+        }
+        return detached;
+    }
+
     /** Makes the empty file, failing if anything (even a dangling symbolic link) is there. */
     private void create() throws ErrnoException {
         int f = LibC.open(target.toString(),
@@ -341,6 +385,7 @@ public final class FuseDevice implements AutoCloseable {
                 "fd=" + fd + ",rootmode=100000,user_id=" + uid + ",group_id=" + gid
                     + ",allow_other,default_permissions" + extraMountOptions);
             mounted = true;
+            lunatik.linux.Ledger.record("mount " + target);
         } finally {
             LibC.close(pf);
         }
@@ -356,6 +401,7 @@ public final class FuseDevice implements AutoCloseable {
         closed = true;
         if (mounted) {
             detachOwn();
+            lunatik.linux.Ledger.forget("mount " + target);
         }
         if (fd >= 0 && live.get() == 0) {
             try {
@@ -465,6 +511,7 @@ public final class FuseDevice implements AutoCloseable {
         }
         closed = true;
         detachOwn();
+        lunatik.linux.Ledger.forget("mount " + target);
         removeOwnFile();
         LIVE.remove(target, this);
         interruptAll();

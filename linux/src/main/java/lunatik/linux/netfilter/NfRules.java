@@ -35,17 +35,26 @@ public final class NfRules {
         }
     }
 
-    private static String tool(String name) {
+    /** How long one nft or iptables command may take. */
+    static final long TIMEOUT_MS = 10_000;
+
+    /** The absolute path of a tool from the system's folders (never from PATH), or a clear error. */
+    static String tool(String name) throws RuleException {
         for (String dir : new String[] {"/usr/sbin", "/sbin", "/usr/bin", "/bin"}) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
                 return p.toString();
             }
         }
-        return name;
+        String pkg = name.startsWith("nft") ? "nftables" : name.startsWith("nsenter") ? "util-linux" : "iptables";
+        throw new RuleException(name + " is not installed (Debian's " + pkg
+            + " package has it): netfilter hooks need nft and iptables-nft");
     }
 
-    /** Runs a command (in {@code netns} when not null); returns its output, or throws with it. */
+    /**
+     * Runs a command by absolute path (in {@code netns} when not null), for at most
+     * {@value #TIMEOUT_MS} ms; returns its output, or throws with it.
+     */
     static String run(String netns, String... cmd) throws IOException {
         List<String> c = new ArrayList<>();
         if (netns != null) {
@@ -55,16 +64,56 @@ public final class NfRules {
         c.add(tool(cmd[0]));
         c.addAll(List.of(cmd).subList(1, cmd.length));
         Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (p.waitFor() != 0) {
-                throw new RuleException(String.join(" ", cmd) + ": " + out.strip());
+            java.util.concurrent.CompletableFuture<byte[]> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            });
+            if (!p.waitFor(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new RuleException(String.join(" ", cmd) + ": no answer after " + TIMEOUT_MS + " ms");
             }
+            String text = new String(out.join(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new RuleException(String.join(" ", cmd) + ": " + text.strip());
+            }
+            return text;
         } catch (InterruptedException e) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new RuleException(String.join(" ", cmd) + ": interrupted");
         }
-        return out;
+    }
+
+    /** The ledger entry of one of our chains (see {@link lunatik.linux.Ledger}). */
+    static String chainEntry(String netns, String family, String chain) {
+        return "chain " + (netns == null ? "-" : netns) + " " + family + " filter " + chain;
+    }
+
+    /** The ledger entry of a filter table we made. */
+    static String tableEntry(String netns, String family) {
+        return "table " + (netns == null ? "-" : netns) + " " + family + " filter";
+    }
+
+    /** The filter tables this process made (so it removes them when its last chain goes): "ns family". */
+    private static final java.util.Set<String> OUR_TABLES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Makes table {@code family filter} if it is not there, and remembers that we made it. */
+    private static void ensureTable(String netns, String family) throws IOException {
+        try {
+            run(netns, "nft", "list", "table", family, "filter");
+            return; // someone's already (iptables', or ours)
+        } catch (RuleException e) {
+            if (e.getMessage().contains("not installed")) {
+                throw e;
+            }
+        }
+        run(netns, "nft", "add", "table", family, "filter");
+        OUR_TABLES.add((netns == null ? "-" : netns) + " " + family);
+        lunatik.linux.Ledger.record(tableEntry(netns, family));
     }
 
     private static String table(boolean ipv6) {
@@ -82,11 +131,13 @@ public final class NfRules {
         String t = table(ipv6);
         String base = "lunatik_h" + queue;
         String q = "lunatik_q" + queue;
-        run(netns, "nft", "add", "table", t, "filter");
+        ensureTable(netns, t);
         run(netns, "nft", "add", "chain", t, "filter", base,
             "{ type filter hook " + HOOKS[hook] + " priority " + priority + "; policy accept; }");
+        lunatik.linux.Ledger.record(chainEntry(netns, t, base));
         try {
             run(netns, "nft", "add", "chain", t, "filter", q);
+            lunatik.linux.Ledger.record(chainEntry(netns, t, q));
             run(netns, ipv6 ? "ip6tables-nft" : "iptables-nft", "-A", q, "-j", "NFQUEUE",
                 "--queue-num", Integer.toString(queue), "--queue-bypass");
             if (mark != null) {
@@ -100,39 +151,44 @@ public final class NfRules {
         }
     }
 
-    /** Removes the chains of {@code queue} (whatever of them exists). */
+    /** Removes the chains of {@code queue} (whatever of them exists), and the table if we made it and it is empty now. */
     public static void remove(String netns, boolean ipv6, int queue) {
         String t = table(ipv6);
-        for (String[] cmd : new String[][] {
-            {"nft", "delete", "chain", t, "filter", "lunatik_h" + queue},
-            {"nft", "flush", "chain", t, "filter", "lunatik_q" + queue},
-            {"nft", "delete", "chain", t, "filter", "lunatik_q" + queue}}) {
+        removeChain(netns, t, "filter", "lunatik_h" + queue);
+        removeChain(netns, t, "filter", "lunatik_q" + queue);
+        if (OUR_TABLES.contains((netns == null ? "-" : netns) + " " + t) && removeTableIfEmpty(netns, t, "filter")) {
+            OUR_TABLES.remove((netns == null ? "-" : netns) + " " + t);
+        }
+    }
+
+    /** Flushes and deletes one chain (a no-op when it is not there), and crosses it out of the ledger. */
+    public static void removeChain(String netns, String family, String table, String chain) {
+        for (String op : new String[] {"flush", "delete"}) {
             try {
-                run(netns, cmd);
+                run(netns, "nft", op, "chain", family, table, chain);
             } catch (IOException e) {
                 // not there (any more)
             }
         }
+        lunatik.linux.Ledger.forget(chainEntry(netns, family, chain));
     }
 
-    /** Removes every lunatik chain (what a daemon killed with SIGKILL left); returns how many queues (per family). */
-    public static int removeAll(String netns) {
-        java.util.Set<String> queues = new java.util.LinkedHashSet<>();
+    /**
+     * Deletes {@code family table} if it holds no chain any more (what iptables-nft left in it
+     * is someone's), and crosses it out of the ledger; whether it is gone.
+     */
+    public static boolean removeTableIfEmpty(String netns, String family, String table) {
         try {
-            for (String c : chains(netns)) {
-                String[] f = c.split(" "); // "ip lunatik_h7"
-                if (f[0].equals("ip") || f[0].equals("ip6")) {
-                    queues.add(f[0] + " " + f[1].substring("lunatik_h".length()));
-                }
+            String listing = run(netns, "nft", "list", "table", family, table);
+            if (listing.contains("chain ") || listing.contains("set ") || listing.contains("map ")) {
+                return false;
             }
+            run(netns, "nft", "delete", "table", family, table);
         } catch (IOException e) {
-            return 0; // no nft, or nothing to list
+            // gone already (or no nft): nothing of ours left either way
         }
-        for (String s : queues) {
-            String[] f = s.split(" ");
-            remove(netns, f[0].equals("ip6"), Integer.parseInt(f[1]));
-        }
-        return queues.size();
+        lunatik.linux.Ledger.forget(tableEntry(netns, family));
+        return true;
     }
 
     private static final Pattern CHAINS = Pattern.compile("table (\\S+) (\\S+)|chain (lunatik_[hq]\\d+)");

@@ -49,11 +49,13 @@ public final class TracepointCounter implements AutoCloseable {
     public static synchronized Path tracefs() throws IOException {
         if (!Files.isDirectory(TRACEFS.resolve("events"))) {
             LibC.mount("nodev", TRACEFS.toString(), "tracefs", 0, null);
+            lunatik.linux.Ledger.record("tracefs " + TRACEFS);
             if (!mountedHere) {
                 mountedHere = true;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         LibC.umount2(TRACEFS.toString(), LibC.MNT_DETACH);
+                        lunatik.linux.Ledger.forget("tracefs " + TRACEFS);
                     } catch (ErrnoException e) {
                         // left mounted: harmless
                     }
@@ -61,6 +63,26 @@ public final class TracepointCounter implements AutoCloseable {
             }
         }
         return TRACEFS;
+    }
+
+    /**
+     * Unmounts tracefs at {@code path} if it is mounted there (a daemon killed with SIGKILL left
+     * the mount it made); whether it was.
+     */
+    public static boolean unmountStale(Path path) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                int dash = java.util.Arrays.asList(f).indexOf("-");
+                if (dash > 4 && f[4].equals(path.toString()) && dash + 1 < f.length && f[dash + 1].equals("tracefs")) {
+                    LibC.umount2(path.toString(), LibC.MNT_DETACH);
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     /** The id of tracepoint {@code system:event}, or -1 when the kernel has none such. */

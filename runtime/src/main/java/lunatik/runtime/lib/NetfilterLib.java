@@ -311,8 +311,4 @@ public final class NetfilterLib {
         }
     }
 
-    /** Removes what a daemon killed before it could clean up left in the namespace. */
-    public static int removeStaleRules() {
-        return NfRules.removeAll(NetNamespace.path());
-    }
 }
