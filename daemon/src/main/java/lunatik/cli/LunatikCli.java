@@ -191,7 +191,8 @@ public final class LunatikCli {
      */
     public static final List<String> DAEMON_JVM_OPTIONS = List.of(
         "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
+        "--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=3000",
+        "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30");
 
     private void startDaemon() throws CliException {
         if (systemd()) {

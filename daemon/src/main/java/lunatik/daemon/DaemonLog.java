@@ -52,6 +52,32 @@ final class DaemonLog {
         this.kmsg = kmsg;
         this.out = file == null ? new java.io.FileOutputStream(java.io.FileDescriptor.out) : open(file);
         this.size = file == null ? 0 : Files.size(file);
+        // what was held back is said when its window ends, even if nothing else is logged then
+        Thread.ofPlatform().daemon().name("lunatikd-log").start(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (this) {
+                    endWindow(System.nanoTime());
+                }
+            }
+        });
+    }
+
+    /** Ends the rate-limit window if it is over, saying how many lines it held back. */
+    private void endWindow(long now) {
+        if (now - windowStart > WINDOW_S * 1_000_000_000L) {
+            if (suppressed > 0) {
+                write(Level.WARN, suppressed + " lines suppressed (more than " + BURST + " of one in " + WINDOW_S
+                    + " s, or " + PER_SECOND + " a second)");
+            }
+            suppressed = 0;
+            seen.clear();
+            windowStart = now;
+        }
     }
 
     /** Opens the file for appending, with its mode and group made right (also for a file an older daemon made). */
@@ -99,15 +125,7 @@ final class DaemonLog {
      */
     private synchronized boolean admit(String line) {
         long now = System.nanoTime();
-        if (now - windowStart > WINDOW_S * 1_000_000_000L) {
-            if (suppressed > 0) {
-                write(Level.WARN, suppressed + " lines suppressed (more than " + BURST + " of one in " + WINDOW_S
-                    + " s, or " + PER_SECOND + " a second)");
-            }
-            suppressed = 0;
-            seen.clear();
-            windowStart = now;
-        }
+        endWindow(now);
         if (now - secondStart > 1_000_000_000L) {
             secondStart = now;
             thisSecond = 0;

@@ -507,6 +507,8 @@ public final class Runtime {
             limit.cancel(false);
             L.halt(msg);
             deferred.clear();
+            entry = null; // what the entry holds is the closed state's: it goes with it
+            entryCo = null;
             host.unregister(this);
         }
     }
