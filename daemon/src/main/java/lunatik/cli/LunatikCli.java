@@ -303,12 +303,15 @@ public final class LunatikCli {
         }
     }
 
+    /** A systemctl to use instead of the system's (LUNATIK_SYSTEMCTL, tests); it also says the daemon is a systemd service. */
+    String systemctlOverride = System.getenv("LUNATIK_SYSTEMCTL");
+
     /**
      * Whether the daemon is a systemd service here: systemd runs the machine and the unit is
-     * installed (LUNATIK_SYSTEMCTL names another systemctl, for tests, and says yes).
+     * installed (or a systemctl was named, which says yes).
      */
     boolean systemd() {
-        if (System.getenv("LUNATIK_SYSTEMCTL") != null) {
+        if (systemctlOverride != null) {
             return true;
         }
         boolean booted = Files.isDirectory(Path.of("/run/systemd/system")); // sd_booted()
@@ -317,10 +320,9 @@ public final class LunatikCli {
         return booted && unit && systemctlPath() != null;
     }
 
-    private static String systemctlPath() {
-        String sc = System.getenv("LUNATIK_SYSTEMCTL");
-        if (sc != null) {
-            return sc;
+    private String systemctlPath() {
+        if (systemctlOverride != null) {
+            return systemctlOverride;
         }
         for (String p : new String[] {"/usr/bin/systemctl", "/bin/systemctl"}) {
             if (Files.isExecutable(Path.of(p))) {

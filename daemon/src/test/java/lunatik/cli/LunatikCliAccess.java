@@ -25,6 +25,12 @@ public final class LunatikCliAccess {
         return this;
     }
 
+    /** Makes the command treat the daemon as a systemd service, run by {@code systemctl}. */
+    public LunatikCliAccess systemctl(java.nio.file.Path systemctl) {
+        cli.systemctlOverride = systemctl.toString();
+        return this;
+    }
+
     /** Runs one command; returns its exit status (1 for a reported failure). */
     public int command(String... args) {
         try {

@@ -222,6 +222,38 @@ class ServiceTest {
         assertThat(now).as("resident MB a minute after a 4 GB peak at most").isLessThan(300);
     }
 
+    @Test
+    void underSystemdLoadAndUnloadGoThroughSystemctl() throws Exception {
+        cli.command("unload");
+        // a systemctl that does what systemd would with the unit: start the daemon, stop it with SIGTERM
+        Path calls = run.resolve("systemctl.calls");
+        List<String> daemon = new ArrayList<>();
+        daemon.add(ProcessHandle.current().info().command().orElseThrow());
+        daemon.addAll(lunatik.cli.LunatikCli.DAEMON_JVM_OPTIONS);
+        daemon.addAll(List.of("-cp", System.getProperty("java.class.path"), "lunatik.daemon.Lunatikd",
+            "--root", DaemonTest.CHECKOUT.toString(), "--lib", DaemonTest.CHECKOUT.resolve("lua").toString(),
+            "--devdir", dev.toString(), "--rundir", run.toString()));
+        Path systemctl = run.resolve("systemctl");
+        Files.writeString(systemctl, "#!/bin/sh\n"
+            + "echo \"$@\" >> " + calls + "\n"
+            + "case \"$1\" in\n"
+            + "start) setsid " + String.join(" ", daemon.stream().map(a -> "'" + a + "'").toList())
+            + " > /dev/null 2>&1 < /dev/null &\n;;\n"
+            + "stop) pid=$(cat " + run.resolve(lunatik.linux.Ledger.LOCK) + "); kill -TERM $pid;"
+            + " while kill -0 $pid 2>/dev/null; do sleep 0.1; done\n;;\n"
+            + "esac\n");
+        sh("chmod", "+x", systemctl.toString());
+        LunatikCliAccess c = new LunatikCliAccess(dev, run, new PrintStream(out, true), DaemonTest.CHECKOUT,
+            DaemonTest.CHECKOUT.resolve("lua")).systemctl(systemctl);
+        assertThat(c.command("load")).isZero();
+        assertThat(c.command("run", "examples/passwd")).isZero();
+        assertThat(Files.exists(dev.resolve("passwd"))).isTrue();
+        assertThat(c.command("unload")).isZero();
+        assertThat(Files.readAllLines(calls)).containsExactly("start lunatikd", "stop lunatikd");
+        assertThat(lunatik.linux.Ledger.holder(run)).isEqualTo(-1);
+        assertThat(Files.exists(dev.resolve("passwd"))).isFalse();
+    }
+
     private static long rss(long pid) throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (l.startsWith("VmRSS:")) {
