@@ -56,11 +56,11 @@ public final class Names {
         if (e instanceof Ast.Paren p) {
             return p.e instanceof Ast.Const ? kind(p.e) : null;
         }
-        if (e instanceof Ast.Local) {
-            return "local";
+        if (e instanceof Ast.Local l) {
+            return l.var.unnamed ? null : "local";
         }
-        if (e instanceof Ast.Upval) {
-            return "upvalue";
+        if (e instanceof Ast.Upval u) {
+            return u.name == null ? null : "upvalue";
         }
         if (e instanceof Ast.Index ix && ix.key instanceof Ast.Const c && c.value instanceof LuaString) {
             return ix.global ? "global" : "field";

@@ -411,7 +411,41 @@ public final class LuaState {
      * A syntax error raises a LuaError whose value is the message.
      */
     public LuaFunction load(byte[] source, String chunkName, Object env) {
-        return Compiler.load(this, source, chunkName, env == null ? globals : env);
+        return loadIn(source, chunkName, env == null ? globals : env);
+    }
+
+    /**
+     * Loads a chunk as {@code lua_load} does: text, or a binary chunk of {@code string.dump};
+     * {@code env} becomes the chunk's first upvalue as it is, nil included.
+     */
+    public LuaFunction loadIn(byte[] source, String chunkName, Object env) {
+        if (source.length > 0 && source[0] == lunatik.lua.interp.BinaryChunk.SIGNATURE) {
+            return lunatik.lua.interp.BinaryChunk.load(this, source, chunkName, env);
+        }
+        return Compiler.load(this, source, chunkName, env);
+    }
+
+    /** Loads the contents of a script file, as {@code luaL_loadfile}: see {@link #skipFileHeader}. */
+    public LuaFunction loadFile(byte[] contents, String chunkName, Object env) {
+        return load(skipFileHeader(contents), chunkName, env);
+    }
+
+    /**
+     * The chunk in a file's contents, as {@code luaL_loadfilex} reads it: without a UTF-8 byte
+     * order mark, and without a first line starting with '#' (Unix exec files), whose newline
+     * stays so that line numbers do not change (unless a binary chunk follows it).
+     */
+    public static byte[] skipFileHeader(byte[] src) {
+        int i = src.length >= 3 && (src[0] & 0xff) == 0xef && (src[1] & 0xff) == 0xbb && (src[2] & 0xff) == 0xbf ? 3 : 0;
+        if (i < src.length && src[i] == '#') {
+            while (i < src.length && src[i] != '\n') {
+                i++;
+            }
+            if (i + 1 < src.length && src[i + 1] == lunatik.lua.interp.BinaryChunk.SIGNATURE) {
+                i++;
+            }
+        }
+        return i == 0 ? src : java.util.Arrays.copyOfRange(src, i, src.length);
     }
 
     /** Compiles a chunk given as Java text, with the globals as environment. */
@@ -608,7 +642,8 @@ public final class LuaState {
      */
     public String where(int level) {
         Coroutine co = current;
-        if (co.cBase == co.depth) {
+        boolean library = co.cBase == co.depth;
+        if (library) {
             // a Java library function is running: it is level 0, and has no position
             if (level == 0) {
                 return "";
@@ -619,7 +654,10 @@ public final class LuaState {
         if (f == null || !f.isLua()) {
             return "";
         }
-        int line = f.currentLine();
+        int line = f.visibleLine();
+        if (line <= 0 && library) {
+            return ""; // luaL_where gives no position without a line; a runtime error gives "?:-1:"
+        }
         return f.shortSource() + ":" + line + ": ";
     }
 

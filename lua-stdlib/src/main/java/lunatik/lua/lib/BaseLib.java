@@ -397,6 +397,9 @@ public final class BaseLib {
 
     private static Object load(LuaState L, Args a) {
         Object chunk = a.get(1);
+        if (chunk instanceof Long || chunk instanceof Double) {
+            chunk = Ops.toStringCoerce(chunk); // lua_tolstring: a number is a string here
+        }
         LuaString mode = a.optString(3, Ops.str("bt"));
         Object env = a.isNone(4) ? L.globals : a.get(4);
         byte[] src;
@@ -414,11 +417,14 @@ public final class BaseLib {
                 } catch (LuaError e) {
                     return Varargs.of(null, e.value());
                 }
+                if (piece instanceof Long || piece instanceof Double) {
+                    piece = Ops.toStringCoerce(piece); // lua_isstring: numbers are strings
+                }
                 if (piece == null || (piece instanceof LuaString ps && ps.length() == 0)) {
                     break;
                 }
                 if (!(piece instanceof LuaString ps)) {
-                    return Varargs.of(null, Ops.str("reader function must return a string"));
+                    return Varargs.of(null, Ops.str(L.where(1) + "reader function must return a string"));
                 }
                 if (ps.length() > LuaString.MAX_LENGTH - buf.size()) {
                     return Varargs.of(null, Ops.str("not enough memory")); // as lua_load's memory error
@@ -427,7 +433,7 @@ public final class BaseLib {
             }
             src = buf.toByteArray();
         } else {
-            throw a.typeError(1, "string");
+            throw a.typeError(1, "function");
         }
         return loadChunk(L, src, name, mode.toString(), env);
     }
@@ -440,12 +446,8 @@ public final class BaseLib {
         if (!binary && mode.indexOf('t') < 0) {
             return Varargs.of(null, Ops.str("attempt to load a text chunk (mode is '" + mode + "')"));
         }
-        if (binary) {
-            return Varargs.of(null, Ops.str(lunatik.lua.parse.Parser.shortSource(name)
-                + ": bad binary format (precompiled chunks are not supported)"));
-        }
         try {
-            return L.load(src, name, env);
+            return L.loadIn(src, name, env);
         } catch (LuaError e) {
             return Varargs.of(null, e.value());
         }
@@ -461,7 +463,7 @@ public final class BaseLib {
         } catch (IOException e) {
             return Varargs.of(null, Ops.str("cannot open " + name + ioReason(e)));
         }
-        return loadChunk(L, src, name == null ? "=stdin" : "@" + name, mode.toString(), env);
+        return loadChunk(L, LuaState.skipFileHeader(src), name == null ? "=stdin" : "@" + name, mode.toString(), env);
     }
 
     private static LuaFunction loadFileChunk(LuaState L, Args a, String name, Object env) {
@@ -471,7 +473,7 @@ public final class BaseLib {
         } catch (IOException e) {
             throw new LuaError(Ops.str("cannot open " + name + ioReason(e)));
         }
-        Object r = loadChunk(L, src, name == null ? "=stdin" : "@" + name, "bt", env);
+        Object r = loadChunk(L, LuaState.skipFileHeader(src), name == null ? "=stdin" : "@" + name, "bt", env);
         if (r instanceof LuaFunction f) {
             return f;
         }

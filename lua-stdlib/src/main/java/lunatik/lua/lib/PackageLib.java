@@ -153,7 +153,7 @@ public final class PackageLib {
         }
         LuaFunction f;
         try {
-            f = L.load(src, "@" + file, null);
+            f = L.loadFile(src, "@" + file, null);
         } catch (LuaError e) {
             throw a.error("error loading module '" + name + "' from file '" + file + "':\n\t" + e.getMessage());
         }
