@@ -618,6 +618,9 @@ public final class Rt {
      * ({@link LuaState#onInternalError}).
      */
     public static Throwable onThrowable(Throwable t, LuaState L, Coroutine co, LuaFunction fn) {
+        if (t instanceof StackOverflowError) {
+            return L.onStackOverflow(co); // a Lua error here, where the stack is known
+        }
         if (Unwinding.passes(t)) {
             return t;
         }

@@ -516,6 +516,20 @@ public final class LuaState {
         call(mm, a, b, c);
     }
 
+    /**
+     * Calls {@code fn} and returns its first result, with no yield allowed in it (as Lua calls
+     * a message handler: a yield there is "attempt to yield across a C-call boundary").
+     */
+    public Object callNoYield(Object fn, Object... args) {
+        Coroutine co = current;
+        co.nny++;
+        try {
+            return call1(fn, args);
+        } finally {
+            co.nny--;
+        }
+    }
+
     /** Calls {@code fn} and returns only its first result. */
     public Object call1(Object fn, Object... args) {
         return Varargs.first(call(fn, args));
@@ -531,10 +545,16 @@ public final class LuaState {
         if (h == null || e.isHandled()) {
             return e;
         }
+        if (e.isOverflow()) {
+            // no stack is left here to run the handler (our frames are Java frames): it runs
+            // where the xpcall catches the error, on this call stack kept (callHandler)
+            e.keepStack(co.top, co.depth);
+            return e;
+        }
         e.markHandled();
         co.msgHandler = null; // an error in the handler is not handled again
         try {
-            Object r = call1(h, e.value());
+            Object r = callNoYield(h, e.value());
             return new LuaError(r).markHandled();
         } catch (LuaError inner) {
             // Lua calls the handler again for its own error until the C stack overflows
@@ -558,7 +578,46 @@ public final class LuaState {
 
     /** The "stack overflow" error, positioned at the current line. */
     public LuaError stackOverflow() {
-        return new LuaError(Ops.str(where(0) + "stack overflow"));
+        return new LuaError(Ops.str(where(0) + "stack overflow")).markOverflow();
+    }
+
+    /**
+     * What a Lua function running in {@code co} raises when the JVM stack overflows in it: the
+     * "stack overflow" error, positioned there, through {@link #onError} (which keeps the call
+     * stack for the message handler).
+     */
+    public LuaError onStackOverflow(Coroutine co) {
+        return onError(co, stackOverflow());
+    }
+
+    /** Frames a message handler may add past the depth limit after a stack overflow (Lua's extra stack). */
+    private static final int HANDLER_EXTRA_DEPTH = 200;
+
+    /**
+     * Runs xpcall's message handler {@code h} on error {@code e}, which it has not seen yet,
+     * from the xpcall, and returns its result; the handler may not yield. For a stack overflow,
+     * whose handler could not run where it was raised (no stack was left), the handler sees
+     * the call stack as it was there (so debug.traceback shows it), with a few frames to spare
+     * past the depth limit, as Lua gives a handler extra stack; an overflow in the handler
+     * itself raises, and xpcall reports "error in error handling".
+     */
+    public Object callHandler(Object h, LuaError e) {
+        Coroutine co = current;
+        CallFrame top = co.top;
+        int depth = co.depth;
+        int limit = maxDepth;
+        if (e.stackTop() != null) {
+            co.top = e.stackTop();
+            co.depth = e.stackDepth();
+            maxDepth = Math.max(limit, co.depth) + HANDLER_EXTRA_DEPTH;
+        }
+        try {
+            return callNoYield(h, e.value());
+        } finally {
+            co.top = top;
+            co.depth = depth;
+            maxDepth = limit;
+        }
     }
 
     /** Sets the frame-depth limit of each coroutine (tests and hosts with small stacks). */

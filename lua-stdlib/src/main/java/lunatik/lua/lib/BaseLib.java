@@ -150,6 +150,7 @@ public final class BaseLib {
             return Varargs.of(java.util.Arrays.copyOfRange(arr, from, Math.max(from, n)));
         });
         LibFunction next = reg(L, "next", a -> next(a, a.checkTable(1), a.get(2)));
+        // pairs calls __pairs as lua_callk does: a yield in it is allowed
         reg(L, "pairs", a -> {
             Object t = a.checkAny(1);
             Object mm = L.metamethod(t, Meta.PAIRS);
@@ -161,7 +162,7 @@ public final class BaseLib {
                 throw a.typeError(1, "table");
             }
             return Varargs.of(next, t, null);
-        });
+        }).yieldable();
         LibFunction ipairsIter = new LibFunction(L, "ipairs_iter", "ipairs_iter", a -> {
             long i = a.checkInteger(2) + 1;
             Object t = a.get(1);
@@ -354,7 +355,7 @@ public final class BaseLib {
         } catch (LuaError e) {
             return failure(L, co, handler, e);
         } catch (StackOverflowError e) {
-            return Varargs.of(Boolean.FALSE, Ops.str("stack overflow"));
+            return failure(L, co, handler, new LuaError(Ops.str("stack overflow")));
         } catch (Throwable t) {
             // L.call lets only Lua errors out; this catches what a bug might still let through
             if (t instanceof Unwinding) {
@@ -375,7 +376,7 @@ public final class BaseLib {
         if (handler != null && !e.isHandled()) {
             co.msgHandler = null;
             try {
-                v = L.call1(handler, v);
+                v = L.callHandler(handler, e);
             } catch (LuaError inner) {
                 v = Ops.str("error in error handling");
             }
