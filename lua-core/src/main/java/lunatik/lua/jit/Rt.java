@@ -334,7 +334,7 @@ public final class Rt {
                 return Ops.resolve(g.invokeTail(a));
             }
             if (mm == null || a.length > 200) {
-                throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), fv) + " value"
+                throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), target) + " value"
                     + f.site(site).describe(0)));
             }
             target = mm;

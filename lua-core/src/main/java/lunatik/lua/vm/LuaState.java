@@ -507,6 +507,28 @@ public final class LuaState {
         return call1(mm, a, b);
     }
 
+    /**
+     * As {@link #callMeta(Object, Object, Object)} for the metamethod of {@code event}
+     * ({@link Meta}): a value that cannot be called is named as Lua names it, "attempt to call
+     * a number value (metamethod 'add')" (without the name when a library function runs).
+     */
+    public Object callMeta(LuaString event, Object mm, Object a, Object b) {
+        if (mm instanceof LuaFunction f) {
+            Object r = Ops.resolve(f.tail2(a, b));
+            return r instanceof Varargs v ? v.get(0) : r;
+        }
+        if (!(metamethod(mm, Meta.CALL) instanceof LuaFunction)) {
+            throw notCallable(event, mm);
+        }
+        return call1(mm, a, b);
+    }
+
+    private LuaError notCallable(LuaString event, Object mm) {
+        Coroutine co = current;
+        String name = co.cBase == co.depth ? "" : " (metamethod '" + event.toString().substring(2) + "')";
+        return new LuaError(Ops.str(where(0) + "attempt to call a " + Ops.objTypeName(this, mm) + " value" + name));
+    }
+
     /** As {@link #callMeta(Object, Object, Object)} with three arguments, no result. */
     public void callMeta(Object mm, Object a, Object b, Object c) {
         if (mm instanceof LuaFunction f) {
