@@ -132,6 +132,7 @@ public final class LuaMain {
             }
         }
         LuaState L = Stdlib.newState(dialect);
+        lunatik.lua.lib.BaseLib.useGenerationalGc(L); // as lua.c
         state = L;
         L.setOut(out);
         L.setErr(err);

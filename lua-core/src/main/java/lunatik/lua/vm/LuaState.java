@@ -156,6 +156,11 @@ public final class LuaState {
         }
     }
 
+    /** Whether a {@code __gc} metamethod is running (collectgarbage answers fail in it, as Lua's). */
+    public boolean isFinalizing() {
+        return inFinalizer;
+    }
+
     /** Runs the {@code __gc} of objects found unreachable (collectgarbage and safe points call this). */
     public void runPendingFinalizers() {
         if (inFinalizer) {

@@ -10,7 +10,6 @@ import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.Varargs;
 import lunatik.lua.vm.Args;
 import lunatik.lua.vm.Coroutine;
-import lunatik.lua.vm.Dialect;
 import lunatik.lua.vm.LibFunction;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
@@ -178,7 +177,7 @@ public final class BaseLib {
             return L.call(f);
         });
         dofile.yieldable();
-        reg(L, "collectgarbage", a -> collectgarbage(L, a));
+        reg(L, "collectgarbage", a -> GcControl.collectgarbage(L, a));
         reg(L, "warn", a -> {
             a.checkString(1);
             StringBuilder sb = new StringBuilder();
@@ -188,6 +187,14 @@ public final class BaseLib {
             warn(L, sb.toString());
             return Varargs.NONE;
         });
+    }
+
+    /**
+     * Makes {@code collectgarbage} report the generational mode, which lua.c (the standalone
+     * interpreter) switches to at start; a new state is in incremental mode, as in Lua.
+     */
+    public static void useGenerationalGc(LuaState L) {
+        GcControl.setGenerational(L);
     }
 
     private static LibFunction reg(LuaState L, String name, LibFunction.Body body) {
@@ -490,32 +497,5 @@ public final class BaseLib {
         }
         String m = e.getMessage();
         return m == null ? "" : ": " + m;
-    }
-
-    private static Object collectgarbage(LuaState L, Args a) {
-        int opt = a.checkOption(1, "collect", "collect", "stop", "restart", "count", "step", "isrunning",
-            "incremental", "generational", "setpause", "setstepmul");
-        switch (opt) {
-            case 0: // collect
-                L.fullGc();
-                return 0L;
-            case 3: { // count
-                long used = MemoryAccounting.usedBytes(L);
-                if (L.dialect == Dialect.KERNEL) {
-                    return used;
-                }
-                return used / 1024.0;
-            }
-            case 4:
-                L.fullGc();
-                return Boolean.TRUE;
-            case 5:
-                return Boolean.TRUE;
-            case 6:
-            case 7:
-                return Ops.str("incremental");
-            default:
-                return 0L;
-        }
     }
 }
