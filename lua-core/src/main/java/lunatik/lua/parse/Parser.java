@@ -583,15 +583,37 @@ public final class Parser {
         lx.next();
         String n1 = checkName();
         Stat s;
+        int hidden;
         if (lx.token == '=') {
+            checkRoom(3 + 1); // the hidden locals and the variable, declared here in Lua
+            hidden = reserveHidden(3);
             s = forNum(n1, line);
         } else if (lx.token == ',' || lx.token == Token.IN) {
+            checkRoom(4 + 1);
+            hidden = reserveHidden(4);
             s = forList(n1, line);
         } else {
             throw lx.syntaxError("'=' or 'in' expected");
         }
+        fs.pending -= hidden;
         checkMatch(Token.END, Token.FOR, line);
         return s;
+    }
+
+    /*
+     * Lua's for loops keep their state in n hidden locals ("(for state)"), which count against
+     * the limit of locals while the loop is parsed; here they take no slot, only their count.
+     */
+    private int reserveHidden(int n) {
+        fs.pending += n;
+        return n;
+    }
+
+    /* Raises Lua's "too many local variables" here if k more locals would pass the limit. */
+    private void checkRoom(int k) {
+        if (fs.actives.size() + fs.pending + k > MAX_LOCALS) {
+            throw limitError(MAX_LOCALS, "local variables");
+        }
     }
 
     private Stat forNum(String name, int line) {
@@ -619,6 +641,7 @@ public final class Parser {
         names.add(first);
         while (testNext(',')) {
             names.add(checkName());
+            checkRoom(names.size()); // Lua declares each name as it reads it
         }
         checkNext(Token.IN);
         List<Expr> exprs = exprList();
