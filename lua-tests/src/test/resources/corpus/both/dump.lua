@@ -76,3 +76,17 @@ print(load(s:sub(1, 20)))
 local pieces, i = {}, 0
 for k = 1, #s, 7 do pieces[#pieces + 1] = s:sub(k, k + 6) end
 print(load(function() i = i + 1 return pieces[i] end)(2, 3))
+
+-- upvalues other than the first are nil; goto; chunks read by a reader function
+local x = 1
+local function f() return x, print end
+local g = load(string.dump(f))
+print(pcall(g))
+print(pcall(function() return type((g())) end))
+local function h(n) local i = 0 ::top:: i = i + 1 if i < n then goto top end return i end
+print(load(string.dump(h))(5), load(string.dump(h, true))(7))
+local src = {"local function inner(a) return a * 2 end\n", "return inner, function() return inner(21) end"}
+local k = 0
+local inner, outer = load(function() k = k + 1 return src[k] end, "=reader")()
+print(load(string.dump(inner))(4), pcall(load(string.dump(outer))))
+print(debug.getinfo(load(string.dump(inner)), "S").source)
