@@ -117,7 +117,7 @@ public final class Runtime {
         rt.state = L;
         host.register(rt);
         try {
-            rt.entry = rt.run(S -> Varargs.first(S.call(S.load(src, "@" + host.scriptPath(script), null))));
+            rt.entry = rt.run(S -> Varargs.first(S.call(S.loadFile(src, "@" + host.scriptPath(script), null))));
             rt.ready = true;
         } catch (LuaException e) {
             rt.shutdown();

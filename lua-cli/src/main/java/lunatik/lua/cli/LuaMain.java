@@ -132,6 +132,7 @@ public final class LuaMain {
             }
         }
         LuaState L = Stdlib.newState(dialect);
+        lunatik.lua.lib.BaseLib.useGenerationalGc(L); // as lua.c
         state = L;
         L.setOut(out);
         L.setErr(err);
@@ -235,7 +236,7 @@ public final class LuaMain {
         }
         LuaFunction f;
         try {
-            f = L.load(src, chunk, null);
+            f = L.loadFile(src, chunk, null);
         } catch (LuaError e) {
             report(msgText(L, e.value()));
             return false;
@@ -246,7 +247,7 @@ public final class LuaMain {
     private boolean doFile(LuaState L, String name) {
         try {
             byte[] src = System.in.readAllBytes();
-            LuaFunction f = L.load(src, "=stdin", null);
+            LuaFunction f = L.loadFile(src, "=stdin", null);
             return protectedCall(L, f, new Object[0]);
         } catch (IOException e) {
             report("cannot read stdin");

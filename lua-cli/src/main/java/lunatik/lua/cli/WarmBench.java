@@ -58,7 +58,7 @@ public final class WarmBench {
                     arg.put((long) k + 1, args[k]);
                 }
                 L.globals.put(LuaString.of("arg"), arg);
-                LuaFunction f = L.load(Files.readAllBytes(script), "@" + script, null);
+                LuaFunction f = L.loadFile(Files.readAllBytes(script), "@" + script, null);
                 for (int k = 0; k < w + n; k++) {
                     out.reset();
                     long t0 = System.nanoTime();

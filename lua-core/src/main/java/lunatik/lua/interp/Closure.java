@@ -62,6 +62,9 @@ public final class Closure extends LuaFunction implements LuaClosure {
         } catch (LuaError e) {
             throw Frame.handle(L, co, e);
         } catch (Throwable t) {
+            if (t instanceof StackOverflowError) {
+                throw L.onStackOverflow(co); // a Lua error here, where the stack is known
+            }
             if (Unwinding.passes(t)) {
                 throw t;
             }

@@ -14,11 +14,15 @@ public final class Compiler {
     /** Compiles a chunk; its single upvalue {@code _ENV} is set to {@code env}. */
     public static LuaFunction load(LuaState L, byte[] source, String chunkName, Object env) {
         Ast.Function main = Parser.parse(source, chunkName, L.dialect == Dialect.KERNEL, L::intern);
-        Cell[] ups = {new Cell(env)};
+        return closure(L, main, new Cell[] {new Cell(env)});
+    }
+
+    /** A closure of the parsed function {@code fn} with upvalues {@code ups}, compiled or interpreted. */
+    static LuaFunction closure(LuaState L, Ast.Function fn, Cell[] ups) {
         if (JIT && L.jitEnabled()) {
-            return lunatik.lua.jit.JitCompiler.factory(main, Compiler::interpreted).create(L, ups);
+            return lunatik.lua.jit.JitCompiler.factory(fn, Compiler::interpreted).create(L, ups);
         }
-        return new Closure(L, TreeCompiler.compile(main), ups);
+        return new Closure(L, TreeCompiler.compile(fn), ups);
     }
 
     /** Whether functions are compiled to JVM bytecode (-Dlunatik.jit=false runs everything interpreted). */

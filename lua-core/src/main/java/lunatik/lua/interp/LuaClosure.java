@@ -19,6 +19,11 @@ public interface LuaClosure {
         return shape().source();
     }
 
+    /** The chunk name given to load ("@file.lua", "=stdin", the source text): getinfo's source. */
+    default String source() {
+        return shape().chunkName();
+    }
+
     default int numParams() {
         return shape().numParams();
     }

@@ -783,7 +783,7 @@ final class Nodes {
                         break;
                     }
                     if (mm == null || a.length > 200) {
-                        throw callError(f, fv);
+                        throw callError(f, target); // the value that could not be called, as Lua
                     }
                     target = mm;
                 }
@@ -830,7 +830,7 @@ final class Nodes {
                         break;
                     }
                     if (mm == null || a.length > 200) {
-                        throw callError(f, fv);
+                        throw callError(f, target); // the value that could not be called, as Lua
                     }
                     target = mm;
                 }

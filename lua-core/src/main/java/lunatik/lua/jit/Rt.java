@@ -334,7 +334,7 @@ public final class Rt {
                 return Ops.resolve(g.invokeTail(a));
             }
             if (mm == null || a.length > 200) {
-                throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), fv) + " value"
+                throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), target) + " value"
                     + f.site(site).describe(0)));
             }
             target = mm;
@@ -618,6 +618,9 @@ public final class Rt {
      * ({@link LuaState#onInternalError}).
      */
     public static Throwable onThrowable(Throwable t, LuaState L, Coroutine co, LuaFunction fn) {
+        if (t instanceof StackOverflowError) {
+            return L.onStackOverflow(co); // a Lua error here, where the stack is known
+        }
         if (Unwinding.passes(t)) {
             return t;
         }

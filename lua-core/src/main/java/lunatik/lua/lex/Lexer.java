@@ -59,12 +59,6 @@ public final class Lexer {
         this.src = src;
         this.chunk = chunk;
         this.floats = floats;
-        // skip a first line starting with '#' (Unix exec files)
-        if (src.length > 0 && src[0] == '#') {
-            while (pos < src.length && src[pos] != '\n') {
-                pos++;
-            }
-        }
     }
 
     /** The chunk's short name used in messages. */
@@ -181,6 +175,7 @@ public final class Lexer {
                         pos++;
                         return '[';
                     }
+                    skipSeparator(); // Lua shows the "[=" read so far
                     throw error("invalid long string delimiter", Token.STRING);
                 }
                 case '=':
@@ -324,6 +319,13 @@ public final class Lexer {
         return level == 0 ? -1 : -2;
     }
 
+    private void skipSeparator() {
+        pos++;
+        while (cur() == '=') {
+            pos++;
+        }
+    }
+
     private LuaString readLongString(int level, boolean isString) {
         int startLine = line;
         pos += level + 2;
@@ -452,7 +454,7 @@ public final class Lexer {
     private void readUtf8Escape(ByteArrayOutputStream out) {
         pos++;
         if (cur() != '{') {
-            escapeError("missing '{' in \\u{xxxx}", pos + 1);
+            escapeError("missing '{'", pos + 1);
         }
         pos++;
         long r = 0;
@@ -469,7 +471,7 @@ public final class Lexer {
             escapeError("hexadecimal digit expected", pos + 1);
         }
         if (cur() != '}') {
-            escapeError("missing '}' in \\u{xxxx}", pos + 1);
+            escapeError("missing '}'", pos + 1);
         }
         pos++;
         utf8Encode(out, r);
@@ -496,17 +498,29 @@ public final class Lexer {
     /** An escape error: Lua shows the string read so far up to the offending character. */
     private void escapeError(String msg, int upTo) {
         int end = Math.min(upTo, src.length);
-        String near = new String(src, tokenStart, end - tokenStart, java.nio.charset.StandardCharsets.ISO_8859_1);
-        throw new LuaError(LuaString.of(chunk + ":" + line + ": " + msg + " near '" + near + "'"));
+        throw new LuaError(LuaString.fromJava(chunk + ":" + line + ": " + msg + " near '" + text(tokenStart, end) + "'"));
     }
 
     /** "chunk:line: msg near 'token'" for the current token kind {@code t} (-1: no token). */
     public LuaError error(String msg, int t) {
         String m = chunk + ":" + line + ": " + msg;
-        if (t >= 0) {
+        if (t > 0) {
             m += " near " + tokenText(t);
         }
-        return new LuaError(LuaString.of(m));
+        return new LuaError(LuaString.fromJava(m));
+    }
+
+    /**
+     * An error found by the parser's checks rather than by the grammar (Lua's luaK_semerror):
+     * at the line being read, with no "near" part.
+     */
+    public LuaError semanticError(String msg) {
+        return error(msg, -1);
+    }
+
+    /** The line the lexer has read up to (Lua's ls->linenumber). */
+    public int line() {
+        return line;
     }
 
     /** How the current token is shown in messages. */
@@ -514,23 +528,25 @@ public final class Lexer {
         switch (t) {
             case Token.NAME, Token.STRING, Token.FLT, Token.INT: {
                 int end = Math.min(pos, src.length);
-                return "'" + latin(tokenStart, end) + "'";
+                return "'" + text(tokenStart, end) + "'";
             }
-            case Token.EOS:
-                return "<eof>";
             default:
-                return "'" + Token.text(t) + "'";
+                return Token.quoted(t);
         }
     }
 
-    private String latin(int s, int e) {
-        return new String(src, s, e - s, java.nio.charset.StandardCharsets.ISO_8859_1);
+    /* The source bytes s..e as message text (bytes kept exactly, see LuaString#toString). */
+    private String text(int s, int e) {
+        return LuaString.copyOf(src, s, e - s).toString();
     }
 
-    /** A syntax error at the current token. */
+    /** A syntax error at the current token (none "near" the token 0, as in Lua). */
     public LuaError syntaxError(String msg) {
-        String m = chunk + ":" + tokenLine + ": " + msg + " near " + currentTokenText();
-        return new LuaError(LuaString.of(m));
+        String m = chunk + ":" + tokenLine + ": " + msg;
+        if (token != 0) {
+            m += " near " + currentTokenText();
+        }
+        return new LuaError(LuaString.fromJava(m));
     }
 
     private String currentTokenText() {
@@ -538,7 +554,7 @@ public final class Lexer {
             case Token.NAME, Token.STRING, Token.FLT, Token.INT: {
                 int end = aheadToken >= 0 ? Math.min(aheadStart, src.length) : Math.min(pos, src.length);
                 // trim trailing whitespace/comments captured before the lookahead token
-                String t = latin(tokenStart, end).stripTrailing();
+                String t = text(tokenStart, end).stripTrailing();
                 if (token == Token.NAME) {
                     t = value.toString();
                 } else if (token == Token.INT || token == Token.FLT) {
@@ -546,10 +562,8 @@ public final class Lexer {
                 }
                 return "'" + t + "'";
             }
-            case Token.EOS:
-                return "<eof>";
             default:
-                return "'" + Token.text(token) + "'";
+                return Token.quoted(token);
         }
     }
 

@@ -54,6 +54,19 @@ public final class Token {
         "<name>", "<string>",
     };
 
+    /**
+     * How messages show a token kind (luaX_token2str): a printable character, a keyword or a
+     * symbol quoted, another byte as {@code '<\N>'}, and {@code <eof>}, {@code <name>} and the
+     * like as they are.
+     */
+    public static String quoted(int t) {
+        if (t < 257) {
+            return t >= 32 && t < 127 ? "'" + (char) t + "'" : "'<\\" + t + ">'";
+        }
+        String s = text(t);
+        return t >= EOS ? s : "'" + s + "'";
+    }
+
     /** The text Lua uses for a token kind in messages. */
     public static String text(int t) {
         if (t < 257) {

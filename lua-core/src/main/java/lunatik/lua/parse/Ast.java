@@ -21,6 +21,8 @@ public final class Ast {
         public final int slot;
         public final int attrib; // ATTR_*
         public boolean captured;
+        /** Set in a function rebuilt without debug information: messages do not name it. */
+        public boolean unnamed;
         public Object constValue; // compile-time constant of a <const> local, or NO_CONST
 
         public static final int ATTR_NONE = 0;
@@ -51,6 +53,10 @@ public final class Ast {
         public int lastLine;
         public String name = "?";   // for tracebacks, from the declaration
         public String source;        // short source of the chunk
+        public String chunkName;     // the chunk's name as given to load (debug.getinfo's source)
+        public byte[] chunkText;     // the whole chunk's source (string.dump keeps it)
+        public int index;            // the function's number in its chunk, in parse order (main: 0)
+        public boolean stripped;     // rebuilt from a string.dump without debug information
         public boolean isMethod;
         /**
          * Set on a main chunk that names debug.getlocal or debug.setlocal: its functions are

@@ -27,27 +27,40 @@ public final class Names {
 
     /**
      * What Lua's constant folding leaves of {@code e} for naming: {@code 1 and x} and
-     * {@code nil or x} are just {@code x} (so messages name 'x' as the reference does).
+     * {@code nil or x} are just {@code x}, and so is {@code (1 and true) and x}, whose left
+     * side folds to a constant too (so messages name 'x' as the reference does).
      */
     private static Ast.Expr folded(Ast.Expr e) {
-        while (e instanceof Ast.Paren p) {
-            e = p.e;
-        }
+        e = unparen(e);
         while (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
-            Ast.Expr left = b.a;
-            while (left instanceof Ast.Paren p) {
-                left = p.e;
-            }
-            boolean constTrue = left instanceof Ast.True || left instanceof Ast.Const;
-            boolean constFalse = left instanceof Ast.Nil || left instanceof Ast.False;
-            if (b.op == Ast.OP_AND ? constTrue : constFalse) {
-                e = b.b;
-                while (e instanceof Ast.Paren p) {
-                    e = p.e;
-                }
-            } else {
+            Boolean left = constTruth(b.a);
+            if (left == null || left != (b.op == Ast.OP_AND)) {
                 break;
             }
+            e = unparen(b.b);
+        }
+        return e;
+    }
+
+    /* Whether e is a constant Lua folds, true or false as a condition; null when it is not one. */
+    private static Boolean constTruth(Ast.Expr e) {
+        e = unparen(e);
+        if (e instanceof Ast.True || e instanceof Ast.Const) {
+            return Boolean.TRUE;
+        }
+        if (e instanceof Ast.Nil || e instanceof Ast.False) {
+            return Boolean.FALSE;
+        }
+        if (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
+            Ast.Expr f = folded(b);
+            return f == b ? null : constTruth(f);
+        }
+        return null;
+    }
+
+    private static Ast.Expr unparen(Ast.Expr e) {
+        while (e instanceof Ast.Paren p) {
+            e = p.e;
         }
         return e;
     }
@@ -56,8 +69,8 @@ public final class Names {
         if (e instanceof Ast.Paren p) {
             return p.e instanceof Ast.Const ? kind(p.e) : null;
         }
-        if (e instanceof Ast.Local) {
-            return "local";
+        if (e instanceof Ast.Local l) {
+            return l.var.unnamed ? null : "local";
         }
         if (e instanceof Ast.Upval) {
             return "upvalue";
@@ -79,7 +92,7 @@ public final class Names {
             return l.var.name;
         }
         if (e instanceof Ast.Upval u) {
-            return u.name;
+            return u.name == null ? "?" : u.name; // without debug information, Lua's upvalname says "?"
         }
         if (e instanceof Ast.Index ix && ix.key instanceof Ast.Const c && c.value instanceof LuaString s) {
             return s.toString();

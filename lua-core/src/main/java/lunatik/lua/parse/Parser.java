@@ -29,6 +29,15 @@ public final class Parser {
     private final Lexer lx;
     private final boolean kernel;
     private final String source;
+    private final String chunkName;
+    private final byte[] src;
+    /** Whether the functions are rebuilt without debug information (see parseFunction). */
+    private final boolean strip;
+    /** Functions opened so far (each one's index). */
+    private int functions;
+    /** The index of the function parseFunction looks for, and that function once parsed. */
+    private int wanted = -1;
+    private Ast.Function found;
     private FuncState fs;
     private int levels;
 
@@ -38,6 +47,8 @@ public final class Parser {
         Ast.Function f;
         final List<LocalVar> actives = new ArrayList<>();
         int freeSlot;
+        /** Locals declared and not yet active. */
+        int pending;
         BlockScope block;
     }
 
@@ -58,8 +69,12 @@ public final class Parser {
     private record PendingGoto(Ast.Goto g, int nactvar, int line) {
     }
 
-    private Parser(byte[] src, String chunkName, boolean kernel, java.util.function.UnaryOperator<LuaString> intern) {
+    private Parser(byte[] src, String chunkName, boolean kernel, java.util.function.UnaryOperator<LuaString> intern,
+                   boolean strip) {
+        this.src = src;
+        this.strip = strip;
         this.source = shortSource(chunkName);
+        this.chunkName = chunkName;
         this.lx = new Lexer(src, source, !kernel, intern);
         this.kernel = kernel;
     }
@@ -72,32 +87,59 @@ public final class Parser {
     /** As {@link #parse(byte[], String, boolean)}, interning the chunk's strings with {@code intern}. */
     public static Ast.Function parse(byte[] src, String chunkName, boolean kernel,
                                      java.util.function.UnaryOperator<LuaString> intern) {
-        return new Parser(src, chunkName, kernel, intern).mainFunction();
+        return new Parser(src, chunkName, kernel, intern, false).mainFunction();
     }
 
-    /** Lua's {@code luaO_chunkid}: the short source shown in messages. */
+    /**
+     * Parses a chunk again to rebuild one of its functions without debug information (a
+     * stripped {@code string.dump}): names no local or upvalue in messages, and its globals as
+     * fields, as Lua's messages do for a function whose debug information is gone. Returns
+     * the function numbered {@code index} in the order functions are opened (0: the main one).
+     */
+    public static Ast.Function parseFunction(byte[] src, String chunkName, boolean kernel,
+                                             java.util.function.UnaryOperator<LuaString> intern, int index, boolean strip) {
+        Parser p = new Parser(src, chunkName, kernel, intern, strip);
+        p.wanted = index;
+        Ast.Function main = p.mainFunction();
+        if (p.found != null) {
+            p.found.localsVisible = main.localsVisible;
+        }
+        return p.found;
+    }
+
+    /**
+     * Lua's {@code luaO_chunkid}: the short source shown in messages, cut by bytes as Lua
+     * does (LUA_IDSIZE 60), whatever the bytes.
+     */
     public static String shortSource(String chunkName) {
-        final int max = 60 - 1; // LUA_IDSIZE - 1
-        if (chunkName.startsWith("=")) {
-            String s = chunkName.substring(1);
-            return s.length() <= max ? s : s.substring(0, max);
+        byte[] b = LuaString.fromJava(chunkName).bytes();
+        final int size = 60;
+        if (b.length > 0 && b[0] == '=') {
+            return bytes(b, 1, Math.min(b.length, size));
         }
-        if (chunkName.startsWith("@")) {
-            String s = chunkName.substring(1);
-            return s.length() <= max ? s : "..." + s.substring(s.length() - (max - 3));
+        if (b.length > 0 && b[0] == '@') {
+            return b.length <= size ? bytes(b, 1, b.length) : "..." + bytes(b, b.length - (size - 4), b.length);
         }
-        int nl = chunkName.indexOf('\n');
-        String pre = "[string \"";
-        String post = "\"]";
-        int room = max - pre.length() - 3 - post.length();
-        if (nl < 0 && chunkName.length() <= room) {
-            return pre + chunkName + post;
+        int room = size - "[string \"...\"]".length() - 1;
+        int nl = indexOf(b, (byte) '\n');
+        if (nl < 0 && b.length < room) {
+            return "[string \"" + bytes(b, 0, b.length) + "\"]";
         }
-        String s = nl >= 0 ? chunkName.substring(0, nl) : chunkName;
-        if (s.length() > room) {
-            s = s.substring(0, room);
+        int n = Math.min(nl < 0 ? b.length : nl, room);
+        return "[string \"" + bytes(b, 0, n) + "...\"]";
+    }
+
+    private static String bytes(byte[] b, int from, int to) {
+        return LuaString.copyOf(b, from, to - from).toString();
+    }
+
+    private static int indexOf(byte[] b, byte x) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == x) {
+                return i;
+            }
         }
-        return pre + s + "..." + post;
+        return -1;
     }
 
     // ---------------------------------------------------------------- functions and scopes
@@ -110,7 +152,7 @@ public final class Parser {
         lx.next();
         f.f.body = blockUntil();
         if (lx.token != Token.EOS) {
-            throw lx.syntaxError("'<eof>' expected");
+            throw lx.syntaxError("<eof> expected");
         }
         closeFunction();
         f.f.localsVisible = lx.mentionsLocalsAccess;
@@ -122,6 +164,13 @@ public final class Parser {
         f.parent = fs;
         f.f = new Ast.Function();
         f.f.source = source;
+        f.f.chunkName = chunkName;
+        f.f.chunkText = src;
+        f.f.stripped = strip;
+        f.f.index = functions++;
+        if (f.f.index == wanted) {
+            found = f.f;
+        }
         f.f.line = lx.tokenLine;
         fs = f;
         return f;
@@ -152,12 +201,11 @@ public final class Parser {
                 checkGotoScope(bs, pg, target);
                 pg.g.target = target;
             } else if (bs.prev == null) {
+                // as lparser's undefgoto: raised when the function's body ends
                 if (pg.g.label.equals("break")) {
-                    throw new LuaError(LuaString.of(source + ":" + pg.line + ": break outside a loop at line " + pg.line
-                        + " near " + lx.tokenText(lx.token)));
+                    throw lx.semanticError("break outside loop at line " + pg.line);
                 }
-                throw new LuaError(LuaString.of(source + ":" + pg.line + ": no visible label '" + pg.g.label
-                    + "' for <goto> at line " + pg.line));
+                throw lx.semanticError("no visible label '" + pg.g.label + "' for <goto> at line " + pg.line);
             } else {
                 // visible to the enclosing block, with its number of active locals
                 bs.prev.gotos.add(new PendingGoto(pg.g, Math.min(pg.nactvar, bs.nactvar), pg.line));
@@ -184,8 +232,8 @@ public final class Parser {
         int labelActives = labelActiveCount(target);
         if (labelActives > pg.nactvar && !labelAtBlockEnd(target)) {
             LocalVar v = fs.actives.get(pg.nactvar);
-            throw new LuaError(LuaString.of(source + ":" + pg.line + ": <goto " + pg.g.label + "> at line " + pg.line
-                + " jumps into the scope of local '" + v.name + "'"));
+            throw lx.semanticError("<goto " + pg.g.label + "> at line " + pg.line
+                + " jumps into the scope of local '" + v.name + "'");
         }
     }
 
@@ -205,13 +253,17 @@ public final class Parser {
         return true;
     }
 
+    /*
+     * A new local, active once activate() is called. Lua's limit counts the locals declared and
+     * not yet active too (all the names of one local statement).
+     */
     private LocalVar newLocal(String name, int attrib) {
-        if (fs.actives.size() - (fs.block == null ? 0 : 0) >= MAX_LOCALS) {
-            String where = fs.parent == null ? "main function" : "function at line " + fs.f.line;
-            throw new LuaError(LuaString.of(source + ":" + lx.tokenLine + ": too many local variables (limit is "
-                + MAX_LOCALS + ") in " + where + " near " + lx.tokenText(lx.token)));
+        if (fs.actives.size() + fs.pending >= MAX_LOCALS) {
+            throw limitError(MAX_LOCALS, "local variables");
         }
+        fs.pending++;
         LocalVar v = new LocalVar(name, fs.freeSlot++, attrib);
+        v.unnamed = strip;
         if (fs.freeSlot > fs.f.numSlots) {
             fs.f.numSlots = fs.freeSlot;
         }
@@ -220,6 +272,13 @@ public final class Parser {
 
     private void activate(LocalVar v) {
         fs.actives.add(v);
+        fs.pending--;
+    }
+
+    /* Lua's errorlimit: "too many X (limit is N) in main function / function at line L". */
+    private LuaError limitError(int limit, String what) {
+        String where = fs.parent == null ? "main function" : "function at line " + fs.f.line;
+        return lx.error("too many " + what + " (limit is " + limit + ") in " + where, lx.token);
     }
 
     /** Resolves a name: local, upvalue, or global. */
@@ -229,7 +288,7 @@ public final class Parser {
             Expr env = resolve(fs, "_ENV");
             Expr key = new Ast.Const(LuaString.of(name));
             key.line = line;
-            e = new Ast.Index(env, key, true);
+            e = new Ast.Index(env, key, !strip); // without debug information, _ENV is not known as such
         }
         e.line = line;
         return e;
@@ -244,7 +303,7 @@ public final class Parser {
         }
         int idx = findUpvalue(f, name);
         if (idx >= 0) {
-            return new Ast.Upval(idx, name);
+            return new Ast.Upval(idx, strip ? null : name);
         }
         if (f.parent == null) {
             return null;
@@ -254,7 +313,11 @@ public final class Parser {
             return null;
         }
         if (f.f.upvalues.size() >= MAX_UPVALUES) {
-            throw lx.syntaxError("too many upvalues (limit is 255)");
+            FuncState saved = fs;
+            fs = f;
+            LuaError e = limitError(MAX_UPVALUES, "upvalues");
+            fs = saved;
+            throw e;
         }
         if (outer instanceof Ast.Local l) {
             l.var.captured = true;
@@ -262,7 +325,7 @@ public final class Parser {
         } else {
             f.f.upvalues.add(new Ast.UpvalDesc(name, false, ((Ast.Upval) outer).index, null));
         }
-        return new Ast.Upval(f.f.upvalues.size() - 1, name);
+        return new Ast.Upval(f.f.upvalues.size() - 1, strip ? null : name);
     }
 
     private static int findUpvalue(FuncState f, String name) {
@@ -297,15 +360,10 @@ public final class Parser {
 
     private void check(int t) {
         if (lx.token != t) {
-            throw lx.syntaxError(quoted(t) + " expected");
+            throw lx.syntaxError(Token.quoted(t) + " expected");
         }
     }
 
-    /** How Lua names an expected token: keywords and symbols quoted, "<name>"-like ones not. */
-    private static String quoted(int t) {
-        String s = Token.text(t);
-        return s.startsWith("<") ? s : "'" + s + "'";
-    }
 
     private void checkNext(int t) {
         check(t);
@@ -315,9 +373,9 @@ public final class Parser {
     private void checkMatch(int what, int who, int line) {
         if (!testNext(what)) {
             if (line == lx.tokenLine) {
-                throw lx.syntaxError("'" + Token.text(what) + "' expected");
+                throw lx.syntaxError(Token.quoted(what) + " expected");
             }
-            throw lx.syntaxError("'" + Token.text(what) + "' expected (to close '" + Token.text(who) + "' at line " + line + ")");
+            throw lx.syntaxError(Token.quoted(what) + " expected (to close " + Token.quoted(who) + " at line " + line + ")");
         }
     }
 
@@ -406,6 +464,13 @@ public final class Parser {
                 lx.next();
                 String name = checkName();
                 checkNext(Token.DBCOLON);
+                // as lparser's labelstat: the no-op statements after a label come first
+                while (lx.token == ';' || lx.token == Token.DBCOLON) {
+                    Stat next = statement(b);
+                    if (next != null) {
+                        b.stats.add(next);
+                    }
+                }
                 s = labelStat(name, line, b);
                 break;
             }
@@ -439,8 +504,7 @@ public final class Parser {
         for (BlockScope bs = fs.block; bs != null; bs = bs.prev) {
             Ast.Label old = findLabel(bs, name);
             if (old != null) {
-                throw new LuaError(LuaString.of(source + ":" + lx.tokenLine + ": label '" + name
-                    + "' already defined on line " + old.line));
+                throw lx.semanticError("label '" + name + "' already defined on line " + old.line);
             }
         }
         Ast.Label l = new Ast.Label(name);
@@ -460,8 +524,10 @@ public final class Parser {
             bs = bs.prev;
         }
         if (bs == null) {
-            throw new LuaError(LuaString.of(source + ":" + line + ": break outside a loop at line " + line
-                + " near " + lx.tokenText(lx.token)));
+            // an error when the function ends (leaveBlock), as a goto to a missing label
+            Ast.Goto g = new Ast.Goto("break");
+            fs.block.gotos.add(new PendingGoto(g, fs.actives.size(), line));
+            return g;
         }
         return new Ast.Break();
     }
@@ -517,15 +583,37 @@ public final class Parser {
         lx.next();
         String n1 = checkName();
         Stat s;
+        int hidden;
         if (lx.token == '=') {
+            checkRoom(3 + 1); // the hidden locals and the variable, declared here in Lua
+            hidden = reserveHidden(3);
             s = forNum(n1, line);
         } else if (lx.token == ',' || lx.token == Token.IN) {
+            checkRoom(4 + 1);
+            hidden = reserveHidden(4);
             s = forList(n1, line);
         } else {
             throw lx.syntaxError("'=' or 'in' expected");
         }
+        fs.pending -= hidden;
         checkMatch(Token.END, Token.FOR, line);
         return s;
+    }
+
+    /*
+     * Lua's for loops keep their state in n hidden locals ("(for state)"), which count against
+     * the limit of locals while the loop is parsed; here they take no slot, only their count.
+     */
+    private int reserveHidden(int n) {
+        fs.pending += n;
+        return n;
+    }
+
+    /* Raises Lua's "too many local variables" here if k more locals would pass the limit. */
+    private void checkRoom(int k) {
+        if (fs.actives.size() + fs.pending + k > MAX_LOCALS) {
+            throw limitError(MAX_LOCALS, "local variables");
+        }
     }
 
     private Stat forNum(String name, int line) {
@@ -553,6 +641,7 @@ public final class Parser {
         names.add(first);
         while (testNext(',')) {
             names.add(checkName());
+            checkRoom(names.size()); // Lua declares each name as it reads it
         }
         checkNext(Token.IN);
         List<Expr> exprs = exprList();
@@ -638,11 +727,11 @@ public final class Parser {
                 } else if (a.equals("close")) {
                     attrib = LocalVar.ATTR_CLOSE;
                     if (hasClose) {
-                        throw lx.syntaxError("multiple to-be-closed variables in local list");
+                        throw lx.semanticError("multiple to-be-closed variables in local list");
                     }
                     hasClose = true;
                 } else {
-                    throw new LuaError(LuaString.of(source + ":" + lx.tokenLine + ": unknown attribute '" + a + "'"));
+                    throw lx.semanticError("unknown attribute '" + a + "'");
                 }
             }
             vars.add(newLocal(name, attrib));
@@ -668,7 +757,7 @@ public final class Parser {
         }
         testNext(';');
         if (!blockFollow(lx.token, true)) {
-            throw lx.syntaxError("'" + (fs.parent == null && fs.block.prev == null ? "<eof>" : "end") + "' expected");
+            throw lx.syntaxError(fs.parent == null && fs.block.prev == null ? "<eof> expected" : "'end' expected");
         }
         Ast.Return r = new Ast.Return(exprs);
         r.line = line;
@@ -712,7 +801,7 @@ public final class Parser {
             name = u.name;
         }
         if (name != null) {
-            throw new LuaError(LuaString.of(source + ":" + lx.tokenLine + ": attempt to assign to const variable '" + name + "'"));
+            throw lx.semanticError("attempt to assign to const variable '" + name + "'");
         }
     }
 
@@ -756,7 +845,7 @@ public final class Parser {
                     f.f.isVararg = true;
                     break;
                 } else {
-                    throw lx.syntaxError("<name> expected");
+                    throw lx.syntaxError("<name> or '...' expected");
                 }
             } while (testNext(','));
         }

@@ -17,6 +17,14 @@ public abstract class CallFrame {
     /** The line being executed, or -1 for a Java function. */
     public abstract int currentLine();
 
+    /**
+     * The current line as messages, tracebacks and the debug library show it: -1 for a Java
+     * function, and in a function rebuilt from a stripped {@code string.dump} (it has no lines).
+     */
+    public final int visibleLine() {
+        return function() instanceof lunatik.lua.interp.LuaClosure c && c.shape().stripped() ? -1 : currentLine();
+    }
+
     /** The chunk's short source ("file.lua", "[string \"...\"]", "[C]"). */
     public abstract String shortSource();
 

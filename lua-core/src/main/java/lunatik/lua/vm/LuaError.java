@@ -17,6 +17,9 @@ public class LuaError extends RuntimeException {
     private final transient Object value;
     private transient String traceback;
     private transient boolean handled;
+    private transient boolean overflow;
+    private transient CallFrame stackTop;
+    private transient int stackDepth;
 
     /** An error whose value is {@code value} (any Lua value, nil included). */
     public LuaError(Object value) {
@@ -37,6 +40,33 @@ public class LuaError extends RuntimeException {
     public LuaError markHandled() {
         handled = true;
         return this;
+    }
+
+    /** Marks a "stack overflow" error: its message handler runs once the stack is unwound. */
+    public LuaError markOverflow() {
+        overflow = true;
+        return this;
+    }
+
+    /** Whether this is a "stack overflow" error (see {@link LuaState#callHandler}). */
+    public boolean isOverflow() {
+        return overflow;
+    }
+
+    /** Keeps the call stack as it was where the error was raised (the first time only). */
+    void keepStack(CallFrame top, int depth) {
+        if (stackTop == null) {
+            stackTop = top;
+            stackDepth = depth;
+        }
+    }
+
+    CallFrame stackTop() {
+        return stackTop;
+    }
+
+    int stackDepth() {
+        return stackDepth;
     }
 
     /** The Lua error value. */

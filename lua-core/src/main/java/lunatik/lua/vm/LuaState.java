@@ -156,6 +156,11 @@ public final class LuaState {
         }
     }
 
+    /** Whether a {@code __gc} metamethod is running (collectgarbage answers fail in it, as Lua's). */
+    public boolean isFinalizing() {
+        return inFinalizer;
+    }
+
     /** Runs the {@code __gc} of objects found unreachable (collectgarbage and safe points call this). */
     public void runPendingFinalizers() {
         if (inFinalizer) {
@@ -411,7 +416,41 @@ public final class LuaState {
      * A syntax error raises a LuaError whose value is the message.
      */
     public LuaFunction load(byte[] source, String chunkName, Object env) {
-        return Compiler.load(this, source, chunkName, env == null ? globals : env);
+        return loadIn(source, chunkName, env == null ? globals : env);
+    }
+
+    /**
+     * Loads a chunk as {@code lua_load} does: text, or a binary chunk of {@code string.dump};
+     * {@code env} becomes the chunk's first upvalue as it is, nil included.
+     */
+    public LuaFunction loadIn(byte[] source, String chunkName, Object env) {
+        if (source.length > 0 && source[0] == lunatik.lua.interp.BinaryChunk.SIGNATURE) {
+            return lunatik.lua.interp.BinaryChunk.load(this, source, chunkName, env);
+        }
+        return Compiler.load(this, source, chunkName, env);
+    }
+
+    /** Loads the contents of a script file, as {@code luaL_loadfile}: see {@link #skipFileHeader}. */
+    public LuaFunction loadFile(byte[] contents, String chunkName, Object env) {
+        return load(skipFileHeader(contents), chunkName, env);
+    }
+
+    /**
+     * The chunk in a file's contents, as {@code luaL_loadfilex} reads it: without a UTF-8 byte
+     * order mark, and without a first line starting with '#' (Unix exec files), whose newline
+     * stays so that line numbers do not change (unless a binary chunk follows it).
+     */
+    public static byte[] skipFileHeader(byte[] src) {
+        int i = src.length >= 3 && (src[0] & 0xff) == 0xef && (src[1] & 0xff) == 0xbb && (src[2] & 0xff) == 0xbf ? 3 : 0;
+        if (i < src.length && src[i] == '#') {
+            while (i < src.length && src[i] != '\n') {
+                i++;
+            }
+            if (i + 1 < src.length && src[i + 1] == lunatik.lua.interp.BinaryChunk.SIGNATURE) {
+                i++;
+            }
+        }
+        return i == 0 ? src : java.util.Arrays.copyOfRange(src, i, src.length);
     }
 
     /** Compiles a chunk given as Java text, with the globals as environment. */
@@ -473,6 +512,28 @@ public final class LuaState {
         return call1(mm, a, b);
     }
 
+    /**
+     * As {@link #callMeta(Object, Object, Object)} for the metamethod of {@code event}
+     * ({@link Meta}): a value that cannot be called is named as Lua names it, "attempt to call
+     * a number value (metamethod 'add')" (without the name when a library function runs).
+     */
+    public Object callMeta(LuaString event, Object mm, Object a, Object b) {
+        if (mm instanceof LuaFunction f) {
+            Object r = Ops.resolve(f.tail2(a, b));
+            return r instanceof Varargs v ? v.get(0) : r;
+        }
+        if (!(metamethod(mm, Meta.CALL) instanceof LuaFunction)) {
+            throw notCallable(event, mm);
+        }
+        return call1(mm, a, b);
+    }
+
+    private LuaError notCallable(LuaString event, Object mm) {
+        Coroutine co = current;
+        String name = co.cBase == co.depth ? "" : " (metamethod '" + event.toString().substring(2) + "')";
+        return new LuaError(Ops.str(where(0) + "attempt to call a " + Ops.objTypeName(this, mm) + " value" + name));
+    }
+
     /** As {@link #callMeta(Object, Object, Object)} with three arguments, no result. */
     public void callMeta(Object mm, Object a, Object b, Object c) {
         if (mm instanceof LuaFunction f) {
@@ -480,6 +541,20 @@ public final class LuaState {
             return;
         }
         call(mm, a, b, c);
+    }
+
+    /**
+     * Calls {@code fn} and returns its first result, with no yield allowed in it (as Lua calls
+     * a message handler: a yield there is "attempt to yield across a C-call boundary").
+     */
+    public Object callNoYield(Object fn, Object... args) {
+        Coroutine co = current;
+        co.nny++;
+        try {
+            return call1(fn, args);
+        } finally {
+            co.nny--;
+        }
     }
 
     /** Calls {@code fn} and returns only its first result. */
@@ -497,10 +572,16 @@ public final class LuaState {
         if (h == null || e.isHandled()) {
             return e;
         }
+        if (e.isOverflow()) {
+            // no stack is left here to run the handler (our frames are Java frames): it runs
+            // where the xpcall catches the error, on this call stack kept (callHandler)
+            e.keepStack(co.top, co.depth);
+            return e;
+        }
         e.markHandled();
         co.msgHandler = null; // an error in the handler is not handled again
         try {
-            Object r = call1(h, e.value());
+            Object r = callNoYield(h, e.value());
             return new LuaError(r).markHandled();
         } catch (LuaError inner) {
             // Lua calls the handler again for its own error until the C stack overflows
@@ -524,7 +605,46 @@ public final class LuaState {
 
     /** The "stack overflow" error, positioned at the current line. */
     public LuaError stackOverflow() {
-        return new LuaError(Ops.str(where(0) + "stack overflow"));
+        return new LuaError(Ops.str(where(0) + "stack overflow")).markOverflow();
+    }
+
+    /**
+     * What a Lua function running in {@code co} raises when the JVM stack overflows in it: the
+     * "stack overflow" error, positioned there, through {@link #onError} (which keeps the call
+     * stack for the message handler).
+     */
+    public LuaError onStackOverflow(Coroutine co) {
+        return onError(co, stackOverflow());
+    }
+
+    /** Frames a message handler may add past the depth limit after a stack overflow (Lua's extra stack). */
+    private static final int HANDLER_EXTRA_DEPTH = 200;
+
+    /**
+     * Runs xpcall's message handler {@code h} on error {@code e}, which it has not seen yet,
+     * from the xpcall, and returns its result; the handler may not yield. For a stack overflow,
+     * whose handler could not run where it was raised (no stack was left), the handler sees
+     * the call stack as it was there (so debug.traceback shows it), with a few frames to spare
+     * past the depth limit, as Lua gives a handler extra stack; an overflow in the handler
+     * itself raises, and xpcall reports "error in error handling".
+     */
+    public Object callHandler(Object h, LuaError e) {
+        Coroutine co = current;
+        CallFrame top = co.top;
+        int depth = co.depth;
+        int limit = maxDepth;
+        if (e.stackTop() != null) {
+            co.top = e.stackTop();
+            co.depth = e.stackDepth();
+            maxDepth = Math.max(limit, co.depth) + HANDLER_EXTRA_DEPTH;
+        }
+        try {
+            return callNoYield(h, e.value());
+        } finally {
+            co.top = top;
+            co.depth = depth;
+            maxDepth = limit;
+        }
     }
 
     /** Sets the frame-depth limit of each coroutine (tests and hosts with small stacks). */
@@ -608,7 +728,8 @@ public final class LuaState {
      */
     public String where(int level) {
         Coroutine co = current;
-        if (co.cBase == co.depth) {
+        boolean library = co.cBase == co.depth;
+        if (library) {
             // a Java library function is running: it is level 0, and has no position
             if (level == 0) {
                 return "";
@@ -619,7 +740,10 @@ public final class LuaState {
         if (f == null || !f.isLua()) {
             return "";
         }
-        int line = f.currentLine();
+        int line = f.visibleLine();
+        if (line <= 0 && library) {
+            return ""; // luaL_where gives no position without a line; a runtime error gives "?:-1:"
+        }
         return f.shortSource() + ":" + line + ": ";
     }
 

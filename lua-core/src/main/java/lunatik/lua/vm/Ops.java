@@ -255,7 +255,7 @@ public final class Ops {
             mm = L.metamethod(b, event);
         }
         if (mm != null) {
-            return L.callMeta(mm, a, b);
+            return L.callMeta(event, mm, a, b);
         }
         throw arithError(L, op, a, b, info);
     }
@@ -389,7 +389,7 @@ public final class Ops {
         }
         Object mm = L.metamethod(a, Meta.UNM);
         if (mm != null) {
-            return L.callMeta(mm, a, a);
+            return L.callMeta(Meta.UNM, mm, a, a);
         }
         throw new LuaError(str(L.where(0) + "attempt to perform arithmetic on a " + objTypeName(L, a) + " value"
             + (info == null ? "" : info.describe(0))));
@@ -409,7 +409,7 @@ public final class Ops {
         }
         Object mm = L.metamethod(a, Meta.BNOT);
         if (mm != null) {
-            return L.callMeta(mm, a, a);
+            return L.callMeta(Meta.BNOT, mm, a, a);
         }
         throw new LuaError(str(L.where(0) + "attempt to perform bitwise operation on a " + objTypeName(L, a) + " value"
             + (info == null ? "" : info.describe(0))));
@@ -456,7 +456,7 @@ public final class Ops {
             if (mm == null) {
                 mm = L.metamethod(b, Meta.EQ);
             }
-            return mm != null && isTrue(L.callMeta(mm, a, b));
+            return mm != null && isTrue(L.callMeta(Meta.EQ, mm, a, b));
         }
         return rawEquals(a, b);
     }
@@ -477,7 +477,7 @@ public final class Ops {
             mm = L.metamethod(b, Meta.LT);
         }
         if (mm != null) {
-            return isTrue(L.callMeta(mm, a, b));
+            return isTrue(L.callMeta(Meta.LT, mm, a, b));
         }
         throw compareError(L, a, b);
     }
@@ -498,7 +498,7 @@ public final class Ops {
             mm = L.metamethod(b, Meta.LE);
         }
         if (mm != null) {
-            return isTrue(L.callMeta(mm, a, b));
+            return isTrue(L.callMeta(Meta.LE, mm, a, b));
         }
         throw compareError(L, a, b);
     }
@@ -602,7 +602,7 @@ public final class Ops {
         }
         Object mm = L.metamethod(v, Meta.LEN);
         if (mm != null) {
-            return L.callMeta(mm, v, v);
+            return L.callMeta(Meta.LEN, mm, v, v);
         }
         if (v instanceof LuaTable t) {
             return t.length();
@@ -626,7 +626,7 @@ public final class Ops {
             mm = L.metamethod(b, Meta.CONCAT);
         }
         if (mm != null) {
-            return L.callMeta(mm, a, b);
+            return L.callMeta(Meta.CONCAT, mm, a, b);
         }
         int bad = x != null ? 1 : 0;
         Object v = bad == 0 ? a : b;
@@ -756,7 +756,8 @@ public final class Ops {
         if (mm != null && L.metamethod(mm, Meta.CALL) instanceof LuaFunction) {
             throw new LuaError(str(L.where(0) + "'__call' chains are only supported from Lua code"));
         }
-        throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, fn) + " value"));
+        // as Lua, the value named is the one that could not be called: the __call value if any
+        throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, mm != null ? mm : fn) + " value"));
     }
 
     /** {@code v} followed by {@code args}. */

@@ -25,7 +25,8 @@ final class Traceback {
             CallFrame f = all.get(i);
             sb.append("\n\t");
             if (f.isLua()) {
-                sb.append(f.shortSource()).append(':').append(f.currentLine()).append(": in ");
+                int line = f.visibleLine();
+                sb.append(f.shortSource()).append(line > 0 ? ":" + line : "").append(": in ");
                 sb.append(f.describe());
             } else {
                 sb.append("[C]: in ").append(f.describe());

@@ -10,7 +10,6 @@ import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.Varargs;
 import lunatik.lua.vm.Args;
 import lunatik.lua.vm.Coroutine;
-import lunatik.lua.vm.Dialect;
 import lunatik.lua.vm.LibFunction;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
@@ -150,6 +149,7 @@ public final class BaseLib {
             return Varargs.of(java.util.Arrays.copyOfRange(arr, from, Math.max(from, n)));
         });
         LibFunction next = reg(L, "next", a -> next(a, a.checkTable(1), a.get(2)));
+        // pairs calls __pairs as lua_callk does: a yield in it is allowed
         reg(L, "pairs", a -> {
             Object t = a.checkAny(1);
             Object mm = L.metamethod(t, Meta.PAIRS);
@@ -161,7 +161,7 @@ public final class BaseLib {
                 throw a.typeError(1, "table");
             }
             return Varargs.of(next, t, null);
-        });
+        }).yieldable();
         LibFunction ipairsIter = new LibFunction(L, "ipairs_iter", "ipairs_iter", a -> {
             long i = a.checkInteger(2) + 1;
             Object t = a.get(1);
@@ -177,7 +177,7 @@ public final class BaseLib {
             return L.call(f);
         });
         dofile.yieldable();
-        reg(L, "collectgarbage", a -> collectgarbage(L, a));
+        reg(L, "collectgarbage", a -> GcControl.collectgarbage(L, a));
         reg(L, "warn", a -> {
             a.checkString(1);
             StringBuilder sb = new StringBuilder();
@@ -187,6 +187,14 @@ public final class BaseLib {
             warn(L, sb.toString());
             return Varargs.NONE;
         });
+    }
+
+    /**
+     * Makes {@code collectgarbage} report the generational mode, which lua.c (the standalone
+     * interpreter) switches to at start; a new state is in incremental mode, as in Lua.
+     */
+    public static void useGenerationalGc(LuaState L) {
+        GcControl.setGenerational(L);
     }
 
     private static LibFunction reg(LuaState L, String name, LibFunction.Body body) {
@@ -354,7 +362,7 @@ public final class BaseLib {
         } catch (LuaError e) {
             return failure(L, co, handler, e);
         } catch (StackOverflowError e) {
-            return Varargs.of(Boolean.FALSE, Ops.str("stack overflow"));
+            return failure(L, co, handler, new LuaError(Ops.str("stack overflow")));
         } catch (Throwable t) {
             // L.call lets only Lua errors out; this catches what a bug might still let through
             if (t instanceof Unwinding) {
@@ -375,7 +383,7 @@ public final class BaseLib {
         if (handler != null && !e.isHandled()) {
             co.msgHandler = null;
             try {
-                v = L.call1(handler, v);
+                v = L.callHandler(handler, e);
             } catch (LuaError inner) {
                 v = Ops.str("error in error handling");
             }
@@ -397,6 +405,9 @@ public final class BaseLib {
 
     private static Object load(LuaState L, Args a) {
         Object chunk = a.get(1);
+        if (chunk instanceof Long || chunk instanceof Double) {
+            chunk = Ops.toStringCoerce(chunk); // lua_tolstring: a number is a string here
+        }
         LuaString mode = a.optString(3, Ops.str("bt"));
         Object env = a.isNone(4) ? L.globals : a.get(4);
         byte[] src;
@@ -414,11 +425,14 @@ public final class BaseLib {
                 } catch (LuaError e) {
                     return Varargs.of(null, e.value());
                 }
+                if (piece instanceof Long || piece instanceof Double) {
+                    piece = Ops.toStringCoerce(piece); // lua_isstring: numbers are strings
+                }
                 if (piece == null || (piece instanceof LuaString ps && ps.length() == 0)) {
                     break;
                 }
                 if (!(piece instanceof LuaString ps)) {
-                    return Varargs.of(null, Ops.str("reader function must return a string"));
+                    return Varargs.of(null, Ops.str(L.where(1) + "reader function must return a string"));
                 }
                 if (ps.length() > LuaString.MAX_LENGTH - buf.size()) {
                     return Varargs.of(null, Ops.str("not enough memory")); // as lua_load's memory error
@@ -427,7 +441,7 @@ public final class BaseLib {
             }
             src = buf.toByteArray();
         } else {
-            throw a.typeError(1, "string");
+            throw a.typeError(1, "function");
         }
         return loadChunk(L, src, name, mode.toString(), env);
     }
@@ -440,12 +454,8 @@ public final class BaseLib {
         if (!binary && mode.indexOf('t') < 0) {
             return Varargs.of(null, Ops.str("attempt to load a text chunk (mode is '" + mode + "')"));
         }
-        if (binary) {
-            return Varargs.of(null, Ops.str(lunatik.lua.parse.Parser.shortSource(name)
-                + ": bad binary format (precompiled chunks are not supported)"));
-        }
         try {
-            return L.load(src, name, env);
+            return L.loadIn(src, name, env);
         } catch (LuaError e) {
             return Varargs.of(null, e.value());
         }
@@ -461,7 +471,7 @@ public final class BaseLib {
         } catch (IOException e) {
             return Varargs.of(null, Ops.str("cannot open " + name + ioReason(e)));
         }
-        return loadChunk(L, src, name == null ? "=stdin" : "@" + name, mode.toString(), env);
+        return loadChunk(L, LuaState.skipFileHeader(src), name == null ? "=stdin" : "@" + name, mode.toString(), env);
     }
 
     private static LuaFunction loadFileChunk(LuaState L, Args a, String name, Object env) {
@@ -471,7 +481,7 @@ public final class BaseLib {
         } catch (IOException e) {
             throw new LuaError(Ops.str("cannot open " + name + ioReason(e)));
         }
-        Object r = loadChunk(L, src, name == null ? "=stdin" : "@" + name, "bt", env);
+        Object r = loadChunk(L, LuaState.skipFileHeader(src), name == null ? "=stdin" : "@" + name, "bt", env);
         if (r instanceof LuaFunction f) {
             return f;
         }
@@ -487,32 +497,5 @@ public final class BaseLib {
         }
         String m = e.getMessage();
         return m == null ? "" : ": " + m;
-    }
-
-    private static Object collectgarbage(LuaState L, Args a) {
-        int opt = a.checkOption(1, "collect", "collect", "stop", "restart", "count", "step", "isrunning",
-            "incremental", "generational", "setpause", "setstepmul");
-        switch (opt) {
-            case 0: // collect
-                L.fullGc();
-                return 0L;
-            case 3: { // count
-                long used = MemoryAccounting.usedBytes(L);
-                if (L.dialect == Dialect.KERNEL) {
-                    return used;
-                }
-                return used / 1024.0;
-            }
-            case 4:
-                L.fullGc();
-                return Boolean.TRUE;
-            case 5:
-                return Boolean.TRUE;
-            case 6:
-            case 7:
-                return Ops.str("incremental");
-            default:
-                return 0L;
-        }
     }
 }

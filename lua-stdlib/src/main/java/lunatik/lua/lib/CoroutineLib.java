@@ -45,11 +45,7 @@ public final class CoroutineLib {
                 try {
                     return c.resume(Varargs.of(w.array(), w.count()));
                 } catch (LuaError e) {
-                    Object v = e.value();
-                    if (v instanceof LuaString s && c.status() == Coroutine.Status.DEAD) {
-                        v = s; // position already added where it was raised
-                    }
-                    throw new LuaError(v);
+                    throw new LuaError(withCallerPosition(L, e.value()));
                 }
             }).yieldable().holding(c);
         });
@@ -65,6 +61,15 @@ public final class CoroutineLib {
             }
             return Varargs.of(Boolean.FALSE, e.value());
         });
+    }
+
+    /*
+     * As luaB_auxwrap: a string error (raised in the coroutine, or "cannot resume dead
+     * coroutine") gets the position of the wrapped function's caller in front, if that is Lua
+     * code; so an error from inside reads "caller:line: where:line: message".
+     */
+    private static Object withCallerPosition(LuaState L, Object v) {
+        return v instanceof LuaString s ? Ops.str(L.where(1)).concat(s) : v;
     }
 
     private static String status(LuaState L, Coroutine c) {

@@ -223,7 +223,7 @@ public final class DebugLib {
         LuaClosure c = isLua ? (LuaClosure) fn : null;
         if (what.indexOf('S') >= 0) {
             String src = isLua ? c.shortSource() : "[C]";
-            t.put(Ops.str("source"), Ops.str(isLua ? "@" + src : "=[C]"));
+            t.put(Ops.str("source"), Ops.str(isLua ? c.source() : "=[C]"));
             t.put(Ops.str("short_src"), Ops.str(src));
             t.put(Ops.str("linedefined"), isLua ? (long) c.lineDefined() : -1L);
             t.put(Ops.str("lastlinedefined"), isLua ? (long) c.lastLineDefined() : -1L);
@@ -231,7 +231,7 @@ public final class DebugLib {
             t.put(Ops.str("what"), Ops.str(kind));
         }
         if (what.indexOf('l') >= 0) {
-            t.put(Ops.str("currentline"), frame != null && frame.isLua() ? (long) frame.currentLine() : -1L);
+            t.put(Ops.str("currentline"), frame != null && frame.isLua() ? (long) frame.visibleLine() : -1L);
         }
         if (what.indexOf('u') >= 0) {
             t.put(Ops.str("nups"), isLua ? (long) c.numUpvalues() : 0L);

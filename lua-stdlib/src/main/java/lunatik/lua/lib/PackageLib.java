@@ -98,11 +98,19 @@ public final class PackageLib {
             }
             Function<LuaState, Object> opener = found;
             if (opener == null) {
-                return Ops.str("no Java module '" + name + "'");
+                return notFoundInCpath(L, pkg, name, name);
             }
             LibFunction loader = new LibFunction(L, name, name, x -> opener.apply(L));
             return Varargs.of(loader, Ops.str(":java:"));
         }));
+        if (L.dialect == Dialect.FULL) {
+            // Lua's all-in-one searcher: C libraries are none here, but its message is the same
+            searchers.put(4L, new LibFunction(L, "searcher_Croot", "searcher_Croot", a -> {
+                String name = a.checkString(1).toString();
+                int dot = name.indexOf('.');
+                return dot < 0 ? Varargs.NONE : notFoundInCpath(L, pkg, name, name.substring(0, dot));
+            }));
+        }
         pkg.put(Ops.str("searchers"), searchers);
 
         LibFunction.register(L, pkg, "package", "searchpath", a -> {
@@ -153,31 +161,44 @@ public final class PackageLib {
         }
         LuaFunction f;
         try {
-            f = L.load(src, "@" + file, null);
+            f = L.loadFile(src, "@" + file, null);
         } catch (LuaError e) {
             throw a.error("error loading module '" + name + "' from file '" + file + "':\n\t" + e.getMessage());
         }
         return Varargs.of(f, Ops.str(file));
     }
 
+    /*
+     * The first readable file of path's templates, or null with "tried" holding Lua's message:
+     * every template, empty ones too ("no file ''"), as pusherrornotfound writes it.
+     */
     private static String searchPath(LuaState L, String name, String path, String sep, String rep, StringBuilder tried) {
         if (!sep.isEmpty()) {
             name = name.replace(sep, rep);
         }
-        for (String templ : path.split(";", -1)) {
-            if (templ.isEmpty()) {
-                continue;
-            }
-            String file = templ.replace("?", name);
-            if (readable(L, file)) {
+        String[] files = path.replace("?", name).split(";", -1);
+        for (String file : files) {
+            if (!file.isEmpty() && readable(L, file)) {
                 return file;
             }
-            if (tried.length() > 0) {
-                tried.append("\n\t");
-            }
-            tried.append("no file '").append(file).append('\'');
+        }
+        for (String file : files) {
+            tried.append(tried.length() > 0 ? "\n\tno file '" : "no file '").append(file).append('\'');
         }
         return null;
+    }
+
+    /*
+     * The message of a module not found among the Java modules: as Lua's C searchers, the
+     * files of package.cpath that were (here, would have been) tried for {@code file}.
+     */
+    private static Object notFoundInCpath(LuaState L, LuaTable pkg, String name, String file) {
+        if (!(pkg.get(Ops.str("cpath")) instanceof LuaString cpath)) {
+            return Ops.str("no Java module '" + name + "'");
+        }
+        StringBuilder tried = new StringBuilder();
+        searchPath(L, file, cpath.toString(), ".", "/", tried);
+        return Ops.str(tried.toString());
     }
 
     /* A name with a zero byte is no file (C would cut it short there); nor is one the platform cannot encode. */

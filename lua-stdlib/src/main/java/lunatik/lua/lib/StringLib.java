@@ -193,9 +193,16 @@ public final class StringLib {
         return LuaString.wrap(b);
     }
 
-    /* There is no bytecode to dump: every function is refused, as C functions are in Lua. */
+    /*
+     * A Lua function's binary chunk (see BinaryChunk: the source of its chunk and its place
+     * there); a Java function has none, as a C function has none in Lua.
+     */
     private static Object dump(Args a) {
         a.checkType(1, "function");
+        boolean strip = Ops.isTrue(a.get(2));
+        if (a.get(1) instanceof lunatik.lua.interp.LuaClosure c && c.shape().chunkText() != null) {
+            return LuaString.wrap(lunatik.lua.interp.BinaryChunk.dump(a.state(), c, strip));
+        }
         throw a.error("unable to dump given function");
     }
 

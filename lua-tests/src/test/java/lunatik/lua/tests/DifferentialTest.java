@@ -25,22 +25,26 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>the corpus {@code full/} and {@code both/} files in FULL (catches stale expected files);
  *   <li>the corpus {@code both/} files in KERNEL (they are written with {@code //} only);
  *   <li>random programs from {@link ProgramGenerator}: FULL ones, and integer-only KERNEL ones
- *       whose {@code /} is given to lua5.4 as {@code //}.
+ *       whose {@code /} is given to lua5.4 as {@code //}; the same programs on every run (from
+ *       the fixed seed {@value #DEFAULT_SEED}) and new ones on each run, from a seed drawn at
+ *       random and printed ("DifferentialTest: this run's seed is N").
  * </ul>
  *
- * <p>System properties: {@code lua.diff.seed} (first seed, default {@value #DEFAULT_SEED}),
- * {@code lua.diff.fullPrograms} and {@code lua.diff.kernelPrograms} (programs of
- * {@value ProgramGenerator#CASES_PER_PROGRAM} cases each; defaults 20 and 10, so 6000 cases).
- * A failing random program is written to {@code target/differential-failures/}.
+ * <p>System properties: {@code lua.diff.seed} (the seed of the new programs, to replay a run:
+ * {@code -Dlua.diff.seed=N}), {@code lua.diff.fullPrograms} and {@code lua.diff.kernelPrograms}
+ * (fixed-seed programs; defaults 20 and 10), {@code lua.diff.newFullPrograms} and
+ * {@code lua.diff.newKernelPrograms} (new programs; defaults 10 and 5). Each program has
+ * {@value ProgramGenerator#CASES_PER_PROGRAM} cases: 9000 cases by default. A failing random
+ * program is written to {@code target/differential-failures/}.
  */
 class DifferentialTest {
     static final long DEFAULT_SEED = 20_250_601L;
     /** KERNEL programs use seeds from here on, so that they differ from the FULL ones. */
     static final long KERNEL_SEED_OFFSET = 1_000_000L;
 
-    private static long seed() {
-        return Long.getLong("lua.diff.seed", DEFAULT_SEED);
-    }
+    /** The seed of this run's new programs: drawn at random, unless lua.diff.seed replays one. */
+    private static final long RUN_SEED = Long.getLong("lua.diff.seed",
+        Math.floorMod(new java.util.Random().nextLong(), 1_000_000_000_000L));
 
     /**
      * Without lua5.4, a factory yields this single test instead, which prints the reason and is
@@ -96,9 +100,9 @@ class DifferentialTest {
         if (!ReferenceLua.available()) {
             return skippedWithoutReference();
         }
-        int n = Integer.getInteger("lua.diff.fullPrograms", 20);
-        return IntStream.range(0, n).mapToObj(i -> seed() + i).map(s -> DynamicTest.dynamicTest(
-            "FULL random program, seed " + s, () -> compareRandom(s, false)));
+        return Stream.concat(
+            programs("FULL random program, fixed seed ", DEFAULT_SEED, Integer.getInteger("lua.diff.fullPrograms", 20), false),
+            programs("FULL random program, this run's seed ", runSeed(), Integer.getInteger("lua.diff.newFullPrograms", 10), false));
     }
 
     @TestFactory
@@ -106,9 +110,23 @@ class DifferentialTest {
         if (!ReferenceLua.available()) {
             return skippedWithoutReference();
         }
-        int n = Integer.getInteger("lua.diff.kernelPrograms", 10);
-        return IntStream.range(0, n).mapToObj(i -> seed() + KERNEL_SEED_OFFSET + i).map(s -> DynamicTest.dynamicTest(
-            "KERNEL random program, seed " + s, () -> compareRandom(s, true)));
+        return Stream.concat(
+            programs("KERNEL random program, fixed seed ", DEFAULT_SEED + KERNEL_SEED_OFFSET,
+                Integer.getInteger("lua.diff.kernelPrograms", 10), true),
+            programs("KERNEL random program, this run's seed ", runSeed() + KERNEL_SEED_OFFSET,
+                Integer.getInteger("lua.diff.newKernelPrograms", 5), true));
+    }
+
+    private static Stream<DynamicTest> programs(String label, long first, int n, boolean kernel) {
+        return IntStream.range(0, n).mapToObj(i -> first + i).map(s -> DynamicTest.dynamicTest(
+            label + s, () -> compareRandom(s, kernel)));
+    }
+
+    /* This run's seed, printed so that a failure can be replayed. */
+    private static long runSeed() {
+        System.out.println("DifferentialTest: this run's seed is " + RUN_SEED + " (replay with -Dlua.diff.seed="
+            + RUN_SEED + ")");
+        return RUN_SEED;
     }
 
     /**
@@ -162,6 +180,8 @@ class DifferentialTest {
             msg.append("--- lua5.4 ---\n").append(orNone(expected.get(first)));
             msg.append("--- ours ---\n").append(orNone(actual.get(first)));
         }
+        msg.append("\n(this run's seed: ").append(RUN_SEED).append("; -Dlua.diff.seed=").append(RUN_SEED)
+            .append(" replays its programs)");
         msg.append("\nprogram saved as ").append(saved).append("; regenerate it with: $(bin/jdk25)/bin/java -cp lua-tests/target/test-classes ")
             .append(ProgramGenerator.class.getName()).append(kernel ? " --kernel " : " ").append(seed).append('\n');
         fail(msg.toString());

@@ -40,6 +40,7 @@ final class OurLua {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             LuaState L = Stdlib.newState(dialect);
+            lunatik.lua.lib.BaseLib.useGenerationalGc(L); // lua5.4, the standalone, runs so
             L.setJitEnabled(compiled);
             L.setOut(new PrintStream(buffer, true));
             L.setErr(new PrintStream(errBuffer, true));

@@ -187,7 +187,10 @@ public final class ProgramGenerator {
         if (kind < 90) {
             return scopeCase();
         }
-        return libraryCallCase();
+        if (kind < 95) {
+            return libraryCallCase();
+        }
+        return dumpCase();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -293,6 +296,26 @@ public final class ProgramGenerator {
                 sb.append("    P(").append(e).append(")\n");
             }
         }
+        return sb.toString();
+    }
+
+    /**
+     * Expressions in a function passed through {@code string.dump} and {@code load}, stripped
+     * or not: the rebuilt function computes the same, and its errors read as lua5.4's
+     * (positions, or "?:-1:" and no variable names when stripped).
+     */
+    private String dumpCase() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("    local t = {n = ").append(number()).append(", s = ").append(numericString()).append("}\n");
+        // f has no upvalue but _ENV: the rebuilt function's first upvalue is the globals
+        sb.append("    local function f(a, b, c, t)\n      return ").append(expr(1 + rnd.nextInt(4)));
+        for (int i = rnd.nextInt(3); i > 0; i--) {
+            sb.append(", ").append(expr(1 + rnd.nextInt(3)));
+        }
+        sb.append("\n    end\n");
+        sb.append("    local g = load(string.dump(f").append(chance(50) ? ", true" : "").append("), \"dumped\", \"b\")\n");
+        sb.append("    P(pcall(g, ").append(operandValue()).append(", ").append(operandValue()).append(", ")
+            .append(operandValue()).append(", t))\n");
         return sb.toString();
     }
 
