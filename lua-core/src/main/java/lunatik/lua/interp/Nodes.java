@@ -886,17 +886,26 @@ final class Nodes {
             if (hasClose) {
                 return execClosing(f);
             }
-            return run(f, 0);
+            return run(f, 0, -1);
         }
 
-        int run(Frame f, int from) {
+        /**
+         * Runs the statements from {@code from}; a goto to one of this block's labels continues
+         * there. {@code mark}: the to-be-closed values open at the block's start (-1 when it
+         * has none), so that a backward goto closes those declared after its label.
+         */
+        int run(Frame f, int from, int mark) {
             Stat[] s = stats;
             for (int i = from; i < s.length; i++) {
                 int sig = s[i].exec(f);
                 if (sig != NORMAL) {
                     if (sig == GOTO && f.gotoTarget.block == this) {
-                        i = f.gotoTarget.index - 1;
+                        LabelS l = f.gotoTarget;
+                        i = l.index - 1;
                         f.gotoTarget = null;
+                        if (mark >= 0) {
+                            closeAll(f, mark + l.closesBefore, null);
+                        }
                         f.L.tick();
                         continue;
                     }
@@ -910,7 +919,7 @@ final class Nodes {
             int mark = f.ntbc;
             int sig;
             try {
-                sig = run(f, 0);
+                sig = run(f, 0, mark);
             } catch (LuaError e) {
                 throw closeOnError(f, mark, e);
             } catch (Coroutine.CloseUnwind u) {
@@ -933,14 +942,22 @@ final class Nodes {
         }
     }
 
-    /** Closes to-be-closed values above {@code mark}, newest first, with the error value (or nil). */
+    /**
+     * Closes to-be-closed values above {@code mark}, newest first, with the error value (or nil).
+     * When one raises, the rest are still closed, with that error (as Lua unwinds), and the
+     * last error raised propagates.
+     */
     static void closeAll(Frame f, int mark, Object err) {
         while (f.ntbc > mark) {
             Object v = f.tbc[--f.ntbc];
             f.tbc[f.ntbc] = null;
             if (v != null && v != Boolean.FALSE) {
                 Object mm = f.L.metamethod(v, Meta.CLOSE);
-                f.L.call(mm, v, err);
+                try {
+                    f.L.call(mm, v, err);
+                } catch (LuaError e) {
+                    throw closeOnError(f, mark, e);
+                }
             }
         }
     }
@@ -1538,6 +1555,8 @@ final class Nodes {
     static final class LabelS extends Stat {
         Block block;
         int index;
+        /** How many {@code <close>} locals the block declares before the label. */
+        int closesBefore;
 
         @Override
         int exec(Frame f) {

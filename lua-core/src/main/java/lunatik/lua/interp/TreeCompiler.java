@@ -19,10 +19,13 @@ final class TreeCompiler {
     private final List<Object[]> gotos = new ArrayList<>(); // {GotoS, Ast.Label}
     private int closeDepth; // enclosing blocks with <close> variables in the current function
 
-    static Proto compile(Ast.Function fn) {
-        TreeCompiler tc = new TreeCompiler();
-        Proto p = tc.function(fn);
-        tc.bindGotos();
+    /** How many functions (the one compiled and those nested in it) this compiler built. */
+    int functions;
+
+    /** Builds {@code fn} and the functions nested in it. */
+    Proto compileAll(Ast.Function fn) {
+        Proto p = function(fn);
+        bindGotos();
         return p;
     }
 
@@ -33,6 +36,7 @@ final class TreeCompiler {
     }
 
     private Proto function(Ast.Function fn) {
+        functions++;
         int savedClose = closeDepth;
         closeDepth = 0;
         Proto p = new Proto();
@@ -63,6 +67,7 @@ final class TreeCompiler {
         }
         List<Nodes.Stat> out = new ArrayList<>();
         Nodes.Block nb = new Nodes.Block(new Nodes.Stat[b.stats.size()], b.hasClose);
+        int closes = 0; // <close> locals declared so far in the block
         for (int i = 0; i < b.stats.size(); i++) {
             Ast.Stat s = b.stats.get(i);
             Nodes.Stat ns = stat(s);
@@ -70,6 +75,10 @@ final class TreeCompiler {
             if (ns instanceof Nodes.LabelS l) {
                 l.block = nb;
                 l.index = i;
+                l.closesBefore = closes;
+            }
+            if (ns instanceof Nodes.LocalMulti lm && lm.closeIndex >= 0) {
+                closes++;
             }
             nb.stats[i] = ns;
             out.add(ns);

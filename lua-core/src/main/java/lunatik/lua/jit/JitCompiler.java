@@ -34,6 +34,7 @@ import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.CompileStats;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
 
@@ -45,9 +46,9 @@ import lunatik.lua.vm.Ops;
  * when a closure captures them, or a {@code long} for a numeric-for variable that is an integer
  * and never assigned); operations call the small static helpers of {@link Rt}, whose fast paths
  * HotSpot inlines; every call site is its own {@code invokevirtual} of
- * {@link LuaFunction#invokeTail}, so HotSpot profiles and inlines each one separately. Functions
- * using what this compiler does not handle yet ({@code goto}) stay interpreted: the caller gets
- * an interpreter factory instead.
+ * {@link LuaFunction#invokeTail}, so HotSpot profiles and inlines each one separately. Every
+ * valid function is compiled; the interpreter's factory is only a safety net for a compiler
+ * failure (an error under {@code -Dlunatik.jit.strict=true}, as in the tests).
  */
 public final class JitCompiler {
     private static final ClassDesc CD_RT = desc(Rt.class);
@@ -91,30 +92,50 @@ public final class JitCompiler {
 
     /**
      * A factory of closures for {@code fn}: compiled when it can be, interpreted otherwise.
-     * {@code interpreted} makes the interpreter's factory for a function.
+     * {@code interpreted} makes the interpreter's factory for a function (and counts what it
+     * builds); {@code stats} counts the functions compiled. With {@code -Dlunatik.jit.strict=true}
+     * a function that is not compiled is an error instead (tests: no valid chunk falls back).
      */
-    public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
-        return factory(fn, fn.localsVisible, interpreted);
+    public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
+                                         CompileStats stats) {
+        int[] compiled = new int[1];
+        ClosureFactory f = factory(fn, fn.localsVisible, interpreted, compiled);
+        stats.addCompiled(compiled[0]);
+        return f;
     }
 
     /**
-     * As {@link #factory(Ast.Function, java.util.function.Function)}; {@code localsVisible}: the
-     * compiled code spills its locals at calls for the debug library (see {@link CFrame}).
+     * As {@link #factory(Ast.Function, java.util.function.Function, CompileStats)};
+     * {@code localsVisible}: the compiled code spills its locals at calls for the debug library
+     * (see {@link CFrame}); {@code compiled} accumulates the functions compiled, counted only
+     * when the enclosing function's class is built too (else the interpreter takes them all).
      */
     private static ClosureFactory factory(Ast.Function fn, boolean localsVisible,
-                                          java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
+                                          java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
+                                          int[] compiled) {
+        FnGen gen = new FnGen(fn, localsVisible, interpreted);
         try {
-            return new FnGen(fn, localsVisible, interpreted).build();
+            ClosureFactory f = gen.build();
+            compiled[0] += 1 + gen.nestedCompiled[0];
+            return f;
         } catch (Unsupported e) {
-            debug("not compiled (" + e.getMessage() + "): " + fn.name + " at " + fn.source + ":" + fn.line);
-            return interpreted.apply(fn);
+            return fallback(fn, interpreted, "not compiled (" + e.getMessage() + ")", new IllegalStateException(e.getMessage()));
         } catch (RuntimeException | LinkageError e) {
-            debug("compiler failed on " + fn.name + " at " + fn.source + ":" + fn.line + ": " + e);
-            if (Boolean.getBoolean("lunatik.jit.strict")) {
-                throw e;
-            }
-            return interpreted.apply(fn);
+            return fallback(fn, interpreted, "compiler failed: " + e, e);
         }
+    }
+
+    /** The interpreter for a function the compiler could not take; an error when strict. */
+    private static ClosureFactory fallback(Ast.Function fn,
+            java.util.function.Function<Ast.Function, ClosureFactory> interpreted, String why, Throwable e) {
+        debug(why + ": " + fn.name + " at " + fn.source + ":" + fn.line);
+        if (Boolean.getBoolean("lunatik.jit.strict")) {
+            if (e instanceof Error err) {
+                throw err;
+            }
+            throw (RuntimeException) e;
+        }
+        return interpreted.apply(fn);
     }
 
     private static void debug(String msg) {
@@ -136,8 +157,42 @@ public final class JitCompiler {
         }
     }
 
-    /** A to-be-closed value held in a JVM local, with the loop nesting it belongs to. */
-    private record Closing(int slot, int loopDepth) {
+    /** A to-be-closed value held in a JVM local of the method being generated. */
+    private record Closing(int slot) {
+    }
+
+    /**
+     * Where a {@code break} or {@code goto} lands: a JVM label in the code of the method that
+     * owns it, and how many to-be-closed values are open there (a jump closes the ones above).
+     */
+    private static final class Target {
+        /** The method (its generation context) whose code holds the label. */
+        final Object owner;
+        Label label;
+        /** Closings open at the target, or -1 while a forward label's is not known yet. */
+        int closeDepth = -1;
+        /** Whether the label is bound already: a jump to it is backward (a loop: it ticks). */
+        boolean bound;
+
+        Target(Object owner) {
+            this.owner = owner;
+        }
+    }
+
+    /** A block being generated: the method that owns its labels, and its closings so far. */
+    private static final class BlockInfo {
+        final Object owner;
+        final int startDepth;
+        /** Closings open at the block's current statement. */
+        int depth;
+        /** Index of the first of the labels that end the block (bound after its closings). */
+        int trailing;
+
+        BlockInfo(Object owner, int startDepth) {
+            this.owner = owner;
+            this.startDepth = startDepth;
+            this.depth = startDepth;
+        }
     }
 
     /** Generates one function's class. */
@@ -151,12 +206,19 @@ public final class JitCompiler {
         final Map<Object, Integer> constIndex = new java.util.HashMap<>();
         final List<Site> sites = new ArrayList<>();
         final List<ClosureFactory> nested = new ArrayList<>();
+        /** How many functions nested in this one were compiled (at any depth). */
+        final int[] nestedCompiled = new int[1];
         final Map<Ast.LocalVar, Var> vars = new IdentityHashMap<>();
         /** The JVM locals of each call site's active locals (for reloading after debug.setlocal). */
         final Map<Integer, Var[]> siteVars = new java.util.HashMap<>();
         final Set<Ast.LocalVar> longVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        final List<Label> breakLabels = new ArrayList<>();
+        /** The break target of each enclosing loop, innermost last. */
+        final List<Target> loops = new ArrayList<>();
         final List<Closing> closings = new ArrayList<>();
+        final Map<Ast.Label, Target> labels = new IdentityHashMap<>();
+        final Map<Ast.Block, BlockInfo> blocks = new IdentityHashMap<>();
+        /** Identifies the method being generated (the owner of the labels it binds). */
+        Object ctx = new Object();
         CodeBuilder cb;
         int fSlot;
         int argsSlot;
@@ -172,7 +234,6 @@ public final class JitCompiler {
         }
 
         ClosureFactory build() throws Unsupported {
-            check(fn.body);
             findLongLoopVars(fn.body);
             info.shape = FunctionShape.of(fn);
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
@@ -292,36 +353,6 @@ public final class JitCompiler {
 
 
         // ---------------------------------------------------------------- pre-passes
-
-        /** Rejects what the compiler does not handle (in this function, not nested ones). */
-        private void check(Ast.Block b) throws Unsupported {
-            for (Ast.Stat s : b.stats) {
-                if (s instanceof Ast.Goto || s instanceof Ast.Label) {
-                    throw new Unsupported("goto");
-                }
-                if (s instanceof Ast.Do d) {
-                    check(d.block);
-                } else if (s instanceof Ast.While w) {
-                    check(w.block);
-                } else if (s instanceof Ast.Repeat r) {
-                    if (r.block.hasClose) {
-                        throw new Unsupported("<close> in repeat");
-                    }
-                    check(r.block);
-                } else if (s instanceof Ast.If i) {
-                    for (Ast.Block x : i.blocks) {
-                        check(x);
-                    }
-                    if (i.orElse != null) {
-                        check(i.orElse);
-                    }
-                } else if (s instanceof Ast.NumFor n) {
-                    check(n.block);
-                } else if (s instanceof Ast.GenFor g) {
-                    check(g.block);
-                }
-            }
-        }
 
         /** Numeric-for variables that are integers for sure and never assigned: kept as JVM longs. */
         private void findLongLoopVars(Ast.Block b) {
@@ -734,21 +765,55 @@ public final class JitCompiler {
         }
 
         private void block(Ast.Block b) throws Unsupported {
-            blockNoClear(b);
+            blockBody(b, null, true);
             clearLocals(b.stats);
         }
 
-        /** A block whose locals stay set after it (the body of repeat, which 'until' reads). */
-        private void blockNoClear(Ast.Block b) throws Unsupported {
+        /**
+         * A block's statements. A {@code <close>} local protects the rest of the block, so the
+         * statements after it are generated inside its region ({@link #closeScope}); {@code tail}
+         * (the condition of a repeat) is generated innermost, where the block's locals are still
+         * open. The labels that end a block ({@code trailing}: not in a repeat, where 'until'
+         * follows) are bound after its regions: Lua counts them outside the scope of the block's
+         * locals, so a goto may reach them from before a local's declaration.
+         */
+        private void blockBody(Ast.Block b, Emitter tail, boolean trailing) throws Unsupported {
+            BlockInfo bi = new BlockInfo(ctx, closings.size());
+            int n = b.stats.size();
+            int t = n;
+            while (trailing && t > 0 && b.stats.get(t - 1) instanceof Ast.Label) {
+                t--;
+            }
+            bi.trailing = t;
+            blocks.put(b, bi);
+            statsFrom(b, bi, 0, t, tail);
+            bi.depth = bi.startDepth;
+            for (int i = t; i < n; i++) {
+                bindLabel((Ast.Label) b.stats.get(i));
+            }
+        }
+
+        /** Statements {@code from..to} of a block, then {@code tail}. */
+        private void statsFrom(Ast.Block b, BlockInfo bi, int from, int to, Emitter tail) throws Unsupported {
             List<Ast.Stat> stats = b.stats;
-            for (int i = 0; i < stats.size(); i++) {
+            for (int i = from; i < to; i++) {
                 Ast.Stat s = stats.get(i);
+                bi.depth = closings.size();
                 if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
                     localStat(ls);
-                    closeScope(ls, stats.subList(i + 1, stats.size()));
+                    int next = i + 1;
+                    closeScope(ls, () -> {
+                        if (next == to && tail == null) {
+                            cb.nop(); // a JVM exception range may not be empty
+                        }
+                        statsFrom(b, bi, next, to, tail);
+                    });
                     return;
                 }
                 stat(s);
+            }
+            if (tail != null) {
+                tail.emit();
             }
         }
 
@@ -780,7 +845,7 @@ public final class JitCompiler {
         }
 
         /** The rest of a block after a {@code <close>} local, protected so the value is closed on every exit. */
-        private void closeScope(Ast.LocalStat ls, List<Ast.Stat> rest) throws Unsupported {
+        private void closeScope(Ast.LocalStat ls, Emitter rest) throws Unsupported {
             Ast.LocalVar cv = null;
             for (Ast.LocalVar v : ls.vars) {
                 if (v.attrib == Ast.LocalVar.ATTR_CLOSE) {
@@ -796,9 +861,7 @@ public final class JitCompiler {
             fs(site);
             rt("checkClosable", CD_void, CD_Object, CD_String, CD_CFRAME, CD_int);
             cb.astore(hold);
-            Ast.Block restBlock = new Ast.Block();
-            restBlock.stats.addAll(rest);
-            protectedRegion(hold, () -> block(restBlock));
+            protectedRegion(hold, rest);
         }
 
         private interface Emitter {
@@ -811,7 +874,7 @@ public final class JitCompiler {
             Label end = cb.newLabel();
             Label handler = cb.newLabel();
             Label after = cb.newLabel();
-            closings.add(new Closing(hold, breakLabels.size()));
+            closings.add(new Closing(hold));
             cb.labelBinding(start);
             body.emit();
             cb.labelBinding(end);
@@ -828,6 +891,65 @@ public final class JitCompiler {
             cb.athrow();
             cb.exceptionCatchAll(start, end, handler);
             cb.labelBinding(after);
+        }
+
+        /** Closes the values of the closings above {@code depth}, innermost first. */
+        private void closeDownTo(int depth) {
+            for (int i = closings.size() - 1; i >= depth; i--) {
+                closeValue(closings.get(i).slot());
+            }
+        }
+
+        // ---------------------------------------------------------------- jumps
+
+        /** A new target in this method, at the current closing depth (a loop's exit). */
+        private Target here() {
+            Target t = new Target(ctx);
+            t.label = cb.newLabel();
+            t.closeDepth = closings.size();
+            return t;
+        }
+
+        private Target labelTarget(Ast.Label l) {
+            return labels.computeIfAbsent(l, k -> new Target(blocks.get(k.block).owner));
+        }
+
+        /** Binds a label where it stands (or at its block's end, for a trailing label). */
+        private void bindLabel(Ast.Label l) {
+            Target t = labelTarget(l);
+            if (t.label == null) {
+                t.label = cb.newLabel();
+            }
+            cb.labelBinding(t.label);
+            t.bound = true;
+            t.closeDepth = closings.size();
+        }
+
+        /**
+         * {@code goto}: to a label of an enclosing block. Forward, it lands where no local of
+         * that block was declared since (the parser checks), so at the block's current closing
+         * depth, or at its start for a trailing label; backward, at the label's own depth.
+         */
+        private void gotoStat(Ast.Goto g) {
+            Ast.Label l = g.target;
+            Target t = labelTarget(l);
+            if (!t.bound) {
+                BlockInfo bi = blocks.get(l.block);
+                t.closeDepth = l.index >= bi.trailing ? bi.startDepth : bi.depth;
+            }
+            jump(t);
+        }
+
+        /** Closes what the jump leaves, ticks if it goes back (a loop), and jumps. */
+        private void jump(Target t) {
+            closeDownTo(t.closeDepth);
+            if (t.bound) {
+                tick();
+            }
+            if (t.label == null) {
+                t.label = cb.newLabel();
+            }
+            cb.goto_(t.label);
         }
 
         /** Closes the value held in a local and clears it (so an error while closing does not close it twice). */
@@ -894,6 +1016,10 @@ public final class JitCompiler {
                 returnStat(r);
             } else if (s instanceof Ast.Break) {
                 breakStat();
+            } else if (s instanceof Ast.Goto g) {
+                gotoStat(g);
+            } else if (s instanceof Ast.Label l) {
+                bindLabel(l);
             } else {
                 throw new Unsupported(s.getClass().getSimpleName());
             }
@@ -1040,32 +1166,61 @@ public final class JitCompiler {
 
         private void whileStat(Ast.While w) throws Unsupported {
             Label top = cb.newLabel();
-            Label exit = cb.newLabel();
+            Target exit = here();
             cb.labelBinding(top);
-            cond(w.cond, exit, false);
-            breakLabels.add(exit);
+            cond(w.cond, exit.label, false);
+            loops.add(exit);
             block(w.block);
-            breakLabels.remove(breakLabels.size() - 1);
+            loops.remove(loops.size() - 1);
             tick();
             cb.goto_(top);
-            cb.labelBinding(exit);
+            cb.labelBinding(exit.label);
         }
 
         private void repeatStat(Ast.Repeat r) throws Unsupported {
             Label top = cb.newLabel();
-            Label exit = cb.newLabel();
+            Target exit = here();
             Label again = cb.newLabel();
             cb.labelBinding(top);
-            breakLabels.add(exit);
-            blockNoClear(r.block);
-            breakLabels.remove(breakLabels.size() - 1);
-            cond(r.cond, again, false);
-            clearLocals(r.block.stats);
-            cb.goto_(exit);
+            loops.add(exit);
+            if (r.block.hasClose) {
+                repeatClosing(r, again);
+            } else {
+                blockBody(r.block, null, false);
+                loops.remove(loops.size() - 1);
+                cond(r.cond, again, false);
+                clearLocals(r.block.stats);
+                cb.goto_(exit.label);
+            }
             cb.labelBinding(again);
             tick();
             cb.goto_(top);
-            cb.labelBinding(exit);
+            cb.labelBinding(exit.label);
+        }
+
+        /**
+         * A repeat whose body has {@code <close>} locals: 'until' is evaluated inside their
+         * scope (it sees them), its result kept in an int while they are closed.
+         */
+        private void repeatClosing(Ast.Repeat r, Label again) throws Unsupported {
+            int done = cb.allocateLocal(TypeKind.INT);
+            blockBody(r.block, () -> {
+                Label t = cb.newLabel();
+                Label j = cb.newLabel();
+                cond(r.cond, t, true);
+                cb.iconst_0();
+                cb.istore(done);
+                cb.goto_(j);
+                cb.labelBinding(t);
+                cb.iconst_1();
+                cb.istore(done);
+                cb.labelBinding(j);
+            }, false);
+            Target exit = loops.remove(loops.size() - 1);
+            clearLocals(r.block.stats);
+            cb.iload(done);
+            cb.ifeq(again);
+            cb.goto_(exit.label);
         }
 
         private void ifStat(Ast.If s) throws Unsupported {
@@ -1085,7 +1240,8 @@ public final class JitCompiler {
 
         private void numFor(Ast.NumFor n) throws Unsupported {
             int site = site(n.line, null, null, false);
-            Label exit = cb.newLabel();
+            Target exitT = here();
+            Label exit = exitT.label;
             Var v = declare(n.var);
             boolean intLoop = isIntExpr(n.start) && (n.step == null || isIntExpr(n.step));
             if (intLoop) {
@@ -1128,9 +1284,9 @@ public final class JitCompiler {
                     boxLong();
                     storeNew(v);
                 }
-                breakLabels.add(exit);
+                loops.add(exitT);
                 block(n.block);
-                breakLabels.remove(breakLabels.size() - 1);
+                loops.remove(loops.size() - 1);
                 cb.labelBinding(cont);
                 cb.lload(count);
                 cb.lconst_0();
@@ -1167,9 +1323,9 @@ public final class JitCompiler {
                 cb.aload(loop);
                 cb.invokevirtual(CD_FORLOOP, "value", MethodTypeDesc.of(CD_Object));
                 storeNew(v);
-                breakLabels.add(exit);
+                loops.add(exitT);
                 block(n.block);
-                breakLabels.remove(breakLabels.size() - 1);
+                loops.remove(loops.size() - 1);
                 tick();
                 cb.goto_(top);
             }
@@ -1202,7 +1358,8 @@ public final class JitCompiler {
         }
 
         private void genForLoop(Ast.GenFor g, int site, int fnT, int sT, int ctlT) throws Unsupported {
-            Label exit = cb.newLabel();
+            Target exitT = here();
+            Label exit = exitT.label;
             Label slow = cb.newLabel();
             Label assignVars = cb.newLabel();
             int fast = cb.allocateLocal(TypeKind.INT);
@@ -1282,9 +1439,9 @@ public final class JitCompiler {
                 cb.aload(vals[i]);
                 storeNew(v);
             }
-            breakLabels.add(exit);
+            loops.add(exitT);
             block(g.block);
-            breakLabels.remove(breakLabels.size() - 1);
+            loops.remove(loops.size() - 1);
             tick();
             cb.iload(fast);
             cb.ifeq(top);
@@ -1315,20 +1472,14 @@ public final class JitCompiler {
             if (!closings.isEmpty()) {
                 int t = newLocal();
                 cb.astore(t);
-                for (int i = closings.size() - 1; i >= 0; i--) {
-                    closeValue(closings.get(i).slot());
-                }
+                closeDownTo(0);
                 cb.aload(t);
             }
             emitReturn();
         }
 
         private void breakStat() {
-            int depth = breakLabels.size();
-            for (int i = closings.size() - 1; i >= 0 && closings.get(i).loopDepth() >= depth; i--) {
-                closeValue(closings.get(i).slot());
-            }
-            cb.goto_(breakLabels.get(depth - 1));
+            jump(loops.get(loops.size() - 1));
         }
 
         // ---------------------------------------------------------------- conditions
@@ -1715,7 +1866,7 @@ public final class JitCompiler {
         }
 
         private void closure(Ast.Function f) {
-            ClosureFactory fac = JitCompiler.factory(f, localsVisible, interpreted);
+            ClosureFactory fac = JitCompiler.factory(f, localsVisible, interpreted, nestedCompiled);
             nested.add(fac);
             int idx = nested.size() - 1;
             cb.aload(0);

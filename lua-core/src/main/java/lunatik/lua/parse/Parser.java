@@ -195,7 +195,13 @@ public final class Parser {
         return labelActives.get(l);
     }
 
-    private static boolean labelAtBlockEnd(Ast.Label l) {
+    /** Repeat bodies: a label before 'until' is not at the block's end (the condition sees the locals). */
+    private final java.util.Set<Block> repeatBodies = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    private boolean labelAtBlockEnd(Ast.Label l) {
+        if (repeatBodies.contains(l.block)) {
+            return false;
+        }
         List<Stat> s = l.block.stats;
         for (int i = l.index + 1; i < s.size(); i++) {
             if (!(s.get(i) instanceof Ast.Label)) {
@@ -505,6 +511,7 @@ public final class Parser {
     private Stat repeatStat(int line) {
         lx.next();
         Block b = new Block();
+        repeatBodies.add(b);
         enterBlock(b, true);
         statList(b);
         checkMatch(Token.UNTIL, Token.REPEAT, line);

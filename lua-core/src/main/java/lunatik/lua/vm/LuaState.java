@@ -89,6 +89,13 @@ public final class LuaState {
         jit = on;
     }
 
+    private final CompileStats compileStats = new CompileStats();
+
+    /** How many functions of the chunks loaded so far were compiled, and how many interpreted. */
+    public CompileStats compileStats() {
+        return compileStats;
+    }
+
     /** Short strings of loaded code and library names, shared so table keys match by identity. */
     private final java.util.WeakHashMap<LuaString, java.lang.ref.WeakReference<LuaString>> interned =
         new java.util.WeakHashMap<>();
