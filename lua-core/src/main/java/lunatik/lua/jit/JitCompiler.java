@@ -113,9 +113,28 @@ public final class JitCompiler {
     private static ClosureFactory factory(Ast.Function fn, boolean localsVisible,
                                           java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
                                           int[] compiled) {
-        FnGen gen = new FnGen(fn, localsVisible, interpreted);
+        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[1]);
         try {
-            ClosureFactory f = gen.build();
+            int forced = Integer.getInteger("lunatik.jit.split", 0); // tests: split every function
+            if (forced > 0) {
+                gen = gen.split(forced);
+            } else if (gen.size.block(fn.body) > SURELY_TOO_LARGE) {
+                gen = gen.split(FIRST_BUDGET); // no use trying one method
+            }
+            ClosureFactory f;
+            for (;;) {
+                try {
+                    f = gen.build();
+                    break;
+                } catch (IllegalArgumentException e) {
+                    // the JVM's limits: code length, locals or constants of a method
+                    if (gen.budget != 0 && gen.budget < MIN_BUDGET) {
+                        throw e;
+                    }
+                    debug("too large (" + e.getMessage() + "), splitting: " + fn.name + " at " + fn.source + ":" + fn.line);
+                    gen = gen.split(gen.budget == 0 ? FIRST_BUDGET : gen.budget / 3);
+                }
+            }
             compiled[0] += 1 + gen.nestedCompiled[0];
             return f;
         } catch (Unsupported e) {
@@ -124,6 +143,15 @@ public final class JitCompiler {
             return fallback(fn, interpreted, "compiler failed: " + e, e);
         }
     }
+
+    /** Estimated bytes beyond which a body is split at once (it cannot fit one JVM method). */
+    private static final int SURELY_TOO_LARGE = 4 * 65535;
+    /**
+     * Estimated bytes of code per method in split mode: small enough that HotSpot compiles
+     * the helpers (it leaves methods over 8,000 bytes to its interpreter).
+     */
+    private static final int FIRST_BUDGET = 6000;
+    private static final int MIN_BUDGET = 200;
 
     /** The interpreter for a function the compiler could not take; an error when strict. */
     private static ClosureFactory fallback(Ast.Function fn,
@@ -149,11 +177,18 @@ public final class JitCompiler {
         final int slot;
         final boolean isLong;
         final boolean isCell;
+        /** In split mode: the local's index in the frame array (then {@code slot} is unused), else -1. */
+        final int index;
 
         Var(int slot, boolean isLong, boolean isCell) {
+            this(slot, isLong, isCell, -1);
+        }
+
+        Var(int slot, boolean isLong, boolean isCell, int index) {
             this.slot = slot;
             this.isLong = isLong;
             this.isCell = isCell;
+            this.index = index;
         }
     }
 
@@ -168,14 +203,17 @@ public final class JitCompiler {
     private static final class Target {
         /** The method (its generation context) whose code holds the label. */
         final Object owner;
+        /** What a helper method returns to reach the target (split mode; 0 is "go on", -1 "return"). */
+        final int id;
         Label label;
         /** Closings open at the target, or -1 while a forward label's is not known yet. */
         int closeDepth = -1;
         /** Whether the label is bound already: a jump to it is backward (a loop: it ticks). */
         boolean bound;
 
-        Target(Object owner) {
+        Target(Object owner, int id) {
             this.owner = owner;
+            this.id = id;
         }
     }
 
@@ -207,14 +245,19 @@ public final class JitCompiler {
         final List<Site> sites = new ArrayList<>();
         final List<ClosureFactory> nested = new ArrayList<>();
         /** How many functions nested in this one were compiled (at any depth). */
-        final int[] nestedCompiled = new int[1];
+        final int[] nestedCompiled;
+        /** The nested functions' factories, kept when the function is generated again (split). */
+        final Map<Ast.Function, ClosureFactory> nestedCache;
+        /** Split mode's estimated bytes per method, or 0: the body is one method. */
+        final int budget;
+        final SizeEstimate size;
         final Map<Ast.LocalVar, Var> vars = new IdentityHashMap<>();
         /** The JVM locals of each call site's active locals (for reloading after debug.setlocal). */
         final Map<Integer, Var[]> siteVars = new java.util.HashMap<>();
         final Set<Ast.LocalVar> longVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         /** The break target of each enclosing loop, innermost last. */
         final List<Target> loops = new ArrayList<>();
-        final List<Closing> closings = new ArrayList<>();
+        List<Closing> closings = new ArrayList<>();
         final Map<Ast.Label, Target> labels = new IdentityHashMap<>();
         final Map<Ast.Block, BlockInfo> blocks = new IdentityHashMap<>();
         /** Identifies the method being generated (the owner of the labels it binds). */
@@ -227,26 +270,44 @@ public final class JitCompiler {
         int vaSlot;
         int lSlot;
 
-        FnGen(Ast.Function fn, boolean localsVisible, java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
+        int nextTarget = 1;
+        // split mode (see Split): the class being built, the frame array, the method's context
+        java.lang.classfile.ClassBuilder clb;
+        ClassDesc self;
+        /** The JVM local holding the frame array (split mode), else -1. */
+        int rSlot = -1;
+        /** Closings open in the methods that called this one (helpers): a return there is no tail call. */
+        int outerClosings;
+        /** The targets outside a helper that it jumps to (its caller dispatches on them). */
+        Set<Target> exits = new java.util.LinkedHashSet<>();
+        /** Whether a helper returns from the Lua function (its caller then does too). */
+        boolean returns;
+        int helpers;
+
+        FnGen(Ast.Function fn, boolean localsVisible, java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
+              int budget, Map<Ast.Function, ClosureFactory> nestedCache, int[] nestedCompiled) {
             this.fn = fn;
             this.localsVisible = localsVisible;
             this.interpreted = interpreted;
+            this.budget = budget;
+            this.nestedCache = nestedCache;
+            this.nestedCompiled = nestedCompiled;
+            this.size = new SizeEstimate(localsVisible);
+        }
+
+        /** A generator of the same function in split mode with {@code budget} (nested functions kept). */
+        FnGen split(int b) {
+            return new FnGen(fn, localsVisible, interpreted, Math.max(b, 1), nestedCache, nestedCompiled);
         }
 
         ClosureFactory build() throws Unsupported {
-            findLongLoopVars(fn.body);
+            if (budget == 0) {
+                findLongLoopVars(fn.body); // split mode keeps every local in the frame array
+            }
             info.shape = FunctionShape.of(fn);
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
             Unsupported[] failure = new Unsupported[1];
-            byte[] bytes;
-            try {
-                bytes = generate(self, failure);
-            } catch (IllegalArgumentException e) {
-                if (String.valueOf(e.getMessage()).startsWith("Code length")) {
-                    throw new Unsupported("method too large for the JVM"); // interpreted instead
-                }
-                throw e;
-            }
+            byte[] bytes = generate(self, failure);
             if (failure[0] != null) {
                 throw failure[0];
             }
@@ -287,6 +348,8 @@ public final class JitCompiler {
                     ClassHierarchyResolver.defaultResolver().orElse(
                         ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader()))))
                 .build(self, clb -> {
+                    this.clb = clb;
+                    this.self = self;
                     clb.withSuperclass(CD_CF);
                     clb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
                     clb.withMethodBody("<init>", MT_INIT, ClassFile.ACC_PUBLIC, c -> {
@@ -462,7 +525,7 @@ public final class JitCompiler {
 
         private void loadConst(Object v) {
             cb.aload(constsSlot);
-            cb.loadConstant(constant(v));
+            pushInt(constant(v));
             cb.aaload();
             if (v instanceof LuaString) {
                 cb.checkcast(CD_LUASTRING);
@@ -471,7 +534,7 @@ public final class JitCompiler {
 
         private void fs(int site) {
             cb.aload(fSlot);
-            cb.loadConstant(site);
+            pushInt(site);
         }
 
         private void rt(String name, ClassDesc ret, ClassDesc... params) {
@@ -479,13 +542,17 @@ public final class JitCompiler {
         }
 
         /** Reference temporaries of the statement being generated (cleared when it ends). */
-        final List<Integer> temps = new ArrayList<>();
+        List<Integer> temps = new ArrayList<>();
 
         private int newLocal() {
-            int slot = cb.allocateLocal(TypeKind.REFERENCE);
+            int slot = budget != 0 && !freeTemps.isEmpty() ? freeTemps.remove(freeTemps.size() - 1)
+                : cb.allocateLocal(TypeKind.REFERENCE);
             temps.add(slot);
             return slot;
         }
+
+        /** Split mode: temporaries of finished statements, reused (a huge body would exhaust the JVM's locals). */
+        List<Integer> freeTemps = new ArrayList<>();
 
         private void boxLong() {
             cb.invokestatic(CD_Long, "valueOf", MethodTypeDesc.of(CD_Long, CD_long));
@@ -530,7 +597,7 @@ public final class JitCompiler {
                         cb.lload(v.slot);
                         boxLong();
                     } else {
-                        cb.aload(v.slot);
+                        loadRaw(v);
                     }
                     cb.aastore();
                 }
@@ -574,7 +641,7 @@ public final class JitCompiler {
                     cb.invokevirtual(CD_Long, "longValue", MethodTypeDesc.of(CD_long));
                     cb.lstore(v.slot);
                 } else {
-                    cb.astore(v.slot);
+                    storeRaw(v);
                 }
             }
             cb.pop();
@@ -586,7 +653,7 @@ public final class JitCompiler {
 
         private void setPc(int site) {
             cb.aload(fSlot);
-            cb.loadConstant(site);
+            pushInt(site);
             cb.putfield(CD_CFRAME, "pc", CD_int);
         }
 
@@ -634,9 +701,17 @@ public final class JitCompiler {
             c.getfield(CD_CF, "info", CD_FNINFO);
             c.getfield(CD_FNINFO, "consts", CD_OBJARR);
             c.astore(constsSlot);
+            if (budget != 0) {
+                // split mode: the Lua locals live in a frame array the helper methods share
+                rSlot = c.allocateLocal(TypeKind.REFERENCE);
+                retIndex = Math.max(fn.numSlots, np);
+                pushInt(retIndex + 1);
+                c.anewarray(CD_Object);
+                c.astore(rSlot);
+            }
             for (int i = 0; i < np; i++) {
                 Ast.LocalVar p = fn.params.get(i);
-                if (fixed && !p.captured) {
+                if (fixed && !p.captured && budget == 0) {
                     vars.put(p, new Var(1 + i, false, false)); // the JVM parameter itself
                     continue;
                 }
@@ -655,7 +730,7 @@ public final class JitCompiler {
                 if (v.isCell) {
                     c.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
                 }
-                c.astore(v.slot);
+                storeRaw(v);
             }
             if (fn.isVararg) {
                 vaSlot = newLocal();
@@ -716,13 +791,103 @@ public final class JitCompiler {
         int retSlot;
         Label exitLabel;
 
-        /** Returns the value on the stack: through the exit that pops the frame. */
+        /** The frame array's entry that carries a helper's return value to the body (split mode). */
+        int retIndex;
+
+        /**
+         * Returns the value on the stack: through the exit that pops the frame; from a helper,
+         * through the frame array and the code -1, which each caller passes on.
+         */
         private void emitReturn() {
+            if (helper) {
+                pushInt(retIndex);
+                storeAt();
+                returns = true;
+                cb.iconst_m1();
+                cb.ireturn();
+                return;
+            }
             cb.astore(retSlot);
             cb.goto_(exitLabel);
         }
 
+        /** Stores the value on the stack at the frame-array index on the stack above it. */
+        private void storeAt() {
+            // value, index -> array, index, value
+            cb.aload(rSlot);
+            cb.dup_x2();
+            cb.pop();
+            cb.swap();
+            cb.aastore();
+        }
+
+        /** Pushes what a Lua local's storage holds (its value, or its cell). */
+        private void loadRaw(Var v) {
+            if (v.index >= 0) {
+                cb.aload(rSlot);
+                pushInt(v.index);
+                cb.aaload();
+            } else {
+                cb.aload(v.slot);
+            }
+        }
+
+        /** Stores the reference on the stack as a Lua local's storage (its value, or its cell). */
+        private void storeRaw(Var v) {
+            if (v.index >= 0) {
+                pushInt(v.index);
+                storeAt();
+            } else {
+                cb.astore(v.slot);
+            }
+        }
+
+        /** Pushes a Lua local's cell. */
+        private void loadCell(Var v) {
+            loadRaw(v);
+            if (v.index >= 0) {
+                cb.checkcast(CD_CELL);
+            }
+        }
+
+        /**
+         * Pushes an int; in split mode without a constant-pool entry even when it is large (a
+         * site or constant index of a huge function: the class's pool holds 65,535 entries).
+         */
+        private void pushInt(int v) {
+            if (v == (short) v || budget == 0) {
+                cb.loadConstant(v);
+                return;
+            }
+            cb.loadConstant(v >>> 16);
+            cb.loadConstant(16);
+            cb.ishl();
+            cb.loadConstant(v & 0xffff);
+            cb.ior();
+        }
+
+        /** Distinct long constants given a pool entry in split mode (past a bound they come from the constants array). */
+        final Set<Long> pooledLongs = new HashSet<>();
+
+        private void pushLong(long v) {
+            if (budget == 0 || v == 0 || v == 1 || pooledLongs.contains(v) || pooledLongs.size() < 8000) {
+                if (budget != 0 && v != 0 && v != 1) {
+                    pooledLongs.add(v);
+                }
+                cb.loadConstant(v);
+                return;
+            }
+            loadConst(v);
+            cb.checkcast(CD_Long);
+            cb.invokevirtual(CD_Long, "longValue", MethodTypeDesc.of(CD_long));
+        }
+
         private Var declare(Ast.LocalVar lv) {
+            if (budget != 0) {
+                Var v = new Var(-1, false, lv.captured, lv.slot);
+                vars.put(lv, v);
+                return v;
+            }
             boolean isLong = longVars.contains(lv);
             int slot = cb.allocateLocal(isLong ? TypeKind.LONG : TypeKind.REFERENCE);
             Var v = new Var(slot, isLong, lv.captured);
@@ -748,7 +913,7 @@ public final class JitCompiler {
                 cb.aload(t);
                 cb.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
             }
-            cb.astore(v.slot);
+            storeRaw(v);
         }
 
         /** Stores the Object on the stack into an existing Lua local. */
@@ -756,15 +921,19 @@ public final class JitCompiler {
             if (v.isCell) {
                 int t = newLocal();
                 cb.astore(t);
-                cb.aload(v.slot);
+                loadCell(v);
                 cb.aload(t);
                 cb.putfield(CD_CELL, "v", CD_Object);
             } else {
-                cb.astore(v.slot);
+                storeRaw(v);
             }
         }
 
         private void block(Ast.Block b) throws Unsupported {
+            if (decomposing && size.block(b) > 2 * SizeEstimate.CALL) {
+                outline(() -> block(b)); // a block of a statement too large for its method
+                return;
+            }
             blockBody(b, null, true);
             clearLocals(b.stats);
         }
@@ -795,6 +964,10 @@ public final class JitCompiler {
 
         /** Statements {@code from..to} of a block, then {@code tail}. */
         private void statsFrom(Ast.Block b, BlockInfo bi, int from, int to, Emitter tail) throws Unsupported {
+            if (budget != 0 && size.stats(b.stats, from, to) > budget) {
+                splitStats(b, bi, from, to, tail);
+                return;
+            }
             List<Ast.Stat> stats = b.stats;
             for (int i = from; i < to; i++) {
                 Ast.Stat s = stats.get(i);
@@ -829,7 +1002,7 @@ public final class JitCompiler {
                     Var v = vars.get(lv);
                     if (v != null && !v.isLong) {
                         cb.aconst_null();
-                        cb.astore(v.slot);
+                        storeRaw(v);
                     }
                 }
             }
@@ -904,14 +1077,14 @@ public final class JitCompiler {
 
         /** A new target in this method, at the current closing depth (a loop's exit). */
         private Target here() {
-            Target t = new Target(ctx);
+            Target t = new Target(ctx, nextTarget++);
             t.label = cb.newLabel();
             t.closeDepth = closings.size();
             return t;
         }
 
         private Target labelTarget(Ast.Label l) {
-            return labels.computeIfAbsent(l, k -> new Target(blocks.get(k.block).owner));
+            return labels.computeIfAbsent(l, k -> new Target(blocks.get(k.block).owner, nextTarget++));
         }
 
         /** Binds a label where it stands (or at its block's end, for a trailing label). */
@@ -940,8 +1113,19 @@ public final class JitCompiler {
             jump(t);
         }
 
-        /** Closes what the jump leaves, ticks if it goes back (a loop), and jumps. */
+        /**
+         * Closes what the jump leaves, ticks if it goes back (a loop), and jumps. A target in
+         * another method (split mode) is left to the callers: this helper closes all it has
+         * open and returns the target's code.
+         */
         private void jump(Target t) {
+            if (t.owner != ctx) {
+                closeDownTo(0);
+                exits.add(t);
+                pushInt(t.id);
+                cb.ireturn();
+                return;
+            }
             closeDownTo(t.closeDepth);
             if (t.bound) {
                 tick();
@@ -961,6 +1145,295 @@ public final class JitCompiler {
             rt("close", CD_void, CD_Object, CD_CFRAME);
         }
 
+        // ---------------------------------------------------------------- split mode
+
+        /*
+         * A body too large for one JVM method (64 KiB of code, 65,535 locals, or constants) is
+         * generated again in split mode: every Lua local lives in a frame array (Object[], a
+         * captured one as its cell), and parts of the body go to helper methods of the same
+         * class that take (frame, frame array, varargs). So any statement or expression can be
+         * moved out without looking at which locals it reads or assigns. What is moved:
+         *  - runs of statements of a block over the budget (labels and <close> locals stay in
+         *    the method that owns the block and cut the runs: a jump lands on a label in its
+         *    own method, and a close local's protected region wraps the rest of its block);
+         *  - inside a statement too large alone, its blocks (a loop body, each branch of an
+         *    if; a long elseif chain is cut into nested else-helpers) and its large expressions;
+         *  - a table constructor over the budget is filled by helpers, a chunk of entries each.
+         * A helper returns 0 to go on, -1 when the Lua function returns (the value in the frame
+         * array's last entry), or the id of a break or goto target outside it; its caller closes
+         * what it has open and jumps there, or passes the code on. Functions that fit one method
+         * are generated as before: split mode changes nothing for them.
+         */
+
+        /** At most about this many helper calls per statement list (bigger runs split again inside). */
+        private static final int MAX_RUNS = 64;
+        private static final MethodTypeDesc MT_STATS = MethodTypeDesc.of(CD_int, CD_CFRAME, CD_OBJARR, CD_OBJARR);
+        private static final MethodTypeDesc MT_EXPR = MethodTypeDesc.of(CD_Object, CD_CFRAME, CD_OBJARR, CD_OBJARR);
+        private static final MethodTypeDesc MT_FILL = MethodTypeDesc.of(CD_void, CD_CFRAME, CD_OBJARR, CD_OBJARR, CD_LUATABLE);
+
+        /** Whether a statement too large for its method is being generated here: its blocks and expressions go out. */
+        boolean decomposing;
+        /** The expression an expression helper computes (emitted here, not moved out again). */
+        Ast.Expr outlineRoot;
+        boolean helper;
+
+        /** Statements of a block over the budget: runs go to helpers (see above). */
+        private void splitStats(Ast.Block b, BlockInfo bi, int from, int to, Emitter tail) throws Unsupported {
+            List<Ast.Stat> stats = b.stats;
+            int limit = Math.max(budget, size.stats(stats, from, to) / MAX_RUNS);
+            int i = from;
+            while (i < to) {
+                Ast.Stat s = stats.get(i);
+                bi.depth = closings.size();
+                if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
+                    localStat(ls);
+                    int next = i + 1;
+                    closeScope(ls, () -> {
+                        if (next == to && tail == null) {
+                            cb.nop(); // a JVM exception range may not be empty
+                        }
+                        statsFrom(b, bi, next, to, tail);
+                    });
+                    return;
+                }
+                if (s instanceof Ast.Label) {
+                    stat(s);
+                    i++;
+                    continue;
+                }
+                if (size.stat(s) > limit) {
+                    boolean was = decomposing;
+                    decomposing = true;
+                    stat(s);
+                    decomposing = was;
+                    i++;
+                    continue;
+                }
+                int j = i;
+                int w = 0;
+                while (j < to && !(stats.get(j) instanceof Ast.Label) && !isCloseLocal(stats.get(j))
+                        && w + size.stat(stats.get(j)) <= limit) {
+                    w += size.stat(stats.get(j));
+                    j++;
+                }
+                List<Ast.Stat> run = stats.subList(i, j);
+                outline(() -> {
+                    for (Ast.Stat x : run) {
+                        stat(x);
+                    }
+                });
+                i = j;
+            }
+            if (tail != null) {
+                tail.emit();
+            }
+        }
+
+        private static boolean isCloseLocal(Ast.Stat s) {
+            return s instanceof Ast.LocalStat ls && hasClose(ls);
+        }
+
+        /** The branches of an if from {@code from} on, with its else, in a helper (a long elseif chain). */
+        private void elseChain(Ast.If s, int from) throws Unsupported {
+            Ast.If rest = new Ast.If();
+            rest.line = s.line;
+            rest.conds.addAll(s.conds.subList(from, s.conds.size()));
+            rest.blocks.addAll(s.blocks.subList(from, s.blocks.size()));
+            rest.orElse = s.orElse;
+            outline(() -> stat(rest));
+        }
+
+        /** What a helper's generation changes in the generator; restored after it. */
+        private record Saved(CodeBuilder cb, Object ctx, int fSlot, int rSlot, int vaSlot, int lSlot, int upsSlot,
+                             int constsSlot, List<Integer> temps, List<Integer> freeTemps, List<Closing> closings,
+                             int outerClosings, Set<Target> exits, boolean returns, boolean helper,
+                             boolean decomposing, Ast.Expr outlineRoot) {
+        }
+
+        private Saved save() {
+            return new Saved(cb, ctx, fSlot, rSlot, vaSlot, lSlot, upsSlot, constsSlot, temps, freeTemps, closings,
+                outerClosings, exits, returns, helper, decomposing, outlineRoot);
+        }
+
+        private void restore(Saved v) {
+            cb = v.cb();
+            ctx = v.ctx();
+            fSlot = v.fSlot();
+            rSlot = v.rSlot();
+            vaSlot = v.vaSlot();
+            lSlot = v.lSlot();
+            upsSlot = v.upsSlot();
+            constsSlot = v.constsSlot();
+            temps = v.temps();
+            freeTemps = v.freeTemps();
+            closings = v.closings();
+            outerClosings = v.outerClosings();
+            exits = v.exits();
+            returns = v.returns();
+            helper = v.helper();
+            decomposing = v.decomposing();
+            outlineRoot = v.outlineRoot();
+        }
+
+        /** Generates a helper method named {@code name}: parameters (frame, frame array, varargs, ...). */
+        private void helperMethod(String name, MethodTypeDesc mt, Emitter body) {
+            int outer = outerClosings + closings.size();
+            Saved saved = save();
+            clb.withMethodBody(name, mt, ClassFile.ACC_FINAL, c -> {
+                cb = c;
+                ctx = new Object();
+                helper = true;
+                fSlot = 1;
+                rSlot = 2;
+                vaSlot = 3;
+                temps = new ArrayList<>();
+                freeTemps = new ArrayList<>();
+                closings = new ArrayList<>();
+                outerClosings = outer;
+                exits = new java.util.LinkedHashSet<>();
+                returns = false;
+                decomposing = false;
+                outlineRoot = null;
+                lSlot = c.allocateLocal(TypeKind.REFERENCE);
+                c.aload(0);
+                c.getfield(CD_CF, "L", CD_LUASTATE);
+                c.astore(lSlot);
+                upsSlot = c.allocateLocal(TypeKind.REFERENCE);
+                c.aload(0);
+                c.getfield(CD_CF, "upvals", CD_CELLARR);
+                c.astore(upsSlot);
+                constsSlot = c.allocateLocal(TypeKind.REFERENCE);
+                c.aload(0);
+                c.getfield(CD_CF, "info", CD_FNINFO);
+                c.getfield(CD_FNINFO, "consts", CD_OBJARR);
+                c.astore(constsSlot);
+                try {
+                    body.emit();
+                } catch (Unsupported u) {
+                    throw new IllegalStateException(u.getMessage());
+                }
+            });
+            restore(saved);
+        }
+
+        /** Pushes this, the frame, the frame array and the varargs: a helper call's arguments. */
+        private void helperArgs() {
+            cb.aload(0);
+            cb.aload(fSlot);
+            cb.aload(rSlot);
+            if (helper || fn.isVararg) {
+                cb.aload(vaSlot);
+            } else {
+                cb.aconst_null();
+            }
+        }
+
+        /** Statements in a helper, called here; then where it says to go. */
+        private void outline(Emitter body) {
+            String name = "s" + helpers++;
+            List<Set<Target>> hExits = new ArrayList<>(1);
+            boolean[] hReturns = new boolean[1];
+            helperMethod(name, MT_STATS, () -> {
+                body.emit();
+                cb.iconst_0();
+                cb.ireturn();
+                hExits.add(exits);
+                hReturns[0] = returns;
+            });
+            helperArgs();
+            cb.invokevirtual(self, name, MT_STATS);
+            dispatch(hExits.get(0), hReturns[0]);
+        }
+
+        /** After a statement helper: go on (0), return (-1), or jump to the target it names. */
+        private void dispatch(Set<Target> hExits, boolean hReturns) {
+            if (hExits.isEmpty() && !hReturns) {
+                cb.pop();
+                return;
+            }
+            int code = cb.allocateLocal(TypeKind.INT);
+            cb.istore(code);
+            Label done = cb.newLabel();
+            cb.iload(code);
+            cb.ifeq(done);
+            for (Target t : hExits) {
+                Label next = cb.newLabel();
+                cb.iload(code);
+                pushInt(t.id);
+                cb.if_icmpne(next);
+                jump(t);
+                cb.labelBinding(next);
+            }
+            if (hReturns) {
+                // the Lua function returns: the value is in the frame array
+                if (!helper) {
+                    cb.aload(rSlot);
+                    pushInt(retIndex);
+                    cb.aaload();
+                    int t = cb.allocateLocal(TypeKind.REFERENCE);
+                    cb.astore(t);
+                    closeDownTo(0);
+                    cb.aload(t);
+                    cb.astore(retSlot);
+                    cb.goto_(exitLabel);
+                } else {
+                    closeDownTo(0);
+                    returns = true;
+                    cb.iconst_m1();
+                    cb.ireturn();
+                }
+            }
+            cb.labelBinding(done);
+        }
+
+        /** An expression computed by a helper. */
+        private void outlineExpr(Ast.Expr e) {
+            String name = "e" + helpers++;
+            helperMethod(name, MT_EXPR, () -> {
+                outlineRoot = e;
+                emit(e);
+                cb.areturn();
+            });
+            helperArgs();
+            cb.invokevirtual(self, name, MT_EXPR);
+        }
+
+        /** Fills the new table on the stack by helpers, each a chunk of entries within the budget. */
+        private void tableSplit(Ast.TableCons t) {
+            List<Integer> order = t.order;
+            int i = 0;
+            while (i < order.size()) {
+                int j = i;
+                int w = 0;
+                while (j < order.size() && (j == i || w + entrySize(t, order.get(j)) <= budget / 2)) {
+                    w += entrySize(t, order.get(j));
+                    j++;
+                }
+                List<Integer> chunk = order.subList(i, j);
+                String name = "t" + helpers++;
+                helperMethod(name, MT_FILL, () -> {
+                    for (int o : chunk) {
+                        cb.aload(4);
+                        tableEntry(t, o);
+                    }
+                    cb.return_();
+                });
+                cb.dup();
+                int tab = cb.allocateLocal(TypeKind.REFERENCE);
+                cb.astore(tab);
+                helperArgs();
+                cb.aload(tab);
+                cb.invokevirtual(self, name, MT_FILL);
+                cb.aconst_null();
+                cb.astore(tab);
+                i = j;
+            }
+        }
+
+        private int entrySize(Ast.TableCons t, int o) {
+            return 12 + (o >= 0 ? size.expr(t.items.get(o)) : size.expr(t.fields.get(-o - 1)[0]) + size.expr(t.fields.get(-o - 1)[1]));
+        }
+
         // ---------------------------------------------------------------- statements
 
         /*
@@ -974,7 +1447,10 @@ public final class JitCompiler {
             for (int i = temps.size() - 1; i >= mark; i--) {
                 cb.aconst_null();
                 cb.astore(temps.get(i));
-                temps.remove(i);
+                int t = temps.remove(i);
+                if (budget != 0) {
+                    freeTemps.add(t);
+                }
             }
         }
 
@@ -1005,12 +1481,12 @@ public final class JitCompiler {
                     cb.dup();
                     cb.aconst_null();
                     cb.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
-                    cb.astore(v.slot);
+                    storeRaw(v);
                     closure(lf.fn);
                     storeExisting(v);
                 } else {
                     closure(lf.fn);
-                    cb.astore(v.slot);
+                    storeRaw(v);
                 }
             } else if (s instanceof Ast.Return r) {
                 returnStat(r);
@@ -1225,7 +1701,16 @@ public final class JitCompiler {
 
         private void ifStat(Ast.If s) throws Unsupported {
             Label end = cb.newLabel();
+            int skeleton = 0;
             for (int i = 0; i < s.conds.size(); i++) {
+                if (budget != 0 && skeleton > budget / 2) {
+                    // split mode: the rest of a long elseif chain goes to a helper, as an else
+                    elseChain(s, i);
+                    cb.labelBinding(end);
+                    return;
+                }
+                skeleton += 16 + Math.min(size.expr(s.conds.get(i)), 2 * SizeEstimate.CALL)
+                    + Math.min(size.block(s.blocks.get(i)), 2 * SizeEstimate.CALL);
                 Label next = cb.newLabel();
                 cond(s.conds.get(i), next, false);
                 block(s.blocks.get(i));
@@ -1456,7 +1941,7 @@ public final class JitCompiler {
 
         private void returnStat(Ast.Return r) throws Unsupported {
             List<Ast.Expr> ex = r.exprs;
-            if (ex.size() == 1 && ex.get(0) instanceof Ast.Call c && closings.isEmpty()) {
+            if (ex.size() == 1 && ex.get(0) instanceof Ast.Call c && closings.isEmpty() && outerClosings == 0) {
                 call(c, true, true);
                 emitReturn();
                 return;
@@ -1588,6 +2073,11 @@ public final class JitCompiler {
 
         /** Pushes the value of {@code e} (one value) as an Object. */
         private void emit(Ast.Expr e) throws Unsupported {
+            if (budget != 0 && e != outlineRoot && !(e instanceof Ast.TableCons)
+                    && size.expr(e) > (decomposing ? 2 * SizeEstimate.CALL : budget)) {
+                outlineExpr(e);
+                return;
+            }
             if (isIntExpr(e) && !(e instanceof Ast.Const)) {
                 emitLong(e);
                 boxLong();
@@ -1641,10 +2131,10 @@ public final class JitCompiler {
                 cb.lload(v.slot);
                 boxLong();
             } else if (v.isCell) {
-                cb.aload(v.slot);
+                loadCell(v);
                 cb.getfield(CD_CELL, "v", CD_Object);
             } else {
-                cb.aload(v.slot);
+                loadRaw(v);
             }
         }
 
@@ -1663,7 +2153,7 @@ public final class JitCompiler {
         /** Pushes a long for an expression {@link #isIntExpr} accepts. */
         private void emitLong(Ast.Expr e) throws Unsupported {
             if (e instanceof Ast.Const c) {
-                cb.loadConstant(((Long) c.value).longValue());
+                pushLong((Long) c.value);
             } else if (e instanceof Ast.Local l) {
                 cb.lload(var(l.var).slot);
             } else if (e instanceof Ast.Paren p) {
@@ -1866,7 +2356,11 @@ public final class JitCompiler {
         }
 
         private void closure(Ast.Function f) {
-            ClosureFactory fac = JitCompiler.factory(f, localsVisible, interpreted, nestedCompiled);
+            ClosureFactory fac = nestedCache.get(f);
+            if (fac == null) {
+                fac = JitCompiler.factory(f, localsVisible, interpreted, nestedCompiled);
+                nestedCache.put(f, fac);
+            }
             nested.add(fac);
             int idx = nested.size() - 1;
             cb.aload(0);
@@ -1883,7 +2377,7 @@ public final class JitCompiler {
                 cb.dup();
                 cb.loadConstant(i);
                 if (d.fromParentLocal()) {
-                    cb.aload(var(d.local()).slot);
+                    loadCell(var(d.local()));
                 } else {
                     cb.aload(upsSlot);
                     cb.loadConstant(d.index());
@@ -1899,30 +2393,42 @@ public final class JitCompiler {
             cb.dup();
             // as Lua's constructor: a trailing multi-valued item is not counted in the size hint
             int ni = t.items.size();
-            cb.loadConstant(ni > 0 && isMulti(t.items.get(ni - 1)) ? ni - 1 : ni);
-            cb.loadConstant(t.fields.size());
+            pushInt(ni > 0 && isMulti(t.items.get(ni - 1)) ? ni - 1 : ni);
+            pushInt(t.fields.size());
             cb.invokespecial(CD_LUATABLE, "<init>", MethodTypeDesc.of(CD_void, CD_int, CD_int));
-            int n = t.items.size();
+            if (budget != 0 && size.expr(t) > budget) {
+                tableSplit(t);
+                return;
+            }
             for (int o : t.order) {
-                if (o >= 0) {
-                    Ast.Expr item = t.items.get(o);
-                    cb.dup();
-                    cb.loadConstant((long) o + 1);
-                    if (o == n - 1 && isMulti(item)) {
-                        emitMulti(item);
-                        rt("tableMulti", CD_void, CD_LUATABLE, CD_long, CD_Object);
-                    } else {
-                        emit(item);
-                        cb.invokevirtual(CD_LUATABLE, "put", MethodTypeDesc.of(CD_void, CD_long, CD_Object));
-                    }
+                cb.dup();
+                tableEntry(t, o);
+            }
+        }
+
+        /** One entry of a constructor ({@code o} as in {@link Ast.TableCons#order}) into the table on the stack. */
+        private void tableEntry(Ast.TableCons t, int o) throws Unsupported {
+            if (o >= 0) {
+                Ast.Expr item = t.items.get(o);
+                if (budget != 0) {
+                    pushInt(o + 1); // no constant-pool entry per index of a huge constructor
+                    cb.i2l();
                 } else {
-                    Ast.Expr[] kv = t.fields.get(-o - 1);
-                    cb.dup();
-                    emit(kv[0]);
-                    emit(kv[1]);
-                    fs(site(kv[0]));
-                    rt("tableSet", CD_void, CD_LUATABLE, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                    cb.loadConstant((long) o + 1);
                 }
+                if (o == t.items.size() - 1 && isMulti(item)) {
+                    emitMulti(item);
+                    rt("tableMulti", CD_void, CD_LUATABLE, CD_long, CD_Object);
+                } else {
+                    emit(item);
+                    cb.invokevirtual(CD_LUATABLE, "put", MethodTypeDesc.of(CD_void, CD_long, CD_Object));
+                }
+            } else {
+                Ast.Expr[] kv = t.fields.get(-o - 1);
+                emit(kv[0]);
+                emit(kv[1]);
+                fs(site(kv[0]));
+                rt("tableSet", CD_void, CD_LUATABLE, CD_Object, CD_Object, CD_CFRAME, CD_int);
             }
         }
 
