@@ -18,7 +18,7 @@ public final class Compiler {
         Cell[] ups = {new Cell(env)};
         CompileStats stats = L.compileStats();
         if (JIT && L.jitEnabled()) {
-            return lunatik.lua.jit.JitCompiler.factory(main, fn -> interpreted(fn, stats), stats).create(L, ups);
+            return lunatik.lua.jit.JitCompiler.factory(main, fn -> interpreted(fn, stats), stats, L.jitSplit()).create(L, ups);
         }
         return new Closure(L, compile(main, stats), ups);
     }

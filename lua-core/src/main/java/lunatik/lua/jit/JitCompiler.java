@@ -95,27 +95,27 @@ public final class JitCompiler {
      * {@code interpreted} makes the interpreter's factory for a function (and counts what it
      * builds); {@code stats} counts the functions compiled. With {@code -Dlunatik.jit.strict=true}
      * a function that is not compiled is an error instead (tests: no valid chunk falls back).
+     * {@code split} > 0 compiles every function in split mode with that budget (tests).
      */
     public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
-                                         CompileStats stats) {
+                                         CompileStats stats, int split) {
         int[] compiled = new int[1];
-        ClosureFactory f = factory(fn, fn.localsVisible, interpreted, compiled);
+        ClosureFactory f = factory(fn, fn.localsVisible, interpreted, compiled, split);
         stats.addCompiled(compiled[0]);
         return f;
     }
 
     /**
-     * As {@link #factory(Ast.Function, java.util.function.Function, CompileStats)};
+     * As {@link #factory(Ast.Function, java.util.function.Function, CompileStats, int)};
      * {@code localsVisible}: the compiled code spills its locals at calls for the debug library
      * (see {@link CFrame}); {@code compiled} accumulates the functions compiled, counted only
      * when the enclosing function's class is built too (else the interpreter takes them all).
      */
     private static ClosureFactory factory(Ast.Function fn, boolean localsVisible,
                                           java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
-                                          int[] compiled) {
-        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[1]);
+                                          int[] compiled, int forced) {
+        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[1], forced);
         try {
-            int forced = Integer.getInteger("lunatik.jit.split", 0); // tests: split every function
             if (forced > 0) {
                 gen = gen.split(forced);
             } else if (gen.size.block(fn.body) > SURELY_TOO_LARGE) {
@@ -251,6 +251,8 @@ public final class JitCompiler {
         /** Split mode's estimated bytes per method, or 0: the body is one method. */
         final int budget;
         final SizeEstimate size;
+        /** The split budget every function gets (tests), or 0. */
+        final int forced;
         final Map<Ast.LocalVar, Var> vars = new IdentityHashMap<>();
         /** The JVM locals of each call site's active locals (for reloading after debug.setlocal). */
         final Map<Integer, Var[]> siteVars = new java.util.HashMap<>();
@@ -285,8 +287,9 @@ public final class JitCompiler {
         int helpers;
 
         FnGen(Ast.Function fn, boolean localsVisible, java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
-              int budget, Map<Ast.Function, ClosureFactory> nestedCache, int[] nestedCompiled) {
+              int budget, Map<Ast.Function, ClosureFactory> nestedCache, int[] nestedCompiled, int forced) {
             this.fn = fn;
+            this.forced = forced;
             this.localsVisible = localsVisible;
             this.interpreted = interpreted;
             this.budget = budget;
@@ -297,7 +300,7 @@ public final class JitCompiler {
 
         /** A generator of the same function in split mode with {@code budget} (nested functions kept). */
         FnGen split(int b) {
-            return new FnGen(fn, localsVisible, interpreted, Math.max(b, 1), nestedCache, nestedCompiled);
+            return new FnGen(fn, localsVisible, interpreted, Math.max(b, 1), nestedCache, nestedCompiled, forced);
         }
 
         ClosureFactory build() throws Unsupported {
@@ -2358,7 +2361,7 @@ public final class JitCompiler {
         private void closure(Ast.Function f) {
             ClosureFactory fac = nestedCache.get(f);
             if (fac == null) {
-                fac = JitCompiler.factory(f, localsVisible, interpreted, nestedCompiled);
+                fac = JitCompiler.factory(f, localsVisible, interpreted, nestedCompiled, forced);
                 nestedCache.put(f, fac);
             }
             nested.add(fac);
