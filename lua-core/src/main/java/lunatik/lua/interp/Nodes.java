@@ -467,51 +467,15 @@ final class Nodes {
         Object eval(Frame f) {
             Expr[] ps = parts;
             Object[] v = new Object[ps.length];
-            long total = 0;
-            boolean plain = true;
             for (int i = 0; i < ps.length; i++) {
-                Object x = ps[i].eval(f);
-                if (!(x instanceof LuaString)) {
-                    LuaString s = x instanceof Long || x instanceof Double ? Ops.numberToString(x) : null;
-                    if (s == null) {
-                        plain = false;
-                    } else {
-                        x = s;
-                    }
-                }
-                v[i] = x;
-                if (plain) {
-                    total += ((LuaString) x).length();
-                }
+                v[i] = ps[i].eval(f);
             }
-            if (plain) {
-                if (total > LuaString.MAX_LENGTH) {
-                    f.pc = this;
-                    throw Ops.lengthOverflow(f.L);
-                }
-                byte[] r = new byte[(int) total];
-                int p = 0;
-                for (Object x : v) {
-                    byte[] b = ((LuaString) x).bytes();
-                    System.arraycopy(b, 0, r, p, b.length);
-                    p += b.length;
-                }
-                return LuaString.wrap(r);
+            LuaString r = Ops.joinPlain(v);
+            if (r != null) {
+                return r;
             }
             f.pc = this;
-            Object acc = v[v.length - 1];
-            for (int i = v.length - 2; i >= 0; i--) {
-                acc = Ops.concat(f.L, v[i], acc, new PairInfo(this, i));
-            }
-            return acc;
-        }
-    }
-
-    /** Describes the two operands of one step of a concatenation chain. */
-    private record PairInfo(ConcatE c, int i) implements Ops.VarInfo {
-        @Override
-        public String describe(int k) {
-            return c.describe(i + k);
+            return Ops.concatPairwise(f.L, v, this);
         }
     }
 
@@ -862,6 +826,19 @@ final class Nodes {
         private LuaError callError(Frame f, Object fv) {
             return new LuaError(Ops.str(f.L.where(0) + "attempt to call a " + Ops.objTypeName(f.L, fv) + " value"
                 + describe(0)));
+        }
+    }
+
+    /**
+     * A position that is not a node's own: the current line for messages while a statement
+     * calls something at another line, and the name the called function gets ("for iterator").
+     */
+    static final class CallPosition extends Node {
+        final String calleeName;
+
+        CallPosition(int line, String calleeName) {
+            this.line = line;
+            this.calleeName = calleeName;
         }
     }
 
@@ -1294,9 +1271,13 @@ final class Nodes {
             Object st0 = step == null ? (Object) 1L : step.eval(f);
             f.pc = this;
             LuaState L = f.L;
+            boolean floatLoop = Ops.forIsFloat(L, s0, st0);
             s0 = forNumber(L, s0, "initial");
             l0 = forNumber(L, l0, "limit");
             st0 = forNumber(L, st0, "step");
+            if (floatLoop) {
+                s0 = ((Number) s0).doubleValue();
+            }
             if (s0 instanceof Long is && st0 instanceof Long ist) {
                 long init = is;
                 long stp = ist;
@@ -1392,7 +1373,11 @@ final class Nodes {
         final boolean lastMulti;
         final Block b;
 
-        GenForS(int[] slots, boolean[] captured, Expr[] exprs, Block b) {
+        /** Where the iterator is called: the line of the expressions after 'in' (as lua5.4 says). */
+        final CallPosition iter;
+
+        GenForS(int[] slots, boolean[] captured, Expr[] exprs, Block b, int iterLine) {
+            this.iter = new CallPosition(iterLine, "for iterator");
             this.slots = slots;
             this.captured = captured;
             this.exprs = exprs;
@@ -1442,15 +1427,16 @@ final class Nodes {
                 return loopNext(f, L, t, ctl);
             }
             for (;;) {
-                f.pc = this;
+                f.pc = iter;
                 Object r;
                 if (fn instanceof LuaFunction g) {
                     r = Ops.resolve(g.invokeTail(new Object[] {state, ctl}));
-                } else if (L.metamethod(fn, Meta.CALL) != null) {
-                    r = L.call(fn, state, ctl);
                 } else {
-                    throw new LuaError(Ops.str(L.where(0) + "attempt to call a " + Ops.objTypeName(L, fn)
-                        + " value (for iterator 'for iterator')"));
+                    r = Ops.callThroughMeta(L, fn, new Object[] {state, ctl});
+                    if (r == Ops.NOT_CALLABLE) {
+                        throw new LuaError(Ops.str(L.where(0) + "attempt to call a " + Ops.objTypeName(L, fn)
+                            + " value (for iterator 'for iterator')"));
+                    }
                 }
                 Object first = r instanceof Varargs v ? v.get(0) : r;
                 if (first == null) {
@@ -1478,8 +1464,8 @@ final class Nodes {
             Object[] sl = f.slots;
             int slot = t.nextSlot(key);
             if (slot == -2) {
-                f.pc = this;
-                throw new LuaError(Ops.str(L.where(0) + "invalid key to 'next'"));
+                f.pc = iter;
+                throw new LuaError(Ops.str("invalid key to 'next'")); // raised in next: no position
             }
             int nv = slots.length;
             while (slot >= 0) {
@@ -1496,8 +1482,8 @@ final class Nodes {
                 L.tick();
                 slot = t.nextSlot(k);
                 if (slot == -2) {
-                    f.pc = this;
-                    throw new LuaError(Ops.str(L.where(0) + "invalid key to 'next'"));
+                    f.pc = iter;
+                    throw new LuaError(Ops.str("invalid key to 'next'")); // raised in next: no position
                 }
             }
             return NORMAL;

@@ -141,7 +141,7 @@ final class TreeCompiler {
             closeDepth++; // the closing value makes 'return f()' inside not a tail call
             Nodes.Block body = block(g.block);
             closeDepth--;
-            return new Nodes.GenForS(slots, cap, exprs(g.exprs), body);
+            return new Nodes.GenForS(slots, cap, exprs(g.exprs), body, g.exprs.get(0).line);
         }
         if (s instanceof Ast.LocalFunction lf) {
             Proto p = function(lf.fn);

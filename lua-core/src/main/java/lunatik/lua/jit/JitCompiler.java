@@ -1821,7 +1821,9 @@ public final class JitCompiler {
         }
 
         private void genFor(Ast.GenFor g) throws Unsupported {
-            int site = site(g.line, null, null, false);
+            // as lua5.4: the iterator's call is at the line of the expressions after 'in', and
+            // the function it calls is named "for iterator" in messages
+            int site = site(g.exprs.get(0).line, null, "for iterator", false);
             int[] init = values(g.exprs, 4);
             int fnT = tempOf(init[0]);
             int sT = tempOf(init[1]);

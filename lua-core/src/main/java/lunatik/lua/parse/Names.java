@@ -27,29 +27,121 @@ public final class Names {
 
     /**
      * What Lua's constant folding leaves of {@code e} for naming: {@code 1 and x} and
-     * {@code nil or x} are just {@code x} (so messages name 'x' as the reference does).
+     * {@code nil or x} are just {@code x} (so messages name 'x' as the reference does), also when
+     * the left operand is a constant expression ({@code (1 | 2) and x}, {@code not 1 or x}).
      */
     private static Ast.Expr folded(Ast.Expr e) {
-        while (e instanceof Ast.Paren p) {
-            e = p.e;
-        }
+        e = unparen(e);
         while (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
-            Ast.Expr left = b.a;
-            while (left instanceof Ast.Paren p) {
-                left = p.e;
-            }
-            boolean constTrue = left instanceof Ast.True || left instanceof Ast.Const;
-            boolean constFalse = left instanceof Ast.Nil || left instanceof Ast.False;
-            if (b.op == Ast.OP_AND ? constTrue : constFalse) {
-                e = b.b;
-                while (e instanceof Ast.Paren p) {
-                    e = p.e;
-                }
+            Boolean left = constTruth(b.a);
+            if (left != null && left == (b.op == Ast.OP_AND)) {
+                e = unparen(b.b);
             } else {
                 break;
             }
         }
         return e;
+    }
+
+    private static Ast.Expr unparen(Ast.Expr e) {
+        while (e instanceof Ast.Paren p) {
+            e = p.e;
+        }
+        return e;
+    }
+
+    /** Whether Lua's parser makes {@code e} a constant, and then its truth; null when it is not one. */
+    private static Boolean constTruth(Ast.Expr e) {
+        e = unparen(e);
+        if (e instanceof Ast.True || e instanceof Ast.Const) {
+            return true;
+        }
+        if (e instanceof Ast.Nil || e instanceof Ast.False) {
+            return false;
+        }
+        if (e instanceof Ast.UnOp u && u.op == Ast.OP_NOT) {
+            Boolean t = constTruth(u.a);
+            return t == null ? null : !t;
+        }
+        if (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
+            Boolean left = constTruth(b.a);
+            if (left == null) {
+                return null;
+            }
+            return left == (b.op == Ast.OP_AND) ? constTruth(b.b) : left;
+        }
+        return foldNumber(e) != null ? Boolean.TRUE : null;
+    }
+
+    /**
+     * The number Lua's parser folds an arithmetic or bitwise expression on numerals to, or
+     * null: it does not fold a division by zero, an operand with no integer representation in
+     * a bitwise operation, or a float result that is NaN or zero.
+     */
+    private static Number foldNumber(Ast.Expr e) {
+        e = unparen(e);
+        if (e instanceof Ast.Const c) {
+            return c.value instanceof Long || c.value instanceof Double ? (Number) c.value : null;
+        }
+        if (e instanceof Ast.UnOp u && (u.op == Ast.OP_UNM || u.op == Ast.OP_BNOT)) {
+            Number a = foldNumber(u.a);
+            if (a == null) {
+                return null;
+            }
+            if (u.op == Ast.OP_BNOT) {
+                Long x = integral(a);
+                return x == null ? null : ~x;
+            }
+            return a instanceof Long x ? (Number) (-x) : floatResult(-a.doubleValue());
+        }
+        if (e instanceof Ast.BinOp b && b.op <= Ast.OP_SHR) {
+            Number x = foldNumber(b.a);
+            Number y = foldNumber(b.b);
+            return x == null || y == null ? null : fold(b.op, x, y);
+        }
+        return null;
+    }
+
+    private static Number fold(int op, Number x, Number y) {
+        if (op >= Ast.OP_BAND) {
+            Long p = integral(x);
+            Long q = integral(y);
+            if (p == null || q == null) {
+                return null;
+            }
+            return switch (op) {
+                case Ast.OP_BAND -> p & q;
+                case Ast.OP_BOR -> p | q;
+                case Ast.OP_BXOR -> p ^ q;
+                case Ast.OP_SHL -> lunatik.lua.vm.Ops.shl(p, q);
+                default -> lunatik.lua.vm.Ops.shr(p, q);
+            };
+        }
+        if ((op == Ast.OP_DIV || op == Ast.OP_IDIV || op == Ast.OP_MOD) && y.doubleValue() == 0) {
+            return null;
+        }
+        if (x instanceof Long p && y instanceof Long q && op != Ast.OP_DIV && op != Ast.OP_POW) {
+            return switch (op) {
+                case Ast.OP_ADD -> p + q;
+                case Ast.OP_SUB -> p - q;
+                case Ast.OP_MUL -> p * q;
+                case Ast.OP_IDIV -> Math.floorDiv((long) p, (long) q);
+                default -> Math.floorMod((long) p, (long) q);
+            };
+        }
+        return floatResult(lunatik.lua.vm.Ops.arithFloat(op, x.doubleValue(), y.doubleValue()));
+    }
+
+    private static Number floatResult(double d) {
+        return Double.isNaN(d) || d == 0 ? null : d;
+    }
+
+    private static Long integral(Number n) {
+        if (n instanceof Long l) {
+            return l;
+        }
+        double d = n.doubleValue();
+        return d == Math.floor(d) && d >= -0x1p63 && d < 0x1p63 ? (long) d : null;
     }
 
     public static String kind(Ast.Expr e) {

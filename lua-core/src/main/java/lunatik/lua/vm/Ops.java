@@ -634,6 +634,56 @@ public final class Ops {
             + (info == null ? "" : info.describe(bad))));
     }
 
+    /**
+     * A concatenation chain {@code v[0] .. v[1] .. ...} joined in one allocation, when every
+     * value is a string or a number and the result is not too long; else null (then
+     * {@link #concatPairwise}).
+     */
+    public static LuaString joinPlain(Object[] v) {
+        long total = 0;
+        for (Object x : v) {
+            if (x instanceof LuaString s) {
+                total += s.length();
+            } else if (x instanceof Long || x instanceof Double) {
+                total += 24; // at most, for now: measured below
+            } else {
+                return null;
+            }
+        }
+        if (total > LuaString.MAX_LENGTH) {
+            return null;
+        }
+        LuaString[] parts = new LuaString[v.length];
+        total = 0;
+        for (int i = 0; i < v.length; i++) {
+            parts[i] = v[i] instanceof LuaString s ? s : numberToString(v[i]);
+            total += parts[i].length();
+        }
+        byte[] r = new byte[(int) total];
+        int p = 0;
+        for (LuaString x : parts) {
+            byte[] b = x.bytes();
+            System.arraycopy(b, 0, r, p, b.length);
+            p += b.length;
+        }
+        return LuaString.wrap(r);
+    }
+
+    /**
+     * A concatenation chain as Lua evaluates it, from the right, two values at a time: so a
+     * {@code __concat} handler gets its operands as they are ({@code 4 .. 5 .. obj} calls
+     * {@code __concat(5, obj)}, then {@code __concat(4, result)}: the numbers stay numbers).
+     * {@code info.describe(i)} names operand {@code i} of the chain.
+     */
+    public static Object concatPairwise(LuaState L, Object[] v, VarInfo info) {
+        Object acc = v[v.length - 1];
+        for (int i = v.length - 2; i >= 0; i--) {
+            final int k = i;
+            acc = concat(L, v[i], acc, j -> info.describe(k + j));
+        }
+        return acc;
+    }
+
     /** "string length overflow": a concatenation longer than {@link LuaString#MAX_LENGTH}. */
     public static LuaError lengthOverflow(LuaState L) {
         return new LuaError(str(L.where(0) + "string length overflow"));
@@ -757,6 +807,38 @@ public final class Ops {
             throw new LuaError(str(L.where(0) + "'__call' chains are only supported from Lua code"));
         }
         throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, fn) + " value"));
+    }
+
+    /**
+     * Whether a numeric for whose initial value and step are these is a float loop although
+     * they may convert to integers: as in lua5.4, a string numeral is not an integer there, so
+     * {@code for i = "1", 2} counts 1.0, 2.0 (FULL; KERNEL has no floats).
+     */
+    public static boolean forIsFloat(LuaState L, Object init, Object step) {
+        return (init instanceof LuaString || step instanceof LuaString) && L.dialect == Dialect.FULL;
+    }
+
+    /** What {@link #callThroughMeta} returns for a value with no {@code __call}. */
+    public static final Object NOT_CALLABLE = new Object();
+
+    /**
+     * Calls a value that is not a function through its {@code __call} metamethod (a chain of
+     * them, as Lua follows), with the value prepended to the arguments, from the running Lua
+     * frame (so that error levels count from it); {@link #NOT_CALLABLE} when it has none.
+     */
+    public static Object callThroughMeta(LuaState L, Object fv, Object[] a) {
+        Object target = fv;
+        for (;;) {
+            Object mm = L.metamethod(target, Meta.CALL);
+            a = prepend(target, a);
+            if (mm instanceof LuaFunction g) {
+                return resolve(g.invokeTail(a));
+            }
+            if (mm == null || a.length > 200) {
+                return NOT_CALLABLE;
+            }
+            target = mm;
+        }
     }
 
     /** {@code v} followed by {@code args}. */
