@@ -1162,6 +1162,26 @@ final class Nodes {
         }
     }
 
+    /** A statement whose locals' slots are cleared after it (see TreeCompiler.clearing). */
+    static final class ClearingS extends Stat {
+        final Stat s;
+        final int from;
+        final int to;
+
+        ClearingS(Stat s, int from, int to) {
+            this.s = s;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        int exec(Frame f) {
+            int sig = s.exec(f);
+            java.util.Arrays.fill(f.slots, from, to, null);
+            return sig;
+        }
+    }
+
     static final class DoS extends Stat {
         final Block b;
 

@@ -72,6 +72,7 @@ final class TreeCompiler {
             Ast.Stat s = b.stats.get(i);
             Nodes.Stat ns = stat(s);
             ns.line = s.line;
+            ns = clearing(s, ns);
             if (ns instanceof Nodes.LabelS l) {
                 l.block = nb;
                 l.index = i;
@@ -87,6 +88,63 @@ final class TreeCompiler {
             closeDepth--;
         }
         return nb;
+    }
+
+    /**
+     * A loop or do block whose locals are cleared when it ends: their slots would otherwise keep
+     * the last values alive (and their __gc from running) while the function goes on, where
+     * Lua reuses the registers.
+     */
+    private static Nodes.Stat clearing(Ast.Stat s, Nodes.Stat ns) {
+        if (!(s instanceof Ast.Do || s instanceof Ast.While || s instanceof Ast.Repeat || s instanceof Ast.NumFor
+                || s instanceof Ast.GenFor)) {
+            return ns;
+        }
+        int[] range = {Integer.MAX_VALUE, -1};
+        slots(s, range);
+        if (range[1] < 0) {
+            return ns;
+        }
+        Nodes.Stat c = new Nodes.ClearingS(ns, range[0], range[1] + 1);
+        c.line = s.line;
+        return c;
+    }
+
+    /** Widens {@code range} (lowest, highest) to the slots of the locals a statement declares, at any depth. */
+    private static void slots(Ast.Stat s, int[] range) {
+        List<Ast.LocalVar> vars = new ArrayList<>();
+        List<Ast.Block> blocks = new ArrayList<>();
+        if (s instanceof Ast.LocalStat l) {
+            vars.addAll(l.vars);
+        } else if (s instanceof Ast.LocalFunction lf) {
+            vars.add(lf.var);
+        } else if (s instanceof Ast.Do d) {
+            blocks.add(d.block);
+        } else if (s instanceof Ast.While w) {
+            blocks.add(w.block);
+        } else if (s instanceof Ast.Repeat r) {
+            blocks.add(r.block);
+        } else if (s instanceof Ast.If i) {
+            blocks.addAll(i.blocks);
+            if (i.orElse != null) {
+                blocks.add(i.orElse);
+            }
+        } else if (s instanceof Ast.NumFor n) {
+            vars.add(n.var);
+            blocks.add(n.block);
+        } else if (s instanceof Ast.GenFor g) {
+            vars.addAll(g.vars);
+            blocks.add(g.block);
+        }
+        for (Ast.LocalVar v : vars) {
+            range[0] = Math.min(range[0], v.slot);
+            range[1] = Math.max(range[1], v.slot);
+        }
+        for (Ast.Block b : blocks) {
+            for (Ast.Stat x : b.stats) {
+                slots(x, range);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- statements

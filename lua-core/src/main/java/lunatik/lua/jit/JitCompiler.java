@@ -747,6 +747,11 @@ public final class JitCompiler {
                     c.putfield(CD_CFRAME, "varargs", CD_OBJARR);
                 }
             }
+            if (!fixed) {
+                // the argument array would keep the arguments alive after their locals change
+                c.aconst_null();
+                c.astore(argsSlot);
+            }
             block(fn.body);
             c.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
             c.astore(retSlot);
@@ -1008,6 +1013,18 @@ public final class JitCompiler {
                         storeRaw(v);
                     }
                 }
+            }
+        }
+
+        /**
+         * Clears a loop's control variable when the loop ends: the JVM's interpreter takes every
+         * local of reference type for a root, so the last value would live as long as the
+         * function runs (and in split mode the frame array holds it).
+         */
+        private void clearVar(Var v) {
+            if (!v.isLong) {
+                cb.aconst_null();
+                storeRaw(v);
             }
         }
 
@@ -1818,6 +1835,7 @@ public final class JitCompiler {
                 cb.goto_(top);
             }
             cb.labelBinding(exit);
+            clearVar(v);
         }
 
         private void genFor(Ast.GenFor g) throws Unsupported {
@@ -1942,6 +1960,9 @@ public final class JitCompiler {
             cb.istore(slot);
             cb.goto_(top);
             cb.labelBinding(exit);
+            for (Ast.LocalVar x : lv) {
+                clearVar(var(x));
+            }
         }
 
         private void returnStat(Ast.Return r) throws Unsupported {
@@ -2285,6 +2306,10 @@ public final class JitCompiler {
             cb.aload(fnT);
             cb.checkcast(CD_LUAFUNCTION);
             cb.aload(argsT);
+            // the callee owns the arguments now: this temporary would keep them alive after
+            // the callee drops them (the JVM's interpreter takes any reference local for a root)
+            cb.aconst_null();
+            cb.astore(argsT);
             cb.invokevirtual(CD_LUAFUNCTION, "invokeTail", MethodTypeDesc.of(CD_Object, CD_OBJARR));
             cb.dup();
             cb.instanceOf(CD_TAILCALL);
