@@ -30,6 +30,8 @@ final class Nodes {
     static final int BREAK = 1;
     static final int RETURN = 2;
     static final int GOTO = 3;
+    /** A repeat body with to-be-closed variables ended and its 'until' held (see Block.until). */
+    static final int UNTIL_TRUE = 4;
 
     /** Any node: knows its source line. */
     abstract static class Node {
@@ -852,6 +854,14 @@ final class Nodes {
     static final class Block extends Stat {
         final Stat[] stats;
         final boolean hasClose;
+        /** Where lua5.4 closes the variables when the block ends normally, or on a break out of it. */
+        CallPosition exitPos;
+        CallPosition breakPos;
+        /**
+         * The condition of the repeat this block is the body of, when the block has to-be-closed
+         * variables: evaluated inside their scope, before they are closed (UNTIL_TRUE when it holds).
+         */
+        Expr until;
 
         Block(Stat[] stats, boolean hasClose) {
             this.stats = stats;
@@ -897,6 +907,9 @@ final class Nodes {
             int sig;
             try {
                 sig = run(f, 0, mark);
+                if (sig == NORMAL && until != null && until.isTrue(f)) {
+                    sig = UNTIL_TRUE;
+                }
             } catch (LuaError e) {
                 throw closeOnError(f, mark, e);
             } catch (Coroutine.CloseUnwind u) {
@@ -913,6 +926,11 @@ final class Nodes {
             if (sig == RETURN && ret instanceof TailCall tc) {
                 ret = Ops.resolve(tc); // not a tail call when variables must be closed after it
             }
+            if (sig == NORMAL || sig == UNTIL_TRUE) {
+                f.pc = exitPos;
+            } else if (sig == BREAK && breakPos != null) {
+                f.pc = breakPos;
+            } // a return or goto set the position itself
             closeAll(f, mark, null);
             f.ret = ret;
             return sig;
@@ -929,9 +947,8 @@ final class Nodes {
             Object v = f.tbc[--f.ntbc];
             f.tbc[f.ntbc] = null;
             if (v != null && v != Boolean.FALSE) {
-                Object mm = f.L.metamethod(v, Meta.CLOSE);
                 try {
-                    f.L.call(mm, v, err);
+                    Ops.callClose(f.L, v);
                 } catch (LuaError e) {
                     throw closeOnError(f, mark, e);
                 }
@@ -1256,9 +1273,9 @@ final class Nodes {
             for (;;) {
                 int sig = b.exec(f);
                 if (sig != NORMAL) {
-                    return sig == BREAK ? NORMAL : sig;
+                    return sig == BREAK || sig == UNTIL_TRUE ? NORMAL : sig;
                 }
-                if (cond.isTrue(f)) {
+                if (b.until == null && cond.isTrue(f)) {
                     return NORMAL;
                 }
                 L.tick();
@@ -1395,6 +1412,8 @@ final class Nodes {
 
         /** Where the iterator is called: the line of the expressions after 'in' (as lua5.4 says). */
         final CallPosition iter;
+        /** The loop's 'end'. */
+        CallPosition end;
 
         GenForS(int[] slots, boolean[] captured, Expr[] exprs, Block b, int iterLine) {
             this.iter = new CallPosition(iterLine, "for iterator");
@@ -1427,6 +1446,9 @@ final class Nodes {
                     Object ret = f.ret;
                     if (sig == RETURN && ret instanceof TailCall tc) {
                         ret = Ops.resolve(tc);
+                    }
+                    if (sig == NORMAL) {
+                        f.pc = end; // lua5.4 closes the loop's closing value at its 'end'
                     }
                     closeAll(f, mark, null);
                     f.ret = ret;
@@ -1513,6 +1535,8 @@ final class Nodes {
     static final class ReturnS extends Stat {
         final Expr[] exprs;
         final boolean lastMulti;
+        /** Inside to-be-closed variables: where lua5.4 closes them (the statement's last line). */
+        CallPosition closePos;
 
         ReturnS(Expr[] exprs) {
             this.exprs = exprs;
@@ -1537,6 +1561,9 @@ final class Nodes {
                 Object[] r = evalArgs(f, e, true);
                 f.ret = Varargs.of(r, r.length);
             }
+            if (closePos != null) {
+                f.pc = closePos;
+            }
             return RETURN;
         }
     }
@@ -1550,9 +1577,14 @@ final class Nodes {
 
     static final class GotoS extends Stat {
         LabelS target;
+        /** Inside to-be-closed variables: where lua5.4 closes them (the label, or the goto going back). */
+        CallPosition closePos;
 
         @Override
         int exec(Frame f) {
+            if (closePos != null) {
+                f.pc = closePos;
+            }
             f.gotoTarget = target;
             return GOTO;
         }

@@ -18,6 +18,8 @@ final class TreeCompiler {
     private final Map<Ast.Label, Nodes.LabelS> labels = new IdentityHashMap<>();
     private final List<Object[]> gotos = new ArrayList<>(); // {GotoS, Ast.Label}
     private int closeDepth; // enclosing blocks with <close> variables in the current function
+    /** The closing line of each enclosing loop of the current function, innermost first. */
+    private java.util.ArrayDeque<Integer> loopEnds = new java.util.ArrayDeque<>();
 
     /** How many functions (the one compiled and those nested in it) this compiler built. */
     int functions;
@@ -56,12 +58,28 @@ final class TreeCompiler {
             p.upFromLocal[i] = d.fromParentLocal();
             p.upIndex[i] = d.index();
         }
-        p.body = block(fn.body);
+        java.util.ArrayDeque<Integer> savedLoops = loopEnds;
+        loopEnds = new java.util.ArrayDeque<>();
+        p.body = block(fn.body, fn.lastLine > 0 ? fn.lastLine : fn.body.endLine);
+        loopEnds = savedLoops;
         closeDepth = savedClose;
         return p;
     }
 
     private Nodes.Block block(Ast.Block b) {
+        return block(b, b.endLine);
+    }
+
+    /** A loop's block: a break in it closes at the loop's end. */
+    private Nodes.Block loopBlock(Ast.Block b, int exitLine) {
+        loopEnds.push(b.closeLine);
+        Nodes.Block nb = block(b, exitLine);
+        loopEnds.pop();
+        return nb;
+    }
+
+    /** {@code exitLine}: where lua5.4 closes the block's variables when it ends normally. */
+    private Nodes.Block block(Ast.Block b, int exitLine) {
         if (b.hasClose) {
             closeDepth++;
         }
@@ -86,6 +104,8 @@ final class TreeCompiler {
         }
         if (b.hasClose) {
             closeDepth--;
+            nb.exitPos = new Nodes.CallPosition(exitLine, null);
+            nb.breakPos = loopEnds.isEmpty() ? null : new Nodes.CallPosition(loopEnds.peek(), null);
         }
         return nb;
     }
@@ -163,16 +183,17 @@ final class TreeCompiler {
             return new Nodes.DoS(block(d.block));
         }
         if (s instanceof Ast.While w) {
-            return new Nodes.WhileS(expr(w.cond), block(w.block));
+            return new Nodes.WhileS(expr(w.cond), loopBlock(w.block, w.block.endLine));
         }
         if (s instanceof Ast.Repeat r) {
             if (r.block.hasClose) {
                 closeDepth++;
             }
-            Nodes.Block b = block(r.block);
+            Nodes.Block b = loopBlock(r.block, r.block.closeLine);
             Nodes.Expr c = expr(r.cond);
             if (r.block.hasClose) {
                 closeDepth--;
+                b.until = c; // evaluated before the body's variables are closed
             }
             return new Nodes.RepeatS(b, c);
         }
@@ -187,7 +208,7 @@ final class TreeCompiler {
         }
         if (s instanceof Ast.NumFor n) {
             return new Nodes.NumForS(n.var.slot, n.var.captured, expr(n.start), expr(n.limit),
-                n.step == null ? null : expr(n.step), block(n.block));
+                n.step == null ? null : expr(n.step), loopBlock(n.block, n.block.endLine));
         }
         if (s instanceof Ast.GenFor g) {
             int[] slots = new int[g.vars.size()];
@@ -197,9 +218,11 @@ final class TreeCompiler {
                 cap[k] = g.vars.get(k).captured;
             }
             closeDepth++; // the closing value makes 'return f()' inside not a tail call
-            Nodes.Block body = block(g.block);
+            Nodes.Block body = loopBlock(g.block, g.block.endLine);
             closeDepth--;
-            return new Nodes.GenForS(slots, cap, exprs(g.exprs), body, g.exprs.get(0).line);
+            Nodes.GenForS gs = new Nodes.GenForS(slots, cap, exprs(g.exprs), body, g.exprs.get(0).line);
+            gs.end = new Nodes.CallPosition(g.block.closeLine, null);
+            return gs;
         }
         if (s instanceof Ast.LocalFunction lf) {
             Proto p = function(lf.fn);
@@ -220,6 +243,10 @@ final class TreeCompiler {
         if (s instanceof Ast.Goto g) {
             Nodes.GotoS gs = new Nodes.GotoS();
             gotos.add(new Object[] {gs, g.target});
+            if (closeDepth > 0) {
+                // lua5.4 closes at the label going forward, at the goto going back
+                gs.closePos = new Nodes.CallPosition(labels.containsKey(g.target) ? g.line : g.target.line, null);
+            }
             return gs;
         }
         if (s instanceof Ast.Label l) {
@@ -255,7 +282,11 @@ final class TreeCompiler {
                 && !(r.exprs.get(0) instanceof Ast.Paren)) {
             c.tail = true;
         }
-        return new Nodes.ReturnS(e);
+        Nodes.ReturnS rs = new Nodes.ReturnS(e);
+        if (closeDepth > 0) {
+            rs.closePos = new Nodes.CallPosition(r.lastLine, null);
+        }
+        return rs;
     }
 
     private Nodes.Stat localStat(Ast.LocalStat l) {

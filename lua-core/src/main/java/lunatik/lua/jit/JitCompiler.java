@@ -210,6 +210,8 @@ public final class JitCompiler {
         int closeDepth = -1;
         /** Whether the label is bound already: a jump to it is backward (a loop: it ticks). */
         boolean bound;
+        /** Where lua5.4 closes variables on a jump here: a loop's end, a label's line. */
+        int line;
 
         Target(Object owner, int id) {
             this.owner = owner;
@@ -225,6 +227,8 @@ public final class JitCompiler {
         int depth;
         /** Index of the first of the labels that end the block (bound after its closings). */
         int trailing;
+        /** Where lua5.4 closes the block's variables when it ends normally. */
+        int exitLine;
 
         BlockInfo(Object owner, int startDepth) {
             this.owner = owner;
@@ -956,6 +960,7 @@ public final class JitCompiler {
          */
         private void blockBody(Ast.Block b, Emitter tail, boolean trailing) throws Unsupported {
             BlockInfo bi = new BlockInfo(ctx, closings.size());
+            bi.exitLine = tail != null ? b.closeLine : b == fn.body && fn.lastLine > 0 ? fn.lastLine : b.endLine;
             int n = b.stats.size();
             int t = n;
             while (trailing && t > 0 && b.stats.get(t - 1) instanceof Ast.Label) {
@@ -983,7 +988,7 @@ public final class JitCompiler {
                 if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
                     localStat(ls);
                     int next = i + 1;
-                    closeScope(ls, () -> {
+                    closeScope(ls, bi.exitLine, () -> {
                         if (next == to && tail == null) {
                             cb.nop(); // a JVM exception range may not be empty
                         }
@@ -1038,7 +1043,7 @@ public final class JitCompiler {
         }
 
         /** The rest of a block after a {@code <close>} local, protected so the value is closed on every exit. */
-        private void closeScope(Ast.LocalStat ls, Emitter rest) throws Unsupported {
+        private void closeScope(Ast.LocalStat ls, int exitLine, Emitter rest) throws Unsupported {
             Ast.LocalVar cv = null;
             for (Ast.LocalVar v : ls.vars) {
                 if (v.attrib == Ast.LocalVar.ATTR_CLOSE) {
@@ -1054,15 +1059,18 @@ public final class JitCompiler {
             fs(site);
             rt("checkClosable", CD_void, CD_Object, CD_String, CD_CFRAME, CD_int);
             cb.astore(hold);
-            protectedRegion(hold, rest);
+            protectedRegion(hold, exitLine, rest);
         }
 
         private interface Emitter {
             void emit() throws Unsupported;
         }
 
-        /** Emits {@code body} so that the value in {@code hold} is closed on normal exit and on error. */
-        private void protectedRegion(int hold, Emitter body) throws Unsupported {
+        /**
+         * Emits {@code body} so that the value in {@code hold} is closed on normal exit (at
+         * {@code exitLine}) and on error.
+         */
+        private void protectedRegion(int hold, int exitLine, Emitter body) throws Unsupported {
             Label start = cb.newLabel();
             Label end = cb.newLabel();
             Label handler = cb.newLabel();
@@ -1072,7 +1080,7 @@ public final class JitCompiler {
             body.emit();
             cb.labelBinding(end);
             closings.remove(closings.size() - 1);
-            closeValue(hold);
+            closeValue(hold, exitLine);
             cb.goto_(after);
             cb.labelBinding(handler);
             int t = newLocal();
@@ -1086,10 +1094,10 @@ public final class JitCompiler {
             cb.labelBinding(after);
         }
 
-        /** Closes the values of the closings above {@code depth}, innermost first. */
-        private void closeDownTo(int depth) {
+        /** Closes the values of the closings above {@code depth}, innermost first, at {@code line}. */
+        private void closeDownTo(int depth, int line) {
             for (int i = closings.size() - 1; i >= depth; i--) {
-                closeValue(closings.get(i).slot());
+                closeValue(closings.get(i).slot(), line);
             }
         }
 
@@ -1104,7 +1112,11 @@ public final class JitCompiler {
         }
 
         private Target labelTarget(Ast.Label l) {
-            return labels.computeIfAbsent(l, k -> new Target(blocks.get(k.block).owner, nextTarget++));
+            return labels.computeIfAbsent(l, k -> {
+                Target t = new Target(blocks.get(k.block).owner, nextTarget++);
+                t.line = k.line;
+                return t;
+            });
         }
 
         /** Binds a label where it stands (or at its block's end, for a trailing label). */
@@ -1130,7 +1142,8 @@ public final class JitCompiler {
                 BlockInfo bi = blocks.get(l.block);
                 t.closeDepth = l.index >= bi.trailing ? bi.startDepth : bi.depth;
             }
-            jump(t);
+            // lua5.4 closes at the label going forward, at the goto going back
+            jump(t, t.bound ? g.line : l.line);
         }
 
         /**
@@ -1138,15 +1151,15 @@ public final class JitCompiler {
          * another method (split mode) is left to the callers: this helper closes all it has
          * open and returns the target's code.
          */
-        private void jump(Target t) {
+        private void jump(Target t, int line) {
             if (t.owner != ctx) {
-                closeDownTo(0);
+                closeDownTo(0, line);
                 exits.add(t);
                 pushInt(t.id);
                 cb.ireturn();
                 return;
             }
-            closeDownTo(t.closeDepth);
+            closeDownTo(t.closeDepth, line);
             if (t.bound) {
                 tick();
             }
@@ -1156,13 +1169,17 @@ public final class JitCompiler {
             cb.goto_(t.label);
         }
 
-        /** Closes the value held in a local and clears it (so an error while closing does not close it twice). */
-        private void closeValue(int hold) {
+        /**
+         * Closes the value held in a local and clears it (so an error while closing does not
+         * close it twice); the frame is at {@code line} meanwhile (0: left as it is).
+         */
+        private void closeValue(int hold, int line) {
             cb.aload(hold);
             cb.aconst_null();
             cb.astore(hold);
             cb.aload(fSlot);
-            rt("close", CD_void, CD_Object, CD_CFRAME);
+            pushInt(line > 0 ? site(line, null, null, false) : -1);
+            rt("close", CD_void, CD_Object, CD_CFRAME, CD_int);
         }
 
         // ---------------------------------------------------------------- split mode
@@ -1208,7 +1225,7 @@ public final class JitCompiler {
                 if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
                     localStat(ls);
                     int next = i + 1;
-                    closeScope(ls, () -> {
+                    closeScope(ls, bi.exitLine, () -> {
                         if (next == to && tail == null) {
                             cb.nop(); // a JVM exception range may not be empty
                         }
@@ -1381,7 +1398,7 @@ public final class JitCompiler {
                 cb.iload(code);
                 pushInt(t.id);
                 cb.if_icmpne(next);
-                jump(t);
+                jump(t, t.line);
                 cb.labelBinding(next);
             }
             if (hReturns) {
@@ -1392,12 +1409,12 @@ public final class JitCompiler {
                     cb.aaload();
                     int t = cb.allocateLocal(TypeKind.REFERENCE);
                     cb.astore(t);
-                    closeDownTo(0);
+                    closeDownTo(0, 0);
                     cb.aload(t);
                     cb.astore(retSlot);
                     cb.goto_(exitLabel);
                 } else {
-                    closeDownTo(0);
+                    closeDownTo(0, 0);
                     returns = true;
                     cb.iconst_m1();
                     cb.ireturn();
@@ -1663,6 +1680,7 @@ public final class JitCompiler {
         private void whileStat(Ast.While w) throws Unsupported {
             Label top = cb.newLabel();
             Target exit = here();
+            exit.line = w.block.closeLine;
             cb.labelBinding(top);
             cond(w.cond, exit.label, false);
             loops.add(exit);
@@ -1676,6 +1694,7 @@ public final class JitCompiler {
         private void repeatStat(Ast.Repeat r) throws Unsupported {
             Label top = cb.newLabel();
             Target exit = here();
+            exit.line = r.block.closeLine;
             Label again = cb.newLabel();
             cb.labelBinding(top);
             loops.add(exit);
@@ -1746,6 +1765,7 @@ public final class JitCompiler {
         private void numFor(Ast.NumFor n) throws Unsupported {
             int site = site(n.line, null, null, false);
             Target exitT = here();
+            exitT.line = n.block.closeLine;
             Label exit = exitT.label;
             Var v = declare(n.var);
             boolean intLoop = isIntExpr(n.start) && (n.step == null || isIntExpr(n.step));
@@ -1852,7 +1872,7 @@ public final class JitCompiler {
             cb.loadConstant("(for state)");
             fs(site);
             rt("checkClosable", CD_void, CD_Object, CD_String, CD_CFRAME, CD_int);
-            protectedRegion(closeT, () -> genForLoop(g, site, fnT, sT, ctlT));
+            protectedRegion(closeT, g.block.closeLine, () -> genForLoop(g, site, fnT, sT, ctlT));
         }
 
         private int tempOf(int t) {
@@ -1867,6 +1887,7 @@ public final class JitCompiler {
 
         private void genForLoop(Ast.GenFor g, int site, int fnT, int sT, int ctlT) throws Unsupported {
             Target exitT = here();
+            exitT.line = g.block.closeLine;
             Label exit = exitT.label;
             Label slow = cb.newLabel();
             Label assignVars = cb.newLabel();
@@ -1983,14 +2004,15 @@ public final class JitCompiler {
             if (!closings.isEmpty()) {
                 int t = newLocal();
                 cb.astore(t);
-                closeDownTo(0);
+                closeDownTo(0, r.lastLine);
                 cb.aload(t);
             }
             emitReturn();
         }
 
         private void breakStat() {
-            jump(loops.get(loops.size() - 1));
+            Target t = loops.get(loops.size() - 1);
+            jump(t, t.line);
         }
 
         // ---------------------------------------------------------------- conditions

@@ -580,10 +580,16 @@ public final class Rt {
         }
     }
 
-    public static void close(Object v, CFrame f) {
+    /**
+     * Closes a to-be-closed value on a normal exit of its scope; {@code site} (or -1) gives the
+     * line lua5.4 reports there: the block's last token, the loop's end, the return, the label.
+     */
+    public static void close(Object v, CFrame f, int site) {
         if (v != null && v != Boolean.FALSE) {
-            LuaState L = L(f);
-            L.call(L.metamethod(v, Meta.CLOSE), v, null);
+            if (site >= 0) {
+                f.pc = site;
+            }
+            Ops.callClose(L(f), v);
         }
     }
 
@@ -606,7 +612,7 @@ public final class Rt {
         }
         if (!(t instanceof LuaError e)) {
             if (t instanceof RuntimeException r) {
-                close(v, f);
+                close(v, f, -1);
                 throw r;
             }
             if (t instanceof Error err) {

@@ -361,6 +361,11 @@ public final class Parser {
     }
 
     private void statList(Block b) {
+        statList0(b);
+        b.endLine = lx.lastLine;
+    }
+
+    private void statList0(Block b) {
         while (!blockFollow(lx.token, true)) {
             if (lx.token == Token.RETURN) {
                 b.stats.add(returnStat());
@@ -497,6 +502,7 @@ public final class Parser {
         checkNext(Token.DO);
         Block body = loopBlock();
         checkMatch(Token.END, Token.WHILE, line);
+        body.closeLine = lx.lastLine;
         return new Ast.While(cond, body);
     }
 
@@ -516,6 +522,7 @@ public final class Parser {
         statList(b);
         checkMatch(Token.UNTIL, Token.REPEAT, line);
         Expr cond = expr(); // sees the block's locals
+        b.closeLine = lx.lastLine;
         leaveBlock();
         return new Ast.Repeat(b, cond);
     }
@@ -532,6 +539,7 @@ public final class Parser {
             throw lx.syntaxError("'=' or 'in' expected");
         }
         checkMatch(Token.END, Token.FOR, line);
+        (s instanceof Ast.NumFor n ? n.block : ((Ast.GenFor) s).block).closeLine = lx.lastLine;
         return s;
     }
 
@@ -673,12 +681,14 @@ public final class Parser {
         } else {
             exprs = exprList();
         }
+        int last = lx.lastLine;
         testNext(';');
         if (!blockFollow(lx.token, true)) {
             throw lx.syntaxError("'" + (fs.parent == null && fs.block.prev == null ? "<eof>" : "end") + "' expected");
         }
         Ast.Return r = new Ast.Return(exprs);
         r.line = line;
+        r.lastLine = last;
         return r;
     }
 

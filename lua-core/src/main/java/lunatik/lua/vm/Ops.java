@@ -818,6 +818,22 @@ public final class Ops {
         return (init instanceof LuaString || step instanceof LuaString) && L.dialect == Dialect.FULL;
     }
 
+    /**
+     * Closes a to-be-closed value (not nil or false) on a normal exit of its scope: calls its
+     * {@code __close} from the running Lua frame (so that {@code error(msg, 2)} in it gets the
+     * frame's line), with nil as the error. A metamethod removed since the declaration is an
+     * error that names it, as in lua5.4: "attempt to call a nil value (metamethod 'close')".
+     */
+    public static void callClose(LuaState L, Object v) {
+        Object mm = L.metamethod(v, Meta.CLOSE);
+        Object[] args = {v, null};
+        if (mm instanceof LuaFunction g) {
+            resolve(g.invokeTail(args));
+        } else if (callThroughMeta(L, mm, args) == NOT_CALLABLE) {
+            throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, mm) + " value (metamethod 'close')"));
+        }
+    }
+
     /** What {@link #callThroughMeta} returns for a value with no {@code __call}. */
     public static final Object NOT_CALLABLE = new Object();
 
