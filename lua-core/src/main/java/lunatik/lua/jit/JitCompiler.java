@@ -48,7 +48,20 @@ import lunatik.lua.vm.Ops;
  * HotSpot inlines; every call site is its own {@code invokevirtual} of
  * {@link LuaFunction#invokeTail}, so HotSpot profiles and inlines each one separately. Every
  * valid function is compiled; the interpreter's factory is only a safety net for a compiler
- * failure (an error under {@code -Dlunatik.jit.strict=true}, as in the tests).
+ * failure (an error under {@code -Dlunatik.jit.strict=true}, as in the tests), and
+ * {@link LuaState#compileStats()} counts both.
+ *
+ * <p>Control flow is structured JVM code: a loop's {@code break} and a {@code goto} are jumps
+ * to a {@link Target}, which first close the to-be-closed values they leave (a {@code <close>}
+ * local's scope is a protected region holding its value in a JVM local); a backward goto ticks
+ * like any loop. A label that ends its block is bound after the block's regions, since Lua
+ * counts it outside the scope of the block's locals. A local declared after a label gets a new
+ * cell each time a backward goto runs its declaration again, as in Lua.
+ *
+ * <p>A body too large for one JVM method (64 KiB of code, 65,535 locals or constant-pool
+ * entries) is generated again in split mode: its locals move to a frame array and parts of it
+ * to helper methods (see "split mode" in {@link FnGen}). Functions that fit are generated as
+ * if split mode did not exist.
  */
 public final class JitCompiler {
     private static final ClassDesc CD_RT = desc(Rt.class);
