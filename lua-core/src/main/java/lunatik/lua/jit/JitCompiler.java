@@ -1283,14 +1283,65 @@ public final class JitCompiler {
             return s instanceof Ast.LocalStat ls && hasClose(ls);
         }
 
-        /** The branches of an if from {@code from} on, with its else, in a helper (a long elseif chain). */
-        private void elseChain(Ast.If s, int from) throws Unsupported {
-            Ast.If rest = new Ast.If();
-            rest.line = s.line;
-            rest.conds.addAll(s.conds.subList(from, s.conds.size()));
-            rest.blocks.addAll(s.blocks.subList(from, s.blocks.size()));
-            rest.orElse = s.orElse;
-            outline(() -> stat(rest));
+        /** What branches {@code from..to} of an if leave in their method: conditions and calls of their blocks. */
+        private int skeleton(Ast.If s, int from, int to) {
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                n += 16 + Math.min(size.expr(s.conds.get(i)), 2 * SizeEstimate.CALL)
+                    + Math.min(size.block(s.blocks.get(i)), 2 * SizeEstimate.CALL);
+            }
+            return n;
+        }
+
+        /** What a helper of an elseif chain returns when none of its conditions held. */
+        private static final int NO_BRANCH = -2;
+
+        /**
+         * Branches {@code from..to} of a long elseif chain: the one whose condition holds runs
+         * and jumps to {@code end}; when none holds, control falls through. Too many for this
+         * method, they go to up to {@link #MAX_RUNS} helpers tried one after the other (each
+         * returns {@link #NO_BRANCH} when none of its conditions held), which split again: the
+         * depth of helpers grows with the logarithm of the chain's length.
+         */
+        private void chainRange(Ast.If s, int from, int to, Label end) throws Unsupported {
+            int sk = skeleton(s, from, to);
+            if (sk <= budget / 2 || to - from <= 1) {
+                boolean was = decomposing;
+                decomposing = true; // the blocks go out when large
+                for (int i = from; i < to; i++) {
+                    Label next = cb.newLabel();
+                    cond(s.conds.get(i), next, false);
+                    block(s.blocks.get(i));
+                    cb.goto_(end);
+                    cb.labelBinding(next);
+                }
+                decomposing = was;
+                return;
+            }
+            int per = Math.max(sk / MAX_RUNS, budget / 2);
+            int a = from;
+            while (a < to) {
+                int b = a + 1;
+                int w = skeleton(s, a, b);
+                while (b < to && w + skeleton(s, b, b + 1) <= per) {
+                    w += skeleton(s, b, b + 1);
+                    b++;
+                }
+                int lo = a;
+                int hi = b;
+                Label none = cb.newLabel();
+                outlineCode(() -> {
+                    Label hend = cb.newLabel();
+                    chainRange(s, lo, hi, hend);
+                    pushInt(NO_BRANCH);
+                    cb.ireturn();
+                    cb.labelBinding(hend);
+                    cb.iconst_0();
+                    cb.ireturn();
+                }, none, end);
+                cb.labelBinding(none);
+                a = b;
+            }
         }
 
         /** What a helper's generation changes in the generator; restored after it. */
@@ -1380,19 +1431,41 @@ public final class JitCompiler {
 
         /** Statements in a helper, called here; then where it says to go. */
         private void outline(Emitter body) {
+            outlineCode(() -> {
+                body.emit();
+                cb.iconst_0();
+                cb.ireturn();
+            }, null, null);
+        }
+
+        /**
+         * A helper whose code {@code body} returns its own result, called here: then where it
+         * says to go; with {@code none} set, its code {@link #NO_BRANCH} goes there, and the
+         * code 0 to {@code done}.
+         */
+        private void outlineCode(Emitter body, Label none, Label done) {
             String name = "s" + helpers++;
             List<Set<Target>> hExits = new ArrayList<>(1);
             boolean[] hReturns = new boolean[1];
             helperMethod(name, MT_STATS, () -> {
                 body.emit();
-                cb.iconst_0();
-                cb.ireturn();
                 hExits.add(exits);
                 hReturns[0] = returns;
             });
             helperArgs();
             cb.invokevirtual(self, name, MT_STATS);
+            if (none != null) {
+                int code = cb.allocateLocal(TypeKind.INT);
+                cb.istore(code);
+                cb.iload(code);
+                pushInt(NO_BRANCH);
+                cb.if_icmpeq(none);
+                cb.iload(code);
+            }
             dispatch(hExits.get(0), hReturns[0]);
+            if (done != null) {
+                cb.goto_(done);
+            }
         }
 
         /** After a statement helper: go on (0), return (-1), or jump to the target it names. */
@@ -1753,16 +1826,15 @@ public final class JitCompiler {
 
         private void ifStat(Ast.If s) throws Unsupported {
             Label end = cb.newLabel();
-            int skeleton = 0;
-            for (int i = 0; i < s.conds.size(); i++) {
-                if (budget != 0 && skeleton > budget / 2) {
-                    // split mode: the rest of a long elseif chain goes to a helper, as an else
-                    elseChain(s, i);
-                    cb.labelBinding(end);
-                    return;
+            if (budget != 0 && skeleton(s, 0, s.conds.size()) > budget / 2) {
+                chainRange(s, 0, s.conds.size(), end); // split mode: a long elseif chain
+                if (s.orElse != null) {
+                    block(s.orElse);
                 }
-                skeleton += 16 + Math.min(size.expr(s.conds.get(i)), 2 * SizeEstimate.CALL)
-                    + Math.min(size.block(s.blocks.get(i)), 2 * SizeEstimate.CALL);
+                cb.labelBinding(end);
+                return;
+            }
+            for (int i = 0; i < s.conds.size(); i++) {
                 Label next = cb.newLabel();
                 cond(s.conds.get(i), next, false);
                 block(s.blocks.get(i));
