@@ -132,6 +132,7 @@ public final class JitCompiler {
             if (forced > 0) {
                 gen = gen.split(forced);
             } else if (gen.size.block(fn.body) > SURELY_TOO_LARGE) {
+                debug("too large, splitting: " + fn.name + " at " + fn.source + ":" + fn.line);
                 gen = gen.split(FIRST_BUDGET); // no use trying one method
             }
             ClosureFactory f;

@@ -24,6 +24,29 @@ final class LargeChunk {
         return new LargeChunk(seed).chunk(minLines);
     }
 
+    /**
+     * A function whose loop body alone is too large for one JVM method: its {@code goto
+     * continue} and {@code break} jump out of the helper methods the body is cut into, past a
+     * {@code <close>} variable of the body, and its returns come back through them.
+     */
+    static String bigLoopBody(int ifs) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("local closed = 0\nlocal mt = {__close = function() closed = closed + 1 end}\n");
+        sb.append("local function big(n)\n  local total = 0\n  for i = 1, n do\n");
+        sb.append("    local c <close> = setmetatable({}, mt)\n");
+        for (int k = 0; k < ifs; k++) {
+            sb.append("    if i % ").append(k % 97 + 2).append(" == 0 then total = total + ").append(k)
+                .append("; goto continue end\n");
+            if (k % 300 == 299) {
+                sb.append("    if total > 5000000 then break end\n");
+                sb.append("    if i == ").append(k).append(" then return -total end\n");
+            }
+        }
+        sb.append("    ::continue::\n  end\n  return total\nend\n");
+        sb.append("print(big(300), closed)\nprint(big(1000), closed)\nprint(big(1200), closed)\n");
+        return sb.toString();
+    }
+
     private void line(String s) {
         out.append(s).append('\n');
         lines++;

@@ -28,6 +28,18 @@ class LargeChunkTest {
     }
 
     @Test
+    void bigLoopBodyJumpsOutOfHelpers() {
+        byte[] src = LargeChunk.bigLoopBody(3000).getBytes(StandardCharsets.ISO_8859_1);
+        OurLua.Counted compiled = OurLua.runCounted(Dialect.FULL, true, 0, src, "=stdin");
+        assertThat(compiled.run().failure()).isNull();
+        assertThat(compiled.stats().interpreted()).isZero();
+        String expected = ReferenceLua.available() ? ReferenceLua.runStdin(src).out()
+            : OurLua.run(Dialect.FULL, false, src, "=stdin").out();
+        assertThat(compiled.run().out()).isEqualTo(expected);
+        assertThat(OurLua.run(Dialect.FULL, false, src, "=stdin").out()).isEqualTo(expected);
+    }
+
+    @Test
     void largeChunkMatchesReference() {
         if (!ReferenceLua.available()) {
             System.out.println("SKIPPED " + getClass().getSimpleName() + ": " + ReferenceLua.skipReason());
