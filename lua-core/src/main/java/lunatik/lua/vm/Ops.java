@@ -637,34 +637,31 @@ public final class Ops {
     /**
      * A concatenation chain {@code v[0] .. v[1] .. ...} joined in one allocation, when every
      * value is a string or a number and the result is not too long; else null (then
-     * {@link #concatPairwise}).
+     * {@link #concatPairwise}). Numbers in {@code v} (a fresh array) become strings in place
+     * once every value is known to be one of the two.
      */
     public static LuaString joinPlain(Object[] v) {
-        long total = 0;
         for (Object x : v) {
-            if (x instanceof LuaString s) {
-                total += s.length();
-            } else if (x instanceof Long || x instanceof Double) {
-                total += 24; // at most, for now: measured below
-            } else {
+            if (!(x instanceof LuaString || x instanceof Long || x instanceof Double)) {
                 return null;
             }
         }
-        if (total > LuaString.MAX_LENGTH) {
-            return null;
-        }
-        LuaString[] parts = new LuaString[v.length];
-        total = 0;
+        long total = 0;
         for (int i = 0; i < v.length; i++) {
-            parts[i] = v[i] instanceof LuaString s ? s : numberToString(v[i]);
-            total += parts[i].length();
+            if (!(v[i] instanceof LuaString)) {
+                v[i] = numberToString(v[i]);
+            }
+            total += ((LuaString) v[i]).length();
+        }
+        if (total > LuaString.MAX_LENGTH) {
+            return null; // concatPairwise raises the overflow
         }
         byte[] r = new byte[(int) total];
         int p = 0;
-        for (LuaString x : parts) {
-            byte[] b = x.bytes();
-            System.arraycopy(b, 0, r, p, b.length);
-            p += b.length;
+        for (Object x : v) {
+            byte[] bs = ((LuaString) x).bytes();
+            System.arraycopy(bs, 0, r, p, bs.length);
+            p += bs.length;
         }
         return LuaString.wrap(r);
     }
