@@ -131,7 +131,8 @@ public final class JitCompiler {
         try {
             if (forced > 0) {
                 gen = gen.split(forced);
-            } else if (gen.size.block(fn.body) > SURELY_TOO_LARGE) {
+            } else if (fn.body.endLine - fn.line > 1000 && gen.size.block(fn.body) > SURELY_TOO_LARGE) {
+                // (estimated only for long functions: the others cost no walk at load)
                 debug("too large, splitting: " + fn.name + " at " + fn.source + ":" + fn.line);
                 gen = gen.split(FIRST_BUDGET); // no use trying one method
             }
