@@ -3,6 +3,7 @@ package lunatik.lua.interp;
 import lunatik.lua.parse.Ast;
 import lunatik.lua.parse.Parser;
 import lunatik.lua.value.LuaFunction;
+import lunatik.lua.vm.CompileStats;
 import lunatik.lua.vm.Dialect;
 import lunatik.lua.vm.LuaState;
 
@@ -17,20 +18,33 @@ public final class Compiler {
         return closure(L, main, new Cell[] {new Cell(env)});
     }
 
-    /** A closure of the parsed function {@code fn} with upvalues {@code ups}, compiled or interpreted. */
+    /**
+     * A closure of the parsed function {@code fn} with upvalues {@code ups}, compiled or
+     * interpreted, counted in the state's {@link CompileStats} (a chunk, or one rebuilt from
+     * {@code string.dump}).
+     */
     static LuaFunction closure(LuaState L, Ast.Function fn, Cell[] ups) {
+        CompileStats stats = L.compileStats();
         if (JIT && L.jitEnabled()) {
-            return lunatik.lua.jit.JitCompiler.factory(fn, Compiler::interpreted).create(L, ups);
+            return lunatik.lua.jit.JitCompiler.factory(fn, f -> interpreted(f, stats), stats, L.jitSplit()).create(L, ups);
         }
-        return new Closure(L, TreeCompiler.compile(fn), ups);
+        return new Closure(L, compile(fn, stats), ups);
+    }
+
+    /** The interpreter's function for {@code fn} and those nested in it, counted in {@code stats}. */
+    private static Proto compile(Ast.Function fn, CompileStats stats) {
+        TreeCompiler tc = new TreeCompiler();
+        Proto p = tc.compileAll(fn);
+        stats.addInterpreted(tc.functions);
+        return p;
     }
 
     /** Whether functions are compiled to JVM bytecode (-Dlunatik.jit=false runs everything interpreted). */
     private static final boolean JIT = !"false".equals(System.getProperty("lunatik.jit"));
 
-    /** The interpreter's factory of closures for one function. */
-    public static ClosureFactory interpreted(Ast.Function fn) {
-        Proto p = TreeCompiler.compile(fn);
+    /** The interpreter's factory of closures for one function (the JIT's fallback). */
+    private static ClosureFactory interpreted(Ast.Function fn, CompileStats stats) {
+        Proto p = compile(fn, stats);
         return (L, ups) -> new Closure(L, p, ups);
     }
 }

@@ -52,7 +52,7 @@ final class Frame extends CallFrame {
 
     @Override
     public String callsiteName() {
-        return pc instanceof Nodes.CallNode c ? c.calleeName : null;
+        return pc instanceof Nodes.CallNode c ? c.calleeName : pc instanceof Nodes.CallPosition p ? p.calleeName : null;
     }
 
     @Override

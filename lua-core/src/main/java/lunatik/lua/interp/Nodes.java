@@ -30,6 +30,8 @@ final class Nodes {
     static final int BREAK = 1;
     static final int RETURN = 2;
     static final int GOTO = 3;
+    /** A repeat body with to-be-closed variables ended and its 'until' held (see Block.until). */
+    static final int UNTIL_TRUE = 4;
 
     /** Any node: knows its source line. */
     abstract static class Node {
@@ -467,51 +469,15 @@ final class Nodes {
         Object eval(Frame f) {
             Expr[] ps = parts;
             Object[] v = new Object[ps.length];
-            long total = 0;
-            boolean plain = true;
             for (int i = 0; i < ps.length; i++) {
-                Object x = ps[i].eval(f);
-                if (!(x instanceof LuaString)) {
-                    LuaString s = x instanceof Long || x instanceof Double ? Ops.numberToString(x) : null;
-                    if (s == null) {
-                        plain = false;
-                    } else {
-                        x = s;
-                    }
-                }
-                v[i] = x;
-                if (plain) {
-                    total += ((LuaString) x).length();
-                }
+                v[i] = ps[i].eval(f);
             }
-            if (plain) {
-                if (total > LuaString.MAX_LENGTH) {
-                    f.pc = this;
-                    throw Ops.lengthOverflow(f.L);
-                }
-                byte[] r = new byte[(int) total];
-                int p = 0;
-                for (Object x : v) {
-                    byte[] b = ((LuaString) x).bytes();
-                    System.arraycopy(b, 0, r, p, b.length);
-                    p += b.length;
-                }
-                return LuaString.wrap(r);
+            LuaString r = Ops.joinPlain(v);
+            if (r != null) {
+                return r;
             }
             f.pc = this;
-            Object acc = v[v.length - 1];
-            for (int i = v.length - 2; i >= 0; i--) {
-                acc = Ops.concat(f.L, v[i], acc, new PairInfo(this, i));
-            }
-            return acc;
-        }
-    }
-
-    /** Describes the two operands of one step of a concatenation chain. */
-    private record PairInfo(ConcatE c, int i) implements Ops.VarInfo {
-        @Override
-        public String describe(int k) {
-            return c.describe(i + k);
+            return Ops.concatPairwise(f.L, v, this);
         }
     }
 
@@ -865,6 +831,19 @@ final class Nodes {
         }
     }
 
+    /**
+     * A position that is not a node's own: the current line for messages while a statement
+     * calls something at another line, and the name the called function gets ("for iterator").
+     */
+    static final class CallPosition extends Node {
+        final String calleeName;
+
+        CallPosition(int line, String calleeName) {
+            this.line = line;
+            this.calleeName = calleeName;
+        }
+    }
+
     // ================================================================ statements
 
     abstract static class Stat extends Node {
@@ -875,6 +854,14 @@ final class Nodes {
     static final class Block extends Stat {
         final Stat[] stats;
         final boolean hasClose;
+        /** Where lua5.4 closes the variables when the block ends normally, or on a break out of it. */
+        CallPosition exitPos;
+        CallPosition breakPos;
+        /**
+         * The condition of the repeat this block is the body of, when the block has to-be-closed
+         * variables: evaluated inside their scope, before they are closed (UNTIL_TRUE when it holds).
+         */
+        Expr until;
 
         Block(Stat[] stats, boolean hasClose) {
             this.stats = stats;
@@ -886,17 +873,26 @@ final class Nodes {
             if (hasClose) {
                 return execClosing(f);
             }
-            return run(f, 0);
+            return run(f, 0, -1);
         }
 
-        int run(Frame f, int from) {
+        /**
+         * Runs the statements from {@code from}; a goto to one of this block's labels continues
+         * there. {@code mark}: the to-be-closed values open at the block's start (-1 when it
+         * has none), so that a backward goto closes those declared after its label.
+         */
+        int run(Frame f, int from, int mark) {
             Stat[] s = stats;
             for (int i = from; i < s.length; i++) {
                 int sig = s[i].exec(f);
                 if (sig != NORMAL) {
                     if (sig == GOTO && f.gotoTarget.block == this) {
-                        i = f.gotoTarget.index - 1;
+                        LabelS l = f.gotoTarget;
+                        i = l.index - 1;
                         f.gotoTarget = null;
+                        if (mark >= 0) {
+                            closeAll(f, mark + l.closesBefore, null);
+                        }
                         f.L.tick();
                         continue;
                     }
@@ -910,7 +906,10 @@ final class Nodes {
             int mark = f.ntbc;
             int sig;
             try {
-                sig = run(f, 0);
+                sig = run(f, 0, mark);
+                if (sig == NORMAL && until != null && until.isTrue(f)) {
+                    sig = UNTIL_TRUE;
+                }
             } catch (LuaError e) {
                 throw closeOnError(f, mark, e);
             } catch (Coroutine.CloseUnwind u) {
@@ -927,20 +926,32 @@ final class Nodes {
             if (sig == RETURN && ret instanceof TailCall tc) {
                 ret = Ops.resolve(tc); // not a tail call when variables must be closed after it
             }
+            if (sig == NORMAL || sig == UNTIL_TRUE) {
+                f.pc = exitPos;
+            } else if (sig == BREAK && breakPos != null) {
+                f.pc = breakPos;
+            } // a return or goto set the position itself
             closeAll(f, mark, null);
             f.ret = ret;
             return sig;
         }
     }
 
-    /** Closes to-be-closed values above {@code mark}, newest first, with the error value (or nil). */
+    /**
+     * Closes to-be-closed values above {@code mark}, newest first, with the error value (or nil).
+     * When one raises, the rest are still closed, with that error (as Lua unwinds), and the
+     * last error raised propagates.
+     */
     static void closeAll(Frame f, int mark, Object err) {
         while (f.ntbc > mark) {
             Object v = f.tbc[--f.ntbc];
             f.tbc[f.ntbc] = null;
             if (v != null && v != Boolean.FALSE) {
-                Object mm = f.L.metamethod(v, Meta.CLOSE);
-                f.L.call(mm, v, err);
+                try {
+                    Ops.callClose(f.L, v);
+                } catch (LuaError e) {
+                    throw closeOnError(f, mark, e);
+                }
             }
         }
     }
@@ -1168,6 +1179,26 @@ final class Nodes {
         }
     }
 
+    /** A statement whose locals' slots are cleared after it (see TreeCompiler.clearing). */
+    static final class ClearingS extends Stat {
+        final Stat s;
+        final int from;
+        final int to;
+
+        ClearingS(Stat s, int from, int to) {
+            this.s = s;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        int exec(Frame f) {
+            int sig = s.exec(f);
+            java.util.Arrays.fill(f.slots, from, to, null);
+            return sig;
+        }
+    }
+
     static final class DoS extends Stat {
         final Block b;
 
@@ -1242,9 +1273,9 @@ final class Nodes {
             for (;;) {
                 int sig = b.exec(f);
                 if (sig != NORMAL) {
-                    return sig == BREAK ? NORMAL : sig;
+                    return sig == BREAK || sig == UNTIL_TRUE ? NORMAL : sig;
                 }
-                if (cond.isTrue(f)) {
+                if (b.until == null && cond.isTrue(f)) {
                     return NORMAL;
                 }
                 L.tick();
@@ -1277,9 +1308,13 @@ final class Nodes {
             Object st0 = step == null ? (Object) 1L : step.eval(f);
             f.pc = this;
             LuaState L = f.L;
+            boolean floatLoop = Ops.forIsFloat(L, s0, st0);
             s0 = forNumber(L, s0, "initial");
             l0 = forNumber(L, l0, "limit");
             st0 = forNumber(L, st0, "step");
+            if (floatLoop) {
+                s0 = ((Number) s0).doubleValue();
+            }
             if (s0 instanceof Long is && st0 instanceof Long ist) {
                 long init = is;
                 long stp = ist;
@@ -1375,7 +1410,13 @@ final class Nodes {
         final boolean lastMulti;
         final Block b;
 
-        GenForS(int[] slots, boolean[] captured, Expr[] exprs, Block b) {
+        /** Where the iterator is called: the line of the expressions after 'in' (as lua5.4 says). */
+        final CallPosition iter;
+        /** The loop's 'end'. */
+        CallPosition end;
+
+        GenForS(int[] slots, boolean[] captured, Expr[] exprs, Block b, int iterLine) {
+            this.iter = new CallPosition(iterLine, "for iterator");
             this.slots = slots;
             this.captured = captured;
             this.exprs = exprs;
@@ -1406,6 +1447,9 @@ final class Nodes {
                     if (sig == RETURN && ret instanceof TailCall tc) {
                         ret = Ops.resolve(tc);
                     }
+                    if (sig == NORMAL) {
+                        f.pc = end; // lua5.4 closes the loop's closing value at its 'end'
+                    }
                     closeAll(f, mark, null);
                     f.ret = ret;
                 }
@@ -1425,15 +1469,16 @@ final class Nodes {
                 return loopNext(f, L, t, ctl);
             }
             for (;;) {
-                f.pc = this;
+                f.pc = iter;
                 Object r;
                 if (fn instanceof LuaFunction g) {
                     r = Ops.resolve(g.invokeTail(new Object[] {state, ctl}));
-                } else if (L.metamethod(fn, Meta.CALL) != null) {
-                    r = L.call(fn, state, ctl);
                 } else {
-                    throw new LuaError(Ops.str(L.where(0) + "attempt to call a " + Ops.objTypeName(L, fn)
-                        + " value (for iterator 'for iterator')"));
+                    r = Ops.callThroughMeta(L, fn, new Object[] {state, ctl});
+                    if (r == Ops.NOT_CALLABLE) {
+                        throw new LuaError(Ops.str(L.where(0) + "attempt to call a " + Ops.objTypeName(L, fn)
+                            + " value (for iterator 'for iterator')"));
+                    }
                 }
                 Object first = r instanceof Varargs v ? v.get(0) : r;
                 if (first == null) {
@@ -1461,8 +1506,8 @@ final class Nodes {
             Object[] sl = f.slots;
             int slot = t.nextSlot(key);
             if (slot == -2) {
-                f.pc = this;
-                throw new LuaError(Ops.str(L.where(0) + "invalid key to 'next'"));
+                f.pc = iter;
+                throw new LuaError(Ops.str("invalid key to 'next'")); // raised in next: no position
             }
             int nv = slots.length;
             while (slot >= 0) {
@@ -1479,8 +1524,8 @@ final class Nodes {
                 L.tick();
                 slot = t.nextSlot(k);
                 if (slot == -2) {
-                    f.pc = this;
-                    throw new LuaError(Ops.str(L.where(0) + "invalid key to 'next'"));
+                    f.pc = iter;
+                    throw new LuaError(Ops.str("invalid key to 'next'")); // raised in next: no position
                 }
             }
             return NORMAL;
@@ -1490,6 +1535,8 @@ final class Nodes {
     static final class ReturnS extends Stat {
         final Expr[] exprs;
         final boolean lastMulti;
+        /** Inside to-be-closed variables: where lua5.4 closes them (the statement's last line). */
+        CallPosition closePos;
 
         ReturnS(Expr[] exprs) {
             this.exprs = exprs;
@@ -1514,6 +1561,9 @@ final class Nodes {
                 Object[] r = evalArgs(f, e, true);
                 f.ret = Varargs.of(r, r.length);
             }
+            if (closePos != null) {
+                f.pc = closePos;
+            }
             return RETURN;
         }
     }
@@ -1527,9 +1577,14 @@ final class Nodes {
 
     static final class GotoS extends Stat {
         LabelS target;
+        /** Inside to-be-closed variables: where lua5.4 closes them (the label, or the goto going back). */
+        CallPosition closePos;
 
         @Override
         int exec(Frame f) {
+            if (closePos != null) {
+                f.pc = closePos;
+            }
             f.gotoTarget = target;
             return GOTO;
         }
@@ -1538,6 +1593,8 @@ final class Nodes {
     static final class LabelS extends Stat {
         Block block;
         int index;
+        /** How many {@code <close>} locals the block declares before the label. */
+        int closesBefore;
 
         @Override
         int exec(Frame f) {

@@ -18,11 +18,16 @@ final class TreeCompiler {
     private final Map<Ast.Label, Nodes.LabelS> labels = new IdentityHashMap<>();
     private final List<Object[]> gotos = new ArrayList<>(); // {GotoS, Ast.Label}
     private int closeDepth; // enclosing blocks with <close> variables in the current function
+    /** The closing line of each enclosing loop of the current function, innermost first. */
+    private java.util.ArrayDeque<Integer> loopEnds = new java.util.ArrayDeque<>();
 
-    static Proto compile(Ast.Function fn) {
-        TreeCompiler tc = new TreeCompiler();
-        Proto p = tc.function(fn);
-        tc.bindGotos();
+    /** How many functions (the one compiled and those nested in it) this compiler built. */
+    int functions;
+
+    /** Builds {@code fn} and the functions nested in it. */
+    Proto compileAll(Ast.Function fn) {
+        Proto p = function(fn);
+        bindGotos();
         return p;
     }
 
@@ -33,6 +38,7 @@ final class TreeCompiler {
     }
 
     private Proto function(Ast.Function fn) {
+        functions++;
         int savedClose = closeDepth;
         closeDepth = 0;
         Proto p = new Proto();
@@ -52,32 +58,113 @@ final class TreeCompiler {
             p.upFromLocal[i] = d.fromParentLocal();
             p.upIndex[i] = d.index();
         }
-        p.body = block(fn.body);
+        java.util.ArrayDeque<Integer> savedLoops = loopEnds;
+        loopEnds = new java.util.ArrayDeque<>();
+        p.body = block(fn.body, fn.lastLine > 0 ? fn.lastLine : fn.body.endLine);
+        loopEnds = savedLoops;
         closeDepth = savedClose;
         return p;
     }
 
     private Nodes.Block block(Ast.Block b) {
+        return block(b, b.endLine);
+    }
+
+    /** A loop's block: a break in it closes at the loop's end. */
+    private Nodes.Block loopBlock(Ast.Block b, int exitLine) {
+        loopEnds.push(b.closeLine);
+        Nodes.Block nb = block(b, exitLine);
+        loopEnds.pop();
+        return nb;
+    }
+
+    /** {@code exitLine}: where lua5.4 closes the block's variables when it ends normally. */
+    private Nodes.Block block(Ast.Block b, int exitLine) {
         if (b.hasClose) {
             closeDepth++;
         }
         List<Nodes.Stat> out = new ArrayList<>();
         Nodes.Block nb = new Nodes.Block(new Nodes.Stat[b.stats.size()], b.hasClose);
+        int closes = 0; // <close> locals declared so far in the block
         for (int i = 0; i < b.stats.size(); i++) {
             Ast.Stat s = b.stats.get(i);
             Nodes.Stat ns = stat(s);
             ns.line = s.line;
+            ns = clearing(s, ns);
             if (ns instanceof Nodes.LabelS l) {
                 l.block = nb;
                 l.index = i;
+                l.closesBefore = closes;
+            }
+            if (ns instanceof Nodes.LocalMulti lm && lm.closeIndex >= 0) {
+                closes++;
             }
             nb.stats[i] = ns;
             out.add(ns);
         }
         if (b.hasClose) {
             closeDepth--;
+            nb.exitPos = new Nodes.CallPosition(exitLine, null);
+            nb.breakPos = loopEnds.isEmpty() ? null : new Nodes.CallPosition(loopEnds.peek(), null);
         }
         return nb;
+    }
+
+    /**
+     * A loop or do block whose locals are cleared when it ends: their slots would otherwise keep
+     * the last values alive (and their __gc from running) while the function goes on, where
+     * Lua reuses the registers.
+     */
+    private static Nodes.Stat clearing(Ast.Stat s, Nodes.Stat ns) {
+        if (!(s instanceof Ast.Do || s instanceof Ast.While || s instanceof Ast.Repeat || s instanceof Ast.NumFor
+                || s instanceof Ast.GenFor)) {
+            return ns;
+        }
+        int[] range = {Integer.MAX_VALUE, -1};
+        slots(s, range);
+        if (range[1] < 0) {
+            return ns;
+        }
+        Nodes.Stat c = new Nodes.ClearingS(ns, range[0], range[1] + 1);
+        c.line = s.line;
+        return c;
+    }
+
+    /** Widens {@code range} (lowest, highest) to the slots of the locals a statement declares, at any depth. */
+    private static void slots(Ast.Stat s, int[] range) {
+        List<Ast.LocalVar> vars = new ArrayList<>();
+        List<Ast.Block> blocks = new ArrayList<>();
+        if (s instanceof Ast.LocalStat l) {
+            vars.addAll(l.vars);
+        } else if (s instanceof Ast.LocalFunction lf) {
+            vars.add(lf.var);
+        } else if (s instanceof Ast.Do d) {
+            blocks.add(d.block);
+        } else if (s instanceof Ast.While w) {
+            blocks.add(w.block);
+        } else if (s instanceof Ast.Repeat r) {
+            blocks.add(r.block);
+        } else if (s instanceof Ast.If i) {
+            blocks.addAll(i.blocks);
+            if (i.orElse != null) {
+                blocks.add(i.orElse);
+            }
+        } else if (s instanceof Ast.NumFor n) {
+            vars.add(n.var);
+            blocks.add(n.block);
+        } else if (s instanceof Ast.GenFor g) {
+            vars.addAll(g.vars);
+            blocks.add(g.block);
+        }
+        for (Ast.LocalVar v : vars) {
+            range[0] = Math.min(range[0], v.slot);
+            range[1] = Math.max(range[1], v.slot);
+        }
+        for (Ast.Block b : blocks) {
+            for (Ast.Stat x : b.stats) {
+                slots(x, range);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- statements
@@ -96,16 +183,17 @@ final class TreeCompiler {
             return new Nodes.DoS(block(d.block));
         }
         if (s instanceof Ast.While w) {
-            return new Nodes.WhileS(expr(w.cond), block(w.block));
+            return new Nodes.WhileS(expr(w.cond), loopBlock(w.block, w.block.endLine));
         }
         if (s instanceof Ast.Repeat r) {
             if (r.block.hasClose) {
                 closeDepth++;
             }
-            Nodes.Block b = block(r.block);
+            Nodes.Block b = loopBlock(r.block, r.block.closeLine);
             Nodes.Expr c = expr(r.cond);
             if (r.block.hasClose) {
                 closeDepth--;
+                b.until = c; // evaluated before the body's variables are closed
             }
             return new Nodes.RepeatS(b, c);
         }
@@ -120,7 +208,7 @@ final class TreeCompiler {
         }
         if (s instanceof Ast.NumFor n) {
             return new Nodes.NumForS(n.var.slot, n.var.captured, expr(n.start), expr(n.limit),
-                n.step == null ? null : expr(n.step), block(n.block));
+                n.step == null ? null : expr(n.step), loopBlock(n.block, n.block.endLine));
         }
         if (s instanceof Ast.GenFor g) {
             int[] slots = new int[g.vars.size()];
@@ -130,9 +218,11 @@ final class TreeCompiler {
                 cap[k] = g.vars.get(k).captured;
             }
             closeDepth++; // the closing value makes 'return f()' inside not a tail call
-            Nodes.Block body = block(g.block);
+            Nodes.Block body = loopBlock(g.block, g.block.endLine);
             closeDepth--;
-            return new Nodes.GenForS(slots, cap, exprs(g.exprs), body);
+            Nodes.GenForS gs = new Nodes.GenForS(slots, cap, exprs(g.exprs), body, g.exprs.get(0).line);
+            gs.end = new Nodes.CallPosition(g.block.closeLine, null);
+            return gs;
         }
         if (s instanceof Ast.LocalFunction lf) {
             Proto p = function(lf.fn);
@@ -153,6 +243,10 @@ final class TreeCompiler {
         if (s instanceof Ast.Goto g) {
             Nodes.GotoS gs = new Nodes.GotoS();
             gotos.add(new Object[] {gs, g.target});
+            if (closeDepth > 0) {
+                // lua5.4 closes at the label going forward, at the goto going back
+                gs.closePos = new Nodes.CallPosition(labels.containsKey(g.target) ? g.line : g.target.line, null);
+            }
             return gs;
         }
         if (s instanceof Ast.Label l) {
@@ -188,7 +282,11 @@ final class TreeCompiler {
                 && !(r.exprs.get(0) instanceof Ast.Paren)) {
             c.tail = true;
         }
-        return new Nodes.ReturnS(e);
+        Nodes.ReturnS rs = new Nodes.ReturnS(e);
+        if (closeDepth > 0) {
+            rs.closePos = new Nodes.CallPosition(r.lastLine, null);
+        }
+        return rs;
     }
 
     private Nodes.Stat localStat(Ast.LocalStat l) {

@@ -34,6 +34,7 @@ import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.Varargs;
+import lunatik.lua.vm.CompileStats;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
 
@@ -45,9 +46,22 @@ import lunatik.lua.vm.Ops;
  * when a closure captures them, or a {@code long} for a numeric-for variable that is an integer
  * and never assigned); operations call the small static helpers of {@link Rt}, whose fast paths
  * HotSpot inlines; every call site is its own {@code invokevirtual} of
- * {@link LuaFunction#invokeTail}, so HotSpot profiles and inlines each one separately. Functions
- * using what this compiler does not handle yet ({@code goto}) stay interpreted: the caller gets
- * an interpreter factory instead.
+ * {@link LuaFunction#invokeTail}, so HotSpot profiles and inlines each one separately. Every
+ * valid function is compiled; the interpreter's factory is only a safety net for a compiler
+ * failure (an error under {@code -Dlunatik.jit.strict=true}, as in the tests), and
+ * {@link LuaState#compileStats()} counts both.
+ *
+ * <p>Control flow is structured JVM code: a loop's {@code break} and a {@code goto} are jumps
+ * to a {@link Target}, which first close the to-be-closed values they leave (a {@code <close>}
+ * local's scope is a protected region holding its value in a JVM local); a backward goto ticks
+ * like any loop. A label that ends its block is bound after the block's regions, since Lua
+ * counts it outside the scope of the block's locals. A local declared after a label gets a new
+ * cell each time a backward goto runs its declaration again, as in Lua.
+ *
+ * <p>A body too large for one JVM method (64 KiB of code, 65,535 locals or constant-pool
+ * entries) is generated again in split mode: its locals move to a frame array and parts of it
+ * to helper methods (see "split mode" in {@link FnGen}). Functions that fit are generated as
+ * if split mode did not exist.
  */
 public final class JitCompiler {
     private static final ClassDesc CD_RT = desc(Rt.class);
@@ -91,30 +105,80 @@ public final class JitCompiler {
 
     /**
      * A factory of closures for {@code fn}: compiled when it can be, interpreted otherwise.
-     * {@code interpreted} makes the interpreter's factory for a function.
+     * {@code interpreted} makes the interpreter's factory for a function (and counts what it
+     * builds); {@code stats} counts the functions compiled. With {@code -Dlunatik.jit.strict=true}
+     * a function that is not compiled is an error instead (tests: no valid chunk falls back).
+     * {@code split} > 0 compiles every function in split mode with that budget (tests).
      */
-    public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
-        return factory(fn, fn.localsVisible, interpreted);
+    public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
+                                         CompileStats stats, int split) {
+        int[] compiled = new int[1];
+        ClosureFactory f = factory(fn, fn.localsVisible, interpreted, compiled, split);
+        stats.addCompiled(compiled[0]);
+        return f;
     }
 
     /**
-     * As {@link #factory(Ast.Function, java.util.function.Function)}; {@code localsVisible}: the
-     * compiled code spills its locals at calls for the debug library (see {@link CFrame}).
+     * As {@link #factory(Ast.Function, java.util.function.Function, CompileStats, int)};
+     * {@code localsVisible}: the compiled code spills its locals at calls for the debug library
+     * (see {@link CFrame}); {@code compiled} accumulates the functions compiled, counted only
+     * when the enclosing function's class is built too (else the interpreter takes them all).
      */
     private static ClosureFactory factory(Ast.Function fn, boolean localsVisible,
-                                          java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
+                                          java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
+                                          int[] compiled, int forced) {
+        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[1], forced);
         try {
-            return new FnGen(fn, localsVisible, interpreted).build();
-        } catch (Unsupported e) {
-            debug("not compiled (" + e.getMessage() + "): " + fn.name + " at " + fn.source + ":" + fn.line);
-            return interpreted.apply(fn);
-        } catch (RuntimeException | LinkageError e) {
-            debug("compiler failed on " + fn.name + " at " + fn.source + ":" + fn.line + ": " + e);
-            if (Boolean.getBoolean("lunatik.jit.strict")) {
-                throw e;
+            if (forced > 0) {
+                gen = gen.split(forced);
+            } else if (fn.body.endLine - fn.line > 1000 && gen.size.block(fn.body) > SURELY_TOO_LARGE) {
+                // (estimated only for long functions: the others cost no walk at load)
+                debug("too large, splitting: " + fn.name + " at " + fn.source + ":" + fn.line);
+                gen = gen.split(FIRST_BUDGET); // no use trying one method
             }
-            return interpreted.apply(fn);
+            ClosureFactory f;
+            for (;;) {
+                try {
+                    f = gen.build();
+                    break;
+                } catch (IllegalArgumentException e) {
+                    // the JVM's limits: code length, locals or constants of a method
+                    if (gen.budget != 0 && gen.budget < MIN_BUDGET) {
+                        throw e;
+                    }
+                    debug("too large (" + e.getMessage() + "), splitting: " + fn.name + " at " + fn.source + ":" + fn.line);
+                    gen = gen.split(gen.budget == 0 ? FIRST_BUDGET : gen.budget / 3);
+                }
+            }
+            compiled[0] += 1 + gen.nestedCompiled[0];
+            return f;
+        } catch (Unsupported e) {
+            return fallback(fn, interpreted, "not compiled (" + e.getMessage() + ")", new IllegalStateException(e.getMessage()));
+        } catch (RuntimeException | LinkageError e) {
+            return fallback(fn, interpreted, "compiler failed: " + e, e);
         }
+    }
+
+    /** Estimated bytes beyond which a body is split at once (it cannot fit one JVM method). */
+    private static final int SURELY_TOO_LARGE = 4 * 65535;
+    /**
+     * Estimated bytes of code per method in split mode: small enough that HotSpot compiles
+     * the helpers (it leaves methods over 8,000 bytes to its interpreter).
+     */
+    private static final int FIRST_BUDGET = 6000;
+    private static final int MIN_BUDGET = 200;
+
+    /** The interpreter for a function the compiler could not take; an error when strict. */
+    private static ClosureFactory fallback(Ast.Function fn,
+            java.util.function.Function<Ast.Function, ClosureFactory> interpreted, String why, Throwable e) {
+        debug(why + ": " + fn.name + " at " + fn.source + ":" + fn.line);
+        if (Boolean.getBoolean("lunatik.jit.strict")) {
+            if (e instanceof Error err) {
+                throw err;
+            }
+            throw (RuntimeException) e;
+        }
+        return interpreted.apply(fn);
     }
 
     private static void debug(String msg) {
@@ -128,16 +192,64 @@ public final class JitCompiler {
         final int slot;
         final boolean isLong;
         final boolean isCell;
+        /** In split mode: the local's index in the frame array (then {@code slot} is unused), else -1. */
+        final int index;
 
         Var(int slot, boolean isLong, boolean isCell) {
+            this(slot, isLong, isCell, -1);
+        }
+
+        Var(int slot, boolean isLong, boolean isCell, int index) {
             this.slot = slot;
             this.isLong = isLong;
             this.isCell = isCell;
+            this.index = index;
         }
     }
 
-    /** A to-be-closed value held in a JVM local, with the loop nesting it belongs to. */
-    private record Closing(int slot, int loopDepth) {
+    /** A to-be-closed value held in a JVM local of the method being generated. */
+    private record Closing(int slot) {
+    }
+
+    /**
+     * Where a {@code break} or {@code goto} lands: a JVM label in the code of the method that
+     * owns it, and how many to-be-closed values are open there (a jump closes the ones above).
+     */
+    private static final class Target {
+        /** The method (its generation context) whose code holds the label. */
+        final Object owner;
+        /** What a helper method returns to reach the target (split mode; 0 is "go on", -1 "return"). */
+        final int id;
+        Label label;
+        /** Closings open at the target, or -1 while a forward label's is not known yet. */
+        int closeDepth = -1;
+        /** Whether the label is bound already: a jump to it is backward (a loop: it ticks). */
+        boolean bound;
+        /** Where lua5.4 closes variables on a jump here: a loop's end, a label's line. */
+        int line;
+
+        Target(Object owner, int id) {
+            this.owner = owner;
+            this.id = id;
+        }
+    }
+
+    /** A block being generated: the method that owns its labels, and its closings so far. */
+    private static final class BlockInfo {
+        final Object owner;
+        final int startDepth;
+        /** Closings open at the block's current statement. */
+        int depth;
+        /** Index of the first of the labels that end the block (bound after its closings). */
+        int trailing;
+        /** Where lua5.4 closes the block's variables when it ends normally. */
+        int exitLine;
+
+        BlockInfo(Object owner, int startDepth) {
+            this.owner = owner;
+            this.startDepth = startDepth;
+            this.depth = startDepth;
+        }
     }
 
     /** Generates one function's class. */
@@ -151,12 +263,26 @@ public final class JitCompiler {
         final Map<Object, Integer> constIndex = new java.util.HashMap<>();
         final List<Site> sites = new ArrayList<>();
         final List<ClosureFactory> nested = new ArrayList<>();
+        /** How many functions nested in this one were compiled (at any depth). */
+        final int[] nestedCompiled;
+        /** The nested functions' factories, kept when the function is generated again (split). */
+        final Map<Ast.Function, ClosureFactory> nestedCache;
+        /** Split mode's estimated bytes per method, or 0: the body is one method. */
+        final int budget;
+        final SizeEstimate size;
+        /** The split budget every function gets (tests), or 0. */
+        final int forced;
         final Map<Ast.LocalVar, Var> vars = new IdentityHashMap<>();
         /** The JVM locals of each call site's active locals (for reloading after debug.setlocal). */
         final Map<Integer, Var[]> siteVars = new java.util.HashMap<>();
         final Set<Ast.LocalVar> longVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        final List<Label> breakLabels = new ArrayList<>();
-        final List<Closing> closings = new ArrayList<>();
+        /** The break target of each enclosing loop, innermost last. */
+        final List<Target> loops = new ArrayList<>();
+        List<Closing> closings = new ArrayList<>();
+        final Map<Ast.Label, Target> labels = new IdentityHashMap<>();
+        final Map<Ast.Block, BlockInfo> blocks = new IdentityHashMap<>();
+        /** Identifies the method being generated (the owner of the labels it binds). */
+        Object ctx = new Object();
         CodeBuilder cb;
         int fSlot;
         int argsSlot;
@@ -165,27 +291,45 @@ public final class JitCompiler {
         int vaSlot;
         int lSlot;
 
-        FnGen(Ast.Function fn, boolean localsVisible, java.util.function.Function<Ast.Function, ClosureFactory> interpreted) {
+        int nextTarget = 1;
+        // split mode (see Split): the class being built, the frame array, the method's context
+        java.lang.classfile.ClassBuilder clb;
+        ClassDesc self;
+        /** The JVM local holding the frame array (split mode), else -1. */
+        int rSlot = -1;
+        /** Closings open in the methods that called this one (helpers): a return there is no tail call. */
+        int outerClosings;
+        /** The targets outside a helper that it jumps to (its caller dispatches on them). */
+        Set<Target> exits = new java.util.LinkedHashSet<>();
+        /** Whether a helper returns from the Lua function (its caller then does too). */
+        boolean returns;
+        int helpers;
+
+        FnGen(Ast.Function fn, boolean localsVisible, java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
+              int budget, Map<Ast.Function, ClosureFactory> nestedCache, int[] nestedCompiled, int forced) {
             this.fn = fn;
+            this.forced = forced;
             this.localsVisible = localsVisible;
             this.interpreted = interpreted;
+            this.budget = budget;
+            this.nestedCache = nestedCache;
+            this.nestedCompiled = nestedCompiled;
+            this.size = new SizeEstimate(localsVisible);
+        }
+
+        /** A generator of the same function in split mode with {@code budget} (nested functions kept). */
+        FnGen split(int b) {
+            return new FnGen(fn, localsVisible, interpreted, Math.max(b, 1), nestedCache, nestedCompiled, forced);
         }
 
         ClosureFactory build() throws Unsupported {
-            check(fn.body);
-            findLongLoopVars(fn.body);
+            if (budget == 0) {
+                findLongLoopVars(fn.body); // split mode keeps every local in the frame array
+            }
             info.shape = FunctionShape.of(fn);
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
             Unsupported[] failure = new Unsupported[1];
-            byte[] bytes;
-            try {
-                bytes = generate(self, failure);
-            } catch (IllegalArgumentException e) {
-                if (String.valueOf(e.getMessage()).startsWith("Code length")) {
-                    throw new Unsupported("method too large for the JVM"); // interpreted instead
-                }
-                throw e;
-            }
+            byte[] bytes = generate(self, failure);
             if (failure[0] != null) {
                 throw failure[0];
             }
@@ -226,6 +370,8 @@ public final class JitCompiler {
                     ClassHierarchyResolver.defaultResolver().orElse(
                         ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader()))))
                 .build(self, clb -> {
+                    this.clb = clb;
+                    this.self = self;
                     clb.withSuperclass(CD_CF);
                     clb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
                     clb.withMethodBody("<init>", MT_INIT, ClassFile.ACC_PUBLIC, c -> {
@@ -292,36 +438,6 @@ public final class JitCompiler {
 
 
         // ---------------------------------------------------------------- pre-passes
-
-        /** Rejects what the compiler does not handle (in this function, not nested ones). */
-        private void check(Ast.Block b) throws Unsupported {
-            for (Ast.Stat s : b.stats) {
-                if (s instanceof Ast.Goto || s instanceof Ast.Label) {
-                    throw new Unsupported("goto");
-                }
-                if (s instanceof Ast.Do d) {
-                    check(d.block);
-                } else if (s instanceof Ast.While w) {
-                    check(w.block);
-                } else if (s instanceof Ast.Repeat r) {
-                    if (r.block.hasClose) {
-                        throw new Unsupported("<close> in repeat");
-                    }
-                    check(r.block);
-                } else if (s instanceof Ast.If i) {
-                    for (Ast.Block x : i.blocks) {
-                        check(x);
-                    }
-                    if (i.orElse != null) {
-                        check(i.orElse);
-                    }
-                } else if (s instanceof Ast.NumFor n) {
-                    check(n.block);
-                } else if (s instanceof Ast.GenFor g) {
-                    check(g.block);
-                }
-            }
-        }
 
         /** Numeric-for variables that are integers for sure and never assigned: kept as JVM longs. */
         private void findLongLoopVars(Ast.Block b) {
@@ -431,7 +547,7 @@ public final class JitCompiler {
 
         private void loadConst(Object v) {
             cb.aload(constsSlot);
-            cb.loadConstant(constant(v));
+            pushInt(constant(v));
             cb.aaload();
             if (v instanceof LuaString) {
                 cb.checkcast(CD_LUASTRING);
@@ -440,7 +556,7 @@ public final class JitCompiler {
 
         private void fs(int site) {
             cb.aload(fSlot);
-            cb.loadConstant(site);
+            pushInt(site);
         }
 
         private void rt(String name, ClassDesc ret, ClassDesc... params) {
@@ -448,13 +564,17 @@ public final class JitCompiler {
         }
 
         /** Reference temporaries of the statement being generated (cleared when it ends). */
-        final List<Integer> temps = new ArrayList<>();
+        List<Integer> temps = new ArrayList<>();
 
         private int newLocal() {
-            int slot = cb.allocateLocal(TypeKind.REFERENCE);
+            int slot = budget != 0 && !freeTemps.isEmpty() ? freeTemps.remove(freeTemps.size() - 1)
+                : cb.allocateLocal(TypeKind.REFERENCE);
             temps.add(slot);
             return slot;
         }
+
+        /** Split mode: temporaries of finished statements, reused (a huge body would exhaust the JVM's locals). */
+        List<Integer> freeTemps = new ArrayList<>();
 
         private void boxLong() {
             cb.invokestatic(CD_Long, "valueOf", MethodTypeDesc.of(CD_Long, CD_long));
@@ -499,7 +619,7 @@ public final class JitCompiler {
                         cb.lload(v.slot);
                         boxLong();
                     } else {
-                        cb.aload(v.slot);
+                        loadRaw(v);
                     }
                     cb.aastore();
                 }
@@ -543,7 +663,7 @@ public final class JitCompiler {
                     cb.invokevirtual(CD_Long, "longValue", MethodTypeDesc.of(CD_long));
                     cb.lstore(v.slot);
                 } else {
-                    cb.astore(v.slot);
+                    storeRaw(v);
                 }
             }
             cb.pop();
@@ -555,7 +675,7 @@ public final class JitCompiler {
 
         private void setPc(int site) {
             cb.aload(fSlot);
-            cb.loadConstant(site);
+            pushInt(site);
             cb.putfield(CD_CFRAME, "pc", CD_int);
         }
 
@@ -603,9 +723,17 @@ public final class JitCompiler {
             c.getfield(CD_CF, "info", CD_FNINFO);
             c.getfield(CD_FNINFO, "consts", CD_OBJARR);
             c.astore(constsSlot);
+            if (budget != 0) {
+                // split mode: the Lua locals live in a frame array the helper methods share
+                rSlot = c.allocateLocal(TypeKind.REFERENCE);
+                retIndex = Math.max(fn.numSlots, np);
+                pushInt(retIndex + 1);
+                c.anewarray(CD_Object);
+                c.astore(rSlot);
+            }
             for (int i = 0; i < np; i++) {
                 Ast.LocalVar p = fn.params.get(i);
-                if (fixed && !p.captured) {
+                if (fixed && !p.captured && budget == 0) {
                     vars.put(p, new Var(1 + i, false, false)); // the JVM parameter itself
                     continue;
                 }
@@ -624,7 +752,7 @@ public final class JitCompiler {
                 if (v.isCell) {
                     c.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
                 }
-                c.astore(v.slot);
+                storeRaw(v);
             }
             if (fn.isVararg) {
                 vaSlot = newLocal();
@@ -637,6 +765,11 @@ public final class JitCompiler {
                     c.aload(vaSlot);
                     c.putfield(CD_CFRAME, "varargs", CD_OBJARR);
                 }
+            }
+            if (!fixed) {
+                // the argument array would keep the arguments alive after their locals change
+                c.aconst_null();
+                c.astore(argsSlot);
             }
             block(fn.body);
             c.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
@@ -685,13 +818,103 @@ public final class JitCompiler {
         int retSlot;
         Label exitLabel;
 
-        /** Returns the value on the stack: through the exit that pops the frame. */
+        /** The frame array's entry that carries a helper's return value to the body (split mode). */
+        int retIndex;
+
+        /**
+         * Returns the value on the stack: through the exit that pops the frame; from a helper,
+         * through the frame array and the code -1, which each caller passes on.
+         */
         private void emitReturn() {
+            if (helper) {
+                pushInt(retIndex);
+                storeAt();
+                returns = true;
+                cb.iconst_m1();
+                cb.ireturn();
+                return;
+            }
             cb.astore(retSlot);
             cb.goto_(exitLabel);
         }
 
+        /** Stores the value on the stack at the frame-array index on the stack above it. */
+        private void storeAt() {
+            // value, index -> array, index, value
+            cb.aload(rSlot);
+            cb.dup_x2();
+            cb.pop();
+            cb.swap();
+            cb.aastore();
+        }
+
+        /** Pushes what a Lua local's storage holds (its value, or its cell). */
+        private void loadRaw(Var v) {
+            if (v.index >= 0) {
+                cb.aload(rSlot);
+                pushInt(v.index);
+                cb.aaload();
+            } else {
+                cb.aload(v.slot);
+            }
+        }
+
+        /** Stores the reference on the stack as a Lua local's storage (its value, or its cell). */
+        private void storeRaw(Var v) {
+            if (v.index >= 0) {
+                pushInt(v.index);
+                storeAt();
+            } else {
+                cb.astore(v.slot);
+            }
+        }
+
+        /** Pushes a Lua local's cell. */
+        private void loadCell(Var v) {
+            loadRaw(v);
+            if (v.index >= 0) {
+                cb.checkcast(CD_CELL);
+            }
+        }
+
+        /**
+         * Pushes an int; in split mode without a constant-pool entry even when it is large (a
+         * site or constant index of a huge function: the class's pool holds 65,535 entries).
+         */
+        private void pushInt(int v) {
+            if (v == (short) v || budget == 0) {
+                cb.loadConstant(v);
+                return;
+            }
+            cb.loadConstant(v >>> 16);
+            cb.loadConstant(16);
+            cb.ishl();
+            cb.loadConstant(v & 0xffff);
+            cb.ior();
+        }
+
+        /** Distinct long constants given a pool entry in split mode (past a bound they come from the constants array). */
+        final Set<Long> pooledLongs = new HashSet<>();
+
+        private void pushLong(long v) {
+            if (budget == 0 || v == 0 || v == 1 || pooledLongs.contains(v) || pooledLongs.size() < 8000) {
+                if (budget != 0 && v != 0 && v != 1) {
+                    pooledLongs.add(v);
+                }
+                cb.loadConstant(v);
+                return;
+            }
+            loadConst(v);
+            cb.checkcast(CD_Long);
+            cb.invokevirtual(CD_Long, "longValue", MethodTypeDesc.of(CD_long));
+        }
+
         private Var declare(Ast.LocalVar lv) {
+            if (budget != 0) {
+                Var v = new Var(-1, false, lv.captured, lv.slot);
+                vars.put(lv, v);
+                return v;
+            }
             boolean isLong = longVars.contains(lv);
             int slot = cb.allocateLocal(isLong ? TypeKind.LONG : TypeKind.REFERENCE);
             Var v = new Var(slot, isLong, lv.captured);
@@ -717,7 +940,7 @@ public final class JitCompiler {
                 cb.aload(t);
                 cb.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
             }
-            cb.astore(v.slot);
+            storeRaw(v);
         }
 
         /** Stores the Object on the stack into an existing Lua local. */
@@ -725,30 +948,73 @@ public final class JitCompiler {
             if (v.isCell) {
                 int t = newLocal();
                 cb.astore(t);
-                cb.aload(v.slot);
+                loadCell(v);
                 cb.aload(t);
                 cb.putfield(CD_CELL, "v", CD_Object);
             } else {
-                cb.astore(v.slot);
+                storeRaw(v);
             }
         }
 
         private void block(Ast.Block b) throws Unsupported {
-            blockNoClear(b);
+            if (decomposing && size.block(b) > 2 * SizeEstimate.CALL) {
+                outline(() -> block(b)); // a block of a statement too large for its method
+                return;
+            }
+            blockBody(b, null, true);
             clearLocals(b.stats);
         }
 
-        /** A block whose locals stay set after it (the body of repeat, which 'until' reads). */
-        private void blockNoClear(Ast.Block b) throws Unsupported {
+        /**
+         * A block's statements. A {@code <close>} local protects the rest of the block, so the
+         * statements after it are generated inside its region ({@link #closeScope}); {@code tail}
+         * (the condition of a repeat) is generated innermost, where the block's locals are still
+         * open. The labels that end a block ({@code trailing}: not in a repeat, where 'until'
+         * follows) are bound after its regions: Lua counts them outside the scope of the block's
+         * locals, so a goto may reach them from before a local's declaration.
+         */
+        private void blockBody(Ast.Block b, Emitter tail, boolean trailing) throws Unsupported {
+            BlockInfo bi = new BlockInfo(ctx, closings.size());
+            bi.exitLine = tail != null ? b.closeLine : b == fn.body && fn.lastLine > 0 ? fn.lastLine : b.endLine;
+            int n = b.stats.size();
+            int t = n;
+            while (trailing && t > 0 && b.stats.get(t - 1) instanceof Ast.Label) {
+                t--;
+            }
+            bi.trailing = t;
+            blocks.put(b, bi);
+            statsFrom(b, bi, 0, t, tail);
+            bi.depth = bi.startDepth;
+            for (int i = t; i < n; i++) {
+                bindLabel((Ast.Label) b.stats.get(i));
+            }
+        }
+
+        /** Statements {@code from..to} of a block, then {@code tail}. */
+        private void statsFrom(Ast.Block b, BlockInfo bi, int from, int to, Emitter tail) throws Unsupported {
+            if (budget != 0 && size.stats(b.stats, from, to) > budget) {
+                splitStats(b, bi, from, to, tail);
+                return;
+            }
             List<Ast.Stat> stats = b.stats;
-            for (int i = 0; i < stats.size(); i++) {
+            for (int i = from; i < to; i++) {
                 Ast.Stat s = stats.get(i);
+                bi.depth = closings.size();
                 if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
                     localStat(ls);
-                    closeScope(ls, stats.subList(i + 1, stats.size()));
+                    int next = i + 1;
+                    closeScope(ls, bi.exitLine, () -> {
+                        if (next == to && tail == null) {
+                            cb.nop(); // a JVM exception range may not be empty
+                        }
+                        statsFrom(b, bi, next, to, tail);
+                    });
                     return;
                 }
                 stat(s);
+            }
+            if (tail != null) {
+                tail.emit();
             }
         }
 
@@ -764,9 +1030,21 @@ public final class JitCompiler {
                     Var v = vars.get(lv);
                     if (v != null && !v.isLong) {
                         cb.aconst_null();
-                        cb.astore(v.slot);
+                        storeRaw(v);
                     }
                 }
+            }
+        }
+
+        /**
+         * Clears a loop's control variable when the loop ends: the JVM's interpreter takes every
+         * local of reference type for a root, so the last value would live as long as the
+         * function runs (and in split mode the frame array holds it).
+         */
+        private void clearVar(Var v) {
+            if (!v.isLong) {
+                cb.aconst_null();
+                storeRaw(v);
             }
         }
 
@@ -780,7 +1058,7 @@ public final class JitCompiler {
         }
 
         /** The rest of a block after a {@code <close>} local, protected so the value is closed on every exit. */
-        private void closeScope(Ast.LocalStat ls, List<Ast.Stat> rest) throws Unsupported {
+        private void closeScope(Ast.LocalStat ls, int exitLine, Emitter rest) throws Unsupported {
             Ast.LocalVar cv = null;
             for (Ast.LocalVar v : ls.vars) {
                 if (v.attrib == Ast.LocalVar.ATTR_CLOSE) {
@@ -796,27 +1074,28 @@ public final class JitCompiler {
             fs(site);
             rt("checkClosable", CD_void, CD_Object, CD_String, CD_CFRAME, CD_int);
             cb.astore(hold);
-            Ast.Block restBlock = new Ast.Block();
-            restBlock.stats.addAll(rest);
-            protectedRegion(hold, () -> block(restBlock));
+            protectedRegion(hold, exitLine, rest);
         }
 
         private interface Emitter {
             void emit() throws Unsupported;
         }
 
-        /** Emits {@code body} so that the value in {@code hold} is closed on normal exit and on error. */
-        private void protectedRegion(int hold, Emitter body) throws Unsupported {
+        /**
+         * Emits {@code body} so that the value in {@code hold} is closed on normal exit (at
+         * {@code exitLine}) and on error.
+         */
+        private void protectedRegion(int hold, int exitLine, Emitter body) throws Unsupported {
             Label start = cb.newLabel();
             Label end = cb.newLabel();
             Label handler = cb.newLabel();
             Label after = cb.newLabel();
-            closings.add(new Closing(hold, breakLabels.size()));
+            closings.add(new Closing(hold));
             cb.labelBinding(start);
             body.emit();
             cb.labelBinding(end);
             closings.remove(closings.size() - 1);
-            closeValue(hold);
+            closeValue(hold, exitLine);
             cb.goto_(after);
             cb.labelBinding(handler);
             int t = newLocal();
@@ -830,13 +1109,454 @@ public final class JitCompiler {
             cb.labelBinding(after);
         }
 
-        /** Closes the value held in a local and clears it (so an error while closing does not close it twice). */
-        private void closeValue(int hold) {
+        /** Closes the values of the closings above {@code depth}, innermost first, at {@code line}. */
+        private void closeDownTo(int depth, int line) {
+            for (int i = closings.size() - 1; i >= depth; i--) {
+                closeValue(closings.get(i).slot(), line);
+            }
+        }
+
+        // ---------------------------------------------------------------- jumps
+
+        /** A new target in this method, at the current closing depth (a loop's exit). */
+        private Target here() {
+            Target t = new Target(ctx, nextTarget++);
+            t.label = cb.newLabel();
+            t.closeDepth = closings.size();
+            return t;
+        }
+
+        private Target labelTarget(Ast.Label l) {
+            return labels.computeIfAbsent(l, k -> {
+                Target t = new Target(blocks.get(k.block).owner, nextTarget++);
+                t.line = k.line;
+                return t;
+            });
+        }
+
+        /** Binds a label where it stands (or at its block's end, for a trailing label). */
+        private void bindLabel(Ast.Label l) {
+            Target t = labelTarget(l);
+            if (t.label == null) {
+                t.label = cb.newLabel();
+            }
+            cb.labelBinding(t.label);
+            t.bound = true;
+            t.closeDepth = closings.size();
+        }
+
+        /**
+         * {@code goto}: to a label of an enclosing block. Forward, it lands where no local of
+         * that block was declared since (the parser checks), so at the block's current closing
+         * depth, or at its start for a trailing label; backward, at the label's own depth.
+         */
+        private void gotoStat(Ast.Goto g) {
+            Ast.Label l = g.target;
+            Target t = labelTarget(l);
+            if (!t.bound) {
+                BlockInfo bi = blocks.get(l.block);
+                t.closeDepth = l.index >= bi.trailing ? bi.startDepth : bi.depth;
+            }
+            // lua5.4 closes at the label going forward, at the goto going back
+            jump(t, t.bound ? g.line : l.line);
+        }
+
+        /**
+         * Closes what the jump leaves, ticks if it goes back (a loop), and jumps. A target in
+         * another method (split mode) is left to the callers: this helper closes all it has
+         * open and returns the target's code.
+         */
+        private void jump(Target t, int line) {
+            if (t.owner != ctx) {
+                closeDownTo(0, line);
+                exits.add(t);
+                pushInt(t.id);
+                cb.ireturn();
+                return;
+            }
+            closeDownTo(t.closeDepth, line);
+            if (t.bound) {
+                tick();
+            }
+            if (t.label == null) {
+                t.label = cb.newLabel();
+            }
+            cb.goto_(t.label);
+        }
+
+        /**
+         * Closes the value held in a local and clears it (so an error while closing does not
+         * close it twice); the frame is at {@code line} meanwhile (0: left as it is).
+         */
+        private void closeValue(int hold, int line) {
             cb.aload(hold);
             cb.aconst_null();
             cb.astore(hold);
             cb.aload(fSlot);
-            rt("close", CD_void, CD_Object, CD_CFRAME);
+            pushInt(line > 0 ? site(line, null, null, false) : -1);
+            rt("close", CD_void, CD_Object, CD_CFRAME, CD_int);
+        }
+
+        // ---------------------------------------------------------------- split mode
+
+        /*
+         * A body too large for one JVM method (64 KiB of code, 65,535 locals, or constants) is
+         * generated again in split mode: every Lua local lives in a frame array (Object[], a
+         * captured one as its cell), and parts of the body go to helper methods of the same
+         * class that take (frame, frame array, varargs). So any statement or expression can be
+         * moved out without looking at which locals it reads or assigns. What is moved:
+         *  - runs of statements of a block over the budget (labels and <close> locals stay in
+         *    the method that owns the block and cut the runs: a jump lands on a label in its
+         *    own method, and a close local's protected region wraps the rest of its block);
+         *  - inside a statement too large alone, its blocks (a loop body, each branch of an
+         *    if; a long elseif chain is cut into nested else-helpers) and its large expressions;
+         *  - a table constructor over the budget is filled by helpers, a chunk of entries each.
+         * A helper returns 0 to go on, -1 when the Lua function returns (the value in the frame
+         * array's last entry), or the id of a break or goto target outside it; its caller closes
+         * what it has open and jumps there, or passes the code on. Functions that fit one method
+         * are generated as before: split mode changes nothing for them.
+         */
+
+        /** At most about this many helper calls per statement list (bigger runs split again inside). */
+        private static final int MAX_RUNS = 64;
+        private static final MethodTypeDesc MT_STATS = MethodTypeDesc.of(CD_int, CD_CFRAME, CD_OBJARR, CD_OBJARR);
+        private static final MethodTypeDesc MT_EXPR = MethodTypeDesc.of(CD_Object, CD_CFRAME, CD_OBJARR, CD_OBJARR);
+        private static final MethodTypeDesc MT_FILL = MethodTypeDesc.of(CD_void, CD_CFRAME, CD_OBJARR, CD_OBJARR, CD_LUATABLE);
+
+        /** Whether a statement too large for its method is being generated here: its blocks and expressions go out. */
+        boolean decomposing;
+        /** The expression an expression helper computes (emitted here, not moved out again). */
+        Ast.Expr outlineRoot;
+        boolean helper;
+
+        /** Statements of a block over the budget: runs go to helpers (see above). */
+        private void splitStats(Ast.Block b, BlockInfo bi, int from, int to, Emitter tail) throws Unsupported {
+            List<Ast.Stat> stats = b.stats;
+            int limit = Math.max(budget, size.stats(stats, from, to) / MAX_RUNS);
+            int i = from;
+            while (i < to) {
+                Ast.Stat s = stats.get(i);
+                bi.depth = closings.size();
+                if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
+                    localStat(ls);
+                    int next = i + 1;
+                    closeScope(ls, bi.exitLine, () -> {
+                        if (next == to && tail == null) {
+                            cb.nop(); // a JVM exception range may not be empty
+                        }
+                        statsFrom(b, bi, next, to, tail);
+                    });
+                    return;
+                }
+                if (s instanceof Ast.Label) {
+                    stat(s);
+                    i++;
+                    continue;
+                }
+                if (size.stat(s) > limit) {
+                    boolean was = decomposing;
+                    decomposing = true;
+                    stat(s);
+                    decomposing = was;
+                    i++;
+                    continue;
+                }
+                int j = i;
+                int w = 0;
+                while (j < to && !(stats.get(j) instanceof Ast.Label) && !isCloseLocal(stats.get(j))
+                        && w + size.stat(stats.get(j)) <= limit) {
+                    w += size.stat(stats.get(j));
+                    j++;
+                }
+                List<Ast.Stat> run = stats.subList(i, j);
+                outline(() -> {
+                    for (Ast.Stat x : run) {
+                        stat(x);
+                    }
+                });
+                i = j;
+            }
+            if (tail != null) {
+                tail.emit();
+            }
+        }
+
+        private static boolean isCloseLocal(Ast.Stat s) {
+            return s instanceof Ast.LocalStat ls && hasClose(ls);
+        }
+
+        /** What branches {@code from..to} of an if leave in their method: conditions and calls of their blocks. */
+        private int skeleton(Ast.If s, int from, int to) {
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                n += 16 + Math.min(size.expr(s.conds.get(i)), 2 * SizeEstimate.CALL)
+                    + Math.min(size.block(s.blocks.get(i)), 2 * SizeEstimate.CALL);
+            }
+            return n;
+        }
+
+        /** What a helper of an elseif chain returns when none of its conditions held. */
+        private static final int NO_BRANCH = -2;
+
+        /**
+         * Branches {@code from..to} of a long elseif chain: the one whose condition holds runs
+         * and jumps to {@code end}; when none holds, control falls through. Too many for this
+         * method, they go to up to {@link #MAX_RUNS} helpers tried one after the other (each
+         * returns {@link #NO_BRANCH} when none of its conditions held), which split again: the
+         * depth of helpers grows with the logarithm of the chain's length.
+         */
+        private void chainRange(Ast.If s, int from, int to, Label end) throws Unsupported {
+            int sk = skeleton(s, from, to);
+            if (sk <= budget / 2 || to - from <= 1) {
+                boolean was = decomposing;
+                decomposing = true; // the blocks go out when large
+                for (int i = from; i < to; i++) {
+                    Label next = cb.newLabel();
+                    cond(s.conds.get(i), next, false);
+                    block(s.blocks.get(i));
+                    cb.goto_(end);
+                    cb.labelBinding(next);
+                }
+                decomposing = was;
+                return;
+            }
+            int per = Math.max(sk / MAX_RUNS, budget / 2);
+            int a = from;
+            while (a < to) {
+                int b = a + 1;
+                int w = skeleton(s, a, b);
+                while (b < to && w + skeleton(s, b, b + 1) <= per) {
+                    w += skeleton(s, b, b + 1);
+                    b++;
+                }
+                int lo = a;
+                int hi = b;
+                Label none = cb.newLabel();
+                outlineCode(() -> {
+                    Label hend = cb.newLabel();
+                    chainRange(s, lo, hi, hend);
+                    pushInt(NO_BRANCH);
+                    cb.ireturn();
+                    cb.labelBinding(hend);
+                    cb.iconst_0();
+                    cb.ireturn();
+                }, none, end);
+                cb.labelBinding(none);
+                a = b;
+            }
+        }
+
+        /** What a helper's generation changes in the generator; restored after it. */
+        private record Saved(CodeBuilder cb, Object ctx, int fSlot, int rSlot, int vaSlot, int lSlot, int upsSlot,
+                             int constsSlot, List<Integer> temps, List<Integer> freeTemps, List<Closing> closings,
+                             int outerClosings, Set<Target> exits, boolean returns, boolean helper,
+                             boolean decomposing, Ast.Expr outlineRoot) {
+        }
+
+        private Saved save() {
+            return new Saved(cb, ctx, fSlot, rSlot, vaSlot, lSlot, upsSlot, constsSlot, temps, freeTemps, closings,
+                outerClosings, exits, returns, helper, decomposing, outlineRoot);
+        }
+
+        private void restore(Saved v) {
+            cb = v.cb();
+            ctx = v.ctx();
+            fSlot = v.fSlot();
+            rSlot = v.rSlot();
+            vaSlot = v.vaSlot();
+            lSlot = v.lSlot();
+            upsSlot = v.upsSlot();
+            constsSlot = v.constsSlot();
+            temps = v.temps();
+            freeTemps = v.freeTemps();
+            closings = v.closings();
+            outerClosings = v.outerClosings();
+            exits = v.exits();
+            returns = v.returns();
+            helper = v.helper();
+            decomposing = v.decomposing();
+            outlineRoot = v.outlineRoot();
+        }
+
+        /** Generates a helper method named {@code name}: parameters (frame, frame array, varargs, ...). */
+        private void helperMethod(String name, MethodTypeDesc mt, Emitter body) {
+            int outer = outerClosings + closings.size();
+            Saved saved = save();
+            clb.withMethodBody(name, mt, ClassFile.ACC_FINAL, c -> {
+                cb = c;
+                ctx = new Object();
+                helper = true;
+                fSlot = 1;
+                rSlot = 2;
+                vaSlot = 3;
+                temps = new ArrayList<>();
+                freeTemps = new ArrayList<>();
+                closings = new ArrayList<>();
+                outerClosings = outer;
+                exits = new java.util.LinkedHashSet<>();
+                returns = false;
+                decomposing = false;
+                outlineRoot = null;
+                lSlot = c.allocateLocal(TypeKind.REFERENCE);
+                c.aload(0);
+                c.getfield(CD_CF, "L", CD_LUASTATE);
+                c.astore(lSlot);
+                upsSlot = c.allocateLocal(TypeKind.REFERENCE);
+                c.aload(0);
+                c.getfield(CD_CF, "upvals", CD_CELLARR);
+                c.astore(upsSlot);
+                constsSlot = c.allocateLocal(TypeKind.REFERENCE);
+                c.aload(0);
+                c.getfield(CD_CF, "info", CD_FNINFO);
+                c.getfield(CD_FNINFO, "consts", CD_OBJARR);
+                c.astore(constsSlot);
+                try {
+                    body.emit();
+                } catch (Unsupported u) {
+                    throw new IllegalStateException(u.getMessage());
+                }
+            });
+            restore(saved);
+        }
+
+        /** Pushes this, the frame, the frame array and the varargs: a helper call's arguments. */
+        private void helperArgs() {
+            cb.aload(0);
+            cb.aload(fSlot);
+            cb.aload(rSlot);
+            if (helper || fn.isVararg) {
+                cb.aload(vaSlot);
+            } else {
+                cb.aconst_null();
+            }
+        }
+
+        /** Statements in a helper, called here; then where it says to go. */
+        private void outline(Emitter body) {
+            outlineCode(() -> {
+                body.emit();
+                cb.iconst_0();
+                cb.ireturn();
+            }, null, null);
+        }
+
+        /**
+         * A helper whose code {@code body} returns its own result, called here: then where it
+         * says to go; with {@code none} set, its code {@link #NO_BRANCH} goes there, and the
+         * code 0 to {@code done}.
+         */
+        private void outlineCode(Emitter body, Label none, Label done) {
+            String name = "s" + helpers++;
+            List<Set<Target>> hExits = new ArrayList<>(1);
+            boolean[] hReturns = new boolean[1];
+            helperMethod(name, MT_STATS, () -> {
+                body.emit();
+                hExits.add(exits);
+                hReturns[0] = returns;
+            });
+            helperArgs();
+            cb.invokevirtual(self, name, MT_STATS);
+            if (none != null) {
+                int code = cb.allocateLocal(TypeKind.INT);
+                cb.istore(code);
+                cb.iload(code);
+                pushInt(NO_BRANCH);
+                cb.if_icmpeq(none);
+                cb.iload(code);
+            }
+            dispatch(hExits.get(0), hReturns[0]);
+            if (done != null) {
+                cb.goto_(done);
+            }
+        }
+
+        /** After a statement helper: go on (0), return (-1), or jump to the target it names. */
+        private void dispatch(Set<Target> hExits, boolean hReturns) {
+            if (hExits.isEmpty() && !hReturns) {
+                cb.pop();
+                return;
+            }
+            int code = cb.allocateLocal(TypeKind.INT);
+            cb.istore(code);
+            Label done = cb.newLabel();
+            cb.iload(code);
+            cb.ifeq(done);
+            for (Target t : hExits) {
+                Label next = cb.newLabel();
+                cb.iload(code);
+                pushInt(t.id);
+                cb.if_icmpne(next);
+                jump(t, t.line);
+                cb.labelBinding(next);
+            }
+            if (hReturns) {
+                // the Lua function returns: the value is in the frame array
+                if (!helper) {
+                    cb.aload(rSlot);
+                    pushInt(retIndex);
+                    cb.aaload();
+                    int t = cb.allocateLocal(TypeKind.REFERENCE);
+                    cb.astore(t);
+                    closeDownTo(0, 0);
+                    cb.aload(t);
+                    cb.astore(retSlot);
+                    cb.goto_(exitLabel);
+                } else {
+                    closeDownTo(0, 0);
+                    returns = true;
+                    cb.iconst_m1();
+                    cb.ireturn();
+                }
+            }
+            cb.labelBinding(done);
+        }
+
+        /** An expression computed by a helper. */
+        private void outlineExpr(Ast.Expr e) {
+            String name = "e" + helpers++;
+            helperMethod(name, MT_EXPR, () -> {
+                outlineRoot = e;
+                emit(e);
+                cb.areturn();
+            });
+            helperArgs();
+            cb.invokevirtual(self, name, MT_EXPR);
+        }
+
+        /** Fills the new table on the stack by helpers, each a chunk of entries within the budget. */
+        private void tableSplit(Ast.TableCons t) {
+            List<Integer> order = t.order;
+            int i = 0;
+            while (i < order.size()) {
+                int j = i;
+                int w = 0;
+                while (j < order.size() && (j == i || w + entrySize(t, order.get(j)) <= budget / 2)) {
+                    w += entrySize(t, order.get(j));
+                    j++;
+                }
+                List<Integer> chunk = order.subList(i, j);
+                String name = "t" + helpers++;
+                helperMethod(name, MT_FILL, () -> {
+                    for (int o : chunk) {
+                        cb.aload(4);
+                        tableEntry(t, o);
+                    }
+                    cb.return_();
+                });
+                cb.dup();
+                int tab = cb.allocateLocal(TypeKind.REFERENCE);
+                cb.astore(tab);
+                helperArgs();
+                cb.aload(tab);
+                cb.invokevirtual(self, name, MT_FILL);
+                cb.aconst_null();
+                cb.astore(tab);
+                i = j;
+            }
+        }
+
+        private int entrySize(Ast.TableCons t, int o) {
+            return 12 + (o >= 0 ? size.expr(t.items.get(o)) : size.expr(t.fields.get(-o - 1)[0]) + size.expr(t.fields.get(-o - 1)[1]));
         }
 
         // ---------------------------------------------------------------- statements
@@ -852,7 +1572,10 @@ public final class JitCompiler {
             for (int i = temps.size() - 1; i >= mark; i--) {
                 cb.aconst_null();
                 cb.astore(temps.get(i));
-                temps.remove(i);
+                int t = temps.remove(i);
+                if (budget != 0) {
+                    freeTemps.add(t);
+                }
             }
         }
 
@@ -883,17 +1606,21 @@ public final class JitCompiler {
                     cb.dup();
                     cb.aconst_null();
                     cb.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
-                    cb.astore(v.slot);
+                    storeRaw(v);
                     closure(lf.fn);
                     storeExisting(v);
                 } else {
                     closure(lf.fn);
-                    cb.astore(v.slot);
+                    storeRaw(v);
                 }
             } else if (s instanceof Ast.Return r) {
                 returnStat(r);
             } else if (s instanceof Ast.Break) {
                 breakStat();
+            } else if (s instanceof Ast.Goto g) {
+                gotoStat(g);
+            } else if (s instanceof Ast.Label l) {
+                bindLabel(l);
             } else {
                 throw new Unsupported(s.getClass().getSimpleName());
             }
@@ -1040,36 +1767,75 @@ public final class JitCompiler {
 
         private void whileStat(Ast.While w) throws Unsupported {
             Label top = cb.newLabel();
-            Label exit = cb.newLabel();
+            Target exit = here();
+            exit.line = w.block.closeLine;
             cb.labelBinding(top);
-            cond(w.cond, exit, false);
-            breakLabels.add(exit);
+            cond(w.cond, exit.label, false);
+            loops.add(exit);
             block(w.block);
-            breakLabels.remove(breakLabels.size() - 1);
+            loops.remove(loops.size() - 1);
             tick();
             cb.goto_(top);
-            cb.labelBinding(exit);
+            cb.labelBinding(exit.label);
         }
 
         private void repeatStat(Ast.Repeat r) throws Unsupported {
             Label top = cb.newLabel();
-            Label exit = cb.newLabel();
+            Target exit = here();
+            exit.line = r.block.closeLine;
             Label again = cb.newLabel();
             cb.labelBinding(top);
-            breakLabels.add(exit);
-            blockNoClear(r.block);
-            breakLabels.remove(breakLabels.size() - 1);
-            cond(r.cond, again, false);
-            clearLocals(r.block.stats);
-            cb.goto_(exit);
+            loops.add(exit);
+            if (r.block.hasClose) {
+                repeatClosing(r, again);
+            } else {
+                blockBody(r.block, null, false);
+                loops.remove(loops.size() - 1);
+                cond(r.cond, again, false);
+                clearLocals(r.block.stats);
+                cb.goto_(exit.label);
+            }
             cb.labelBinding(again);
             tick();
             cb.goto_(top);
-            cb.labelBinding(exit);
+            cb.labelBinding(exit.label);
+        }
+
+        /**
+         * A repeat whose body has {@code <close>} locals: 'until' is evaluated inside their
+         * scope (it sees them), its result kept in an int while they are closed.
+         */
+        private void repeatClosing(Ast.Repeat r, Label again) throws Unsupported {
+            int done = cb.allocateLocal(TypeKind.INT);
+            blockBody(r.block, () -> {
+                Label t = cb.newLabel();
+                Label j = cb.newLabel();
+                cond(r.cond, t, true);
+                cb.iconst_0();
+                cb.istore(done);
+                cb.goto_(j);
+                cb.labelBinding(t);
+                cb.iconst_1();
+                cb.istore(done);
+                cb.labelBinding(j);
+            }, false);
+            Target exit = loops.remove(loops.size() - 1);
+            clearLocals(r.block.stats);
+            cb.iload(done);
+            cb.ifeq(again);
+            cb.goto_(exit.label);
         }
 
         private void ifStat(Ast.If s) throws Unsupported {
             Label end = cb.newLabel();
+            if (budget != 0 && skeleton(s, 0, s.conds.size()) > budget / 2) {
+                chainRange(s, 0, s.conds.size(), end); // split mode: a long elseif chain
+                if (s.orElse != null) {
+                    block(s.orElse);
+                }
+                cb.labelBinding(end);
+                return;
+            }
             for (int i = 0; i < s.conds.size(); i++) {
                 Label next = cb.newLabel();
                 cond(s.conds.get(i), next, false);
@@ -1085,7 +1851,9 @@ public final class JitCompiler {
 
         private void numFor(Ast.NumFor n) throws Unsupported {
             int site = site(n.line, null, null, false);
-            Label exit = cb.newLabel();
+            Target exitT = here();
+            exitT.line = n.block.closeLine;
+            Label exit = exitT.label;
             Var v = declare(n.var);
             boolean intLoop = isIntExpr(n.start) && (n.step == null || isIntExpr(n.step));
             if (intLoop) {
@@ -1128,9 +1896,9 @@ public final class JitCompiler {
                     boxLong();
                     storeNew(v);
                 }
-                breakLabels.add(exit);
+                loops.add(exitT);
                 block(n.block);
-                breakLabels.remove(breakLabels.size() - 1);
+                loops.remove(loops.size() - 1);
                 cb.labelBinding(cont);
                 cb.lload(count);
                 cb.lconst_0();
@@ -1167,17 +1935,20 @@ public final class JitCompiler {
                 cb.aload(loop);
                 cb.invokevirtual(CD_FORLOOP, "value", MethodTypeDesc.of(CD_Object));
                 storeNew(v);
-                breakLabels.add(exit);
+                loops.add(exitT);
                 block(n.block);
-                breakLabels.remove(breakLabels.size() - 1);
+                loops.remove(loops.size() - 1);
                 tick();
                 cb.goto_(top);
             }
             cb.labelBinding(exit);
+            clearVar(v);
         }
 
         private void genFor(Ast.GenFor g) throws Unsupported {
-            int site = site(g.line, null, null, false);
+            // as lua5.4: the iterator's call is at the line of the expressions after 'in', and
+            // the function it calls is named "for iterator" in messages
+            int site = site(g.exprs.get(0).line, null, "for iterator", false);
             int[] init = values(g.exprs, 4);
             int fnT = tempOf(init[0]);
             int sT = tempOf(init[1]);
@@ -1188,7 +1959,7 @@ public final class JitCompiler {
             cb.loadConstant("(for state)");
             fs(site);
             rt("checkClosable", CD_void, CD_Object, CD_String, CD_CFRAME, CD_int);
-            protectedRegion(closeT, () -> genForLoop(g, site, fnT, sT, ctlT));
+            protectedRegion(closeT, g.block.closeLine, () -> genForLoop(g, site, fnT, sT, ctlT));
         }
 
         private int tempOf(int t) {
@@ -1202,7 +1973,9 @@ public final class JitCompiler {
         }
 
         private void genForLoop(Ast.GenFor g, int site, int fnT, int sT, int ctlT) throws Unsupported {
-            Label exit = cb.newLabel();
+            Target exitT = here();
+            exitT.line = g.block.closeLine;
+            Label exit = exitT.label;
             Label slow = cb.newLabel();
             Label assignVars = cb.newLabel();
             int fast = cb.allocateLocal(TypeKind.INT);
@@ -1282,9 +2055,9 @@ public final class JitCompiler {
                 cb.aload(vals[i]);
                 storeNew(v);
             }
-            breakLabels.add(exit);
+            loops.add(exitT);
             block(g.block);
-            breakLabels.remove(breakLabels.size() - 1);
+            loops.remove(loops.size() - 1);
             tick();
             cb.iload(fast);
             cb.ifeq(top);
@@ -1295,11 +2068,14 @@ public final class JitCompiler {
             cb.istore(slot);
             cb.goto_(top);
             cb.labelBinding(exit);
+            for (Ast.LocalVar x : lv) {
+                clearVar(var(x));
+            }
         }
 
         private void returnStat(Ast.Return r) throws Unsupported {
             List<Ast.Expr> ex = r.exprs;
-            if (ex.size() == 1 && ex.get(0) instanceof Ast.Call c && closings.isEmpty()) {
+            if (ex.size() == 1 && ex.get(0) instanceof Ast.Call c && closings.isEmpty() && outerClosings == 0) {
                 call(c, true, true);
                 emitReturn();
                 return;
@@ -1315,20 +2091,15 @@ public final class JitCompiler {
             if (!closings.isEmpty()) {
                 int t = newLocal();
                 cb.astore(t);
-                for (int i = closings.size() - 1; i >= 0; i--) {
-                    closeValue(closings.get(i).slot());
-                }
+                closeDownTo(0, r.lastLine);
                 cb.aload(t);
             }
             emitReturn();
         }
 
         private void breakStat() {
-            int depth = breakLabels.size();
-            for (int i = closings.size() - 1; i >= 0 && closings.get(i).loopDepth() >= depth; i--) {
-                closeValue(closings.get(i).slot());
-            }
-            cb.goto_(breakLabels.get(depth - 1));
+            Target t = loops.get(loops.size() - 1);
+            jump(t, t.line);
         }
 
         // ---------------------------------------------------------------- conditions
@@ -1437,6 +2208,11 @@ public final class JitCompiler {
 
         /** Pushes the value of {@code e} (one value) as an Object. */
         private void emit(Ast.Expr e) throws Unsupported {
+            if (budget != 0 && e != outlineRoot && !(e instanceof Ast.TableCons)
+                    && size.expr(e) > (decomposing ? 2 * SizeEstimate.CALL : budget)) {
+                outlineExpr(e);
+                return;
+            }
             if (isIntExpr(e) && !(e instanceof Ast.Const)) {
                 emitLong(e);
                 boxLong();
@@ -1490,10 +2266,10 @@ public final class JitCompiler {
                 cb.lload(v.slot);
                 boxLong();
             } else if (v.isCell) {
-                cb.aload(v.slot);
+                loadCell(v);
                 cb.getfield(CD_CELL, "v", CD_Object);
             } else {
-                cb.aload(v.slot);
+                loadRaw(v);
             }
         }
 
@@ -1512,7 +2288,7 @@ public final class JitCompiler {
         /** Pushes a long for an expression {@link #isIntExpr} accepts. */
         private void emitLong(Ast.Expr e) throws Unsupported {
             if (e instanceof Ast.Const c) {
-                cb.loadConstant(((Long) c.value).longValue());
+                pushLong((Long) c.value);
             } else if (e instanceof Ast.Local l) {
                 cb.lload(var(l.var).slot);
             } else if (e instanceof Ast.Paren p) {
@@ -1639,6 +2415,10 @@ public final class JitCompiler {
             cb.aload(fnT);
             cb.checkcast(CD_LUAFUNCTION);
             cb.aload(argsT);
+            // the callee owns the arguments now: this temporary would keep them alive after
+            // the callee drops them (the JVM's interpreter takes any reference local for a root)
+            cb.aconst_null();
+            cb.astore(argsT);
             cb.invokevirtual(CD_LUAFUNCTION, "invokeTail", MethodTypeDesc.of(CD_Object, CD_OBJARR));
             cb.dup();
             cb.instanceOf(CD_TAILCALL);
@@ -1715,7 +2495,11 @@ public final class JitCompiler {
         }
 
         private void closure(Ast.Function f) {
-            ClosureFactory fac = JitCompiler.factory(f, localsVisible, interpreted);
+            ClosureFactory fac = nestedCache.get(f);
+            if (fac == null) {
+                fac = JitCompiler.factory(f, localsVisible, interpreted, nestedCompiled, forced);
+                nestedCache.put(f, fac);
+            }
             nested.add(fac);
             int idx = nested.size() - 1;
             cb.aload(0);
@@ -1732,7 +2516,7 @@ public final class JitCompiler {
                 cb.dup();
                 cb.loadConstant(i);
                 if (d.fromParentLocal()) {
-                    cb.aload(var(d.local()).slot);
+                    loadCell(var(d.local()));
                 } else {
                     cb.aload(upsSlot);
                     cb.loadConstant(d.index());
@@ -1748,30 +2532,42 @@ public final class JitCompiler {
             cb.dup();
             // as Lua's constructor: a trailing multi-valued item is not counted in the size hint
             int ni = t.items.size();
-            cb.loadConstant(ni > 0 && isMulti(t.items.get(ni - 1)) ? ni - 1 : ni);
-            cb.loadConstant(t.fields.size());
+            pushInt(ni > 0 && isMulti(t.items.get(ni - 1)) ? ni - 1 : ni);
+            pushInt(t.fields.size());
             cb.invokespecial(CD_LUATABLE, "<init>", MethodTypeDesc.of(CD_void, CD_int, CD_int));
-            int n = t.items.size();
+            if (budget != 0 && size.expr(t) > budget) {
+                tableSplit(t);
+                return;
+            }
             for (int o : t.order) {
-                if (o >= 0) {
-                    Ast.Expr item = t.items.get(o);
-                    cb.dup();
-                    cb.loadConstant((long) o + 1);
-                    if (o == n - 1 && isMulti(item)) {
-                        emitMulti(item);
-                        rt("tableMulti", CD_void, CD_LUATABLE, CD_long, CD_Object);
-                    } else {
-                        emit(item);
-                        cb.invokevirtual(CD_LUATABLE, "put", MethodTypeDesc.of(CD_void, CD_long, CD_Object));
-                    }
+                cb.dup();
+                tableEntry(t, o);
+            }
+        }
+
+        /** One entry of a constructor ({@code o} as in {@link Ast.TableCons#order}) into the table on the stack. */
+        private void tableEntry(Ast.TableCons t, int o) throws Unsupported {
+            if (o >= 0) {
+                Ast.Expr item = t.items.get(o);
+                if (budget != 0) {
+                    pushInt(o + 1); // no constant-pool entry per index of a huge constructor
+                    cb.i2l();
                 } else {
-                    Ast.Expr[] kv = t.fields.get(-o - 1);
-                    cb.dup();
-                    emit(kv[0]);
-                    emit(kv[1]);
-                    fs(site(kv[0]));
-                    rt("tableSet", CD_void, CD_LUATABLE, CD_Object, CD_Object, CD_CFRAME, CD_int);
+                    cb.loadConstant((long) o + 1);
                 }
+                if (o == t.items.size() - 1 && isMulti(item)) {
+                    emitMulti(item);
+                    rt("tableMulti", CD_void, CD_LUATABLE, CD_long, CD_Object);
+                } else {
+                    emit(item);
+                    cb.invokevirtual(CD_LUATABLE, "put", MethodTypeDesc.of(CD_void, CD_long, CD_Object));
+                }
+            } else {
+                Ast.Expr[] kv = t.fields.get(-o - 1);
+                emit(kv[0]);
+                emit(kv[1]);
+                fs(site(kv[0]));
+                rt("tableSet", CD_void, CD_LUATABLE, CD_Object, CD_Object, CD_CFRAME, CD_int);
             }
         }
 

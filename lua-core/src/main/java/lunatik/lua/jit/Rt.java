@@ -230,46 +230,16 @@ public final class Rt {
     }
 
     /**
-     * A concatenation chain, joined in one allocation when every part is a string or number
-     * (and the result is not too long: "string length overflow").
+     * A concatenation chain: joined in one allocation when every part is a string or number,
+     * else as Lua does it, pairwise from the right ({@link Ops#concatPairwise}).
      */
     public static Object concat(Object[] v, CFrame f, int site) {
-        long total = 0;
-        boolean plain = true;
-        for (int i = 0; i < v.length; i++) {
-            Object x = v[i];
-            if (!(x instanceof LuaString)) {
-                LuaString s = x instanceof Long || x instanceof Double ? Ops.numberToString(x) : null;
-                if (s == null) {
-                    plain = false;
-                    break;
-                }
-                v[i] = s;
-            }
-            total += ((LuaString) v[i]).length();
-        }
-        if (plain) {
-            if (total > LuaString.MAX_LENGTH) {
-                f.pc = site;
-                throw Ops.lengthOverflow(L(f));
-            }
-            byte[] r = new byte[(int) total];
-            int p = 0;
-            for (Object x : v) {
-                byte[] b = ((LuaString) x).bytes();
-                System.arraycopy(b, 0, r, p, b.length);
-                p += b.length;
-            }
-            return LuaString.wrap(r);
+        LuaString r = Ops.joinPlain(v);
+        if (r != null) {
+            return r;
         }
         f.pc = site;
-        Site s = f.site(site);
-        Object acc = v[v.length - 1];
-        for (int i = v.length - 2; i >= 0; i--) {
-            final int k = i;
-            acc = Ops.concat(L(f), v[i], acc, j -> s.describe(k + j));
-        }
-        return acc;
+        return Ops.concatPairwise(L(f), v, f.site(site));
     }
 
     // ---------------------------------------------------------------- comparison
@@ -541,9 +511,13 @@ public final class Rt {
     }
 
     public static ForLoop forPrep(Object s0, Object l0, Object st0, CFrame f, int site) {
+        boolean floatLoop = Ops.forIsFloat(L(f), s0, st0);
         s0 = forNumber(s0, "initial value", f, site);
         l0 = forNumber(l0, "limit", f, site);
         st0 = forNumber(st0, "step", f, site);
+        if (floatLoop) {
+            s0 = ((Number) s0).doubleValue();
+        }
         ForLoop fl = new ForLoop();
         if (s0 instanceof Long is && st0 instanceof Long ist) {
             fl.isInt = true;
@@ -569,14 +543,15 @@ public final class Rt {
         return fl;
     }
 
-    /** Calls a generic-for iterator. */
+    /** Calls a generic-for iterator (a callable value through its {@code __call}, from this frame). */
     public static Object callIter(Object fn, Object s, Object ctl, CFrame f, int site) {
         f.pc = site;
         if (fn instanceof LuaFunction g) {
             return Ops.resolve(g.tail2(s, ctl));
         }
-        if (L(f).metamethod(fn, Meta.CALL) != null) {
-            return L(f).call(fn, s, ctl);
+        Object r = Ops.callThroughMeta(L(f), fn, new Object[] {s, ctl});
+        if (r != Ops.NOT_CALLABLE) {
+            return r;
         }
         throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), fn)
             + " value (for iterator 'for iterator')"));
@@ -591,7 +566,7 @@ public final class Rt {
         int slot = t.nextSlot(key);
         if (slot == -2) {
             f.pc = site;
-            throw new LuaError(Ops.str(L(f).where(0) + "invalid key to 'next'"));
+            throw new LuaError(Ops.str("invalid key to 'next'")); // raised in next, a Java function: no position
         }
         return slot;
     }
@@ -605,10 +580,16 @@ public final class Rt {
         }
     }
 
-    public static void close(Object v, CFrame f) {
+    /**
+     * Closes a to-be-closed value on a normal exit of its scope; {@code site} (or -1) gives the
+     * line lua5.4 reports there: the block's last token, the loop's end, the return, the label.
+     */
+    public static void close(Object v, CFrame f, int site) {
         if (v != null && v != Boolean.FALSE) {
-            LuaState L = L(f);
-            L.call(L.metamethod(v, Meta.CLOSE), v, null);
+            if (site >= 0) {
+                f.pc = site;
+            }
+            Ops.callClose(L(f), v);
         }
     }
 
@@ -634,7 +615,7 @@ public final class Rt {
         }
         if (!(t instanceof LuaError e)) {
             if (t instanceof RuntimeException r) {
-                close(v, f);
+                close(v, f, -1);
                 throw r;
             }
             if (t instanceof Error err) {

@@ -69,6 +69,13 @@ public final class Ast {
     public static final class Block {
         public final List<Stat> stats = new ArrayList<>();
         public boolean hasClose; // declares a <close> local
+        /** The line of the block's last token (where lua5.4 closes its variables at a normal end). */
+        public int endLine;
+        /**
+         * For a loop's block, where the loop ends: the line of its 'end', or of the last token of
+         * a repeat's condition (where lua5.4 closes variables on a break).
+         */
+        public int closeLine;
     }
 
     // ---------------------------------------------------------------- expressions
@@ -332,6 +339,8 @@ public final class Ast {
 
     public static final class Return extends Stat {
         public final List<Expr> exprs;
+        /** The line of the statement's last token (where lua5.4 closes variables when it returns). */
+        public int lastLine;
 
         public Return(List<Expr> exprs) {
             this.exprs = exprs;

@@ -243,7 +243,13 @@ public final class Parser {
         return labelActives.get(l);
     }
 
-    private static boolean labelAtBlockEnd(Ast.Label l) {
+    /** Repeat bodies: a label before 'until' is not at the block's end (the condition sees the locals). */
+    private final java.util.Set<Block> repeatBodies = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    private boolean labelAtBlockEnd(Ast.Label l) {
+        if (repeatBodies.contains(l.block)) {
+            return false;
+        }
         List<Stat> s = l.block.stats;
         for (int i = l.index + 1; i < s.size(); i++) {
             if (!(s.get(i) instanceof Ast.Label)) {
@@ -413,6 +419,11 @@ public final class Parser {
     }
 
     private void statList(Block b) {
+        statList0(b);
+        b.endLine = lx.lastLine;
+    }
+
+    private void statList0(Block b) {
         while (!blockFollow(lx.token, true)) {
             if (lx.token == Token.RETURN) {
                 b.stats.add(returnStat());
@@ -557,6 +568,7 @@ public final class Parser {
         checkNext(Token.DO);
         Block body = loopBlock();
         checkMatch(Token.END, Token.WHILE, line);
+        body.closeLine = lx.lastLine;
         return new Ast.While(cond, body);
     }
 
@@ -571,10 +583,12 @@ public final class Parser {
     private Stat repeatStat(int line) {
         lx.next();
         Block b = new Block();
+        repeatBodies.add(b);
         enterBlock(b, true);
         statList(b);
         checkMatch(Token.UNTIL, Token.REPEAT, line);
         Expr cond = expr(); // sees the block's locals
+        b.closeLine = lx.lastLine;
         leaveBlock();
         return new Ast.Repeat(b, cond);
     }
@@ -597,6 +611,7 @@ public final class Parser {
         }
         fs.pending -= hidden;
         checkMatch(Token.END, Token.FOR, line);
+        (s instanceof Ast.NumFor n ? n.block : ((Ast.GenFor) s).block).closeLine = lx.lastLine;
         return s;
     }
 
@@ -755,12 +770,14 @@ public final class Parser {
         } else {
             exprs = exprList();
         }
+        int last = lx.lastLine;
         testNext(';');
         if (!blockFollow(lx.token, true)) {
             throw lx.syntaxError(fs.parent == null && fs.block.prev == null ? "<eof> expected" : "'end' expected");
         }
         Ast.Return r = new Ast.Return(exprs);
         r.line = line;
+        r.lastLine = last;
         return r;
     }
 

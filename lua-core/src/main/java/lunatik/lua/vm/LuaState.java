@@ -89,6 +89,30 @@ public final class LuaState {
         jit = on;
     }
 
+    private int jitSplit = Integer.getInteger("lunatik.jit.split", 0);
+
+    /** The budget with which every function is compiled in split mode (0: only those too large for one method). */
+    public int jitSplit() {
+        return jitSplit;
+    }
+
+    /**
+     * Compiles every function of the chunks loaded from now on in split mode, with
+     * {@code budget} estimated bytes per JVM method (1: as many helper methods as can be), as
+     * functions too large for one method are: tests run programs so to check that mode.
+     * 0 restores the default ({@code -Dlunatik.jit.split=N} sets it for new states).
+     */
+    public void setJitSplit(int budget) {
+        jitSplit = budget;
+    }
+
+    private final CompileStats compileStats = new CompileStats();
+
+    /** How many functions of the chunks loaded so far were compiled, and how many interpreted. */
+    public CompileStats compileStats() {
+        return compileStats;
+    }
+
     /** Short strings of loaded code and library names, shared so table keys match by identity. */
     private final java.util.WeakHashMap<LuaString, java.lang.ref.WeakReference<LuaString>> interned =
         new java.util.WeakHashMap<>();

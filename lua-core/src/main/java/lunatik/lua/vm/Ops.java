@@ -634,6 +634,53 @@ public final class Ops {
             + (info == null ? "" : info.describe(bad))));
     }
 
+    /**
+     * A concatenation chain {@code v[0] .. v[1] .. ...} joined in one allocation, when every
+     * value is a string or a number and the result is not too long; else null (then
+     * {@link #concatPairwise}). Numbers in {@code v} (a fresh array) become strings in place
+     * once every value is known to be one of the two.
+     */
+    public static LuaString joinPlain(Object[] v) {
+        for (Object x : v) {
+            if (!(x instanceof LuaString || x instanceof Long || x instanceof Double)) {
+                return null;
+            }
+        }
+        long total = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (!(v[i] instanceof LuaString)) {
+                v[i] = numberToString(v[i]);
+            }
+            total += ((LuaString) v[i]).length();
+        }
+        if (total > LuaString.MAX_LENGTH) {
+            return null; // concatPairwise raises the overflow
+        }
+        byte[] r = new byte[(int) total];
+        int p = 0;
+        for (Object x : v) {
+            byte[] bs = ((LuaString) x).bytes();
+            System.arraycopy(bs, 0, r, p, bs.length);
+            p += bs.length;
+        }
+        return LuaString.wrap(r);
+    }
+
+    /**
+     * A concatenation chain as Lua evaluates it, from the right, two values at a time: so a
+     * {@code __concat} handler gets its operands as they are ({@code 4 .. 5 .. obj} calls
+     * {@code __concat(5, obj)}, then {@code __concat(4, result)}: the numbers stay numbers).
+     * {@code info.describe(i)} names operand {@code i} of the chain.
+     */
+    public static Object concatPairwise(LuaState L, Object[] v, VarInfo info) {
+        Object acc = v[v.length - 1];
+        for (int i = v.length - 2; i >= 0; i--) {
+            final int k = i;
+            acc = concat(L, v[i], acc, j -> info.describe(k + j));
+        }
+        return acc;
+    }
+
     /** "string length overflow": a concatenation longer than {@link LuaString#MAX_LENGTH}. */
     public static LuaError lengthOverflow(LuaState L) {
         return new LuaError(str(L.where(0) + "string length overflow"));
@@ -758,6 +805,54 @@ public final class Ops {
         }
         // as Lua, the value named is the one that could not be called: the __call value if any
         throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, mm != null ? mm : fn) + " value"));
+    }
+
+    /**
+     * Whether a numeric for whose initial value and step are these is a float loop although
+     * they may convert to integers: as in lua5.4, a string numeral is not an integer there, so
+     * {@code for i = "1", 2} counts 1.0, 2.0 (FULL; KERNEL has no floats).
+     */
+    public static boolean forIsFloat(LuaState L, Object init, Object step) {
+        return (init instanceof LuaString || step instanceof LuaString) && L.dialect == Dialect.FULL;
+    }
+
+    /**
+     * Closes a to-be-closed value (not nil or false) on a normal exit of its scope: calls its
+     * {@code __close} from the running Lua frame (so that {@code error(msg, 2)} in it gets the
+     * frame's line), with nil as the error. A metamethod removed since the declaration is an
+     * error that names it, as in lua5.4: "attempt to call a nil value (metamethod 'close')".
+     */
+    public static void callClose(LuaState L, Object v) {
+        Object mm = L.metamethod(v, Meta.CLOSE);
+        Object[] args = {v, null};
+        if (mm instanceof LuaFunction g) {
+            resolve(g.invokeTail(args));
+        } else if (callThroughMeta(L, mm, args) == NOT_CALLABLE) {
+            throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, mm) + " value (metamethod 'close')"));
+        }
+    }
+
+    /** What {@link #callThroughMeta} returns for a value with no {@code __call}. */
+    public static final Object NOT_CALLABLE = new Object();
+
+    /**
+     * Calls a value that is not a function through its {@code __call} metamethod (a chain of
+     * them, as Lua follows), with the value prepended to the arguments, from the running Lua
+     * frame (so that error levels count from it); {@link #NOT_CALLABLE} when it has none.
+     */
+    public static Object callThroughMeta(LuaState L, Object fv, Object[] a) {
+        Object target = fv;
+        for (;;) {
+            Object mm = L.metamethod(target, Meta.CALL);
+            a = prepend(target, a);
+            if (mm instanceof LuaFunction g) {
+                return resolve(g.invokeTail(a));
+            }
+            if (mm == null || a.length > 200) {
+                return NOT_CALLABLE;
+            }
+            target = mm;
+        }
     }
 
     /** {@code v} followed by {@code args}. */

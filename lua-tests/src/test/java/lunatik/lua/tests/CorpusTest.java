@@ -39,15 +39,25 @@ class CorpusTest {
 
     private static DynamicTest test(Corpus.Entry e, Dialect dialect) {
         return DynamicTest.dynamicTest(dialect + " " + e.label(), e.file().toUri(), () -> {
-            check(e, dialect, true);
-            check(e, dialect, false);
+            check(e, dialect, true, 0);
+            check(e, dialect, false, 0);
+            check(e, dialect, true, 1);
         });
     }
 
-    static void check(Corpus.Entry e, Dialect dialect, boolean compiled) {
+    /**
+     * One back-end: compiled ({@code split} > 0: every function in the JIT's split mode, as if
+     * too large for one JVM method), or interpreted. Compiled, no function may be left to the
+     * interpreter.
+     */
+    static void check(Corpus.Entry e, Dialect dialect, boolean compiled, int split) {
         String expected = e.expected();
-        Run run = OurLua.run(dialect, compiled, e.source(), "@" + e.name());
-        String backend = compiled ? " (compiled)" : " (interpreted)";
+        OurLua.Counted counted = OurLua.runCounted(dialect, compiled, split, e.source(), "@" + e.name());
+        Run run = counted.run();
+        String backend = !compiled ? " (interpreted)" : split > 0 ? " (compiled, split)" : " (compiled)";
+        if (compiled) {
+            assertThat(counted.stats().interpreted()).as("functions of %s left to the interpreter", e.label()).isZero();
+        }
         if (!run.ok()) {
             fail("%s in %s stopped with an uncaught error:%n%s%n%s%n--- output so far ---%n%s",
                 e.label(), dialect + backend, run.failure(), Corpus.firstDifference(expected, run.out()), run.out());

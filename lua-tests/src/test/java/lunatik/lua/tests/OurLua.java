@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import lunatik.lua.lib.Stdlib;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
+import lunatik.lua.vm.CompileStats;
 import lunatik.lua.vm.Dialect;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
@@ -34,14 +35,30 @@ final class OurLua {
 
     /** As {@link #run(Dialect, byte[], String)}, compiled to JVM bytecode or interpreted. */
     static Run run(Dialect dialect, boolean compiled, byte[] source, String chunkName) {
+        return runCounted(dialect, compiled, 0, source, chunkName).run();
+    }
+
+    /** A run, and how many of the program's functions were compiled and interpreted. */
+    record Counted(Run run, CompileStats stats) {
+    }
+
+    /**
+     * As {@link #run(Dialect, boolean, byte[], String)}, with the state's count of compiled and
+     * interpreted functions; {@code split} > 0 compiles every function in the JIT's split mode
+     * with that budget ({@link LuaState#setJitSplit}).
+     */
+    static Counted runCounted(Dialect dialect, boolean compiled, int split, byte[] source, String chunkName) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         ByteArrayOutputStream errBuffer = new ByteArrayOutputStream();
         String failure = null;
+        CompileStats stats = null;
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             LuaState L = Stdlib.newState(dialect);
             lunatik.lua.lib.BaseLib.useGenerationalGc(L); // lua5.4, the standalone, runs so
             L.setJitEnabled(compiled);
+            L.setJitSplit(split);
+            stats = L.compileStats();
             L.setOut(new PrintStream(buffer, true));
             L.setErr(new PrintStream(errBuffer, true));
             // interrupt() is the one LuaState method that is safe from another thread
@@ -57,7 +74,7 @@ final class OurLua {
         } finally {
             timer.shutdownNow();
         }
-        return new Run(buffer.toString(StandardCharsets.ISO_8859_1), failure);
+        return new Counted(new Run(buffer.toString(StandardCharsets.ISO_8859_1), failure), stats);
     }
 
     private static String stackTrace(Throwable e) {

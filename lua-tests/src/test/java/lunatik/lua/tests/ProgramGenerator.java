@@ -360,8 +360,10 @@ public final class ProgramGenerator {
         for (int s = 0; s < n; s++) {
             String a = pick(SCOPE_NAMES);
             String b = pick(SCOPE_NAMES);
-            int k = rnd.nextInt(depth > 0 ? 9 : 4);
+            int k = rnd.nextInt(depth > 0 ? 11 : 4);
             switch (k) {
+                case 9 -> continueLoop(sb, scopes, depth, ind, a);
+                case 10 -> gotoLoop(sb, scopes, depth, ind, a);
                 case 0 -> {
                     sb.append(ind).append("local ").append(a).append(" = ").append(scopeExpr(scopes)).append('\n');
                     scopes.peek().add(a);
@@ -405,6 +407,56 @@ public final class ProgramGenerator {
                 }
             }
         }
+    }
+
+    /** Labels are numbered: a label may not repeat one visible in an enclosing block. */
+    private int labels;
+
+    /** A loop whose body skips its rest with {@code goto continue} (the label ends the body). */
+    private void continueLoop(StringBuilder sb, java.util.Deque<java.util.Set<String>> scopes, int depth, String ind,
+                              String a) {
+        String label = "continue" + labels++;
+        boolean isFor = chance(50);
+        if (isFor) {
+            sb.append(ind).append("for ").append(a).append(" = 1, ").append(2 + rnd.nextInt(3)).append(" do\n");
+        } else {
+            sb.append(ind).append("local w = 0\n").append(ind).append("while w < ").append(2 + rnd.nextInt(3))
+                .append(" do\n").append(ind).append("  w = w + 1\n");
+        }
+        scopes.push(new java.util.HashSet<>(isFor ? java.util.List.of(a) : java.util.List.of()));
+        scopeBlock(sb, scopes, depth - 1, ind + "  ");
+        String counter = isFor ? a : "w";
+        sb.append(ind).append("  if ").append(counter).append(" % ").append(2 + rnd.nextInt(2))
+            .append(" == 0 then goto ").append(label).append(" end\n");
+        scopeBlock(sb, scopes, depth - 1, ind + "  ");
+        scopes.pop();
+        sb.append(ind).append("  ::").append(label).append("::\n");
+        sb.append(ind).append("end\n");
+    }
+
+    /**
+     * A backward goto as a loop, with a local declared after the label captured by closures:
+     * each time round is a new variable, which the closures keep.
+     */
+    private void gotoLoop(StringBuilder sb, java.util.Deque<java.util.Set<String>> scopes, int depth, String ind,
+                          String a) {
+        String label = "again" + labels++;
+        int rounds = 2 + rnd.nextInt(3);
+        sb.append(ind).append("do\n");
+        sb.append(ind).append("  local n, fs = 0, {}\n");
+        sb.append(ind).append("  ::").append(label).append("::\n");
+        sb.append(ind).append("  local ").append(a).append(" = n * 3 + ").append(scopeExpr(scopes)).append('\n');
+        scopes.push(new java.util.HashSet<>(java.util.List.of(a)));
+        sb.append(ind).append("  fs[#fs + 1] = function() ").append(a).append(" = ").append(a).append(" + 1; return ")
+            .append(a).append(" end\n");
+        scopeBlock(sb, scopes, depth - 1, ind + "  ");
+        scopes.pop();
+        sb.append(ind).append("  n = n + 1\n");
+        sb.append(ind).append("  if n < ").append(rounds).append(" then goto ").append(label).append(" end\n");
+        sb.append(ind).append("  local r = {}\n");
+        sb.append(ind).append("  for j = 1, #fs do r[j] = fs[j]() + fs[j]() end\n");
+        sb.append(ind).append("  P(#fs, table.concat(r, \",\"))\n");
+        sb.append(ind).append("end\n");
     }
 
     /** A nested block where {@code names} are declared (a loop's control variables). */

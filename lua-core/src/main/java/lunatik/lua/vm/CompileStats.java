@@ -1,0 +1,34 @@
+package lunatik.lua.vm;
+
+/**
+ * How many Lua functions of the chunks a state loaded went to each back-end: compiled to JVM
+ * bytecode, or left to the tree interpreter (the JIT turned off, or a function it failed on).
+ * Tests read it to prove that every function of a program was compiled.
+ */
+public final class CompileStats {
+    private long compiled;
+    private long interpreted;
+
+    /** Functions compiled to JVM classes. */
+    public long compiled() {
+        return compiled;
+    }
+
+    /** Functions that run in the tree interpreter. */
+    public long interpreted() {
+        return interpreted;
+    }
+
+    public void addCompiled(int n) {
+        compiled += n;
+    }
+
+    public void addInterpreted(int n) {
+        interpreted += n;
+    }
+
+    @Override
+    public String toString() {
+        return compiled + " compiled, " + interpreted + " interpreted";
+    }
+}

@@ -1,0 +1,12 @@
+-- numeric for: a string numeral as initial value or step makes a float loop (as lua5.4)
+print(pcall(function() for i = "1", 2 do print(i) end end))
+print(pcall(function() for i = 1, "2" do print(i) end end))
+print(pcall(function() for i = 1, 2, "1" do print(i) end end))
+print(pcall(function() for i = 1.0, "2" do print(i) end end))
+print(pcall(function() for i = "x", 2 do print(i) end end))
+print(pcall(function() for i = 1, {} do print(i) end end))
+print(pcall(function() for i = 1, 2, nil do print(i) end end))
+print(pcall(function() for i = 1, 2, 0 do print(i) end end))
+print(pcall(function() for i = 1.5, 2, 0 do print(i) end end))
+local s = "3"
+print(pcall(function() for i = 1, s do print(i) end end))
