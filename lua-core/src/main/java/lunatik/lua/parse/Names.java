@@ -50,10 +50,15 @@ public final class Names {
         return e;
     }
 
-    /** Whether Lua's parser makes {@code e} a constant, and then its truth; null when it is not one. */
+    /*
+     * Whether Lua's parser makes e a constant, and then its truth; null when it is not one. An
+     * and/or is one only when it folds to its right side (its left side a constant of the truth
+     * that lets the right through: "1 and x", "nil or x"), and then it is what that side is;
+     * otherwise ("false and x", "1 or x") Lua emits a jump and the result is no constant.
+     */
     private static Boolean constTruth(Ast.Expr e) {
         e = unparen(e);
-        if (e instanceof Ast.True || e instanceof Ast.Const) {
+        if (e instanceof Ast.True || e instanceof Ast.Const c && c.value instanceof lunatik.lua.value.LuaString) {
             return true;
         }
         if (e instanceof Ast.Nil || e instanceof Ast.False) {
@@ -64,11 +69,8 @@ public final class Names {
             return t == null ? null : !t;
         }
         if (e instanceof Ast.BinOp b && (b.op == Ast.OP_AND || b.op == Ast.OP_OR)) {
-            Boolean left = constTruth(b.a);
-            if (left == null) {
-                return null;
-            }
-            return left == (b.op == Ast.OP_AND) ? constTruth(b.b) : left;
+            Ast.Expr f = folded(b);
+            return f == b ? null : constTruth(f);
         }
         return foldNumber(e) != null ? Boolean.TRUE : null;
     }
@@ -149,8 +151,8 @@ public final class Names {
         if (e instanceof Ast.Paren p) {
             return p.e instanceof Ast.Const ? kind(p.e) : null;
         }
-        if (e instanceof Ast.Local) {
-            return "local";
+        if (e instanceof Ast.Local l) {
+            return l.var.unnamed ? null : "local";
         }
         if (e instanceof Ast.Upval) {
             return "upvalue";
@@ -172,7 +174,7 @@ public final class Names {
             return l.var.name;
         }
         if (e instanceof Ast.Upval u) {
-            return u.name;
+            return u.name == null ? "?" : u.name; // without debug information, Lua's upvalname says "?"
         }
         if (e instanceof Ast.Index ix && ix.key instanceof Ast.Const c && c.value instanceof LuaString s) {
             return s.toString();
