@@ -32,6 +32,8 @@ public final class Sockets {
     private static final MethodHandle GETPEERNAME = handle("getpeername", FunctionDescriptor.of(INT, INT, PTR, PTR));
     private static final MethodHandle SHUTDOWN = handle("shutdown", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle SETSOCKOPT = handle("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
+    private static final MethodHandle RECVMMSG = handle("recvmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT, PTR));
+    private static final MethodHandle SEND = handle("send", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT));
 
     /** Largest socket address (struct sockaddr_storage). */
     public static final int ADDR_MAX = 128;
@@ -47,6 +49,30 @@ public final class Sockets {
 
     private static RuntimeException unexpected(Throwable t) {
         return Ffm.unexpected(t);
+    }
+
+    /**
+     * recvmmsg(2) into {@code vec}, an array of {@code vlen} {@code struct mmsghdr} the caller
+     * has set up (no timeout): how many messages arrived, or a negative errno. For readers that
+     * take many datagrams per system call into memory of their own (no copy, no allocation).
+     */
+    public static int recvmmsg(int fd, MemorySegment vec, int vlen, int flags) {
+        MemorySegment st = Ffm.state();
+        try {
+            return (int) orErrno(st, (int) RECVMMSG.invokeExact(st, fd, vec, vlen, flags, MemorySegment.NULL));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** send(2) of {@code len} bytes of {@code buf} (to the connected peer; for netlink, the kernel): bytes sent or a negative errno. */
+    public static long send(int fd, MemorySegment buf, long len, int flags) {
+        MemorySegment st = Ffm.state();
+        try {
+            return orErrno(st, (long) SEND.invokeExact(st, fd, buf, len, flags));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     /** socket(2): the descriptor, or a negative errno. */
@@ -176,6 +202,22 @@ public final class Sockets {
             throw unexpected(t);
         }
     }
+
+    /** setsockopt(2) of the option {@code name} to a receive or send time limit ({@code struct timeval}): 0 or a negative errno. */
+    public static int setTimeout(int fd, int name, long millis) {
+        MemorySegment st = Ffm.state();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment tv = a.allocate(16, 8);
+            tv.set(LONG, 0, millis / 1000);
+            tv.set(LONG, 8, millis % 1000 * 1000);
+            return (int) orErrno(st, (int) SETSOCKOPT.invokeExact(st, fd, 1 /* SOL_SOCKET */, name, tv, 16));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** SO_RCVTIMEO, for {@link #setTimeout}. */
+    public static final int SO_RCVTIMEO = 20;
 
     /** setsockopt(2) with an int value: 0 or a negative errno. */
     public static int setsockopt(int fd, int level, int name, int value) {

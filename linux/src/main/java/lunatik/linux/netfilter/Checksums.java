@@ -38,10 +38,20 @@ public final class Checksums {
         b[at + 1] = (byte) v;
     }
 
+    private static final int HOP_BY_HOP = 0;
+    private static final int ROUTING = 43;
+    private static final int FRAGMENT = 44;
+    private static final int DEST_OPTS = 60;
+
     /**
      * Recomputes, in place, the IPv4 header checksum and the TCP or UDP checksum of the IP
-     * packet {@code p} (IPv4 or IPv6 without extension headers). A UDP checksum of zero (none,
-     * which IPv4 allows) stays zero. A packet too short to hold its headers is left alone.
+     * packet {@code p}. A UDP checksum of zero over IPv4 (none, which IPv4 allows) stays zero.
+     * The transport checksum of a fragment is left alone: it covers the whole datagram, which
+     * one fragment does not hold (and a later fragment has no transport header, only data that
+     * must not be "fixed"). IPv6 hop-by-hop and destination options are stepped over; with a
+     * routing header (the checksum uses the final destination) or a fragment header the
+     * transport checksum is left alone too. A packet too short to hold its headers is left
+     * alone.
      */
     public static void fix(byte[] p) {
         if (p.length < 1) {
@@ -59,6 +69,10 @@ public final class Checksums {
             put16(p, 10, 0);
             put16(p, 10, fold(add(0, p, 0, ihl)));
             int total = Math.min(p.length, ((p[2] & 0xff) << 8) | (p[3] & 0xff));
+            int fragment = ((p[6] & 0xff) << 8 | (p[7] & 0xff)) & 0x3fff; // more-fragments bit and offset
+            if (fragment != 0) {
+                return;
+            }
             proto = p[9] & 0xff;
             l4 = ihl;
             int l4len = total - l4;
@@ -73,8 +87,31 @@ public final class Checksums {
             }
             proto = p[6] & 0xff;
             l4 = 40;
-            int l4len = Math.min(p.length - 40, ((p[4] & 0xff) << 8) | (p[5] & 0xff));
+            int end = Math.min(p.length, 40 + (((p[4] & 0xff) << 8) | (p[5] & 0xff)));
+            while (proto == HOP_BY_HOP || proto == DEST_OPTS) {
+                if (l4 + 8 > end) {
+                    return;
+                }
+                int next = p[l4] & 0xff;
+                l4 += ((p[l4 + 1] & 0xff) + 1) * 8;
+                proto = next;
+            }
+            if (proto == ROUTING || proto == FRAGMENT || l4 > end) {
+                return;
+            }
+            int l4len = end - l4;
             pseudo = add(0, p, 8, 32) + l4len + proto;
+            finish6(p, proto, l4, l4len, pseudo);
+        }
+    }
+
+    /** As {@link #finish} for IPv6, where a UDP checksum is never left out. */
+    private static void finish6(byte[] p, int proto, int l4, int l4len, long pseudo) {
+        if (proto == UDP && l4len >= 8) {
+            put16(p, l4 + 6, 0);
+            int sum = fold(add(pseudo, p, l4, l4len));
+            put16(p, l4 + 6, sum == 0 ? 0xffff : sum);
+        } else {
             finish(p, proto, l4, l4len, pseudo);
         }
     }

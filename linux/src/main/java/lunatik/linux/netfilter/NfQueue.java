@@ -2,6 +2,8 @@ package lunatik.linux.netfilter;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import lunatik.linux.ffm.ErrnoException;
 import lunatik.linux.ffm.LibC;
 import lunatik.linux.ffm.Sockets;
@@ -53,14 +55,101 @@ public final class NfQueue implements AutoCloseable {
     private final lunatik.linux.ffm.SharedDescriptor sd;
 
     /** A queued packet: its id, hook, ethertype, mark, devices, source MAC (or null) and the IP packet. */
-    public record Packet(int id, int hook, int hwProtocol, long mark, int indev, int outdev, byte[] hwaddr,
-                         byte[] payload) {
+    public static final class Packet {
+        int id;
+        int hook;
+        int hwProtocol;
+        long mark;
+        int indev;
+        int outdev;
+        final byte[] hwaddr = new byte[8];
+        int hwLength;
+        MemorySegment payload = MemorySegment.NULL;
+
+        public int id() {
+            return id;
+        }
+
+        /** The netfilter hook (NF_INET_*) the packet was queued at. */
+        public int hook() {
+            return hook;
+        }
+
+        /** The ethertype of its link-layer frame, when it came in on one. */
+        public int hwProtocol() {
+            return hwProtocol;
+        }
+
+        public long mark() {
+            return mark;
+        }
+
+        public int indev() {
+            return indev;
+        }
+
+        public int outdev() {
+            return outdev;
+        }
+
+        /** The source link-layer address, or null when the kernel gave none. */
+        public byte[] hwaddr() {
+            return hwLength == 0 ? null : java.util.Arrays.copyOf(hwaddr, hwLength);
+        }
+
+        /** Copies the source link-layer address into {@code to} at {@code at}; its length (0: none). */
+        public int hwaddr(byte[] to, int at) {
+            System.arraycopy(hwaddr, 0, to, at, hwLength);
+            return hwLength;
+        }
+
+        /**
+         * The IP packet, in the queue's receive buffer: valid until the next {@link #receive},
+         * and writable (a rewrite in place is what a verdict with this payload sends back).
+         */
+        public MemorySegment payload() {
+            return payload;
+        }
     }
+
+    /** Packets taken by one {@link #receive} at most: one recvmmsg(2) call brings them. */
+    public static final int BATCH = 32;
+    /** One datagram of the queue: a packet of up to 64 KiB and its attributes. */
+    private static final int SLOT = 65536 + 4096;
+    private static final int MMSGHDR = 64;          // struct mmsghdr on 64-bit Linux
+    private static final int MSG_WAITFORONE = 0x10000;
+    private static final int EAGAIN = 11;
+    private static final int EINTR = 4;
+    private static final int ENOBUFS = 105;
+    private static final int NFQNL_MSG_VERDICT_BATCH = 3;
+    private static final int OUT_BUFFER = 256 * 1024;
+
+    // the receive side: BATCH slots, their iovecs and mmsghdrs, set up once (no allocation per packet)
+    private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
+    private final MemorySegment slots = arena.allocate((long) BATCH * SLOT, 8);
+    private final MemorySegment vec = arena.allocate((long) BATCH * MMSGHDR, 8);
+    private final MemorySegment iov = arena.allocate((long) BATCH * 16, 8);
+    private final Packet[] packets = new Packet[BATCH];
+    // the verdict side: messages gathered until flush(); a run of the same plain verdict is one
+    private final MemorySegment out = arena.allocate(OUT_BUFFER, 8);
+    private long outLength;
+    private int runVerdict = -1;
+    private int runLastId;
+    private int runCount;
 
     private NfQueue(int fd, int num) {
         this.fd = fd;
         this.sd = new lunatik.linux.ffm.SharedDescriptor(fd);
         this.num = num;
+        for (int i = 0; i < BATCH; i++) {
+            packets[i] = new Packet();
+            MemorySegment io = iov.asSlice(i * 16L, 16);
+            io.set(ValueLayout.ADDRESS, 0, slots.asSlice((long) i * SLOT, SLOT));
+            io.set(ValueLayout.JAVA_LONG, 8, SLOT);
+            MemorySegment h = vec.asSlice((long) i * MMSGHDR, MMSGHDR);
+            h.set(ValueLayout.ADDRESS, 16, io);          // msg_iov
+            h.set(ValueLayout.JAVA_LONG, 24, 1);         // msg_iovlen
+        }
     }
 
     /** Binds queue {@code num} of the calling thread's network namespace. */
@@ -77,6 +166,8 @@ public final class NfQueue implements AutoCloseable {
             }
             Sockets.setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, 1);
             Sockets.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20);
+            // a receive waits at most 200 ms, so that a reader sees close() from another thread
+            Sockets.setTimeout(fd, Sockets.SO_RCVTIMEO, 200);
             // bind the queue, copy whole packets, accept rather than drop when the queue is full
             q.config(Netlink.attr(NFQA_CFG_CMD, ByteBuffer.allocate(4).put((byte) NFQNL_CFG_CMD_BIND).put((byte) 0)
                 .putShort((short) 0).array()));
@@ -147,96 +238,213 @@ public final class NfQueue implements AutoCloseable {
 
 
     /**
-     * The next packet; null once the queue is closed. Waits in slices of 200 ms, so that
-     * {@link #close} from another thread ends the wait (a netlink socket cannot be shut down).
+     * Receives the packets that are queued (at most {@value #BATCH}), in one recvmmsg(2) that
+     * waits for the first and takes what else is there (MSG_WAITFORONE). The wait is cut every
+     * 200 ms (the socket's receive time limit), so that {@link #close} from another thread ends
+     * it (a netlink socket cannot be shut down). Returns how many ({@link #packet} has them,
+     * until the next call), or 0 once the queue is closed. Messages that are not packets (the
+     * kernel's errors for verdicts it could not apply) are skipped.
      */
-    public Packet receive() throws ErrnoException {
+    public int receive() throws ErrnoException {
         if (!sd.enter()) {
-            return null;
+            return 0;
         }
         try {
-            return receiveInUse();
+            while (!sd.isClosed()) {
+                int n = Sockets.recvmmsg(fd, vec, BATCH, MSG_WAITFORONE);
+                if (n > 0) {
+                    int k = parseAll(n);
+                    if (k > 0) {
+                        return k;
+                    }
+                } else if (n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
+                    if (sd.isClosed()) {
+                        return 0;
+                    }
+                    throw new ErrnoException("recvmmsg(netlink)", -n);
+                }
+            }
+            return 0;
         } finally {
             sd.exit();
         }
     }
 
-    private Packet receiveInUse() throws ErrnoException {
-        int[] err = new int[1];
-        while (!sd.isClosed()) {
-            int ready = LibC.pollOne(fd, LibC.POLLIN, 200);
-            if (ready == 0 || ready == -4) {
-                continue;
-            }
-            Sockets.Received r = Sockets.recvfrom(fd, 65536 + 4096, 0, false, err);
-            if (r == null) {
-                if (sd.isClosed()) {
-                    return null;
-                }
-                if (err[0] == 4 || err[0] == 105) { // EINTR, ENOBUFS
-                    continue;
-                }
-                throw new ErrnoException("recv(netlink)", err[0]);
-            }
-            // one packet per datagram (the kernel sends each in its own); a malformed one is skipped
-            Packet p = Netlink.messages(r.data(), (type, b, from, to) ->
-                type == (NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET) ? parse(b, from + 20, to) : null);
-            if (p != null) {
-                return p;
-            }
-        }
-        return null;
+    /** Packet {@code i} of the last {@link #receive}. */
+    public Packet packet(int i) {
+        return packets[i];
     }
 
-    private static Packet parse(ByteBuffer b, int from, int to) {
-        // id, hook, hw protocol, mark, indev, outdev
-        long[] f = {-1, 0, 0, 0, 0, 0};
-        byte[][] hwAndPayload = {null, new byte[0]};
-        ByteBuffer be = b.duplicate().order(ByteOrder.BIG_ENDIAN);
-        Netlink.attributes(b, from, to, (type, v, end) -> {
+    /** Parses the {@code n} datagrams received; the number of packets found. */
+    private int parseAll(int n) {
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            int len = vec.get(ValueLayout.JAVA_INT, (long) i * MMSGHDR + 56); // msg_len
+            MemorySegment d = slots.asSlice((long) i * SLOT, Math.min(len, SLOT));
+            long at = 0;
+            while (at + 16 <= d.byteSize() && k < BATCH) {
+                int mlen = d.get(I32, at);
+                int type = d.get(I16, at + 4) & 0xffff;
+                if (mlen < 16 || at + mlen > d.byteSize()) {
+                    break; // malformed: the rest of the datagram is skipped
+                }
+                if (type == (NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET) && parse(d, at + 20, at + mlen, packets[k])) {
+                    k++;
+                }
+                at += (mlen + 3) & ~3;
+            }
+        }
+        return k;
+    }
+
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /** Reads the attributes of one packet message in {@code d[from, to)} into {@code p}; whether it had an id. */
+    private static boolean parse(MemorySegment d, long from, long to, Packet p) {
+        p.id = -1;
+        p.hook = 0;
+        p.hwProtocol = 0;
+        p.mark = 0;
+        p.indev = 0;
+        p.outdev = 0;
+        p.hwLength = 0;
+        p.payload = MemorySegment.NULL;
+        boolean header = false;
+        long at = from;
+        while (at + 4 <= to) {
+            int alen = d.get(I16, at) & 0xffff;
+            int type = d.get(I16, at + 2) & 0x7fff;
+            if (alen < 4 || at + alen > to) {
+                break;
+            }
+            long v = at + 4;
             switch (type) {
                 case NFQA_PACKET_HDR -> {
-                    f[0] = be.getInt(v);
-                    f[2] = be.getShort(v + 4) & 0xffff;
-                    f[1] = b.get(v + 6) & 0xff;
+                    header = true;
+                    p.id = d.get(BE32, v);
+                    p.hwProtocol = d.get(BE16, v + 4) & 0xffff;
+                    p.hook = d.get(ValueLayout.JAVA_BYTE, v + 6) & 0xff;
                 }
-                case NFQA_MARK -> f[3] = Integer.toUnsignedLong(be.getInt(v));
-                case NFQA_IFINDEX_INDEV -> f[4] = be.getInt(v);
-                case NFQA_IFINDEX_OUTDEV -> f[5] = be.getInt(v);
+                case NFQA_MARK -> p.mark = Integer.toUnsignedLong(d.get(BE32, v));
+                case NFQA_IFINDEX_INDEV -> p.indev = d.get(BE32, v);
+                case NFQA_IFINDEX_OUTDEV -> p.outdev = d.get(BE32, v);
                 case NFQA_HWADDR -> {
-                    byte[] hw = new byte[Math.min(be.getShort(v) & 0xffff, 8)];
-                    b.get(v + 4, hw);
-                    hwAndPayload[0] = hw;
+                    p.hwLength = Math.min(d.get(BE16, v) & 0xffff, 8);
+                    MemorySegment.copy(d, ValueLayout.JAVA_BYTE, v + 4, p.hwaddr, 0, p.hwLength);
                 }
-                case NFQA_PAYLOAD -> {
-                    byte[] payload = new byte[end - v];
-                    b.get(v, payload);
-                    hwAndPayload[1] = payload;
-                }
+                case NFQA_PAYLOAD -> p.payload = d.asSlice(v, alen - 4);
                 default -> {
                     // other attributes are not used
                 }
             }
-        });
-        return f[0] < 0 ? null : new Packet((int) f[0], (int) f[1], (int) f[2], f[3], (int) f[4], (int) f[5],
-            hwAndPayload[0], hwAndPayload[1]);
+            at += (alen + 3) & ~3;
+        }
+        return header;
     }
 
     /**
      * Answers packet {@code id}: {@code verdict} (NF_DROP, NF_ACCEPT, ...), a new mark when
-     * {@code mark} is not null, the packet replaced by {@code payload} when it is not null.
+     * {@code mark} is not null, the packet replaced by {@code payload} when it is not null. The
+     * answer is gathered, in order, and sent by {@link #flush}: consecutive packets with the same
+     * plain verdict (no mark, no new payload) get one batch verdict, and every answer of a batch
+     * goes in one send(2).
      */
-    public void verdict(int id, int verdict, Long mark, byte[] payload) throws ErrnoException {
+    public void verdict(int id, int verdict, Long mark, MemorySegment payload) throws ErrnoException {
+        if (mark == null && payload == null) {
+            if (runVerdict == verdict) {
+                runLastId = id;
+                runCount++;
+                return;
+            }
+            closeRun();
+            runVerdict = verdict;
+            runLastId = id;
+            runCount = 1;
+            return;
+        }
+        closeRun();
+        append(NFQNL_MSG_VERDICT, id, verdict, mark, payload);
+    }
+
+    /** Sends the answers gathered since the last flush (nothing to do when there are none). */
+    public void flush() throws ErrnoException {
+        closeRun();
+        sendGathered();
+    }
+
+    /** Sends the messages in the buffer. */
+    private void sendGathered() throws ErrnoException {
+        if (outLength == 0) {
+            return;
+        }
+        long n = outLength;
+        outLength = 0;
         if (!sd.enter()) {
             return; // closed: the kernel has dropped the queue and its packets' fate with it
         }
         try {
-            sendVerdict(id, verdict, mark, payload);
+            long r = Sockets.send(fd, out, n, 0);
+            if (r < 0) {
+                throw new ErrnoException("send(netlink verdicts)", (int) -r);
+            }
         } finally {
             sd.exit();
         }
     }
 
+    /** Ends a run of plain verdicts: one message (a batch verdict for a run of more than one). */
+    private void closeRun() throws ErrnoException {
+        if (runVerdict >= 0) {
+            append(runCount == 1 ? NFQNL_MSG_VERDICT : NFQNL_MSG_VERDICT_BATCH, runLastId, runVerdict, null, null);
+            runVerdict = -1;
+        }
+    }
+
+    /** Appends one verdict message (sending what is gathered first when it would not fit). */
+    private void append(int type, int id, int verdict, Long mark, MemorySegment payload) throws ErrnoException {
+        long plen = payload == null ? 0 : payload.byteSize();
+        long size = 16 + 4 + 12 + (mark == null ? 0 : 8) + (payload == null ? 0 : 4 + ((plen + 3) & ~3L));
+        if (outLength + size > OUT_BUFFER) {
+            sendGathered();
+        }
+        if (size > OUT_BUFFER) {
+            sendVerdict(id, verdict, mark, payload == null ? null : payload.toArray(ValueLayout.JAVA_BYTE));
+            return;
+        }
+        long at = outLength;
+        out.set(I32, at, (int) size);
+        out.set(I16, at + 4, (short) (NFNL_SUBSYS_QUEUE << 8 | type));
+        out.set(I16, at + 6, (short) NLM_F_REQUEST);
+        out.set(I32, at + 8, ++seq);
+        out.set(I32, at + 12, 0);
+        out.set(ValueLayout.JAVA_BYTE, at + 16, (byte) 0);  // nfgenmsg: family, version
+        out.set(ValueLayout.JAVA_BYTE, at + 17, (byte) 0);
+        out.set(BE16, at + 18, (short) num);
+        long a = at + 20;
+        out.set(I16, a, (short) 12);
+        out.set(I16, a + 2, (short) NFQA_VERDICT_HDR);
+        out.set(BE32, a + 4, verdict);
+        out.set(BE32, a + 8, id);
+        a += 12;
+        if (mark != null) {
+            out.set(I16, a, (short) 8);
+            out.set(I16, a + 2, (short) NFQA_MARK);
+            out.set(BE32, a + 4, mark.intValue());
+            a += 8;
+        }
+        if (payload != null) {
+            out.set(I16, a, (short) (4 + plen));
+            out.set(I16, a + 2, (short) NFQA_PAYLOAD);
+            MemorySegment.copy(payload, 0, out, a + 4, plen);
+            a += 4 + ((plen + 3) & ~3L);
+        }
+        outLength = a;
+    }
+
+    /** One verdict in a message of its own (a payload too large to gather). */
     private void sendVerdict(int id, int verdict, Long mark, byte[] payload) throws ErrnoException {
         byte[] attrs = Netlink.attr(NFQA_VERDICT_HDR, ByteBuffer.allocate(8).putInt(verdict).putInt(id).array());
         if (mark != null) {
@@ -245,7 +453,14 @@ public final class NfQueue implements AutoCloseable {
         if (payload != null) {
             attrs = concat(attrs, Netlink.attr(NFQA_PAYLOAD, payload));
         }
-        send(message(NFQNL_MSG_VERDICT, 0, attrs));
+        if (!sd.enter()) {
+            return;
+        }
+        try {
+            send(message(NFQNL_MSG_VERDICT, 0, attrs));
+        } finally {
+            sd.exit();
+        }
     }
 
     /**

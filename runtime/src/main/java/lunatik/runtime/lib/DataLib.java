@@ -58,6 +58,8 @@ public final class DataLib {
 
         private ByteBuffer mem;
         private int opt;
+        /** Whether a script wrote to the memory since it was last set (a hook's packet was rewritten). */
+        private boolean written;
 
         /** A buffer of {@code size} zero bytes that owns its memory (what {@code data.new} makes). */
         public Buffer(int size) {
@@ -83,7 +85,13 @@ public final class DataLib {
             return new Buffer(EMPTY, opt);
         }
 
+        /** Whether a script wrote to the buffer since its memory was last set. */
+        public boolean isWritten() {
+            return written;
+        }
+
         private void set(ByteBuffer b, int opt) {
+            this.written = false;
             this.mem = b == null ? EMPTY : b.slice().order(ORDER);
             this.opt = b != null && b.isReadOnly() ? opt | OPT_READONLY : opt;
         }
@@ -208,6 +216,7 @@ public final class DataLib {
             int off = checkBounds(a, d, a.checkInteger(2), width);
             checkWritable(a, d);
             w.write(d.mem, off, a.checkInteger(3));
+            d.written = true;
             return Varargs.NONE;
         });
     }
@@ -229,6 +238,7 @@ public final class DataLib {
         int o = checkBounds(a, d, off, s.length());
         checkWritable(a, d);
         d.mem.put(o, s.bytes());
+        d.written = true;
         return Varargs.NONE;
     }
 

@@ -10,6 +10,7 @@ import lunatik.linux.netfilter.Checksums;
 import lunatik.linux.netfilter.NfQueue;
 import lunatik.linux.netfilter.NfRules;
 import lunatik.lua.value.LuaFunction;
+import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.LuaUserdata;
 import lunatik.lua.value.Varargs;
@@ -193,23 +194,32 @@ public final class NetfilterLib {
         }
 
         /*
-         * The reader fails open: a packet whose handling fails for any reason is accepted, and
-         * if the reader itself ends while the hook is registered (its socket failed, say), it
-         * removes the hook's rules first, so the packets of the namespace flow instead of
-         * waiting in a queue nobody reads.
+         * The reader takes the packets queued (up to NfQueue.BATCH at a time, in one system
+         * call), runs the hook on each in order inside one entry into the runtime (one lock for
+         * the batch), and sends the verdicts together (runs of the same plain verdict as one
+         * batch verdict). It fails open: a packet whose handling fails for any reason is
+         * accepted, and if the reader itself ends while the hook is registered (its socket
+         * failed, say), it removes the hook's rules first, so the packets of the namespace flow
+         * instead of waiting in a queue nobody reads.
          */
         private void serve() {
             NfQueue qq = q;
             Throwable failure = null;
             try {
-                NfQueue.Packet p;
-                while ((p = qq.receive()) != null) {
+                int n;
+                // a receive takes what is queued (up to a batch): two system calls a batch,
+                // one to receive and one to answer
+                while ((n = qq.receive()) > 0) {
+                    int done = 0;
                     try {
-                        answer(qq, p);
+                        done = handle(qq, n);
                     } catch (RuntimeException | Error e) {
-                        log("netfilter: queue " + queue + ": packet " + p.id() + " accepted: " + e);
-                        qq.verdict(p.id(), NfQueue.NF_ACCEPT, null, null);
+                        log("netfilter: queue " + queue + ": packets accepted: " + e);
                     }
+                    for (int i = done; i < n; i++) {
+                        qq.verdict(qq.packet(i).id(), NfQueue.NF_ACCEPT, null, null);
+                    }
+                    qq.flush();
                 }
             } catch (ErrnoException | RuntimeException | Error e) {
                 failure = e;
@@ -217,7 +227,7 @@ public final class NetfilterLib {
                 if (!released) {
                     removeRules();
                     log("netfilter: queue " + queue + ": its reader ended"
-                        + (failure == null ? "" : " (" + failure.getMessage() + ")")
+                        + (failure == null ? "" : " (" + failure + ")")
                         + "; the hook's rules were removed, packets pass");
                 }
             }
@@ -232,66 +242,111 @@ public final class NetfilterLib {
             }
         }
 
-        /** Runs the hook on one packet and gives the kernel its verdict. */
-        private void answer(NfQueue qq, NfQueue.Packet p) throws ErrnoException {
-            int header = p.hwaddr() != null && p.hwaddr().length >= 6 && p.hook() <= 2 ? 14 : 0;
-            byte[] bytes = new byte[header + p.payload().length];
-            if (header > 0) {
-                System.arraycopy(p.hwaddr(), 0, bytes, 6, 6);
-                bytes[12] = (byte) (p.hwProtocol() >> 8);
-                bytes[13] = (byte) p.hwProtocol();
+        // the answers of a batch, given to the queue once the runtime's lock is let go
+        private final int[] verdicts = new int[NfQueue.BATCH];
+        private final Long[] marks = new Long[NfQueue.BATCH];
+        private final java.lang.foreign.MemorySegment[] rewrites = new java.lang.foreign.MemorySegment[NfQueue.BATCH];
+
+        /** Runs the hook on the {@code n} packets received, in the runtime; how many were answered. */
+        private int handle(NfQueue qq, int n) throws ErrnoException {
+            if (released) {
+                return 0;
             }
-            System.arraycopy(p.payload(), 0, bytes, header, p.payload().length);
-            byte[] original = bytes.clone();
+            int[] done = {0};
+            try {
+                inRuntime(S -> {
+                    for (int i = 0; i < n && !released; i++) {
+                        answer(S, qq.packet(i), i);
+                        done[0] = i + 1;
+                    }
+                    return null;
+                });
+            } catch (LuaException e) {
+                // the runtime is gone: the rest are accepted
+            }
+            for (int i = 0; i < done[0]; i++) {
+                qq.verdict(qq.packet(i).id(), verdicts[i], marks[i], rewrites[i]);
+                rewrites[i] = null;
+            }
+            return done[0];
+        }
+
+        private static final LuaString HOOK = Ops.str("hook");
+        /** A packet with an Ethernet header put before it (PRE_ROUTING, LOCAL_IN, FORWARD). */
+        private byte[] framed = new byte[0];
+
+        /**
+         * Runs the hook on one packet and gathers its verdict. The hook's {@code data} object is
+         * the packet where it lies in the queue's receive buffer (no copy), or, with an Ethernet
+         * header put before it, a copy. A packet the hook wrote to goes back with its checksums
+         * made right; one it did not is answered with the verdict alone.
+         */
+        private void answer(LuaState S, NfQueue.Packet p, int slot) {
+            java.lang.foreign.MemorySegment payload = p.payload();
+            int len = (int) payload.byteSize();
+            int header = p.hook() <= 2 && p.hwaddr(hw, 0) >= 6 ? 14 : 0;
+            ByteBuffer view;
+            if (header > 0) {
+                if (framed.length < header + len) {
+                    framed = new byte[header + len];
+                }
+                java.util.Arrays.fill(framed, 0, 6, (byte) 0);
+                System.arraycopy(hw, 0, framed, 6, 6);
+                framed[12] = (byte) (p.hwProtocol() >> 8);
+                framed[13] = (byte) p.hwProtocol();
+                java.lang.foreign.MemorySegment.copy(payload, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, framed, header, len);
+                view = ByteBuffer.wrap(framed, 0, header + len);
+            } else {
+                view = payload.asByteBuffer();
+            }
             int verdict = NfQueue.NF_ACCEPT;
             Long mark = null;
-            if (!released) {
-                Object[] result = call(bytes);
+            boolean written;
+            DataLib.reset(skb, view, DataLib.Buffer.OPT_NONE);
+            try {
+                Object[] result = call(S);
                 if (result != null) {
                     verdict = verdict(result[0]);
                     mark = result[1] instanceof Long l ? l : null;
                 }
+            } finally {
+                DataLib.Buffer b = DataLib.buffer(skb);
+                written = b != null && b.isWritten();
+                DataLib.clear(skb);
             }
-            byte[] payload = null;
-            if (!Arrays.equals(bytes, header, bytes.length, original, header, original.length)) {
-                payload = Arrays.copyOfRange(bytes, header, bytes.length);
-                Checksums.fix(payload);
+            java.lang.foreign.MemorySegment rewritten = null;
+            if (written) {
+                byte[] bytes = header > 0 ? java.util.Arrays.copyOfRange(framed, header, header + len)
+                    : payload.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                Checksums.fix(bytes);
+                rewritten = java.lang.foreign.MemorySegment.ofArray(bytes);
             }
-            qq.verdict(p.id(), verdict, mark, payload);
+            verdicts[slot] = verdict;
+            marks[slot] = mark;
+            rewrites[slot] = rewritten;
         }
 
-        /** Calls the Lua hook with the packet; its results, or null when it failed (accept). */
-        private Object[] call(byte[] bytes) {
-            lunatik.runtime.Runtime.Handler<Object[]> h = S -> {
-                if (released) {
-                    return null;
-                }
-                Object fn = opts.get(Ops.str("hook"));
-                if (!(fn instanceof LuaFunction f)) {
-                    log("operation not defined");
-                    return null;
-                }
-                DataLib.reset(skb, ByteBuffer.wrap(bytes), DataLib.Buffer.OPT_NONE);
-                try {
-                    Object r = S.call(f, skbValue);
-                    return new Object[] {Varargs.get(r, 0), Varargs.get(r, 1)};
-                } catch (LuaError e) {
-                    log(e.getMessage());
-                    return null;
-                } catch (StackOverflowError e) {
-                    log("stack overflow");
-                    return null;
-                } catch (RuntimeException | Error e) {
-                    log("netfilter: hook failed: " + e);
-                    return null;
-                } finally {
-                    DataLib.clear(skb);
-                }
-            };
+        private final byte[] hw = new byte[8];
+
+        /** Calls the Lua hook with the packet in {@code skb}; its results, or null when it failed (accept). */
+        private Object[] call(LuaState S) {
+            Object fn = opts.get(HOOK);
+            if (!(fn instanceof LuaFunction f)) {
+                log("operation not defined");
+                return null;
+            }
             try {
-                return inRuntime(h);
-            } catch (LuaException e) {
-                return null; // the runtime is gone
+                Object r = S.call(f, skbValue);
+                return new Object[] {Varargs.get(r, 0), Varargs.get(r, 1)};
+            } catch (LuaError e) {
+                log(e.getMessage());
+                return null;
+            } catch (StackOverflowError e) {
+                log("stack overflow");
+                return null;
+            } catch (RuntimeException | Error e) {
+                log("netfilter: hook failed: " + e);
+                return null;
             }
         }
 
