@@ -1,11 +1,6 @@
 package lunatik.runtime.lib;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
-import lunatik.linux.ffm.ErrnoException;
-import lunatik.linux.ffm.LibC;
 import lunatik.linux.netfilter.Checksums;
 import lunatik.linux.netfilter.NfQueue;
 import lunatik.linux.netfilter.NfRules;
@@ -18,7 +13,6 @@ import lunatik.lua.vm.LibFunction;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
-import lunatik.runtime.LuaException;
 import lunatik.runtime.Lunatik;
 import lunatik.runtime.LunatikObject;
 import lunatik.runtime.ObjectClass;
@@ -53,8 +47,6 @@ public final class NetfilterLib {
     private static final int FAMILY_INET = 1;
     private static final int FAMILY_IPV4 = 2;
     private static final int FAMILY_IPV6 = 10;
-    /** Our queue numbers start high, out of the way of hand-written rules (queue 0, 1, ...). */
-    private static final AtomicInteger NEXT_QUEUE = new AtomicInteger(31000);
     public static final ObjectClass CLASS = ObjectClass.builder("netfilter")
         .release(p -> ((Hook) p).release())
         .build();
@@ -108,8 +100,7 @@ public final class NetfilterLib {
         if ((!v4 && !v6) || hooknum < 0 || hooknum > 4 || priority < Integer.MIN_VALUE || priority > Integer.MAX_VALUE) {
             throw new LuaError(Ops.str("failed to register netfilter hook"));
         }
-        int queue = 31000 + Math.floorMod(NEXT_QUEUE.getAndIncrement() - 31000, 34000); // 31000..64999
-        Hook h = new Hook(L, opts, queue, v4, v6, NetNamespace.path());
+        Hook h = new Hook(L, opts, v4, v6, NetNamespace.path());
         try {
             h.start((int) hooknum, (int) priority, mark & 0xFFFFFFFFL);
         } catch (IOException e) {
@@ -122,57 +113,53 @@ public final class NetfilterLib {
         return u;
     }
 
-    /** One registered hook: its rules, its queue and the thread that reads it. */
+    /** One registered hook: its rules, and the queue whose packets its function answers. */
     static final class Hook extends Registered {
         final LuaTable opts;
-        final int queue;
         final boolean v4;
         final boolean v6;
         final String ns;
-        volatile NfQueue q;
-        volatile Thread reader;
         volatile boolean released;
-        LunatikObject skb;
-        LuaUserdata skbValue;
+        final PacketQueue pq;
 
-        Hook(LuaState L, LuaTable opts, int queue, boolean v4, boolean v6, String ns) {
+        Hook(LuaState L, LuaTable opts, boolean v4, boolean v6, String ns) {
             super(L);
             this.opts = opts;
-            this.queue = queue;
             this.v4 = v4;
             this.v6 = v6;
             this.ns = ns;
+            this.pq = new PacketQueue(this, ns, true, DataLib.Buffer.OPT_NONE, "netfilter-") {
+                @Override
+                void answer(LuaState S, NfQueue.Packet p, Answer a) {
+                    Object[] result = call(S, skbValue);
+                    if (result != null) {
+                        a.verdict = verdict(result[0]);
+                        a.mark = result[1] instanceof Long l ? l : null;
+                    }
+                }
+
+                @Override
+                void readerEnded(Throwable failure) {
+                    removeRules();
+                    log("netfilter: queue " + queue + ": its reader ended"
+                        + (failure == null ? "" : " (" + failure + ")") + "; the hook's rules were removed, packets pass");
+                }
+            };
         }
 
+        /** The queue number (for tests). */
+        int queue() {
+            return pq.queue;
+        }
 
+        /** Opens the queue first (packets that reach it before we read wait there), then the rules. */
         void start(int hooknum, int priority, long mark) throws IOException {
-            skb = DataLib.newObject(DataLib.Buffer.detached(DataLib.Buffer.OPT_NONE), false);
-            skbValue = DataLib.push(L, skb);
-            L.registry.put(skbValue, Boolean.TRUE);
-            // the queue first (packets reaching it before we read wait there), then the rules
-            java.util.concurrent.CompletableFuture<Object> opened = new java.util.concurrent.CompletableFuture<>();
-            reader = Thread.ofPlatform().daemon().name("netfilter-" + queue).start(() -> {
-                try {
-                    if (ns != null) {
-                        LibC.enterNetworkNamespace(ns); // the namespace of the registration
-                    }
-                    q = NfQueue.open(queue);
-                    opened.complete(q);
-                } catch (ErrnoException | RuntimeException e) {
-                    opened.complete(e);
-                    return;
-                }
-                serve();
-            });
-            Object r = opened.join();
-            if (r instanceof Exception e) {
-                throw new IOException("queue " + queue + ": " + e.getMessage(), e);
-            }
+            pq.open();
             if (v4) {
-                NfRules.install(ns, false, hooknum, priority, mark, queue);
+                NfRules.install(ns, false, hooknum, priority, mark, pq.queue);
             }
             if (v6) {
-                NfRules.install(ns, true, hooknum, priority, mark, queue);
+                NfRules.install(ns, true, hooknum, priority, mark, pq.queue);
             }
         }
 
@@ -182,170 +169,36 @@ public final class NetfilterLib {
             }
             released = true;
             removeRules();
-            NfQueue qq = q;
-            if (qq != null) {
-                qq.close();
-            }
-            LuaUserdata skbKey = skbValue;
-            if (skbKey != null) {
-                changeState(S -> S.registry.put(skbKey, null));
-            }
+            pq.close();
             unpin();
-        }
-
-        /*
-         * The reader takes the packets queued (up to NfQueue.BATCH at a time, in one system
-         * call), runs the hook on each in order inside one entry into the runtime (one lock for
-         * the batch), and sends the verdicts together (runs of the same plain verdict as one
-         * batch verdict). It fails open: a packet whose handling fails for any reason is
-         * accepted, and if the reader itself ends while the hook is registered (its socket
-         * failed, say), it removes the hook's rules first, so the packets of the namespace flow
-         * instead of waiting in a queue nobody reads.
-         */
-        private void serve() {
-            NfQueue qq = q;
-            Throwable failure = null;
-            try {
-                int n;
-                // a receive takes what is queued (up to a batch): two system calls a batch,
-                // one to receive and one to answer
-                while ((n = qq.receive()) > 0) {
-                    int done = 0;
-                    try {
-                        done = handle(qq, n);
-                    } catch (RuntimeException | Error e) {
-                        log("netfilter: queue " + queue + ": packets accepted: " + e);
-                    }
-                    for (int i = done; i < n; i++) {
-                        qq.verdict(qq.packet(i).id(), NfQueue.NF_ACCEPT, null, null);
-                    }
-                    qq.flush();
-                }
-            } catch (ErrnoException | RuntimeException | Error e) {
-                failure = e;
-            } finally {
-                if (!released) {
-                    removeRules();
-                    log("netfilter: queue " + queue + ": its reader ended"
-                        + (failure == null ? "" : " (" + failure + ")")
-                        + "; the hook's rules were removed, packets pass");
-                }
-            }
         }
 
         private void removeRules() {
             if (v4) {
-                NfRules.remove(ns, false, queue);
+                NfRules.remove(ns, false, pq.queue);
             }
             if (v6) {
-                NfRules.remove(ns, true, queue);
+                NfRules.remove(ns, true, pq.queue);
             }
-        }
-
-        // the answers of a batch, given to the queue once the runtime's lock is let go
-        private final int[] verdicts = new int[NfQueue.BATCH];
-        private final Long[] marks = new Long[NfQueue.BATCH];
-        private final java.lang.foreign.MemorySegment[] rewrites = new java.lang.foreign.MemorySegment[NfQueue.BATCH];
-
-        /** Runs the hook on the {@code n} packets received, in the runtime; how many were answered. */
-        private int handle(NfQueue qq, int n) throws ErrnoException {
-            if (released) {
-                return 0;
-            }
-            int[] done = {0};
-            try {
-                inRuntime(S -> {
-                    for (int i = 0; i < n && !released; i++) {
-                        answer(S, qq.packet(i), i);
-                        done[0] = i + 1;
-                    }
-                    return null;
-                });
-            } catch (LuaException e) {
-                // the runtime is gone: the rest are accepted
-            }
-            for (int i = 0; i < done[0]; i++) {
-                qq.verdict(qq.packet(i).id(), verdicts[i], marks[i], rewrites[i]);
-                rewrites[i] = null;
-            }
-            return done[0];
         }
 
         private static final LuaString HOOK = Ops.str("hook");
-        /** A packet with an Ethernet header put before it (PRE_ROUTING, LOCAL_IN, FORWARD). */
-        private byte[] framed = new byte[0];
 
-        /**
-         * Runs the hook on one packet and gathers its verdict. The hook's {@code data} object is
-         * the packet where it lies in the queue's receive buffer (no copy), or, with an Ethernet
-         * header put before it, a copy. A packet the hook wrote to goes back with its checksums
-         * made right; one it did not is answered with the verdict alone.
-         */
-        private void answer(LuaState S, NfQueue.Packet p, int slot) {
-            java.lang.foreign.MemorySegment payload = p.payload();
-            int len = (int) payload.byteSize();
-            int header = p.hook() <= 2 && p.hwaddr(hw, 0) >= 6 ? 14 : 0;
-            ByteBuffer view;
-            if (header > 0) {
-                if (framed.length < header + len) {
-                    framed = new byte[header + len];
-                }
-                java.util.Arrays.fill(framed, 0, 6, (byte) 0);
-                System.arraycopy(hw, 0, framed, 6, 6);
-                framed[12] = (byte) (p.hwProtocol() >> 8);
-                framed[13] = (byte) p.hwProtocol();
-                java.lang.foreign.MemorySegment.copy(payload, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, framed, header, len);
-                view = ByteBuffer.wrap(framed, 0, header + len);
-            } else {
-                view = payload.asByteBuffer();
-            }
-            int verdict = NfQueue.NF_ACCEPT;
-            Long mark = null;
-            boolean written;
-            DataLib.reset(skb, view, DataLib.Buffer.OPT_NONE);
-            try {
-                Object[] result = call(S);
-                if (result != null) {
-                    verdict = verdict(result[0]);
-                    mark = result[1] instanceof Long l ? l : null;
-                }
-            } finally {
-                DataLib.Buffer b = DataLib.buffer(skb);
-                written = b != null && b.isWritten();
-                DataLib.clear(skb);
-            }
-            java.lang.foreign.MemorySegment rewritten = null;
-            if (written) {
-                byte[] bytes = header > 0 ? java.util.Arrays.copyOfRange(framed, header, header + len)
-                    : payload.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                Checksums.fix(bytes);
-                rewritten = java.lang.foreign.MemorySegment.ofArray(bytes);
-            }
-            verdicts[slot] = verdict;
-            marks[slot] = mark;
-            rewrites[slot] = rewritten;
-        }
-
-        private final byte[] hw = new byte[8];
-
-        /** Calls the Lua hook with the packet in {@code skb}; its results, or null when it failed (accept). */
-        private Object[] call(LuaState S) {
+        /** Calls the Lua hook with the packet; its results, or null when it failed (accept). */
+        private Object[] call(LuaState S, LuaUserdata skb) {
             Object fn = opts.get(HOOK);
             if (!(fn instanceof LuaFunction f)) {
                 log("operation not defined");
                 return null;
             }
             try {
-                Object r = S.call(f, skbValue);
+                Object r = S.call(f, skb);
                 return new Object[] {Varargs.get(r, 0), Varargs.get(r, 1)};
             } catch (LuaError e) {
                 log(e.getMessage());
                 return null;
             } catch (StackOverflowError e) {
                 log("stack overflow");
-                return null;
-            } catch (RuntimeException | Error e) {
-                log("netfilter: hook failed: " + e);
                 return null;
             }
         }

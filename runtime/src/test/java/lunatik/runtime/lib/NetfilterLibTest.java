@@ -156,7 +156,7 @@ class NetfilterLibTest {
         assertThat(udp(9997, b("dropped"))).isEmpty();
         List<NetfilterLib.Hook> hooks = hooks(rt);
         assertThat(hooks).hasSize(1);
-        hooks.get(0).q.close(); // the queue's socket fails under its reader
+        hooks.get(0).pq.q.close(); // the queue's socket fails under its reader
         long end = System.nanoTime() + 10_000_000_000L;
         while (!NfRules.chains("/var/run/netns/" + ns).isEmpty() && System.nanoTime() < end) {
             Thread.sleep(20);
