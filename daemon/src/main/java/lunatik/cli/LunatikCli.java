@@ -96,6 +96,9 @@ public final class LunatikCli {
                 ensureLoaded();
                 out.println(dostring("return lunatik.runner.list()"));
             }
+            case "iptables", "ip6tables" -> {
+                return xtables(cmd.equals("ip6tables"), java.util.Arrays.copyOfRange(args, 1, args.length));
+            }
             case "run", "spawn", "stop" -> {
                 if (script == null) {
                     err.println(USAGE);
@@ -112,6 +115,31 @@ public final class LunatikCli {
                 return 1;
             }
         }
+        return 0;
+    }
+
+    /**
+     * {@code lunatik iptables <rule>}: a rule that names an xtable extension (a match {@code -m
+     * <name>} or a target {@code -j <name>} a running script registered), as one writes it for
+     * Lunatik's kernel extension; the daemon turns it into ordinary rules, and they are printed.
+     */
+    private int xtables(boolean ipv6, String[] rule) throws CliException {
+        ensureLoaded();
+        StringBuilder t = new StringBuilder("{");
+        for (String w : rule) {
+            t.append(quote(w)).append(',');
+        }
+        t.append('}');
+        String r = dostring("local ok, r = pcall(require('xtable').iptables, " + ipv6 + ", " + t
+            + ") return (ok and 'ok\\n' or 'error\\n') .. tostring(r)");
+        int nl = r.indexOf('\n');
+        String status = nl < 0 ? r : r.substring(0, nl);
+        String text = nl < 0 ? "" : r.substring(nl + 1);
+        if (!status.equals("ok")) {
+            err.println("lunatik: " + text);
+            return 1;
+        }
+        out.println(text);
         return 0;
     }
 

@@ -39,7 +39,8 @@ final class Leftovers {
     }
 
     private static int order(String entry) {
-        return entry.startsWith("chain ") ? 0 : entry.startsWith("table ") ? 1 : 2;
+        // rules before the chains they jump from, chains before the tables that hold them
+        return entry.startsWith("xtrule") ? 0 : entry.startsWith("chain ") ? 1 : entry.startsWith("table ") ? 2 : 3;
     }
 
     private static String netns(String field) {
@@ -47,7 +48,7 @@ final class Leftovers {
     }
 
     private static String undo(String entry) throws IOException {
-        String[] f = entry.split(" ");
+        String[] f = entry.split("[ \t]");
         switch (f[0]) {
             case "mount" -> {
                 Path p = Path.of(entry.substring("mount ".length()));
@@ -65,6 +66,9 @@ final class Leftovers {
                     return "removed the empty table " + f[2] + " " + f[3] + " it had made";
                 }
                 return null;
+            }
+            case "xtrule" -> {
+                return NfRules.removeXtablesEntry(entry) ? "removed the iptables rule " + entry.replace('\t', ' ') : null;
             }
             case "tracefs" -> {
                 Path p = Path.of(entry.substring("tracefs ".length()));

@@ -295,6 +295,27 @@ class ExamplesTest {
         });
     }
 
+    /** dnsblock as an iptables match (xtable), with its rule written as for Lunatik: `lunatik iptables ...`. */
+    @Test
+    void dnsblockAsAnIptablesMatch() throws Exception {
+        withDaemonInNamespace("lunatik-xt-", ns -> {
+            ok("run", "examples/dnsblock/dnsblock", "false");
+            out.reset();
+            ok("iptables", "-A", "OUTPUT", "-m", "dnsblock", "-j", "DROP");
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("iptables -t filter -A OUTPUT -m mark ! --mark ")
+                .contains("-j NFQUEUE --queue-num ");
+            assertThat(dnsQueryArrives(ns, "github.com")).isFalse();
+            assertThat(dnsQueryArrives(ns, "example.org")).isTrue();
+            assertThat(log()).contains("blocked");
+            out.reset();
+            assertThat(cli.command("iptables", "-A", "OUTPUT", "-m", "nosuch", "-j", "DROP")).isEqualTo(1);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("no xtable extension in this rule");
+            ok("stop", "examples/dnsblock/dnsblock");
+            assertThat(sh("ip", "netns", "exec", ns, "iptables-nft", "-S", "OUTPUT")).doesNotContain("NFQUEUE");
+            assertThat(dnsQueryArrives(ns, "github.com")).isTrue();
+        });
+    }
+
     /** A TLS 1.2 ClientHello naming {@code host} in its server_name extension. */
     private static byte[] clientHello(String host) {
         byte[] name = host.getBytes(StandardCharsets.US_ASCII);

@@ -155,6 +155,17 @@ public final class Host {
         return modules;
     }
 
+    private final java.util.concurrent.ConcurrentHashMap<Object, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What modules keep for every runtime of this host under {@code key} (the xtable extensions
+     * by name, say), made by {@code make} on first use.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T shared(Object key, java.util.function.Supplier<T> make) {
+        return (T) shared.computeIfAbsent(key, k -> make.get());
+    }
+
     /** Where script output and callback errors go (the daemon's log, the kernel log). */
     public void log(String line) {
         log.accept(line);

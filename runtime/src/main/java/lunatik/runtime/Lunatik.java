@@ -34,6 +34,7 @@ public final class Lunatik {
         m.put("linux", lunatik.runtime.lib.LinuxLib::open);
         m.put("socket", lunatik.runtime.lib.SocketLib::open);
         m.put("netfilter", lunatik.runtime.lib.NetfilterLib::open);
+        m.put("xtable", lunatik.runtime.lib.XtableLib::open);
         m.put("notifier", lunatik.runtime.lib.NotifierLib::open);
         m.put("fib", lunatik.runtime.lib.FibLib::open);
         m.put("syscall", lunatik.runtime.lib.SyscallLib::open);

@@ -48,6 +48,8 @@ public final class NfQueue implements AutoCloseable {
 
     public static final int NF_DROP = 0;
     public static final int NF_ACCEPT = 1;
+    /** The packet goes through the hook again from its start (with the mark the verdict set). */
+    public static final int NF_REPEAT = 4;
 
     private final int fd;
     private final int num;

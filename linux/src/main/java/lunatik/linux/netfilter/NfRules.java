@@ -161,6 +161,49 @@ public final class NfRules {
         }
     }
 
+    /**
+     * Runs {@code iptables-nft} (or {@code ip6tables-nft}) to add ({@code -A}, {@code -I}) or
+     * delete ({@code -D}) one rule: {@code -t table <op> chain <position when -I> spec...}. An
+     * added rule is written in the ledger (what a killed daemon left is removed by the next), a
+     * deleted one crossed out.
+     */
+    public static void xtablesRule(String netns, boolean ipv6, String table, String op, String chain, Integer position,
+                                   List<String> spec) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ipv6 ? "ip6tables-nft" : "iptables-nft", "-t", table, op, chain));
+        if (position != null) {
+            cmd.add(position.toString());
+        }
+        cmd.addAll(spec);
+        run(netns, cmd.toArray(String[]::new));
+        String entry = xtablesEntry(netns, ipv6, table, chain, spec);
+        if (op.equals("-D")) {
+            lunatik.linux.Ledger.forget(entry);
+        } else {
+            lunatik.linux.Ledger.record(entry);
+        }
+    }
+
+    /** The ledger entry of an iptables rule of ours: fields separated by tabs (a rule's words may hold spaces). */
+    static String xtablesEntry(String netns, boolean ipv6, String table, String chain, List<String> spec) {
+        return "xtrule\t" + (netns == null ? "-" : netns) + "\t" + (ipv6 ? "ip6" : "ip") + "\t" + table + "\t" + chain
+            + "\t" + String.join("\t", spec);
+    }
+
+    /** Deletes the rule of a ledger entry made by {@link #xtablesEntry} (what a killed daemon left); whether it was there. */
+    public static boolean removeXtablesEntry(String entry) {
+        String[] f = entry.split("\t", -1);
+        if (f.length < 5 || !f[0].equals("xtrule")) {
+            return false;
+        }
+        try {
+            xtablesRule(f[1].equals("-") ? null : f[1], f[2].equals("ip6"), f[3], "-D", f[4], null,
+                List.of(f).subList(5, f.length));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Flushes and deletes one chain (a no-op when it is not there), and crosses it out of the ledger. */
     public static void removeChain(String netns, String family, String table, String chain) {
         for (String op : new String[] {"flush", "delete"}) {

@@ -57,6 +57,12 @@ public final class NetfilterLib {
         Objects.checkClass(L, CLASS);
         LuaTable lib = new LuaTable();
         LibFunction.register(L, lib, "netfilter", "register", a -> register(a.state(), a.checkTable(1)));
+        putConstants(lib);
+        return lib;
+    }
+
+    /** The constant tables of the module (xtable and luaxt have them too). */
+    static void putConstants(LuaTable lib) {
         lib.put(Ops.str("family"), Constants.table("UNSPEC", 0, "INET", 1, "IPV4", 2, "ARP", 3, "NETDEV", 5,
             "BRIDGE", 7, "IPV6", 10));
         lib.put(Ops.str("action"), Constants.table("DROP", 0, "ACCEPT", 1, "STOLEN", 2, "QUEUE", 3, "REPEAT", 4,
@@ -74,7 +80,6 @@ public final class NetfilterLib {
         lib.put(Ops.str("bridge_priority"), Constants.table("FIRST", Integer.MIN_VALUE, "NAT_DST_BRIDGED", -300,
             "FILTER_BRIDGED", -200, "BRNF", 0, "NAT_DST_OTHER", 100, "FILTER_OTHER", 200, "NAT_SRC", 300,
             "LAST", Integer.MAX_VALUE));
-        return lib;
     }
 
     private static long field(LuaTable opts, String name) {

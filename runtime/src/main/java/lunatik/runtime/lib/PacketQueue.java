@@ -59,7 +59,7 @@ abstract class PacketQueue {
     volatile NfQueue q;
     volatile boolean released;
     LunatikObject skb;
-    LuaUserdata skbValue;
+    volatile LuaUserdata skbValue;
     private final String threadPrefix;
 
     /**
@@ -81,15 +81,15 @@ abstract class PacketQueue {
     /** The reader ends while the queue is open: the owner's rules must go, so packets flow. */
     abstract void readerEnded(Throwable failure);
 
-    /**
-     * Opens a queue (the first free number of ours: another process may hold one) and starts its
-     * reader. Called from the Lua call that registers, in the owner's state (its lock held).
-     */
+    /** Opens a queue (the first free number of ours: another process may hold one) and starts its reader. */
     void open() throws IOException {
-        LuaState L = owner.L;
         skb = DataLib.newObject(DataLib.Buffer.detached(skbOptions), false);
-        skbValue = DataLib.push(L, skb);
-        L.registry.put(skbValue, Boolean.TRUE);
+        // the owner's state gets the data object under its lock: now (a registration holds it),
+        // or at its next entry, which is before any packet is answered
+        owner.changeState(S -> {
+            skbValue = DataLib.push(S, skb);
+            S.registry.put(skbValue, Boolean.TRUE);
+        });
         IOException last = null;
         for (int attempt = 0; attempt < 16; attempt++) {
             queue = nextNumber();

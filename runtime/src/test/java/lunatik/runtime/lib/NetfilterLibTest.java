@@ -294,11 +294,12 @@ class NetfilterLibTest {
     }
 
     /**
-     * The dnsdoctor test bed of Lunatik's example: a client namespace (10.1.1.2, the hook's) and a
-     * server namespace (10.1.1.3, a DNS server answering 192.168.10.x) joined by a veth pair.
+     * The dnsdoctor test bed of Lunatik's example: a client namespace (10.1.1.2, where the rewrite
+     * is made) and a server namespace (10.1.1.3, a DNS server answering 192.168.10.x) joined by a
+     * veth pair. {@code start} makes the rewrite in the client's namespace and returns what undoes
+     * it; the A records the client got for lunatik.com and for example.com.
      */
-    @Test
-    void theDnsdoctorExampleRewritesAnswersForTheClient() throws Exception {
+    private List<List<String>> dnsdoctorAnswers(Callable<Runnable> start) throws Exception {
         String srv = ns + "-srv";
         sh("ip", "netns", "add", srv);
         ExecutorService inSrv = Executors.newSingleThreadExecutor();
@@ -323,8 +324,7 @@ class NetfilterLibTest {
                 }
                 return null;
             });
-            Host h = new Host(CHECKOUT, log::add);
-            Runtime rt = h.runtime("examples/dnsdoctor/nf_dnsdoctor", false);
+            Runnable stop = start.call();
             List<List<String>> results = new ArrayList<>();
             for (String name : new String[] {"lunatik.com", "example.com"}) {
                 byte[] query = dnsQuery(name);
@@ -339,14 +339,122 @@ class NetfilterLibTest {
                     }
                 }));
             }
-            rt.stop();
+            stop.run();
             server.close();
-            assertThat(results.get(0)).containsExactly("10.1.2.3", "10.1.2.3");
-            assertThat(results.get(1)).containsExactly("192.168.10.1", "192.168.10.2");
+            return results;
         } finally {
             inSrv.shutdownNow();
             sh("ip", "netns", "del", srv);
         }
+    }
+
+    @Test
+    void theDnsdoctorExampleRewritesAnswersForTheClient() throws Exception {
+        Host h = new Host(CHECKOUT, log::add);
+        List<List<String>> results = dnsdoctorAnswers(() -> {
+            Runtime rt = h.runtime("examples/dnsdoctor/nf_dnsdoctor", false);
+            return rt::stop;
+        });
+        assertThat(results.get(0)).containsExactly("10.1.2.3", "10.1.2.3");
+        assertThat(results.get(1)).containsExactly("192.168.10.1", "192.168.10.2");
+    }
+
+    // ---------------------------------------------------------------- xtable
+
+    /** Runs {@code xtable.iptables(ipv6, {args...})} as the control device would: the translation, or the error. */
+    private String iptables(Host h, boolean ipv6, String... args) throws Exception {
+        script("ctl", "return function(...) return require('xtable').iptables(...) end");
+        Runtime ctl = h.runtime("ctl", true);
+        try {
+            lunatik.lua.value.LuaTable t = new lunatik.lua.value.LuaTable();
+            for (int i = 0; i < args.length; i++) {
+                t.put(i + 1, lunatik.lua.vm.Ops.str(args[i]));
+            }
+            return ctl.run(S -> String.valueOf(S.call1(ctl.entry(), ipv6, t)));
+        } catch (LuaException e) {
+            return "error: " + e.getMessage();
+        } finally {
+            ctl.stop();
+        }
+    }
+
+    @Test
+    void theXtableDnsblockExampleMatchesInAnOrdinaryRule() throws Exception {
+        Host h = new Host(CHECKOUT, log::add);
+        h.setLibraryPath(root); // the control script of iptables()
+        Runtime rt = h.runtime("examples/dnsblock/dnsblock", false);
+        String translation = iptables(h, false, "-A", "OUTPUT", "-p", "udp", "-m", "dnsblock", "-j", "DROP");
+        assertThat(translation.lines()).hasSize(2).allMatch(l -> l.startsWith("iptables -t filter -A OUTPUT -p udp -m mark "));
+        assertThat(translation).contains("-j NFQUEUE --queue-num", "--queue-bypass").endsWith("-j DROP");
+        assertThat(net.exec("iptables-nft", "-S", "OUTPUT")).contains("NFQUEUE");
+        List<String> got = udp(53, dnsQuery("github.com"), dnsQuery("example.org"), dnsQuery("www.gitlab.com"));
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0)).contains("example");
+        assertThat(log).anyMatch(l -> l.startsWith("DNS query for ") && l.contains("github") && l.endsWith("blocked"));
+        // other traffic goes on through the rules (it is evaluated, does not match, goes on)
+        assertThat(udp(9995, b("other"))).containsExactly("other");
+        // -D with the same words removes the rule
+        String deleted = iptables(h, false, "-D", "OUTPUT", "-p", "udp", "-m", "dnsblock", "-j", "DROP");
+        assertThat(deleted.lines()).hasSize(2).allMatch(l -> l.startsWith("iptables -t filter -D OUTPUT"));
+        assertThat(net.exec("iptables-nft", "-S", "OUTPUT")).doesNotContain("NFQUEUE");
+        assertThat(udp(53, dnsQuery("github.com"))).hasSize(1);
+        // rules added again go when the extension's runtime stops
+        iptables(h, false, "-I", "OUTPUT", "-m", "dnsblock", "-j", "DROP");
+        assertThat(net.exec("iptables-nft", "-S", "OUTPUT")).contains("NFQUEUE");
+        rt.stop();
+        assertThat(net.exec("iptables-nft", "-S", "OUTPUT")).doesNotContain("NFQUEUE");
+        assertThat(udp(53, dnsQuery("github.com"))).hasSize(1);
+    }
+
+    @Test
+    void theXtableDnsdoctorExampleRewritesThroughItsRule() throws Exception {
+        Host h = new Host(CHECKOUT, log::add);
+        h.setLibraryPath(root); // the control script of iptables()
+        String[] translation = new String[1];
+        List<List<String>> results = dnsdoctorAnswers(() -> {
+            Runtime rt = h.runtime("examples/dnsdoctor/dnsdoctor", false);
+            translation[0] = iptables(h, false, "-t", "mangle", "-A", "PREROUTING", "-p", "udp", "--sport", "53",
+                "-j", "dnsdoctor");
+            return rt::stop;
+        });
+        assertThat(translation[0]).startsWith("iptables -t mangle -A PREROUTING -p udp --sport 53 -m mark ! --mark ")
+            .contains("-j NFQUEUE");
+        assertThat(results.get(0)).containsExactly("10.1.2.3", "10.1.2.3");
+        assertThat(results.get(1)).containsExactly("192.168.10.1", "192.168.10.2");
+    }
+
+    @Test
+    void xtableRegistrationAndRulesAreChecked() throws Exception {
+        Host h = new Host(root, log::add);
+        script("sleepy", "require('xtable').match{name = 'x', revision = 0, family = 0, proto = 0, match = print, "
+            + "checkentry = print, destroy = print}");
+        assertThatThrownBy(() -> h.runtime("sleepy", true)).hasMessageContaining("cannot use sleepable runtime in this context");
+        script("long", "require('xtable').match{name = string.rep('n', 29), revision = 0, family = 0, proto = 0, "
+            + "match = print, checkentry = print, destroy = print}");
+        assertThatThrownBy(() -> h.runtime("long", false)).hasMessageContaining("'name' is too long");
+        script("noproto", "require('xtable').target{name = 't', revision = 0, family = 0, target = print, "
+            + "checkentry = print, destroy = print}");
+        assertThatThrownBy(() -> h.runtime("noproto", false)).hasMessageContaining("bad field 'proto' (number expected, got nil)");
+        script("picky", """
+            local xt = require("xtable")
+            local destroyed = 0
+            xt.match{name = "picky", revision = 0, family = 0, proto = 0,
+              match = function() return false end,
+              checkentry = function(userargs)
+                assert(#userargs == 256 and userargs == string.rep("\0", 256))
+                error("not in this table")
+              end,
+              destroy = function() end}
+            """);
+        Runtime picky = h.runtime("picky", false);
+        assertThat(iptables(h, false, "-A", "OUTPUT", "-m", "picky", "-j", "DROP"))
+            .contains("rule rejected by picky's checkentry (EINVAL)").contains("not in this table");
+        assertThat(net.exec("iptables-nft", "-S", "OUTPUT")).doesNotContain("NFQUEUE");
+        assertThat(iptables(h, false, "-A", "OUTPUT", "-m", "nosuch", "-j", "DROP")).contains("no xtable extension in this rule");
+        script("picky2", "require('xtable').match{name = 'picky', revision = 0, family = 0, proto = 0, match = print, "
+            + "checkentry = print, destroy = print}");
+        assertThatThrownBy(() -> h.runtime("picky2", false)).hasMessageContaining("unable to register match");
+        picky.stop();
     }
 
     @Test
