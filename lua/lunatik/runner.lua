@@ -14,10 +14,12 @@ local function trim(script)
 	return (string.gsub(script, "(%w+).lua", "%1"))
 end
 
---- Makes the bookkeeping tables (replacing any earlier ones).
+--- Makes the bookkeeping tables, unless they are there: a second `lunatik load` (or the daemon,
+-- which runs this at its start) must not forget the runtimes that are running (Lunatik's
+-- replaces them).
 function runner.startup()
-	env.runtimes = rcu.table()
-	env.threads = rcu.table()
+	env.runtimes = env.runtimes or rcu.table()
+	env.threads = env.threads or rcu.table()
 end
 
 --- Creates a runtime for `script`; extra arguments go to lunatik.runtime (the sleep flag).

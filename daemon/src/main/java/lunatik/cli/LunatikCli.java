@@ -222,7 +222,7 @@ public final class LunatikCli {
         "--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=3000",
         "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30");
 
-    private void startDaemon() throws CliException {
+    void startDaemon() throws CliException {
         if (systemd()) {
             systemctl("start");
             awaitDevice(null, rundir.resolve("lunatikd.log"));

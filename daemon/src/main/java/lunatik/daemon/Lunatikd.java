@@ -100,6 +100,14 @@ public final class Lunatikd {
             return;
         }
         driver.setEntryTimeLimit(c.chunkLimit());
+        // what `lunatik load` sends: so a daemon started by other means (systemd at boot) serves
+        // the runner's commands from the start
+        try {
+            driver.run(L -> L.call(L.load("lunatik = require('lunatik') lunatik.runner = require('lunatik.runner') "
+                + "lunatik.runner.startup()", "=startup")));
+        } catch (LuaException e) {
+            log.log(DaemonLog.Level.ERROR, "lunatikd: the runner: " + e.getMessage());
+        }
         Path pidfile = c.pidfile() != null ? c.pidfile() : c.rundir().resolve("lunatikd.pid");
         Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
         CountDownLatch done = new CountDownLatch(1);

@@ -31,6 +31,11 @@ public final class LunatikCliAccess {
         return this;
     }
 
+    /** Starts the daemon as systemd would, without the runner chunk that {@code load} sends. */
+    public void startDaemonOnly() throws LunatikCli.CliException {
+        cli.startDaemon();
+    }
+
     /** Runs one command; returns its exit status (1 for a reported failure). */
     public int command(String... args) {
         try {

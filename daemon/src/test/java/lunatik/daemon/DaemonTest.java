@@ -89,6 +89,19 @@ class DaemonTest {
     }
 
     @Test
+    void theDaemonStartsTheRunnerItselfAndASecondLoadForgetsNoRuntime() throws Exception {
+        cli.startDaemonOnly();
+        // the daemon ran the runner's startup before anyone asked (as when systemd starts it)
+        assertThat(cli.command("run", "examples/passwd")).isZero();
+        assertThat(cli.command("load")).isZero(); // the startup chunk again
+        out.reset();
+        cli.command("list");
+        assertThat(out.toString(StandardCharsets.UTF_8).strip()).isEqualTo("examples/passwd");
+        assertThat(cli.command("stop", "examples/passwd")).isZero();
+        assertThat(Files.exists(dev.resolve("passwd"))).isFalse();
+    }
+
+    @Test
     void twoClientsAtOnce() throws Exception {
         assertThat(cli.command("load")).isZero();
         java.util.List<String> results = new java.util.concurrent.CopyOnWriteArrayList<>();
