@@ -60,7 +60,31 @@ public final class Lunatikd {
         }
     }
 
+    /** What {@code lunatikd --help} prints (lunatikd(8) says the same). */
+    static final String HELP = """
+        usage: lunatikd [options]
+        The Lunatik daemon: serves the control device <devdir>/lunatik and runs Lua scripts.
+        Started by `lunatik load` (or systemd); it stays in the foreground.
+
+        options:
+          --root DIR            the script root (LUNATIK_ROOT; default /lib/modules/lua)
+          --lib DIR             where driver.lua and the Lua libraries are (LUNATIK_LIB; default: the root)
+          --devdir DIR          where devices are made (LUNATIK_DEVDIR; default /dev)
+          --rundir DIR          lock, pid file, log and ledger (LUNATIK_RUNDIR; default /run/lunatik)
+          --pidfile FILE        the pid file (default <rundir>/lunatikd.pid)
+          --log FILE            the log (default <rundir>/lunatikd.log; - for standard output)
+          --debug               log debugging lines too (LUNATIK_DEBUG)
+          --netns FILE          the network namespace of the network modules (LUNATIK_NETNS)
+          --chunk-timeout SECS  how long a control-device chunk may run (LUNATIK_CHUNK_TIMEOUT; default 10, 0: no limit)
+          --cpu-latency MODE    auto: ask for low CPU latency while a device is busy; off (LUNATIK_CPU_LATENCY)
+          -h, --help            print this help
+        """;
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            System.out.print(HELP);
+            return;
+        }
         Config c = parse(args);
         PrintStream kmsg = openKmsg();
         DaemonLog log = new DaemonLog(c.log(), kmsg);

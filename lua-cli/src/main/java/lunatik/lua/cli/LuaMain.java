@@ -105,6 +105,9 @@ public final class LuaMain {
                 case "-k", "--kernel":
                     dialect = Dialect.KERNEL;
                     break;
+                case "-h", "--help":
+                    usage(out);
+                    return 0;
                 case "-i":
                     interactive = true;
                     version = true;
@@ -189,9 +192,14 @@ public final class LuaMain {
     }
 
     private void usage() {
-        err.println("usage: " + PROGNAME + " [options] [script [args]]\n"
+        usage(err);
+    }
+
+    private void usage(PrintStream to) {
+        to.println("usage: " + PROGNAME + " [options] [script [args]]\n"
             + "Available options are:\n"
             + "  -e stat   execute string 'stat'\n"
+            + "  -h        print this help\n"
             + "  -i        enter interactive mode after executing 'script'\n"
             + "  -k        use the kernel dialect (Lua 5.4-kernel: integers only)\n"
             + "  -l mod    require library 'mod' into global 'mod'\n"

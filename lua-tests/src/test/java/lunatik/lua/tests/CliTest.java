@@ -104,4 +104,22 @@ class CliTest {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("unrecognized option '-z'").contains("usage:");
     }
+
+    @Test
+    void helpPrintsTheOptionsOfTheManualPage() throws Exception {
+        Result r = run("", "-h");
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).startsWith("usage: lunatik-lua [options] [script [args]]");
+        assertThat(run("", "--help")).isEqualTo(r);
+        // each option's line says what lunatik-lua(1) says of it
+        String man = Files.readString(Path.of("../dist/man/lunatik-lua.1")).replaceAll("\\\\f[BIRP]", "").replace("\\-", "-");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  (-\\S*)(?: \\S+)? +(\\S.*)$").matcher(r.out());
+        int n = 0;
+        while (m.find()) {
+            assertThat(man).as("lunatik-lua.1 on %s", m.group(1)).contains(m.group(2).strip());
+            n++;
+        }
+        assertThat(n).isEqualTo(9);
+    }
 }
