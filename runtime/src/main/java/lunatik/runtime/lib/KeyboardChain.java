@@ -136,6 +136,7 @@ final class KeyboardChain {
     private void follow(Session s, Keyboard k) {
         boolean grabbed = false;
         boolean warned = false;
+        boolean device = k.isDevice();
         try {
             while (!s.closed) {
                 List<Keyboard.Key> read = k.next();
@@ -155,7 +156,7 @@ final class KeyboardChain {
                     } finally {
                         keys.unlock();
                     }
-                    if (!s.grabAll && s.output == null && k.isDevice() && grabbed == passed) {
+                    if (!s.grabAll && s.output == null && device && grabbed == passed) {
                         // no uinput: grab after a stopped key, let go after one that got through
                         if (k.grab(!passed)) {
                             grabbed = !passed;

@@ -276,4 +276,50 @@ class KeyboardTest {
         // a and b did not reach the sink; c did
         assertThat(sinkKeys()).containsExactly("48/1", "46/1");
     }
+
+    /**
+     * A runtime that is busy is passed by (after a wait, with a line in its log), a stopped one
+     * leaves the chain, and a notifier cannot stop itself from its own callback.
+     */
+    @Test
+    void busyAndStoppedRuntimesDoNotWedgeTheChain() throws Exception {
+        Path root = dir.resolve("root");
+        Files.createDirectories(root);
+        for (String name : List.of("one", "two")) {
+            Files.writeString(root.resolve(name + ".lua"), """
+                local notifier = require("notifier")
+                local n
+                n = notifier.keyboard(function(event, down, shift, value)
+                  if down and event == notifier.kbd.KEYCODE then
+                    print("NAME", value)
+                    if value == 32 then print(pcall(n.stop, n)) end
+                  end
+                end)
+                """.replace("NAME", name));
+        }
+        Host h = new Host(root, log::add);
+        Runtime one = track(h.runtime("one", true));
+        Runtime two = track(h.runtime("two", true));
+        one.lock().lock(); // busy: its own script holds it
+        long t0 = System.nanoTime();
+        try {
+            keys(30, 1);
+            waitFor(() -> log.contains("two\t30"));
+        } finally {
+            one.lock().unlock();
+        }
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(NotifierChain.WAIT.toNanos());
+        assertThat(log).contains("notifier: runtime 'one' was busy for 2000 ms: the event passed it by")
+            .doesNotContain("one\t30");
+        two.stop();
+        keys(31, 1);
+        waitFor(() -> log.contains("one\t31"));
+        keys(32, 1);
+        waitFor(() -> log.contains("one\t32"));
+        waitFor(() -> log.stream().anyMatch(l -> l.contains("cannot unregister itself")));
+        assertThat(log).anyMatch(l -> l.matches("false\t\\[[0-9a-f]+\\] notifier cannot unregister itself \\(deadlock\\)"))
+            .doesNotContain("two\t31", "two\t32");
+        // the keys that got through reached the sink, in order
+        assertThat(sinkKeys()).containsExactly("30/1", "31/1", "32/1");
+    }
 }
