@@ -40,7 +40,8 @@ import lunatik.runtime.Objects;
  * there is none it fails with {@code couldn't create notifier} and the reason, as a missing
  * facility should (a simulated keyboard can stand for one: {@link #setKeyboardSource}, or
  * LUNATIK_KEYBOARD, with {@link #setKeyboardSink} or LUNATIK_KEYBOARD_SINK for the rest of the
- * system). {@code notifier.vterm} has no userspace source yet and says so.
+ * system). {@code notifier.vterm} follows the virtual consoles' screens ({@link VtermChain}),
+ * and says so where the machine has none.
  */
 public final class NotifierLib {
     private NotifierLib() {
@@ -91,10 +92,7 @@ public final class NotifierLib {
         LuaTable lib = new LuaTable();
         LibFunction.register(L, lib, "notifier", "netdevice", a -> netdevice(a));
         LibFunction.register(L, lib, "notifier", "keyboard", NotifierLib::keyboard);
-        LibFunction.register(L, lib, "notifier", "vterm", a -> {
-            a.checkFunction(1);
-            throw new LuaError(Ops.str("couldn't create notifier: virtual terminal events are not available from userspace"));
-        });
+        LibFunction.register(L, lib, "notifier", "vterm", NotifierLib::vterm);
         lib.put(Ops.str("notify"), Constants.table("DONE", 0, "OK", 1, "BAD", 0x8002, "STOP", 0x8001));
         lib.put(Ops.str("kbd"), Constants.table("KEYCODE", 1, "UNBOUND_KEYCODE", 2, "UNICODE", 3, "KEYSYM", 4, "POST_KEYSYM", 5));
         LuaTable netdev = new LuaTable(0, NETDEV.length);
@@ -171,6 +169,52 @@ public final class NotifierLib {
             throw new LuaError(Ops.str("couldn't create notifier (" + e.getMessage() + ")"));
         }
         return u;
+    }
+
+    private static volatile Path consoleDirectory = Path.of("/dev");
+
+    /** Where the consoles' /dev/vcsuN devices are looked for (/dev; tests: a folder without any). */
+    public static void setConsoleDirectory(Path dir) {
+        consoleDirectory = dir == null ? Path.of("/dev") : dir;
+    }
+
+    /** notifier.vterm(cb): the virtual consoles' events, from their screen devices. */
+    private static Object vterm(Args a) {
+        LuaFunction cb = a.checkFunction(1);
+        LuaState L = a.state();
+        checkSleepable(L);
+        Path dev = consoleDirectory;
+        if (VtermChain.consoles(dev).isEmpty()) {
+            throw new LuaError(Ops.str("couldn't create notifier: no virtual console on this machine (no "
+                + dev.resolve("vcsu") + "<N>)"));
+        }
+        VtermChain chain = chain(L, VtermChain.class, VtermChain::new);
+        Vterm v = new Vterm(L, cb, chain);
+        LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, v, true));
+        v.pin(u, cb);
+        try {
+            chain.add(v, dev);
+        } catch (ErrnoException e) {
+            v.release();
+            throw new LuaError(Ops.str("couldn't create notifier: " + e.getMessage()));
+        }
+        return u;
+    }
+
+    /** One vt notifier: a link of its host's vt chain. */
+    static final class Vterm extends NotifierChain.Link implements Stoppable {
+        final VtermChain chain;
+
+        Vterm(LuaState L, LuaFunction cb, VtermChain chain) {
+            super(L, cb, 0);
+            this.chain = chain;
+        }
+
+        @Override
+        public void stop() {
+            chain.remove(this);
+            release();
+        }
     }
 
     /** One keyboard notifier: a link of its host's keyboard chain. */
