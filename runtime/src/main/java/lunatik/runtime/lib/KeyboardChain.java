@@ -43,7 +43,7 @@ final class KeyboardChain {
     // shift state bits (KG_*) and the modifier keysyms of the default keymap (K(KT_SHIFT, KG_*))
     private static final int KT_SHIFT = 0xf700;
 
-    final NotifierChain chain = new NotifierChain();
+    final NotifierChain chain = new NotifierChain(java.time.Duration.ofSeconds(1));
     private final Consumer<String> log;
     /** The running session's readers and output (null when the chain has no notifiers). */
     private Session session;

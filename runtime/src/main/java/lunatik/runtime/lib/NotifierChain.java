@@ -19,7 +19,9 @@ import lunatik.runtime.LuaException;
  * stop notifiers (of this chain too: the chain in progress goes on with the list it started
  * with, a stopped notifier is skipped). A runtime that is busy for longer than {@link #WAIT}
  * (its own script holds it) is passed by for that event, with a line in its log; a runtime
- * being stopped is passed by at once (its entries fail), so nothing wedges the chain.
+ * being stopped is passed by at once (its entries fail), and a callback that runs longer than
+ * the chain's limit is interrupted (its error is logged and the event goes on), so nothing
+ * wedges the chain.
  */
 final class NotifierChain {
     static final long DONE = 0;
@@ -51,7 +53,7 @@ final class NotifierChain {
          * returned, DONE for nil (or anything not a number); a Lua error is logged and lets the
          * event go on (OK, as Lunatik's luanotifier returns).
          */
-        long call(Object... args) {
+        long call(Duration limit, Object... args) {
             if (released) {
                 return DONE;
             }
@@ -60,7 +62,17 @@ final class NotifierChain {
                     if (released) {
                         return DONE;
                     }
-                    return callHere(S, args);
+                    Thread me = Thread.currentThread();
+                    java.util.concurrent.ScheduledFuture<?> watch = rt == null ? null
+                        : lunatik.runtime.Host.later(limit, () -> rt.interruptEntry(me,
+                            lunatik.lua.vm.Ops.str("notifier callback ran longer than " + limit.toMillis() + " ms")));
+                    try {
+                        return callHere(S, args);
+                    } finally {
+                        if (watch != null) {
+                            watch.cancel(false);
+                        }
+                    }
                 });
             } catch (LuaException x) {
                 if (x.errno() != LuaException.ENXIO) {
@@ -106,6 +118,12 @@ final class NotifierChain {
 
     private final AtomicLong clock = new AtomicLong();
     private volatile Link[] links = new Link[0];
+    /** How long one callback may run before it is interrupted (an error, logged: the event goes on). */
+    private final Duration limit;
+
+    NotifierChain(Duration limit) {
+        this.limit = limit;
+    }
 
     /** A tick of the chain's clock: an event read now is stamped with it. */
     long stamp() {
@@ -156,7 +174,7 @@ final class NotifierChain {
             if (l.released || l.since >= stamp) {
                 continue;
             }
-            ret = l.call(args);
+            ret = l.call(limit, args);
             if ((ret & STOP_MASK) != 0) {
                 break;
             }

@@ -290,7 +290,7 @@ public final class NotifierLib {
      * interfaces it knows, against which each announcement is turned into netdevice events.
      */
     static final class NetdevChain {
-        final NotifierChain chain = new NotifierChain();
+        final NotifierChain chain = new NotifierChain(java.time.Duration.ofSeconds(5));
         private final java.util.function.Consumer<String> log;
         private Session session;
 

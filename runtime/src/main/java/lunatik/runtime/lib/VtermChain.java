@@ -41,7 +41,7 @@ final class VtermChain {
     private static final short POLLHUP = 0x10;
     private static final Pattern VCSU = Pattern.compile("vcsu([0-9]+)");
 
-    final NotifierChain chain = new NotifierChain();
+    final NotifierChain chain = new NotifierChain(java.time.Duration.ofSeconds(1));
     private final Consumer<String> log;
     private Session session;
 

@@ -322,4 +322,32 @@ class KeyboardTest {
         // the keys that got through reached the sink, in order
         assertThat(sinkKeys()).containsExactly("30/1", "31/1", "32/1");
     }
+
+    /** A callback that never returns is interrupted after the chain's limit; the key goes on to the next. */
+    @Test
+    void aRunawayCallbackIsInterruptedAndTheKeyGoesOn() throws Exception {
+        Path root = dir.resolve("root");
+        Files.createDirectories(root);
+        Files.writeString(root.resolve("loop.lua"), """
+            local notifier = require("notifier")
+            notifier.keyboard(function(event, down, shift, value)
+              if value == 30 then while true do pcall(function() while true do end end) end end
+            end)
+            """);
+        Files.writeString(root.resolve("two.lua"), """
+            local notifier = require("notifier")
+            notifier.keyboard(function(event, down, shift, value)
+              if down and event == notifier.kbd.KEYCODE then print("two", value) end
+            end)
+            """);
+        Host h = new Host(root, log::add);
+        track(h.runtime("loop", true));
+        track(h.runtime("two", true));
+        keys(30, 1);
+        waitFor(() -> log.contains("two\t30"));
+        assertThat(log).anyMatch(l -> l.contains("notifier callback ran longer than 1000 ms"));
+        keys(31, 1);
+        waitFor(() -> log.contains("two\t31"));
+        assertThat(sinkKeys()).containsExactly("30/1", "31/1");
+    }
 }
