@@ -119,4 +119,35 @@ class VtermTest {
             writeConsole("\033[H\033[2J");
         }
     }
+
+    /** Opening /dev/tty2 allocates console 1; VT_DISALLOCATE on /dev/tty0 deallocates it. */
+    @Test
+    void aConsoleAllocatedAndDeallocatedIsAnnounced() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/vcsu1")) && Files.isWritable(Path.of("/dev/tty2"))
+            && Files.isWritable(Path.of("/dev/tty0")) && !Files.exists(Path.of("/dev/vcsu2")),
+            "needs virtual consoles (/dev/vcsu1, /dev/tty0, /dev/tty2) and console 2 not in use: this machine has none free");
+        Files.writeString(root.resolve("alloc.lua"), """
+            local notifier = require("notifier")
+            notifier.vterm(function(event, c, vc)
+              if event == notifier.vt.VT_ALLOCATE then print("allocate", vc)
+              elseif event == notifier.vt.VT_DEALLOCATE then print("deallocate", vc) end
+            end)
+            """);
+        Host h = new Host(root, log::add);
+        Runtime rt = h.runtime("alloc", true);
+        try {
+            int tty = lunatik.linux.ffm.LibC.open("/dev/tty2", lunatik.linux.ffm.LibC.O_RDWR | 0400 /* O_NOCTTY */);
+            lunatik.linux.ffm.LibC.close(tty);
+            waitFor(() -> log.contains("allocate\t1"));
+            int tty0 = lunatik.linux.ffm.LibC.open("/dev/tty0", lunatik.linux.ffm.LibC.O_RDWR | 0400);
+            try {
+                assertThat(lunatik.linux.ffm.LibC.ioctl(tty0, 0x5608 /* VT_DISALLOCATE */, 2)).isZero();
+            } finally {
+                lunatik.linux.ffm.LibC.close(tty0);
+            }
+            waitFor(() -> log.contains("deallocate\t1"));
+        } finally {
+            rt.stop();
+        }
+    }
 }
