@@ -33,7 +33,10 @@ import lunatik.runtime.Runtime;
  * file, its log, and the list of what it made on the machine, see {@link lunatik.linux.Ledger}),
  * {@code --log FILE} (default {@code <rundir>/lunatikd.log}; {@code -} for standard output, as
  * under systemd), {@code --debug} ({@code LUNATIK_DEBUG}: Java stack traces of internal failures
- * in the log).
+ * in the log), {@code --keyboard FILE} ({@code LUNATIK_KEYBOARD}: a simulated keyboard, a file or
+ * FIFO of input_event records, instead of the machine's keyboards) and {@code --keyboard-sink
+ * FILE} ({@code LUNATIK_KEYBOARD_SINK}: where the keys the keyboard notifiers let through are
+ * written, the rest of the system for a simulated keyboard).
  *
  * <p>Memory: the daemon runs on G1 with a periodic collection after 3 s without one and tight
  * heap free ratios ({@link lunatik.cli.LunatikCli#DAEMON_JVM_OPTIONS}), so that what stopped
@@ -53,7 +56,8 @@ public final class Lunatikd {
 
     /** The settings of one daemon. */
     public record Config(Path root, Path lib, Path devdir, Path pidfile, boolean lowLatency, Path netns,
-                         java.time.Duration chunkLimit, Path rundir, Path log, boolean debug) {
+                         java.time.Duration chunkLimit, Path rundir, Path log, boolean debug, Path keyboard,
+                         Path keyboardSink) {
         /** The control device. */
         public Path device() {
             return devdir.resolve("lunatik");
@@ -102,6 +106,12 @@ public final class Lunatikd {
         }
         lunatik.linux.fuse.FuseDevice.setLowLatencyWhenBusy(c.lowLatency());
         lunatik.runtime.lib.NetNamespace.set(c.netns());
+        if (c.keyboard() != null) {
+            lunatik.runtime.lib.NotifierLib.setKeyboardSource(c.keyboard());
+        }
+        if (c.keyboardSink() != null) {
+            lunatik.runtime.lib.NotifierLib.setKeyboardSink(c.keyboardSink());
+        }
         Host host = new Host(c.root(), log::script);
         host.setDebug(c.debug());
         host.setDebugLog((line, t) -> {
@@ -189,6 +199,8 @@ public final class Lunatikd {
         String rundir = System.getenv("LUNATIK_RUNDIR");
         String logfile = null;
         boolean debug = System.getenv("LUNATIK_DEBUG") != null && !System.getenv("LUNATIK_DEBUG").isEmpty();
+        String keyboard = System.getenv("LUNATIK_KEYBOARD");
+        String keyboardSink = System.getenv("LUNATIK_KEYBOARD_SINK");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--cpu-latency" -> latency = value(args, ++i);
@@ -201,6 +213,8 @@ public final class Lunatikd {
                 case "--rundir" -> rundir = value(args, ++i);
                 case "--log" -> logfile = value(args, ++i);
                 case "--debug" -> debug = true;
+                case "--keyboard" -> keyboard = value(args, ++i);
+                case "--keyboard-sink" -> keyboardSink = value(args, ++i);
                 default -> throw new IllegalArgumentException("lunatikd: unknown option " + args[i]);
             }
         }
@@ -224,7 +238,9 @@ public final class Lunatikd {
         return new Config(Path.of(root), lib == null ? null : Path.of(lib), Path.of(devdir),
             pidfile == null ? null : Path.of(pidfile), latency.equals("auto"),
             netns == null || netns.isEmpty() ? null : Path.of(netns),
-            seconds == 0 ? null : java.time.Duration.ofSeconds(seconds), Path.of(rundir), log, debug);
+            seconds == 0 ? null : java.time.Duration.ofSeconds(seconds), Path.of(rundir), log, debug,
+            keyboard == null || keyboard.isEmpty() ? null : Path.of(keyboard),
+            keyboardSink == null || keyboardSink.isEmpty() ? null : Path.of(keyboardSink));
     }
 
     private static String value(String[] args, int i) {

@@ -370,4 +370,93 @@ class ExamplesTest {
             assertThat(log()).contains("filter_sni: ebpf.io DROP").contains("filter_sni: example.org PASS");
         });
     }
+
+    /** One read(2) of up to 4 KiB, as cat makes (spyglass gives its log to one read, and clears it). */
+    private static String readOnce(Path p) throws Exception {
+        try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
+            int n = ch.read(b);
+            return n <= 0 ? "" : new String(b.array(), 0, n, StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** Appends each key pressed then released, as evdev input_event records, to a simulated keyboard. */
+    private static void type(Path keyboard, int... codes) throws Exception {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(48 * codes.length).order(java.nio.ByteOrder.nativeOrder());
+        for (int c : codes) {
+            for (int v = 1; v >= 0; v--) {
+                b.putLong(0).putLong(0).putShort((short) 1).putShort((short) c).putInt(v);
+            }
+        }
+        Files.write(keyboard, b.array(), java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** The key events (code/value) the sink received, SYN_REPORTs left out. */
+    private static List<String> sinkKeys(Path sink) throws Exception {
+        List<String> out = new ArrayList<>();
+        if (!Files.exists(sink)) {
+            return out;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(sink)).order(java.nio.ByteOrder.nativeOrder());
+        for (int at = 0; at + 24 <= b.limit(); at += 24) {
+            if (b.getShort(at + 16) == 1) {
+                out.add(b.getShort(at + 18) + "/" + b.getInt(at + 20));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> typed(int... codes) {
+        List<String> out = new ArrayList<>();
+        for (int c : codes) {
+            out.add(c + "/1");
+            out.add(c + "/0");
+        }
+        return out;
+    }
+
+    /**
+     * Lunatik's keylocker and spyglass, unmodified, run together on the daemon (in either order)
+     * with a simulated keyboard (--keyboard) and a sink standing for the rest of the system
+     * (--keyboard-sink): while locked, keys reach neither /dev/spyglass nor the sink; before and
+     * after, both; spyglass sees nothing typed before it ran; with keylocker stopped, keys go on.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void keylockerAndSpyglassShareTheKeyboardChain(boolean keylockerFirst) throws Exception {
+        Path keyboard = run.resolve("keyboard");
+        Path sink = run.resolve("sink");
+        Files.write(keyboard, new byte[0]);
+        cli.command("unload");
+        cli.daemonOptions("--keyboard", keyboard.toString(), "--keyboard-sink", sink.toString());
+        assertThat(cli.command("load")).isZero();
+        int[] sequence = {103, 103, 108, 108, 105, 106, 105, 106, 29, 56};
+        ok("run", keylockerFirst ? "examples/keylocker" : "examples/spyglass");
+        type(keyboard, 45, 21); // x y
+        waitFor(() -> sinkKeys(sink).size() == 4);
+        ok("run", keylockerFirst ? "examples/spyglass" : "examples/keylocker");
+        type(keyboard, 30, 48); // a b
+        type(keyboard, sequence);
+        waitFor(() -> log().contains("keylocker: locked"));
+        type(keyboard, 46, 32); // c d, locked
+        type(keyboard, sequence);
+        waitFor(() -> log().contains("keylocker: unlocked"));
+        type(keyboard, 18, 33); // e f
+        List<String> expected = new ArrayList<>(typed(45, 21, 30, 48));
+        expected.addAll(typed(sequence));
+        expected.add("56/0"); // the unlocking release
+        expected.addAll(typed(18, 33));
+        waitFor(() -> sinkKeys(sink).size() >= expected.size());
+        Path spy = dev.resolve("spyglass");
+        assertThat(sinkKeys(sink)).containsExactlyElementsOf(expected);
+        assertThat(readOnce(spy)).isEqualTo((keylockerFirst ? "" : "xy") + "ab" + "<nil>".repeat(10) + "ef");
+        // locked again, then keylocker stopped: its lock goes with it
+        type(keyboard, sequence);
+        waitFor(() -> log().lines().filter(l -> l.contains("keylocker: locked")).count() == 2);
+        ok("stop", "examples/keylocker");
+        type(keyboard, 17); // w
+        waitFor(() -> sinkKeys(sink).size() >= expected.size() + 22);
+        assertThat(sinkKeys(sink).subList(expected.size() + 20, expected.size() + 22)).containsExactly("17/1", "17/0");
+        assertThat(readOnce(spy)).isEqualTo("<nil>".repeat(9) + "w");
+    }
 }

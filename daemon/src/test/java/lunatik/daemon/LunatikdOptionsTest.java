@@ -25,6 +25,10 @@ class LunatikdOptionsTest {
         }
         assertThat(Lunatikd.parse(new String[] {"--chunk-timeout", "3"}).chunkLimit()).hasSeconds(3);
         assertThat(Lunatikd.parse(new String[] {"--chunk-timeout", "0"}).chunkLimit()).isNull();
+        // a simulated keyboard and the sink standing for the rest of the system
+        Lunatikd.Config k = Lunatikd.parse(new String[] {"--keyboard", "/k", "--keyboard-sink", "/s"});
+        assertThat(k.keyboard()).isEqualTo(Path.of("/k"));
+        assertThat(k.keyboardSink()).isEqualTo(Path.of("/s"));
     }
 
     @Test

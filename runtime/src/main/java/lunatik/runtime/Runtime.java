@@ -63,6 +63,8 @@ public final class Runtime {
     /** How long the finalizers ({@code __gc}) of a closing state may run before they are halted. */
     static final long CLOSE_LIMIT_MS = 1000;
     static final int EINTR = 4;
+    /** The errno of a {@link #run(Duration, Handler)} that found the runtime busy. */
+    public static final int EBUSY = 16;
 
     private final Host host;
     private final String script;
@@ -242,6 +244,22 @@ public final class Runtime {
     public <T> T run(Handler<T> h) throws LuaException {
         try {
             lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            throw new LuaException("interrupted", EINTR);
+        }
+        return enter(h);
+    }
+
+    /**
+     * As {@link #run}, waiting at most {@code wait} for the lock (a callback that many runtimes
+     * take turns on, such as a notifier chain's, must not stall behind one busy runtime).
+     * @throws LuaException with errno EBUSY when the lock was not free in time
+     */
+    public <T> T run(Duration wait, Handler<T> h) throws LuaException {
+        try {
+            if (!lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new LuaException("runtime '" + script + "' was busy for " + wait.toMillis() + " ms", EBUSY);
+            }
         } catch (InterruptedException e) {
             throw new LuaException("interrupted", EINTR);
         }

@@ -69,6 +69,9 @@ public final class LibC {
     private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(INT, PTR, LONG, INT), ERRNO_OPTION);
     private static final MethodHandle IOCTL = handle("ioctl",
         FunctionDescriptor.of(INT, INT, LONG, LONG), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_PTR = handle("ioctl",
+        FunctionDescriptor.of(INT, INT, LONG, PTR), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle LSEEK = handle("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT), ERRNO_OPTION);
     private static final MethodHandle FCNTL = handle("fcntl",
         FunctionDescriptor.of(INT, INT, INT, INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(INT, INT, INT), ERRNO_OPTION);
@@ -166,6 +169,31 @@ public final class LibC {
                 return -errno(st);
             }
             return r == 0 ? 0 : pfd.get(ValueLayout.JAVA_SHORT, 6);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** ioctl(2) with a pointer argument (a struct the call reads or fills): its result, or a negative errno. */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        MemorySegment st = Ffm.state();
+        try {
+            int r = (int) IOCTL_PTR.invokeExact(st, fd, request, arg);
+            return r < 0 ? -errno(st) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static final int SEEK_SET = 0;
+    public static final int SEEK_END = 2;
+
+    /** lseek(2): the new offset, or a negative errno (ESPIPE for a pipe or a device that cannot seek). */
+    public static long lseek(int fd, long offset, int whence) {
+        MemorySegment st = Ffm.state();
+        try {
+            long r = (long) LSEEK.invokeExact(st, fd, offset, whence);
+            return r < 0 ? -errno(st) : r;
         } catch (Throwable t) {
             throw unexpected(t);
         }

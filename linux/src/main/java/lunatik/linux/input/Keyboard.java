@@ -42,9 +42,24 @@ public final class Keyboard implements AutoCloseable {
         return path;
     }
 
-    /** Opens a keyboard device, or a file or FIFO of input_event records. */
+    /**
+     * Opens a keyboard device, or a file or FIFO of input_event records. Reading starts now: a
+     * file gives the records written after it was opened, not those already in it (a device and
+     * a FIFO give only new events anyway).
+     */
     public static Keyboard open(Path path) throws ErrnoException {
-        return new Keyboard(path, LibC.open(path.toString(), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC));
+        int fd = LibC.open(path.toString(), LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+        LibC.lseek(fd, 0, LibC.SEEK_END); // ESPIPE for what cannot seek: nothing to skip there
+        return new Keyboard(path, fd);
+    }
+
+    /** Whether this is an evdev device (a character device), not a file or FIFO standing for one. */
+    public boolean isDevice() {
+        try {
+            return (LibC.statx(LibC.AT_FDCWD, path.toString(), 0).mode() & LibC.S_IFMT) == LibC.S_IFCHR;
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     /** The evdev devices that are keyboards (they have the letter keys). */

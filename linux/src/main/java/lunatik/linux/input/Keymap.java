@@ -38,7 +38,8 @@ public final class Keymap {
             case 28, 96 -> 0xf201;     // Enter, KP Enter
             case 29, 97 -> 0xf702;     // Control
             case 42, 54 -> 0xf700;     // Shift
-            case 56, 100 -> 0xf703;    // Alt, AltGr
+            case 56 -> 0xf703;         // Alt
+            case 100 -> 0xf701;        // AltGr
             case 57 -> LATIN | 0x20;   // Space
             case 103 -> 0xf603;        // Up
             case 108 -> 0xf600;        // Down

@@ -23,19 +23,25 @@ import lunatik.runtime.ObjectClass;
 import lunatik.runtime.Objects;
 
 /**
- * The {@code notifier} module (spec §8.9). {@code notifier.netdevice(cb)} follows the kernel's
- * link announcements over rtnetlink and calls {@code cb(event, ifname)} in its runtime with the
- * netdevice events they mean: REGISTER for a new interface, UP, GOING_DOWN then DOWN when it
- * goes down, CHANGENAME, CHANGEMTU, CHANGEADDR, CHANGE (its operational state), UNREGISTER when
- * it goes (after GOING_DOWN and DOWN if it was up); registering replays REGISTER (and UP for
- * interfaces that are up) for the existing ones during the call, as the kernel does. The
- * callback's result cannot stop a chain here (the announcement is made already): it is
- * ignored; a Lua error is logged.
+ * The {@code notifier} module (spec §8.9). Notifiers of a kind form one chain per host, shared
+ * by every runtime ({@link NotifierChain}): an event goes down it in order (higher priority
+ * first, then registration order), each callback in its own runtime, and STOP or BAD ends it
+ * for that event.
  *
- * <p>{@code notifier.keyboard} reads the keyboards' evdev devices ({@link Keys}); where there is
- * none it fails with {@code couldn't create notifier} and the reason, as a missing facility
- * should (a simulated keyboard can stand for one: {@link #setKeyboardSource}, or
- * LUNATIK_KEYBOARD). {@code notifier.vterm} has no userspace source and says so.
+ * <p>{@code notifier.netdevice(cb)} follows the kernel's link announcements over rtnetlink (one
+ * socket for the chain) and sends down the chain the netdevice events they mean: REGISTER for a
+ * new interface, UP, GOING_DOWN then DOWN when it goes down, CHANGENAME, CHANGEMTU, CHANGEADDR,
+ * CHANGE (its operational state), UNREGISTER when it goes (after GOING_DOWN and DOWN if it was
+ * up); registering replays REGISTER (and UP for interfaces that are up) for the existing ones to
+ * the new notifier during the call, as the kernel does. A STOP keeps the event from the
+ * notifiers after it; the change itself has happened already.
+ *
+ * <p>{@code notifier.keyboard} reads the keyboards' evdev devices ({@link KeyboardChain}); where
+ * there is none it fails with {@code couldn't create notifier} and the reason, as a missing
+ * facility should (a simulated keyboard can stand for one: {@link #setKeyboardSource}, or
+ * LUNATIK_KEYBOARD, with {@link #setKeyboardSink} or LUNATIK_KEYBOARD_SINK for the rest of the
+ * system). {@code notifier.vterm} follows the virtual consoles' screens ({@link VtermChain}),
+ * and says so where the machine has none.
  */
 public final class NotifierLib {
     private NotifierLib() {
@@ -64,8 +70,7 @@ public final class NotifierLib {
     public static final ObjectClass CLASS = ObjectClass.builder("notifier").sleep()
         .method("stop", (self, a) -> {
             Object w = self.payload();
-            if (w instanceof Watcher nw && nw.reader == Thread.currentThread()
-                    || w instanceof Keys kw && kw.readers.contains(Thread.currentThread())) {
+            if (w instanceof NotifierChain.Link l && l.running == Thread.currentThread()) {
                 throw new LuaError(Ops.str("[" + Integer.toHexString(System.identityHashCode(w))
                     + "] notifier cannot unregister itself (deadlock)"));
             }
@@ -73,14 +78,13 @@ public final class NotifierLib {
             return Varargs.NONE;
         })
         .closer("stop")
-        .release(p -> {
-            if (p instanceof Watcher w) {
-                w.release();
-            } else {
-                ((Keys) p).release();
-            }
-        })
+        .release(p -> ((Stoppable) p).stop())
         .build();
+
+    /** A link that knows its chain: its stop takes it off and lets its runtime go. */
+    interface Stoppable {
+        void stop();
+    }
 
     /** {@code require("notifier")}. */
     public static Object open(LuaState L) {
@@ -88,10 +92,7 @@ public final class NotifierLib {
         LuaTable lib = new LuaTable();
         LibFunction.register(L, lib, "notifier", "netdevice", a -> netdevice(a));
         LibFunction.register(L, lib, "notifier", "keyboard", NotifierLib::keyboard);
-        LibFunction.register(L, lib, "notifier", "vterm", a -> {
-            a.checkFunction(1);
-            throw new LuaError(Ops.str("couldn't create notifier: virtual terminal events are not available from userspace"));
-        });
+        LibFunction.register(L, lib, "notifier", "vterm", NotifierLib::vterm);
         lib.put(Ops.str("notify"), Constants.table("DONE", 0, "OK", 1, "BAD", 0x8002, "STOP", 0x8001));
         lib.put(Ops.str("kbd"), Constants.table("KEYCODE", 1, "UNBOUND_KEYCODE", 2, "UNICODE", 3, "KEYSYM", 4, "POST_KEYSYM", 5));
         LuaTable netdev = new LuaTable(0, NETDEV.length);
@@ -105,6 +106,8 @@ public final class NotifierLib {
     }
 
     private static volatile String keyboardSource = System.getProperty("lunatik.keyboard", System.getenv("LUNATIK_KEYBOARD"));
+    private static volatile String keyboardSink = System.getProperty("lunatik.keyboard.sink",
+        System.getenv("LUNATIK_KEYBOARD_SINK"));
 
     /**
      * Where keyboard events come from: the machine's keyboards (null), or one file or FIFO of
@@ -114,286 +117,291 @@ public final class NotifierLib {
         keyboardSource = source == null ? null : source.toString();
     }
 
-    /** notifier.keyboard(cb): key events of every keyboard, as the console's keyboard notifier reports them. */
-    private static Object keyboard(Args a) {
-        LuaFunction cb = a.checkFunction(1);
-        LuaState L = a.state();
+    /**
+     * Where the keys the keyboard notifiers let through go (a file or FIFO that receives their
+     * input_event records: the rest of the system, for a simulated keyboard), or null: a uinput
+     * keyboard where there is uinput and real keyboards, else nowhere. Read when a chain starts
+     * (its first notifier).
+     */
+    public static void setKeyboardSink(Path sink) {
+        keyboardSink = sink == null ? null : sink.toString();
+    }
+
+    /** The chain of a kind for the state's host (one per process outside a runtime). */
+    private static <T> T chain(LuaState L, Object key, java.util.function.Function<java.util.function.Consumer<String>, T> make) {
+        lunatik.runtime.Runtime rt = lunatik.runtime.Runtime.of(L);
+        if (rt != null) {
+            lunatik.runtime.Host h = rt.host();
+            return h.shared(key, () -> make.apply(h::log));
+        }
+        @SuppressWarnings("unchecked")
+        T t = (T) LOCAL.computeIfAbsent(key, k -> make.apply(System.err::println));
+        return t;
+    }
+
+    private static final Map<Object, Object> LOCAL = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void checkSleepable(LuaState L) {
         if (!Lunatik.isSleepable(L)) {
             throw new LuaError(Ops.str("cannot use 'notifier' class on non-sleepable runtime"));
         }
+    }
+
+    /** notifier.keyboard(cb): key events of every keyboard, as the console's keyboard notifier chain reports them. */
+    private static Object keyboard(Args a) {
+        LuaFunction cb = a.checkFunction(1);
+        LuaState L = a.state();
+        checkSleepable(L);
         String src = keyboardSource;
         List<Path> sources = src != null && !src.isEmpty() ? List.of(Path.of(src)) : Keyboard.keyboards();
         if (sources.isEmpty()) {
             throw new LuaError(Ops.str("couldn't create notifier: no keyboard (no input device with keys under /dev/input)"));
         }
-        Keys k = new Keys(L, cb);
+        String sink = keyboardSink;
+        KeyboardChain chain = chain(L, KeyboardChain.class, KeyboardChain::new);
+        Keys k = new Keys(L, cb, chain);
+        LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, k, true));
+        k.pin(u, cb);
         try {
-            for (Path p : sources) {
-                k.keyboards.add(Keyboard.open(p));
-            }
+            chain.add(k, new KeyboardChain.Sources(sources, sink == null || sink.isEmpty() ? null : Path.of(sink)));
         } catch (ErrnoException e) {
             k.release();
             throw new LuaError(Ops.str("couldn't create notifier (" + e.getMessage() + ")"));
         }
-        LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, k, true));
-        k.pin(u, cb);
-        k.start();
         return u;
+    }
+
+    private static volatile Path consoleDirectory = Path.of("/dev");
+
+    /** Where the consoles' /dev/vcsuN devices are looked for (/dev; tests: a folder without any). */
+    public static void setConsoleDirectory(Path dir) {
+        consoleDirectory = dir == null ? Path.of("/dev") : dir;
+    }
+
+    /** notifier.vterm(cb): the virtual consoles' events, from their screen devices. */
+    private static Object vterm(Args a) {
+        LuaFunction cb = a.checkFunction(1);
+        LuaState L = a.state();
+        checkSleepable(L);
+        Path dev = consoleDirectory;
+        if (VtermChain.consoles(dev).isEmpty()) {
+            throw new LuaError(Ops.str("couldn't create notifier: no virtual console on this machine (no "
+                + dev.resolve("vcsu") + "<N>)"));
+        }
+        VtermChain chain = chain(L, VtermChain.class, VtermChain::new);
+        Vterm v = new Vterm(L, cb, chain);
+        LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, v, true));
+        v.pin(u, cb);
+        try {
+            chain.add(v, dev);
+        } catch (ErrnoException e) {
+            v.release();
+            throw new LuaError(Ops.str("couldn't create notifier: " + e.getMessage()));
+        }
+        return u;
+    }
+
+    /** One vt notifier: a link of its host's vt chain. */
+    static final class Vterm extends NotifierChain.Link implements Stoppable {
+        final VtermChain chain;
+
+        Vterm(LuaState L, LuaFunction cb, VtermChain chain) {
+            super(L, cb, 0);
+            this.chain = chain;
+        }
+
+        @Override
+        public void stop() {
+            chain.remove(this);
+            release();
+        }
+    }
+
+    /** One keyboard notifier: a link of its host's keyboard chain. */
+    static final class Keys extends NotifierChain.Link implements Stoppable {
+        final KeyboardChain chain;
+
+        Keys(LuaState L, LuaFunction cb, KeyboardChain chain) {
+            super(L, cb, 0);
+            this.chain = chain;
+        }
+
+        @Override
+        public void stop() {
+            chain.remove(this);
+            release();
+        }
     }
 
     private static Object netdevice(Args a) {
         LuaFunction cb = a.checkFunction(1);
         LuaState L = a.state();
-        if (!Lunatik.isSleepable(L)) {
-            throw new LuaError(Ops.str("cannot use 'notifier' class on non-sleepable runtime"));
-        }
-        Watcher w = new Watcher(L, cb);
+        checkSleepable(L);
+        String ns = NetNamespace.path();
+        NetdevChain chain = chain(L, new NetdevKey(ns == null ? "" : ns), NetdevChain::new);
+        Netdev n = new Netdev(L, cb, chain);
         List<Rtnetlink.Link> existing;
         try {
+            chain.add(n);
             existing = NetNamespace.call(() -> {
-                w.socket = Rtnetlink.open(Rtnetlink.RTMGRP_LINK);
                 try (Rtnetlink dump = Rtnetlink.open(0)) {
                     return dump.links();
                 }
             });
         } catch (Exception e) {
-            w.release();
-            w.log("notifier: couldn't create notifier: " + e.getMessage());
+            chain.remove(n);
+            Lunatik.log(L, "notifier: couldn't create notifier: " + e.getMessage());
             throw new LuaError(Ops.str("couldn't create notifier"));
         }
-        LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, w, true));
-        w.pin(u, cb); // a registered object: lives until stopped or its runtime ends
-        // replay the existing interfaces, in this call, as register_netdevice_notifier does
+        LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, n, true));
+        n.pin(u, cb); // a registered object: lives until stopped or its runtime ends
+        // replay the existing interfaces to it, in this call, as register_netdevice_notifier does
         for (Rtnetlink.Link l : existing) {
-            w.known.put(l.index(), l);
-            w.call(L, REGISTER, l.name());
+            n.callHere(L, REGISTER, Ops.str(l.name()));
             if (l.isUp()) {
-                w.call(L, UP, l.name());
+                n.callHere(L, UP, Ops.str(l.name()));
             }
         }
-        w.start();
         return u;
     }
 
-    /** One netdevice notifier: its socket, the interfaces it knows, the thread that follows them. */
-    static final class Watcher extends Registered {
-        final LuaFunction cb;
-        final Map<Integer, Rtnetlink.Link> known = new HashMap<>();
-        volatile Rtnetlink socket;
-        volatile Thread reader;
-        volatile boolean released;
+    private record NetdevKey(String namespace) {
+    }
 
-        Watcher(LuaState L, LuaFunction cb) {
-            super(L);
-            this.cb = cb;
+    /** One netdevice notifier: a link of the netdevice chain of its host and namespace. */
+    static final class Netdev extends NotifierChain.Link implements Stoppable {
+        final NetdevChain chain;
+
+        Netdev(LuaState L, LuaFunction cb, NetdevChain chain) {
+            super(L, cb, 0);
+            this.chain = chain;
         }
 
-        void start() {
-            reader = Thread.ofPlatform().daemon().name("notifier-netdevice").start(this::follow);
+        @Override
+        public void stop() {
+            chain.remove(this);
+            release();
+        }
+    }
+
+    /**
+     * The netdevice notifier chain of a host in a network namespace: one rtnetlink socket, read
+     * by one thread from the first notifier's registration to the last one's stop, and the
+     * interfaces it knows, against which each announcement is turned into netdevice events.
+     */
+    static final class NetdevChain {
+        final NotifierChain chain = new NotifierChain(java.time.Duration.ofSeconds(5));
+        private final java.util.function.Consumer<String> log;
+        private Session session;
+
+        NetdevChain(java.util.function.Consumer<String> log) {
+            this.log = log;
         }
 
-        private void follow() {
-            Rtnetlink s = socket;
+        private final class Session {
+            final Rtnetlink socket;
+            final Map<Integer, Rtnetlink.Link> known = new HashMap<>();
+            volatile boolean closed;
+
+            Session(Rtnetlink socket) {
+                this.socket = socket;
+            }
+        }
+
+        synchronized void add(Netdev n) throws Exception {
+            if (session == null) {
+                Session s = NetNamespace.call(() -> {
+                    Rtnetlink sock = Rtnetlink.open(Rtnetlink.RTMGRP_LINK);
+                    Session x = new Session(sock);
+                    try (Rtnetlink dump = Rtnetlink.open(0)) {
+                        for (Rtnetlink.Link l : dump.links()) {
+                            x.known.put(l.index(), l);
+                        }
+                    } catch (Exception e) {
+                        sock.close();
+                        throw e;
+                    }
+                    return x;
+                });
+                session = s;
+                Thread.ofPlatform().daemon().name("notifier-netdevice").start(() -> follow(s));
+            }
+            chain.register(n);
+        }
+
+        synchronized void remove(Netdev n) {
+            if (chain.unregister(n) && session != null) {
+                session.closed = true;
+                session.socket.close();
+                session = null;
+            }
+        }
+
+        private void follow(Session s) {
             try {
-                while (!released) {
-                    List<Rtnetlink.LinkEvent> events = s.events();
+                while (!s.closed) {
+                    List<Rtnetlink.LinkEvent> events = s.socket.events();
                     if (events.isEmpty()) {
                         break; // closed
                     }
+                    long stamp = chain.stamp();
                     for (Rtnetlink.LinkEvent e : events) {
-                        announce(e);
+                        if (s.closed) {
+                            return;
+                        }
+                        announce(s, stamp, e);
                     }
                 }
             } catch (ErrnoException e) {
-                if (!released) {
-                    log("notifier: " + e.getMessage());
+                if (!s.closed) {
+                    log.accept("notifier: " + e.getMessage());
                 }
             }
         }
 
         /** The netdevice events one announcement means, against what was known of the link. */
-        private void announce(Rtnetlink.LinkEvent e) {
+        private void announce(Session s, long stamp, Rtnetlink.LinkEvent e) {
             Rtnetlink.Link now = e.link();
-            Rtnetlink.Link before = known.get(now.index());
+            Rtnetlink.Link before = s.known.get(now.index());
             String name = now.name().isEmpty() && before != null ? before.name() : now.name();
             if (e.type() == Rtnetlink.RTM_DELLINK) {
-                known.remove(now.index());
+                s.known.remove(now.index());
                 if (before != null && before.isUp()) {
-                    dispatch(GOING_DOWN, name);
-                    dispatch(DOWN, name);
+                    dispatch(stamp, GOING_DOWN, name);
+                    dispatch(stamp, DOWN, name);
                 }
-                dispatch(UNREGISTER, name);
+                dispatch(stamp, UNREGISTER, name);
                 return;
             }
-            known.put(now.index(), now);
+            s.known.put(now.index(), now);
             if (before == null) {
-                dispatch(REGISTER, name);
+                dispatch(stamp, REGISTER, name);
                 if (now.isUp()) {
-                    dispatch(UP, name);
+                    dispatch(stamp, UP, name);
                 }
                 return;
             }
             if (!before.name().equals(now.name())) {
-                dispatch(CHANGENAME, name);
+                dispatch(stamp, CHANGENAME, name);
             }
             if (before.mtu() != now.mtu()) {
-                dispatch(CHANGEMTU, name);
+                dispatch(stamp, CHANGEMTU, name);
             }
             if (!before.address().equals(now.address())) {
-                dispatch(CHANGEADDR, name);
+                dispatch(stamp, CHANGEADDR, name);
             }
             if (!before.isUp() && now.isUp()) {
-                dispatch(UP, name);
+                dispatch(stamp, UP, name);
             } else if (before.isUp() && !now.isUp()) {
-                dispatch(GOING_DOWN, name);
-                dispatch(DOWN, name);
+                dispatch(stamp, GOING_DOWN, name);
+                dispatch(stamp, DOWN, name);
             } else if (before.operstate() != now.operstate() || before.flags() != now.flags()) {
-                dispatch(CHANGE, name);
+                dispatch(stamp, CHANGE, name);
             }
         }
 
-        /** Calls the callback in the runtime (skipped once the runtime or the notifier is gone). */
-        private void dispatch(long event, String ifname) {
-            if (released) {
-                return;
-            }
-            try {
-                inRuntime(S -> {
-                    if (!released) {
-                        call(S, event, ifname);
-                    }
-                    return null;
-                });
-            } catch (LuaException x) {
-                if (x.errno() != LuaException.ENXIO) {
-                    log("notifier: " + x.getMessage());
-                } // else the runtime is gone: so is this notifier, soon
-            }
-        }
-
-        void call(LuaState S, long event, String ifname) {
-            try {
-                S.call(cb, event, Ops.str(ifname));
-            } catch (LuaError x) {
-                log(x.getMessage());
-            }
-        }
-
-
-        void release() {
-            released = true;
-            Rtnetlink s = socket;
-            if (s != null) {
-                s.close();
-            }
-            unpin();
+        private void dispatch(long stamp, long event, String ifname) {
+            chain.call(stamp, event, Ops.str(ifname));
         }
     }
-
-    /**
-     * One keyboard notifier: a thread per keyboard turns each key event into the calls the
-     * console's notifier makes: KEYCODE (the key's code), then KEYSYM (its keysym in the default
-     * keymap, when it has one), with down (pressed, or repeating) and shift (a shift key held).
-     * A callback that returns STOP or BAD asks for the key to go no further: the keyboard is then
-     * grabbed (its keys reach no one else, the console included) until a key's callbacks all
-     * let it through again. The key that made a callback stop has reached the console already;
-     * the ones after it do not. A simulated keyboard cannot be grabbed: the log says so once.
-     */
-    static final class Keys extends Registered {
-        static final long STOP = 0x8001;
-        static final long BAD = 0x8002;
-        final LuaFunction cb;
-        final List<Keyboard> keyboards = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final List<Thread> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
-        volatile boolean released;
-
-        Keys(LuaState L, LuaFunction cb) {
-            super(L);
-            this.cb = cb;
-        }
-
-        void start() {
-            for (Keyboard k : keyboards) {
-                readers.add(Thread.ofPlatform().daemon().name("notifier-keyboard").start(() -> follow(k)));
-            }
-        }
-
-        private void follow(Keyboard k) {
-            boolean shift = false;
-            boolean grabbed = false;
-            boolean warned = false;
-            try {
-                while (!released) {
-                    List<Keyboard.Key> keys = k.next();
-                    if (keys.isEmpty()) {
-                        break; // closed
-                    }
-                    for (Keyboard.Key key : keys) {
-                        if (lunatik.linux.input.Keymap.isShift(key.code())) {
-                            shift = key.value() != 0;
-                        }
-                        boolean down = key.value() != 0;
-                        int sym = lunatik.linux.input.Keymap.keysym(key.code(), shift);
-                        boolean stop = notify(KBD_KEYCODE, down, shift, key.code());
-                        if (sym != 0) {
-                            stop |= notify(KBD_KEYSYM, down, shift, sym);
-                        }
-                        if (stop != grabbed) {
-                            if (k.grab(stop)) {
-                                grabbed = stop;
-                            } else if (!warned) {
-                                warned = true;
-                                log("notifier: " + k.path() + " cannot be grabbed: the keys callbacks stop still go on");
-                            }
-                        }
-                    }
-                }
-            } catch (ErrnoException e) {
-                if (!released) {
-                    log("notifier: " + e.getMessage());
-                }
-            } finally {
-                if (grabbed) {
-                    k.grab(false);
-                }
-            }
-        }
-
-        /** Calls the callback in the runtime; whether it asked to stop the key. */
-        private boolean notify(long event, boolean down, boolean shift, long value) {
-            if (released) {
-                return false;
-            }
-            try {
-                return inRuntime(S -> {
-                    if (released) {
-                        return false;
-                    }
-                    try {
-                        Object r = S.call1(cb, event, down, shift, value);
-                        return r instanceof Long l && (l == STOP || l == BAD);
-                    } catch (LuaError x) {
-                        log(x.getMessage());
-                        return false;
-                    }
-                });
-            } catch (LuaException x) {
-                if (x.errno() != LuaException.ENXIO) {
-                    log("notifier: " + x.getMessage());
-                }
-                return false; // the runtime is gone, or the call failed: the key goes on
-            }
-        }
-
-        void release() {
-            released = true;
-            for (Keyboard k : keyboards) {
-                k.close();
-            }
-            unpin();
-        }
-    }
-
-    static final long KBD_KEYCODE = 1;
-    static final long KBD_KEYSYM = 4;
 }

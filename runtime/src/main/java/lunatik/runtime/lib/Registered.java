@@ -82,4 +82,14 @@ abstract class Registered {
             return h.handle(L);
         }
     }
+
+    /** As {@link #inRuntime(Runtime.Handler)}, waiting at most {@code wait} for the runtime's lock. */
+    <T> T inRuntime(java.time.Duration wait, Runtime.Handler<T> h) throws LuaException {
+        if (rt != null) {
+            return rt.run(wait, h);
+        }
+        synchronized (L) {
+            return h.handle(L);
+        }
+    }
 }

@@ -86,6 +86,40 @@ class NotifierFibTest {
         assertThat(log).isEmpty();
     }
 
+    /**
+     * Netdevice notifiers of two runtimes are one chain: the first one's STOP keeps an event
+     * from the second; the replay at registration is the new notifier's alone.
+     */
+    @Test
+    void netdeviceNotifiersOfTwoRuntimesAreOneChain() throws Exception {
+        script("first", """
+            local notifier = require("notifier")
+            notifier.netdevice(function(event, ifname)
+              print("first " .. event .. " " .. ifname)
+              if ifname == "lua7" then return notifier.notify.STOP end
+              return notifier.notify.OK
+            end)
+            """);
+        script("second", """
+            local notifier = require("notifier")
+            notifier.netdevice(function(event, ifname)
+              print("second " .. event .. " " .. ifname)
+            end)
+            """);
+        Runtime first = host.runtime("first", true);
+        Runtime second = host.runtime("second", true);
+        // each replay went to the notifier registering only
+        assertThat(log).containsExactly("first 5 lo", "first 1 lo", "second 5 lo", "second 1 lo");
+        net.exec("ip", "link", "add", "lua7", "type", "veth", "peer", "name", "lua8");
+        waitFor(() -> log.contains("second 5 lua8") && log.contains("first 5 lua7"));
+        Thread.sleep(200);
+        assertThat(log).contains("first 5 lua8").noneMatch(l -> l.startsWith("second") && l.endsWith(" lua7"));
+        first.stop();
+        net.exec("ip", "link", "del", "lua7");
+        waitFor(() -> log.contains("second 6 lua7"));
+        second.stop();
+    }
+
     @Test
     void stopFromInsideTheCallbackIsRefusedAndOtherErrorsAreLogged() throws Exception {
         script("self", """
@@ -115,13 +149,20 @@ class NotifierFibTest {
                 .. "|" .. select(2, pcall(n.vterm, print))
             end
             """);
+        NotifierLib.setConsoleDirectory(root); // no virtual console there
         Runtime rt = host.runtime("kbd", true);
-        String r = rt.run(S -> S.call1(rt.entry()).toString());
+        String r;
+        try {
+            r = rt.run(S -> S.call1(rt.entry()).toString());
+        } finally {
+            NotifierLib.setConsoleDirectory(null);
+        }
         rt.stop();
         String[] parts = r.split("\\|");
         assertThat(parts[0]).startsWith("couldn't create notifier: no keyboard");
         assertThat(parts[1]).isEqualTo("bad argument #1 to 'notifier.netdevice' (function expected, got number)");
-        assertThat(parts[2]).isEqualTo("couldn't create notifier: virtual terminal events are not available from userspace");
+        assertThat(parts[2]).isEqualTo("couldn't create notifier: no virtual console on this machine (no "
+            + root.resolve("vcsu") + "<N>)");
     }
 
     @Test

@@ -1,0 +1,231 @@
+package lunatik.runtime.lib;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import lunatik.linux.ffm.ErrnoException;
+import lunatik.linux.ffm.LibC;
+import lunatik.linux.ffm.SharedDescriptor;
+
+/**
+ * The vt notifier chain of a host (the kernel's vt_notifier_list), from the virtual consoles'
+ * screen devices: /dev/vcsu{@code N} (the screen of console N as UCS-4 characters) wakes a
+ * poll(2) for POLLPRI when the console is updated and POLLHUP when it is deallocated. Each
+ * update is read whole and compared with the screen before it: each cell that changed gives a
+ * VT_WRITE of its new character, in screen order, then VT_UPDATE; a console that appears (a new
+ * /dev/vcsuN, looked for each second) gives VT_ALLOCATE, one that goes VT_DEALLOCATE. The
+ * callback gets {@code (event, c, vc_num)}, vc_num counting from 0 (/dev/vcsu1 is console 0).
+ *
+ * <p>What differs from the kernel's chain: the events come after the fact, so a verdict can end
+ * the chain but stops no write (VT_PREWRITE is not given); a character written over the same
+ * character is not seen, an erasure is seen as writes of blanks and a scroll as the rewrite of
+ * the cells it moved; several writes between two reads make one update.
+ */
+final class VtermChain {
+    static final long VT_ALLOCATE = 1;
+    static final long VT_DEALLOCATE = 2;
+    static final long VT_WRITE = 3;
+    static final long VT_UPDATE = 4;
+    private static final short POLLPRI = 2;
+    private static final short POLLHUP = 0x10;
+    private static final Pattern VCSU = Pattern.compile("vcsu([0-9]+)");
+
+    final NotifierChain chain = new NotifierChain(java.time.Duration.ofSeconds(1));
+    private final Consumer<String> log;
+    private Session session;
+
+    VtermChain(Consumer<String> log) {
+        this.log = log;
+    }
+
+    /** The consoles under {@code dev}: console number (from 0) to its /dev/vcsuN. */
+    static Map<Integer, Path> consoles(Path dev) {
+        Map<Integer, Path> out = new TreeMap<>();
+        try (var list = Files.list(dev)) {
+            for (Path p : list.toList()) {
+                Matcher m = VCSU.matcher(p.getFileName().toString());
+                if (m.matches() && Integer.parseInt(m.group(1)) > 0) {
+                    out.put(Integer.parseInt(m.group(1)) - 1, p);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /**
+     * The events one update means: a VT_WRITE {@code {event, c}} for each cell of {@code after}
+     * that differs from {@code before} (a screen of another size is all new), then VT_UPDATE.
+     */
+    static List<long[]> decode(int[] before, int[] after) {
+        List<long[]> out = new ArrayList<>();
+        boolean same = before != null && before.length == after.length;
+        for (int i = 0; i < after.length; i++) {
+            if (!same || before[i] != after[i]) {
+                out.add(new long[] {VT_WRITE, Integer.toUnsignedLong(after[i])});
+            }
+        }
+        out.add(new long[] {VT_UPDATE, 0});
+        return out;
+    }
+
+    /** A screen read from /dev/vcsuN (UCS-4 in host order), or from a recording of one. */
+    static int[] screen(MemorySegment bytes, long n) {
+        int[] s = new int[(int) (n / 4)];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = bytes.get(ValueLayout.JAVA_INT_UNALIGNED, 4L * i);
+        }
+        return s;
+    }
+
+    private final class Session {
+        final Path dev;
+        final Map<Integer, SharedDescriptor> open = new ConcurrentHashMap<>();
+        volatile boolean closed;
+
+        Session(Path dev) {
+            this.dev = dev;
+        }
+
+        void close() {
+            closed = true;
+            open.values().forEach(SharedDescriptor::close);
+        }
+    }
+
+    /** Adds a notifier; the first one opens the consoles (none: it fails, and is not added). */
+    synchronized void add(NotifierChain.Link l, Path dev) throws ErrnoException {
+        if (session == null) {
+            Map<Integer, Path> consoles = consoles(dev);
+            if (consoles.isEmpty()) {
+                throw new ErrnoException("no virtual console (no " + dev + "/vcsu<N>)", 19); // ENODEV
+            }
+            Session s = new Session(dev);
+            try {
+                for (var e : consoles.entrySet()) {
+                    watch(s, e.getKey(), e.getValue(), false);
+                }
+            } catch (ErrnoException e) {
+                s.close();
+                throw e;
+            }
+            session = s;
+            Thread.ofPlatform().daemon().name("notifier-vterm-scan").start(() -> scan(s));
+        }
+        chain.register(l);
+    }
+
+    synchronized void remove(NotifierChain.Link l) {
+        if (chain.unregister(l) && session != null) {
+            session.close();
+            session = null;
+        }
+    }
+
+    private void watch(Session s, int vc, Path p, boolean allocated) throws ErrnoException {
+        SharedDescriptor sd = new SharedDescriptor(LibC.open(p.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC));
+        s.open.put(vc, sd);
+        int[] first = read(sd);
+        long stamp = chain.stamp();
+        Thread.ofPlatform().daemon().name("notifier-vterm-" + vc).start(() -> {
+            if (allocated) {
+                chain.call(stamp, VT_ALLOCATE, 0L, (long) vc);
+            }
+            follow(s, vc, sd, first);
+        });
+    }
+
+    /** New consoles, each second (a console allocated since gets a /dev/vcsuN of its own). */
+    private void scan(Session s) {
+        while (!s.closed) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (var e : consoles(s.dev).entrySet()) {
+                if (!s.closed && !s.open.containsKey(e.getKey())) {
+                    try {
+                        watch(s, e.getKey(), e.getValue(), true);
+                    } catch (ErrnoException x) {
+                        // gone again before we could open it
+                    }
+                }
+            }
+        }
+    }
+
+    private void follow(Session s, int vc, SharedDescriptor sd, int[] first) {
+        int[] before = first;
+        try {
+            while (!s.closed && sd.enter()) {
+                int r;
+                try {
+                    r = LibC.pollOne(sd.fd(), POLLPRI, 200);
+                } finally {
+                    sd.exit();
+                }
+                if (r <= 0) {
+                    continue;
+                }
+                long stamp = chain.stamp();
+                if ((r & POLLHUP) != 0) {
+                    s.open.remove(vc, sd);
+                    sd.close();
+                    chain.call(stamp, VT_DEALLOCATE, 0L, (long) vc);
+                    return;
+                }
+                int[] after = read(sd);
+                if (after == null) {
+                    return;
+                }
+                for (long[] e : decode(before, after)) {
+                    if (s.closed) {
+                        return;
+                    }
+                    chain.call(stamp, e[0], e[1], (long) vc);
+                }
+                before = after;
+            }
+        } catch (ErrnoException e) {
+            if (!s.closed) {
+                log.accept("notifier: console " + vc + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The whole screen now (which also rearms the poll); null once closed. */
+    private static int[] read(SharedDescriptor sd) throws ErrnoException {
+        if (!sd.enter()) {
+            return null;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            LibC.lseek(sd.fd(), 0, LibC.SEEK_SET);
+            long cap = 1 << 20;
+            MemorySegment buf = a.allocate(cap, 8);
+            long n = 0;
+            while (n < cap) {
+                long got = LibC.read(sd.fd(), buf.asSlice(n), cap - n);
+                if (got == 0) {
+                    break;
+                }
+                n += got;
+            }
+            return screen(buf, n - n % 4);
+        } finally {
+            sd.exit();
+        }
+    }
+}
