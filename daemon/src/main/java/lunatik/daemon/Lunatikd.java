@@ -81,6 +81,8 @@ public final class Lunatikd {
           --netns FILE          the network namespace of the network modules (LUNATIK_NETNS)
           --chunk-timeout SECS  how long a control-device chunk may run (LUNATIK_CHUNK_TIMEOUT; default 10, 0: no limit)
           --cpu-latency MODE    auto: ask for low CPU latency while a device is busy; off (LUNATIK_CPU_LATENCY)
+          --keyboard FILE       a simulated keyboard: a file or FIFO of input_event records (LUNATIK_KEYBOARD)
+          --keyboard-sink FILE  where the keys the keyboard notifiers let through go, for a simulated keyboard (LUNATIK_KEYBOARD_SINK)
           -h, --help            print this help
         """;
 
