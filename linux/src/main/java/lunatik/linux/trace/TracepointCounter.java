@@ -20,7 +20,9 @@ import lunatik.linux.ffm.LibC;
  * (perf_event_open, no sampling, no ring) per online CPU, read and summed on demand. What a
  * kprobe on a system call's entry point gives Lunatik's scripts, a kernel without kprobes gives
  * through the {@code syscalls:sys_enter_*} tracepoints (linux-recipes.md §4). Tracepoint ids
- * come from tracefs, mounted at /sys/kernel/tracing when it is not.
+ * come from tracefs, mounted at /sys/kernel/tracing when it is not. Where the kernel has kprobes,
+ * {@link #openKprobe} counts the hits of a kprobe or kretprobe on any symbol the same way, through
+ * the kprobe PMU.
  */
 public final class TracepointCounter implements AutoCloseable {
     private static final MethodHandle SYSCALL = handle("syscall",
@@ -110,15 +112,67 @@ public final class TracepointCounter implements AutoCloseable {
 
     /** Counts tracepoint {@code id} on every CPU from now on. */
     public static TracepointCounter open(int id) throws IOException {
+        return open(PERF_TYPE_TRACEPOINT, id, null);
+    }
+
+    /** Where the kernel describes its perf event sources. */
+    private static volatile Path eventSources = Path.of("/sys/bus/event_source/devices");
+
+    /** Makes {@link #kprobeType} look in another folder (tests of the selection); null: the kernel's. */
+    public static void setEventSources(Path folder) {
+        eventSources = folder == null ? Path.of("/sys/bus/event_source/devices") : folder;
+    }
+
+    /**
+     * The perf event type of the kprobe PMU (dynamic kprobes through perf_event_open, no tracefs
+     * involved), or -1 when the kernel has none (no CONFIG_KPROBES, or older than 4.17).
+     */
+    public static int kprobeType() {
+        try {
+            return Integer.parseInt(Files.readString(eventSources.resolve("kprobe/type")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The config bit that makes a kprobe PMU event a kretprobe ("config:0" in its format). */
+    static int retprobeBit() {
+        try {
+            String f = Files.readString(eventSources.resolve("kprobe/format/retprobe")).strip();
+            return Integer.parseInt(f.substring(f.indexOf(':') + 1));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Counts the hits of a kprobe on {@code symbol} (a kretprobe with {@code ret}: its returns) on
+     * every CPU from now on, through the kprobe PMU; fails (ENOENT, EINVAL...) as the kernel does
+     * for a symbol it cannot probe, and with ENODEV where there is no kprobe PMU.
+     */
+    public static TracepointCounter openKprobe(String symbol, boolean ret) throws IOException {
+        int type = kprobeType();
+        if (type < 0) {
+            throw new ErrnoException("perf_event_open (kprobe)", 19); // ENODEV
+        }
+        return open(type, ret ? 1L << retprobeBit() : 0, symbol);
+    }
+
+    /** Counts events of {@code type}/{@code config} (and a kprobe's {@code function}) on every CPU. */
+    private static TracepointCounter open(int type, long config, String function) throws IOException {
         List<Integer> cpus = cpus();
         int[] fds = new int[cpus.size()];
         java.util.Arrays.fill(fds, -1);
         TracepointCounter c = new TracepointCounter(fds);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment attr = a.allocate(136, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, PERF_TYPE_TRACEPOINT);
+            attr.set(ValueLayout.JAVA_INT, 0, type);
             attr.set(ValueLayout.JAVA_INT, 4, 136);
-            attr.set(ValueLayout.JAVA_LONG, 8, id);
+            attr.set(ValueLayout.JAVA_LONG, 8, config);
+            if (function != null) {
+                // kprobe_func (config1) points at the name, probe_offset (config2) is 0
+                attr.set(ValueLayout.ADDRESS, 56, a.allocateFrom(function));
+            }
             MemorySegment st = Ffm.state();
             for (int i = 0; i < fds.length; i++) {
                 long fd = (long) SYSCALL.invokeExact(st, SYS_PERF_EVENT_OPEN, attr, -1, (int) cpus.get(i), -1, PERF_FLAG_FD_CLOEXEC);

@@ -45,7 +45,11 @@ import lunatik.runtime.Lunatik;
  *   <li>{@code kill} is {@code kill(2)} through the FFM linker.</li>
  *   <li>{@code tracing} reads and writes tracefs' {@code tracing_on} when tracefs is mounted.</li>
  *   <li>{@code ifindex} asks the JDK for the interface's index.</li>
- *   <li>{@code lookup} (kernel symbol addresses) has no userspace meaning and raises.</li>
+ *   <li>{@code lookup} reads {@code /proc/kallsyms}: the symbol's address as an address value
+ *       (the one {@code syscall.address} gives for a system call entry point, which
+ *       {@code probe.new} takes), whose {@code tostring} shows the address (zeros unless the
+ *       daemon may see kernel addresses: root, kptr_restrict below 2); an unknown symbol gives a
+ *       null address, which is truthy as in Lunatik.</li>
  *   <li>The 64-bit byte-order functions swap all 64 bits (v3.7 first truncates the input to
  *       32 bits; a fix).</li>
  * </ul>
@@ -184,7 +188,14 @@ public final class LinuxLib {
         fn(L, lib, "time", a -> time());
         fn(L, lib, "difftime", a -> a.checkInteger(1) - a.checkInteger(2));
         fn(L, lib, "lookup", a -> {
-            throw unavailable(a, "lookup");
+            String symbol = a.checkString(1).toString();
+            Long address;
+            try {
+                address = SyscallLib.kallsyms(symbol);
+            } catch (java.io.IOException e) {
+                throw a.error("lookup: cannot read /proc/kallsyms (" + e.getMessage() + ")");
+            }
+            return SyscallLib.address(a.state(), address == null ? null : symbol, address == null ? 0 : address);
         });
         fn(L, lib, "ifindex", LinuxLib::ifindex);
         for (String p : new String[] {"ntoh", "hton", "htobe", "be"}) {

@@ -18,7 +18,10 @@ import lunatik.runtime.ObjectClass;
 import lunatik.runtime.Objects;
 
 /**
- * The {@code probe} module (spec §8.10) on a kernel without kprobes: a probe on a system call's
+ * The {@code probe} module (spec §8.10). Where the kernel has kprobes (the perf kprobe PMU,
+ * {@code /sys/bus/event_source/devices/kprobe}), a probe on any symbol counts the hits of a
+ * kprobe and a kretprobe on it ({@link TracepointCounter#openKprobe}). On a kernel without
+ * kprobes, a probe on a system call's
  * entry point ({@code __x64_sys_<name>}, as a symbol or a {@code syscall} address) counts the
  * {@code syscalls:sys_enter_<name>} and {@code sys_exit_<name>} tracepoints on every CPU
  * ({@link TracepointCounter}), and a thread of the probe calls {@code pre(target, dump)} and
@@ -26,7 +29,9 @@ import lunatik.runtime.Objects;
  * last look. So handlers see every hit, a little later and in the daemon's thread, not in the
  * probed context: {@code dump()} logs that the registers are not available (and, as in Lunatik,
  * raises {@code null-pointer dereference} once its callback is over). Other symbols cannot be
- * probed: {@code failed to register probe (-95)} says so, with the reason.
+ * probed there: {@code failed to register probe (-95)} says so, with the reason. Either way the
+ * handlers run as described, from the counts; {@code p:mechanism()} (ours, not Lunatik's) says
+ * which one a probe uses: {@code "kprobe"} or {@code "tracepoint"}.
  */
 public final class ProbeLib {
     private ProbeLib() {
@@ -34,6 +39,7 @@ public final class ProbeLib {
 
     private static final int EOPNOTSUPP = 95;
     private static final int ENOENT = 2;
+    private static final int EINVAL = 22;
     private static final String PREFIX = "__x64_sys_";
 
     public static final ObjectClass CLASS = ObjectClass.builder("probe").sleep().idempotentClose()
@@ -41,6 +47,7 @@ public final class ProbeLib {
             self.close();
             return Varargs.NONE;
         })
+        .method("mechanism", (self, a) -> Ops.str(self.payload(Probe.class).mechanism))
         .method("enable", (self, a) -> {
             self.payload(Probe.class).enable(a.toBoolean(2));
             return Varargs.NONE;
@@ -59,6 +66,9 @@ public final class ProbeLib {
 
     private static Object newProbe(Args a) {
         Object target = a.get(1);
+        if (target instanceof LuaUserdata u && u.payload() instanceof SyscallLib.Address addr && addr.symbol() == null) {
+            throw new LuaError(Ops.str("failed to register probe (-" + EINVAL + "): a null address"));
+        }
         String symbol = SyscallLib.symbol(target);
         if (symbol == null) {
             throw a.typeError(1, "string");
@@ -67,6 +77,25 @@ public final class ProbeLib {
         LuaState L = a.state();
         if (!Lunatik.isSleepable(L)) {
             throw new LuaError(Ops.str("cannot use 'probe' class on non-sleepable runtime"));
+        }
+        if (TracepointCounter.kprobeType() >= 0) {
+            Probe p = new Probe(L, target, handlers);
+            p.mechanism = "kprobe";
+            try {
+                p.pre = TracepointCounter.openKprobe(symbol, false);
+                p.post = TracepointCounter.openKprobe(symbol, true);
+            } catch (lunatik.linux.ffm.ErrnoException e) {
+                p.release();
+                throw new LuaError(Ops.str("failed to register probe (-" + e.errno() + "): kprobe on " + symbol
+                    + ": " + e.getMessage()));
+            } catch (IOException e) {
+                p.release();
+                throw new LuaError(Ops.str("failed to register probe (" + e.getMessage() + ")"));
+            }
+            LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, p, true));
+            p.pin(u, handlers);
+            p.start();
+            return u;
         }
         if (!symbol.startsWith(PREFIX)) {
             throw new LuaError(Ops.str("failed to register probe (-" + EOPNOTSUPP + "): " + symbol
@@ -98,6 +127,7 @@ public final class ProbeLib {
         final LuaTable handlers;
         volatile TracepointCounter pre;
         volatile TracepointCounter post;
+        String mechanism = "tracepoint";
         volatile boolean released;
         volatile boolean enabled = true;
         volatile Thread poller;

@@ -80,19 +80,49 @@ public final class SyscallLib {
 
     /** The address value for {@code symbol} in {@code L} (one userdata per symbol and state). */
     static LuaUserdata address(LuaState L, String symbol) {
+        return address(L, symbol, symbols().getOrDefault(symbol, 0L));
+    }
+
+    /**
+     * The address value of {@code symbol} at {@code value} in {@code L} (one userdata per symbol
+     * and state); a null symbol is the null address (printed as Lua prints a NULL light userdata).
+     */
+    static LuaUserdata address(LuaState L, String symbol, long value) {
         Map<String, LuaUserdata> cache = L.extension(CACHE_KEY);
         if (cache == null) {
             cache = new java.util.HashMap<>();
             L.setExtension(CACHE_KEY, cache);
         }
-        return cache.computeIfAbsent(symbol, s -> {
+        String key = symbol == null ? "" : symbol;
+        return cache.computeIfAbsent(key, s -> {
             LuaTable mt = new LuaTable();
-            long value = symbols().getOrDefault(s, 0L);
-            mt.put(Ops.str("__tostring"), new LibFunction(L, "__tostring", "__tostring",
-                a -> Ops.str("userdata: 0x" + Long.toHexString(value))));
+            String text = symbol == null ? "userdata: (nil)" : "userdata: 0x" + Long.toHexString(value);
+            mt.put(Ops.str("__tostring"), new LibFunction(L, "__tostring", "__tostring", a -> Ops.str(text)));
             mt.put(Ops.str("__name"), Ops.str("address"));
-            return new LuaUserdata(new Address(s, value), mt);
+            return new LuaUserdata(new Address(symbol, value), mt);
         });
+    }
+
+    /**
+     * The address of a kernel symbol in /proc/kallsyms (the first one of that name; 0 when this
+     * process may not see addresses), or null when there is none of that name.
+     */
+    static Long kallsyms(String symbol) throws IOException {
+        if (symbol.isEmpty() || symbol.indexOf(' ') >= 0 || symbol.indexOf('\n') >= 0) {
+            return null;
+        }
+        Long known = symbols().get(symbol);
+        if (known != null) {
+            return known;
+        }
+        String tail = " " + symbol;
+        try (var lines = Files.lines(Path.of("/proc/kallsyms"), StandardCharsets.US_ASCII)) {
+            // "address type name" or "address type name\t[module]"
+            return lines.filter(l -> l.endsWith(tail) || l.contains(tail + "\t")).findFirst()
+                .map(l -> Long.parseUnsignedLong(l.substring(0, l.indexOf(' ')), 16)).orElse(null);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** The entry-point symbol of the system call {@code name}, or null when the kernel has none. */

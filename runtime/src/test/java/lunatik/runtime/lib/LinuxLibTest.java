@@ -17,6 +17,7 @@ import lunatik.lua.vm.LibFunction;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
 import lunatik.runtime.Lunatik;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -263,9 +264,27 @@ class LinuxLibTest {
     }
 
     @Test
-    void lookupIsUnavailable() {
-        assertThat(run("print(pcall(function() return linux.lookup('printk') end))"))
-                .isEqualTo("false\ttest:2: 'lookup' is not available in userspace\n");
+    void lookupReadsKallsyms() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (kernel addresses)");
+        // the address of a kernel symbol, as /proc/kallsyms gives it to root
+        String line;
+        try (var lines = Files.lines(Path.of("/proc/kallsyms"))) {
+            line = lines.filter(l -> l.endsWith(" vfs_read")).findFirst().orElseThrow();
+        }
+        long address = Long.parseUnsignedLong(line.substring(0, line.indexOf(' ')), 16);
+        assertThat(address).isNotZero();
+        assertThat(run("""
+                local a = linux.lookup('vfs_read')
+                print(tostring(a), a == linux.lookup('vfs_read'), type(a))
+                local s = require('syscall')
+                print(linux.lookup('__x64_sys_openat') == s.address(s.numbers.openat))
+                local none = linux.lookup('no_such_symbol_here')
+                print(tostring(none), none and 'truthy' or 'falsy', none == linux.lookup('another_missing_one'))
+                print(pcall(linux.lookup))
+                """)).isEqualTo("userdata: 0x" + Long.toHexString(address) + "\ttrue\tuserdata\n"
+                + "true\n"
+                + "userdata: (nil)\ttruthy\ttrue\n"
+                + "false\tbad argument #1 to 'linux.lookup' (string expected, got no value)\n");
     }
 
     @Test

@@ -183,6 +183,8 @@ class ProbeSyscallTest {
 
     @Test
     void onlySystemCallEntryPointsCanBeProbed() throws Exception {
+        Assumptions.assumeTrue(lunatik.linux.trace.TracepointCounter.kprobeType() < 0,
+            "this kernel has kprobes: every symbol can be probed (kprobesWhereTheKernelHasThem)");
         assertThatThrownBy(() -> script("vfs", "require('probe').new('vfs_read', {})"))
             .isInstanceOf(LuaException.class)
             .hasMessageContaining("failed to register probe (-95): vfs_read is not a system call entry point, "
@@ -218,5 +220,55 @@ class ProbeSyscallTest {
         assertThat(counts.get("read")).isGreaterThanOrEqualTo(300);
         rt.stop();
         assertThat(Files.exists(systrack)).isFalse();
+    }
+    @Test
+    void theMechanismIsChosenByWhatTheKernelHas() throws Exception {
+        Assumptions.assumeTrue(lunatik.linux.trace.TracepointCounter.kprobeType() < 0, "this kernel has kprobes");
+        // without kprobes: system call tracepoints
+        Runtime rt = script("mech", """
+            local p = require("probe").new("__x64_sys_getpid", {})
+            return function() return p:mechanism() end
+            """);
+        assertThat(call(rt)).isEqualTo("tracepoint");
+        rt.stop();
+        // a kernel that says it has a kprobe PMU (a folder of ours in place of sysfs): the probe
+        // goes to it, for a system call or any other symbol, and the kernel's refusal is the error
+        Path sources = root.resolve("event_source");
+        Files.createDirectories(sources.resolve("kprobe/format"));
+        Files.writeString(sources.resolve("kprobe/type"), "2147480000\n"); // no PMU has this type
+        Files.writeString(sources.resolve("kprobe/format/retprobe"), "config:0\n");
+        lunatik.linux.trace.TracepointCounter.setEventSources(sources);
+        try {
+            assertThatThrownBy(() -> script("kp1", "require('probe').new('__x64_sys_getpid', {})"))
+                .hasMessageContaining("failed to register probe (-2): kprobe on __x64_sys_getpid");
+            assertThatThrownBy(() -> script("kp2", "require('probe').new('vfs_read', {})"))
+                .hasMessageContaining("failed to register probe (-2): kprobe on vfs_read");
+        } finally {
+            lunatik.linux.trace.TracepointCounter.setEventSources(null);
+        }
+        // a null address (linux.lookup of an unknown symbol) is refused as the kernel refuses it
+        assertThatThrownBy(() -> script("null", "require('probe').new(require('linux').lookup('no_such_symbol_here'), {})"))
+            .hasMessageContaining("failed to register probe (-22): a null address");
+    }
+
+    @Test
+    void kprobesWhereTheKernelHasThem() throws Exception {
+        Assumptions.assumeTrue(lunatik.linux.trace.TracepointCounter.kprobeType() >= 0,
+            "this kernel has no kprobes (no /sys/bus/event_source/devices/kprobe): the kprobe path is not run here");
+        Runtime rt = script("kprobe", """
+            local probe = require("probe")
+            local linux = require("linux")
+            local pre, post = 0, 0
+            local p = probe.new(linux.lookup("do_sys_openat2"), {
+              pre = function() pre = pre + 1 end, post = function() post = post + 1 end})
+            return function() return p:mechanism() .. " " .. pre .. " " .. post end
+            """);
+        openMany(300);
+        Thread.sleep(200);
+        String[] r = call(rt).split(" ");
+        assertThat(r[0]).isEqualTo("kprobe");
+        assertThat(Long.parseLong(r[1])).isGreaterThanOrEqualTo(300);
+        assertThat(Long.parseLong(r[2])).isGreaterThanOrEqualTo(300);
+        rt.stop();
     }
 }
