@@ -120,6 +120,7 @@ public final class NfQueue implements AutoCloseable {
     private static final int SLOT = 65536 + 4096;
     private static final int MMSGHDR = 64;          // struct mmsghdr on 64-bit Linux
     private static final int MSG_WAITFORONE = 0x10000;
+    private static final int MSG_DONTWAIT = 0x40;
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
     private static final int ENOBUFS = 105;
@@ -248,17 +249,31 @@ public final class NfQueue implements AutoCloseable {
      * kernel's errors for verdicts it could not apply) are skipped.
      */
     public int receive() throws ErrnoException {
+        return receive(true);
+    }
+
+    /**
+     * Receives the packets that are queued now, without waiting: as {@link #receive}, but 0
+     * when none is (or the queue is closed).
+     */
+    public int receiveQueued() throws ErrnoException {
+        return receive(false);
+    }
+
+    private int receive(boolean wait) throws ErrnoException {
         if (!sd.enter()) {
             return 0;
         }
         try {
             while (!sd.isClosed()) {
-                int n = Sockets.recvmmsg(fd, vec, BATCH, MSG_WAITFORONE);
+                int n = Sockets.recvmmsg(fd, vec, BATCH, wait ? MSG_WAITFORONE : MSG_DONTWAIT);
                 if (n > 0) {
                     int k = parseAll(n);
                     if (k > 0) {
                         return k;
                     }
+                } else if (!wait && (n == -EAGAIN || n == 0)) {
+                    return 0;
                 } else if (n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
                     if (sd.isClosed()) {
                         return 0;
