@@ -68,6 +68,46 @@ final class LuaPattern {
         return true;
     }
 
+    /**
+     * The byte every match starting at pattern position {@code pi} begins with, or -1 when
+     * there is none such: the item there is a plain character that must occur (not followed by
+     * {@code * ? -}). A search may skip the subject positions holding another byte, where no
+     * match can start.
+     */
+    int firstLiteral(int pi) {
+        if (pi >= pEnd) {
+            return -1;
+        }
+        byte c = p[pi];
+        if (SPECIALS.indexOf(c) >= 0 || c == ')' || c == ']') {
+            return -1;
+        }
+        if (pi + 1 < pEnd) {
+            byte q = p[pi + 1];
+            if (q == '*' || q == '?' || q == '-') {
+                return -1;
+            }
+        }
+        return c & 0xFF;
+    }
+
+    /**
+     * The first position at or after {@code from} where the subject holds byte {@code c}, or -1.
+     * Polls the state once per 64 KiB looked at, as a long search must stay interruptible.
+     */
+    int indexOf(int c, int from) {
+        byte b = (byte) c;
+        for (int i = from; i < sEnd; i++) {
+            if (s[i] == b) {
+                return i;
+            }
+            if ((i & 0xFFFF) == 0xFFFF) {
+                L.tick();
+            }
+        }
+        return -1;
+    }
+
     /** Forgets the captures of the previous attempt. */
     void reset() {
         level = 0;

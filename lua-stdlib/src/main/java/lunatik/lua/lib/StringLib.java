@@ -323,7 +323,11 @@ public final class StringLib {
         boolean anchor = p.length() > 0 && p.byteAt(0) == '^';
         int pi = anchor ? 1 : 0;
         int si = (int) init;
+        int lit = anchor ? -1 : m.firstLiteral(pi);
         do {
+            if (lit >= 0 && (si = m.indexOf(lit, si)) < 0) {
+                return null; // no match can start past here
+            }
             m.reset();
             int e = m.match(si, pi);
             if (e != LuaPattern.NO_MATCH) {
@@ -389,8 +393,13 @@ public final class StringLib {
         }
         LuaPattern m = new LuaPattern(L, s, p);
         int[] state = {(int) init, -1}; // next start, end of the last match
+        int lit = m.firstLiteral(0);
         return new LibFunction(L, "?", "?", b -> {
             for (int src = state[0]; src <= len; src++) {
+                if (lit >= 0 && (src = m.indexOf(lit, src)) < 0) {
+                    state[0] = len + 1; // no match can start past here
+                    break;
+                }
                 m.reset();
                 int e = m.match(src, 0);
                 if (e != LuaPattern.NO_MATCH && e != state[1]) {
@@ -423,7 +432,17 @@ public final class StringLib {
         int si = 0;
         int lastMatch = -1;
         long n = 0;
+        int lit = anchor ? -1 : m.firstLiteral(pi);
         while (n < maxN) {
+            if (lit >= 0) {
+                // positions without the pattern's first byte are copied as they are
+                int next = m.indexOf(lit, si);
+                if (next < 0) {
+                    break;
+                }
+                out.add(s, si, next - si);
+                si = next;
+            }
             m.reset();
             int e = m.match(si, pi);
             if (e != LuaPattern.NO_MATCH && e != lastMatch) {
