@@ -1,5 +1,6 @@
 package lunatik.runtime.lib;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import lunatik.runtime.Host;
 import lunatik.runtime.LuaException;
 import lunatik.runtime.Runtime;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +48,7 @@ class ProbeSyscallTest {
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (CI runs as root)");
+        Require.root();
         host = new Host(root, log::add);
         host.setLibraryPath(CHECKOUT.resolve("lua"));
         host.setDeviceDirectory(dev);
