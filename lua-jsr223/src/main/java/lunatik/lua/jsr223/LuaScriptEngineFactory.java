@@ -15,7 +15,7 @@ public final class LuaScriptEngineFactory implements ScriptEngineFactory {
 
     private static String versionOf() {
         String v = LuaScriptEngineFactory.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0" : v;
+        return v == null ? "dev" : v; // from the jar manifest (Implementation-Version); "dev" from classes
     }
 
     @Override

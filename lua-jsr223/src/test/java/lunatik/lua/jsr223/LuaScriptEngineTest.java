@@ -131,6 +131,20 @@ class LuaScriptEngineTest {
         assertThat(op).isNull();
     }
 
+    /** The README's javax.script example, statement for statement. */
+    @Test
+    void theReadmeExample() throws Exception {
+        ScriptEngine lua = new ScriptEngineManager().getEngineByName("lua");
+        lua.put("n", 20);
+        lua.eval("function twice(x) return 2 * x end; m = twice(n) + 2");
+        Object m = lua.get("m");
+        Object r = ((Invocable) lua).invokeFunction("twice", 21);
+        CompiledScript c = ((Compilable) lua).compile("return n * n");
+        assertThat(m).isEqualTo(42L);
+        assertThat(r).isEqualTo(42L);
+        assertThat(c.eval()).isEqualTo(400L);
+    }
+
     @Test
     void coroutinesRunThroughTheEngine() throws Exception {
         Object r = lua.eval("""
