@@ -125,10 +125,10 @@ public final class Require {
     }
 
     private static String caller() {
-        // the test's own frame (a class named ...Test), else the first frame outside this class
+        // the first frame of the tests' own code: not this class, JUnit, AssertJ or the JDK
         return StackWalker.getInstance().walk(s -> s.map(f -> f.getClassName() + "." + f.getMethodName())
-            .filter(n -> !n.startsWith(Require.class.getName()))
-            .reduce((first, next) -> first.contains("Test") ? first : next.contains("Test") ? next : first)
-            .orElse("?"));
+            .filter(n -> !n.startsWith(Require.class.getName() + ".") && !n.startsWith("org.junit.")
+                && !n.startsWith("org.assertj.") && !n.startsWith("java.") && !n.startsWith("jdk."))
+            .findFirst().orElse("?"));
     }
 }

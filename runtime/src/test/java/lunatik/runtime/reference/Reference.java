@@ -275,10 +275,10 @@ public final class Reference {
         }
         b.append(String.join(", ", links)).append("\n\n");
         if (!p.text.isEmpty()) {
-            b.append(p.text).append("\n\n");
+            b.append(prose(p.text)).append("\n\n");
         }
         for (String d : p.differs) {
-            b.append("> **Differs from Lunatik 3.7:** ").append(d).append("\n\n");
+            b.append("> **Differs from Lunatik 3.7:** ").append(prose(d)).append("\n\n");
         }
         section(b, p, "function", "Functions");
         section(b, p, "field", "Constants and tables");
@@ -295,20 +295,20 @@ public final class Reference {
         for (Entry e : es) {
             b.append("### `").append(e.signature()).append("`\n\n");
             if (!e.text().isEmpty()) {
-                b.append(e.text()).append("\n\n");
+                b.append(prose(e.text())).append("\n\n");
             }
             if (!e.params().isEmpty()) {
                 b.append("| argument | |\n|---|---|\n");
                 for (String[] a : e.params()) {
-                    b.append("| `").append(a[0]).append("` | ").append(a[1].replace("|", "\\|")).append(" |\n");
+                    b.append("| `").append(a[0]).append("` | ").append(prose(a[1]).replace("|", "\\|")).append(" |\n");
                 }
                 b.append('\n');
             }
             for (String r : e.returns()) {
-                b.append("**Returns** ").append(r).append("\n\n");
+                b.append("**Returns** ").append(prose(r)).append("\n\n");
             }
             for (String r : e.raises()) {
-                b.append("**Raises** ").append(r).append("\n\n");
+                b.append("**Raises** ").append(prose(r)).append("\n\n");
             }
             Map<String, String> values = p.constants.get(e.key());
             if (values != null && !values.isEmpty()) {
@@ -317,9 +317,22 @@ public final class Reference {
                 b.append('\n');
             }
             for (String d : e.differs()) {
-                b.append("> **Differs from Lunatik 3.7:** ").append(d).append("\n\n");
+                b.append("> **Differs from Lunatik 3.7:** ").append(prose(d)).append("\n\n");
             }
         }
+    }
+
+    /** Markdown prose: {@code <} and {@code >} outside code spans as entities, so "<script>" shows. */
+    static String prose(String text) {
+        StringBuilder b = new StringBuilder();
+        boolean code = false;
+        for (char c : text.toCharArray()) {
+            if (c == '`') {
+                code = !code;
+            }
+            b.append(!code && c == '<' ? "&lt;" : !code && c == '>' ? "&gt;" : String.valueOf(c));
+        }
+        return b.toString();
     }
 
     /** The index page. */
@@ -341,7 +354,7 @@ public final class Reference {
             } else if (dot > 0) {
                 first = first.substring(0, dot + 1);
             }
-            b.append("| [`").append(p.name).append("`](").append(p.name).append(".md) | ").append(first.replace("|", "\\|")).append(" |\n");
+            b.append("| [`").append(p.name).append("`](").append(p.name).append(".md) | ").append(prose(first).replace("|", "\\|")).append(" |\n");
         }
         return b.toString();
     }

@@ -220,5 +220,6 @@ class ReferenceTest {
             "**Raises** \"bad\" when a is 0");
         assertThat(ref.render(ref.pages.get("y"))).contains("### `y.double(n)`", "Doubles.", "| `n` | a number |");
         assertThat(ref.pages.get("x").entries).containsOnlyKeys("x.f");
+        assertThat(Reference.prose("raises \"<script> failed\" or `a<b`")).isEqualTo("raises \"&lt;script&gt; failed\" or `a<b`");
     }
 }
