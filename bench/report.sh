@@ -23,7 +23,7 @@ runk() { "$shared/run.sh" -k -n "$runs" -b "$list" -l "$1" -o "$rows" "$2" >&2 |
 runk ours-k "$here/bin/lunatik-lua -k"
 run luaj "$(JAVA="$JAVA_HOME/bin/java" "$shared/engines.sh" luaj)"
 run luajc "$(JAVA="$JAVA_HOME/bin/java" "$shared/engines.sh" luajc)"
-cp="$here/lua-cli/target/lua-cli-0.1.0-SNAPSHOT.jar:$here/lua-cli/target/lib/*"
+cp="$here/lua-cli/target/lua-cli-$("$here/bin/version").jar:$here/lua-cli/target/lib/*"
 for b in $list; do
   line="$("$JAVA_HOME/bin/java" --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED -XX:+UseSerialGC \
     -cp "$cp" lunatik.lua.cli.WarmBench -w 3 -n 5 "$shared/lua/$b.lua" 2>&1 | tail -1)"

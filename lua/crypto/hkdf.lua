@@ -1,10 +1,10 @@
+--- HMAC-based key derivation, RFC 5869 (spec §8.2.6), over crypto_shash. Objects close with
+-- `<close>`, and when collected; `#h` is the hash length in bytes.
 --
--- crypto.hkdf: HMAC-based key derivation, RFC 5869 (spec §8.2.6), over crypto_shash.
---
--- local hkdf = require("crypto.hkdf")
--- local h <close> = hkdf.new("sha256")
--- local okm = h:hkdf(salt, ikm, info, 42)   -- = h:expand(h:extract(salt, ikm), info, 42)
---
+--     local hkdf = require("crypto.hkdf")
+--     local h <close> = hkdf.new("sha256")
+--     local okm = h:hkdf(salt, ikm, info, 42)   -- = h:expand(h:extract(salt, ikm), info, 42)
+-- @module crypto.hkdf
 
 local shash = require("crypto_shash")
 local char, rep, sub, concat = string.char, string.rep, string.sub, table.concat
@@ -18,6 +18,7 @@ function HKDF:__len()
 end
 
 --- A new instance over HMAC-`alg` (e.g. "sha256"); the default salt is hash-length zeros.
+-- @raise "Failed to allocate shash transform for hmac(<alg>) (err -2)"
 function HKDF.new(alg)
 	local h = setmetatable({tfm = shash.new("hmac(" .. alg .. ")")}, HKDF)
 	h.salt = rep("\0", #h)
@@ -48,7 +49,9 @@ function HKDF:extract(salt, ikm)
 	return self:hmac(salt or self.salt, ikm)
 end
 
---- Expand: T(i) = HMAC(PRK, T(i-1)‖info‖i); the first `length` bytes of T(1)‖T(2)‖...
+--- Expand: T(i) = HMAC(PRK, T(i-1)..info..i); the first `length` bytes of T(1)..T(2)..;
+-- `info` is "" when absent.
+-- @raise "length too large for HKDF-Expand (at most 255 hash lengths)"
 function HKDF:expand(prk, info, length)
 	info = info or ""
 	local hashlen = #self

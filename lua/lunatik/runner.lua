@@ -17,6 +17,7 @@ end
 --- Makes the bookkeeping tables, unless they are there: a second `lunatik load` (or the daemon,
 -- which runs this at its start) must not forget the runtimes that are running (Lunatik's
 -- replaces them).
+-- @differs Lunatik's startup replaces the tables, forgetting the running scripts.
 function runner.startup()
 	env.runtimes = env.runtimes or rcu.table()
 	env.threads = env.threads or rcu.table()

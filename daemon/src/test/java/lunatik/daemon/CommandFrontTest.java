@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lunatik.cli.LunatikCliAccess;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +37,8 @@ class CommandFrontTest {
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name")),
-            "needs root and /dev/fuse (CI has both)");
+        lunatik.testsupport.Require.root();
+        lunatik.testsupport.Require.fuse();
         cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), CHECKOUT, CHECKOUT.resolve("lua"));
     }
 
@@ -184,6 +183,7 @@ class CommandFrontTest {
 
     @Test
     void manFindsThePagesAnInstallPuts() throws Exception {
+        lunatik.testsupport.Require.command("man", "man-db");
         Path dest = run.resolve("dest");
         ProcessBuilder pb = new ProcessBuilder("bash", CHECKOUT.resolve("bin/install").toString(), "--docs").inheritIO();
         pb.environment().put("DESTDIR", dest.toString());

@@ -1,5 +1,6 @@
 package lunatik.daemon;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import lunatik.cli.LunatikCliAccess;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +31,8 @@ class DaemonTest {
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name")),
-            "needs root and /dev/fuse (CI has both)");
+        Require.root();
+        Require.fuse();
         cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), CHECKOUT, CHECKOUT.resolve("lua"));
     }
 
@@ -171,7 +171,7 @@ class DaemonTest {
     /** The REPL on a pseudo-terminal (script(1) makes one): JLine reads the lines a user types. */
     @Test
     void replThroughAPseudoTerminal() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a pty");
+        Require.tool(Path.of("/usr/bin/script"), "bsdutils");
         assertThat(cli.command("load")).isZero();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cmd = javaBin + " --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED"
@@ -217,7 +217,7 @@ class DaemonTest {
     @Test
     void theRealDevPasswd() throws Exception {
         Path realDev = Path.of("/dev");
-        Assumptions.assumeTrue(!Files.exists(realDev.resolve("passwd")) && !Files.exists(realDev.resolve("lunatik")),
+        Require.unlessConflict(Files.exists(realDev.resolve("passwd")) || Files.exists(realDev.resolve("lunatik")),
             "/dev/passwd or /dev/lunatik already exists here");
         LunatikCliAccess real = new LunatikCliAccess(realDev, run, new PrintStream(out, true), CHECKOUT, CHECKOUT.resolve("lua"));
         try {

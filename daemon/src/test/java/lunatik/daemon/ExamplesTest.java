@@ -1,5 +1,6 @@
 package lunatik.daemon;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import lunatik.cli.LunatikCliAccess;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +37,9 @@ class ExamplesTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name")),
-            "needs root and /dev/fuse (CI has both)");
+        Require.root();
+        Require.fuse();
+        Require.netfilterTools();
         cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), DaemonTest.CHECKOUT,
             DaemonTest.CHECKOUT.resolve("lua"));
         assertThat(cli.command("load")).isZero();

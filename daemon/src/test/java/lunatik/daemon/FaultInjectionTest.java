@@ -1,5 +1,6 @@
 package lunatik.daemon;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -25,7 +26,6 @@ import lunatik.cli.LunatikCliAccess;
 import lunatik.linux.fuse.FuseDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +60,8 @@ class FaultInjectionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name")),
-            "needs root and /dev/fuse (CI has both)");
+        Require.root();
+        Require.fuse();
         Files.createSymbolicLink(root.resolve("examples"), DaemonTest.CHECKOUT.resolve("examples"));
         cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), root, DaemonTest.CHECKOUT.resolve("lua"))
             .daemonOptions("--chunk-timeout", "3");

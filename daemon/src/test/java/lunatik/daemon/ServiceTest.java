@@ -1,5 +1,6 @@
 package lunatik.daemon;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -18,7 +19,6 @@ import java.util.concurrent.Future;
 import lunatik.cli.LunatikCliAccess;
 import lunatik.linux.fuse.FuseDevice;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +41,9 @@ class ServiceTest {
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name")),
-            "needs root and /dev/fuse (CI has both)");
+        Require.root();
+        Require.fuse();
+        Require.netfilterTools();
         cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), DaemonTest.CHECKOUT,
             DaemonTest.CHECKOUT.resolve("lua"));
         assertThat(cli.command("load")).isZero();
@@ -90,7 +91,7 @@ class ServiceTest {
 
     @Test
     void aRestartAfterSigkillRemovesExactlyWhatTheDeadDaemonLeft() throws Exception {
-        Assumptions.assumeFalse(tracefsMounted(), "tracefs is mounted here already: the daemon would not mount it");
+        Require.unlessConflict(tracefsMounted(), "tracefs is mounted here already: the daemon would not mount it");
         cli.command("unload");
         String ns = "lunatik-svc-" + ProcessHandle.current().pid();
         sh("ip", "netns", "add", ns);

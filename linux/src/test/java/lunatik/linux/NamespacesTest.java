@@ -1,10 +1,10 @@
 package lunatik.linux;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class NamespacesTest {
     @Test
     void testsRunInPrivateMountAndNetworkNamespaces() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can make namespaces");
+        Require.root();
         for (String ns : new String[] {"mnt", "net"}) {
             Path mine = Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns));
             long parent = ProcessHandle.current().parent().orElseThrow().pid(); // Maven's JVM

@@ -1,5 +1,6 @@
 package lunatik.runtime;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import lunatik.lua.value.Varargs;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +69,7 @@ class ModuleFuzzTest {
 
     @Test
     void everyModuleFunctionAnswersBadArgumentsWithALuaError() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the modules need root (CI runs as root)");
+        Require.root();
         Files.writeString(root.resolve("fuzz.lua"), "return function() end");
         Host h = new Host(root, log::add);
         h.setDeviceDirectory(devdir);

@@ -1,5 +1,6 @@
 package lunatik.runtime;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import lunatik.linux.fuse.FuseDevice;
 import lunatik.lua.value.Varargs;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -188,7 +188,7 @@ class RuntimeStopTest {
 
     @org.junit.jupiter.api.RepeatedTest(3)
     void aScriptThatFailsLeavesNothingBehind() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/fuse")), "needs /dev/fuse");
+        Require.fuse();
         script("halfmade", """
             local device = require("device")
             local thread = require("thread")
@@ -223,7 +223,7 @@ class RuntimeStopTest {
 
     @Test
     void aDeviceReadBlockedForEverIsStoppedWithinTwoSeconds() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/fuse")), "needs /dev/fuse");
+        Require.fuse();
         script("blocking", """
             local device = require("device")
             local linux = require("linux")

@@ -1,12 +1,11 @@
 package lunatik.lua.vm;
 
-import jdk.internal.vm.Continuation;
-import jdk.internal.vm.ContinuationScope;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.Varargs;
 
 /**
- * A Lua thread (coroutine): its own call stack of frames, run on a JDK one-shot continuation.
+ * A Lua thread (coroutine): its own call stack of frames, run on a JDK one-shot continuation
+ * (or, where the JVM does not let us use those, on a virtual thread: {@link Fiber}).
  *
  * <p>Why continuations: the interpreter keeps Lua calls on the Java stack (fast, and lets
  * HotSpot inline), so a yield must suspend Java frames. {@code jdk.internal.vm.Continuation}
@@ -32,11 +31,9 @@ public final class Coroutine {
         }
     }
 
-    private static final ContinuationScope SCOPE = new ContinuationScope("lua");
-
     final LuaState state;
     private final LuaFunction body;
-    private final Continuation continuation;
+    private final Fiber continuation;
     private Status status;
     private Object transfer;          // values passed by resume/yield (value or Varargs)
     private LuaError error;           // error that killed it
@@ -72,7 +69,7 @@ public final class Coroutine {
         this.state = state;
         this.body = body;
         this.status = Status.SUSPENDED;
-        this.continuation = new Continuation(SCOPE, this::run);
+        this.continuation = Fiber.of(this::run);
     }
 
     /*
@@ -162,7 +159,7 @@ public final class Coroutine {
     /** Suspends the running coroutine (this one), handing {@code values} to the resumer. */
     Object yield(Object values) {
         transfer = values;
-        Continuation.yield(SCOPE);
+        continuation.suspend();
         if (closing) {
             throw new CloseUnwind();
         }
@@ -274,12 +271,8 @@ public final class Coroutine {
         }
     }
 
-    /** The continuation of a suspended coroutine (its stack is not on any thread), or null. */
-    Continuation suspendedContinuation() {
+    /** The fiber of a suspended coroutine (its stack is not on any thread), or null. */
+    Fiber suspendedContinuation() {
         return status == Status.SUSPENDED && continuation != null && !continuation.isDone() ? continuation : null;
-    }
-
-    static ContinuationScope scope() {
-        return SCOPE;
     }
 }

@@ -9,8 +9,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.Set;
-import jdk.internal.vm.Continuation;
-import jdk.internal.vm.ContinuationScope;
 import lunatik.lua.interp.Cell;
 import lunatik.lua.interp.LuaClosure;
 import lunatik.lua.value.LuaFunction;
@@ -38,11 +36,42 @@ public final class StateHeap {
 
     /** Estimated bytes of the Lua values state {@code L} holds now. */
     public static long liveBytes(LuaState L) {
+        if (!countsCompiledLocals() && !WARNED.getAndSet(true)) {
+            L.err().println("lunatik: warning: " + limitation());
+        }
         Walk w = new Walk();
         L.forEachRoot(w::push);
         w.jvmStack(null);
         w.drain();
         return w.bytes;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Whether the count sees every value compiled Lua functions hold in JVM locals: on the
+     * running thread's stack and on suspended coroutines' stacks. False when the JVM does not
+     * open java.lang to us (no {@code --add-opens java.base/java.lang=ALL-UNNAMED}: no stack is
+     * read) or coroutines run on threads (no {@code --add-exports
+     * java.base/jdk.internal.vm=ALL-UNNAMED}: the stacks of suspended coroutines and of their
+     * resumers are on other threads). Then the count leaves those values out, and the first
+     * count of the JVM prints a warning on the state's error stream.
+     */
+    public static boolean countsCompiledLocals() {
+        return LOCALS != null && Fiber.CONTINUATIONS;
+    }
+
+    /** What the count leaves out in this JVM, and why, or null when nothing. */
+    public static String limitation() {
+        if (countsCompiledLocals()) {
+            return null;
+        }
+        return "the memory count (collectgarbage \"count\", memory budgets) does not see values held in locals of"
+            + " compiled Lua functions" + (LOCALS == null ? "" : " of suspended coroutines and their resumers")
+            + "; start the JVM with"
+            + (LOCALS == null ? " --add-opens java.base/java.lang=ALL-UNNAMED" : "")
+            + (Fiber.CONTINUATIONS ? "" : (LOCALS == null ? " and" : "") + " --add-exports java.base/jdk.internal.vm=ALL-UNNAMED")
+            + " to count them";
     }
 
     /** Whether JVM stacks are read (the JVM was started with java.lang opened to us). */
@@ -51,37 +80,29 @@ public final class StateHeap {
     }
 
     private static final MethodHandle THREAD_WALKER;
-    private static final MethodHandle CONT_WALKER;
     private static final Method LOCALS;
     private static final Method STACK;
 
     static {
         MethodHandle tw = null;
-        MethodHandle cw = null;
         Method locals = null;
         Method stack = null;
         try {
             Class<?> live = Class.forName("java.lang.LiveStackFrame");
             Method m1 = live.getDeclaredMethod("getStackWalker", Set.class);
-            Method m2 = live.getDeclaredMethod("getStackWalker", Set.class, ContinuationScope.class, Continuation.class);
             locals = live.getDeclaredMethod("getLocals");
             stack = live.getDeclaredMethod("getStack");
             m1.setAccessible(true);
-            m2.setAccessible(true);
             locals.setAccessible(true);
             stack.setAccessible(true);
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             tw = lookup.unreflect(m1).asType(MethodType.methodType(StackWalker.class, Set.class));
-            cw = lookup.unreflect(m2).asType(
-                MethodType.methodType(StackWalker.class, Set.class, ContinuationScope.class, Continuation.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
             tw = null;
-            cw = null;
             locals = null;
             stack = null;
         }
         THREAD_WALKER = tw;
-        CONT_WALKER = cw;
         LOCALS = locals;
         STACK = stack;
     }
@@ -141,7 +162,7 @@ public final class StateHeap {
                 return 32 + (u.payload() instanceof byte[] b ? align(16 + b.length) : 0);
             } else if (o instanceof Coroutine co) {
                 co.forEachValue(this::push);
-                Continuation k = co.suspendedContinuation();
+                Fiber k = co.suspendedContinuation();
                 if (k != null) {
                     jvmStack(k);
                 }
@@ -161,7 +182,7 @@ public final class StateHeap {
         }
 
         /** The locals and operands of the Lua functions' JVM frames on a stack. */
-        void jvmStack(Continuation k) {
+        void jvmStack(Fiber k) {
             if (LOCALS == null) {
                 return;
             }
@@ -170,7 +191,7 @@ public final class StateHeap {
             StackWalker walker;
             try {
                 walker = k == null ? (StackWalker) THREAD_WALKER.invokeExact(opts)
-                    : (StackWalker) CONT_WALKER.invokeExact(opts, Coroutine.scope(), k);
+                    : k.suspendedWalker(opts);
             } catch (Throwable e) {
                 return;
             }

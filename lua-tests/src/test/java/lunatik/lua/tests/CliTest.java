@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The standalone interpreter, run as users run it: a process with arguments, stdin, stdout, stderr, status. */
 class CliTest {
-    private static final Path JAR = Path.of("../lua-cli/target/lua-cli-0.1.0-SNAPSHOT.jar").toAbsolutePath();
+    private static final Path JAR = Path.of("../lua-cli/target/lua-cli-" + System.getProperty("lunatik.version", "0.1.0-SNAPSHOT") + ".jar").toAbsolutePath();
 
     record Result(int status, String out, String err) {
     }

@@ -1,5 +1,6 @@
 package lunatik.lua.tests;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import lunatik.lua.vm.Dialect;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -52,8 +52,7 @@ class DifferentialTest {
      */
     static Stream<DynamicTest> skippedWithoutReference() {
         return Stream.of(DynamicTest.dynamicTest("skipped: lua5.4 not installed", () -> {
-            System.out.println("SKIPPED " + DifferentialTest.class.getSimpleName() + ": " + ReferenceLua.skipReason());
-            Assumptions.abort(ReferenceLua.skipReason());
+            Require.tool(ReferenceLua.path(), "lua5.4");
         }));
     }
 

@@ -1,5 +1,6 @@
 package lunatik.lua.tests;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ class LargeChunkTest {
         OurLua.Counted compiled = OurLua.runCounted(Dialect.FULL, true, 0, src, "=stdin");
         assertThat(compiled.run().failure()).isNull();
         assertThat(compiled.stats().interpreted()).isZero();
-        String expected = ReferenceLua.available() ? ReferenceLua.runStdin(src).out()
+        String expected = Require.present(ReferenceLua.available(), ReferenceLua.skipReason()) ? ReferenceLua.runStdin(src).out()
             : OurLua.run(Dialect.FULL, false, src, "=stdin").out();
         assertThat(compiled.run().out()).isEqualTo(expected);
         assertThat(OurLua.run(Dialect.FULL, false, src, "=stdin").out()).isEqualTo(expected);
@@ -41,10 +42,7 @@ class LargeChunkTest {
 
     @Test
     void largeChunkMatchesReference() {
-        if (!ReferenceLua.available()) {
-            System.out.println("SKIPPED " + getClass().getSimpleName() + ": " + ReferenceLua.skipReason());
-            return;
-        }
+        Require.tool(ReferenceLua.path(), "lua5.4");
         Run ref = ReferenceLua.runStdin(SOURCE);
         assertThat(ref.failure()).as("lua5.4").isNull();
         Run ours = OurLua.run(Dialect.FULL, SOURCE, "=stdin");

@@ -80,6 +80,27 @@ public final class CompletionLib {
     }
 
     /** {@code require("completion")}: the module table, {@code {new = ...}}. */
+    /*lua @module completion
+     * The kernel's `struct completion`: each `complete()` satisfies one `wait()`, past or future
+     * (they accumulate). Completions can be shared between runtimes (they are not monitored: a
+     * waiter does not keep others from completing).
+     */
+    /*lua completion.new()
+     * Makes a completion.
+     * @return a completion object
+     */
+    /*lua completion:complete()
+     * Wakes one waiter, now or the next one to wait (completions accumulate, up to 2^31-1).
+     */
+    /*lua completion:wait([timeout])
+     * Waits for a `complete()`; returns at once when one is pending. A wait begins a new slice of
+     * the runtime's instruction budget.
+     * @param timeout integer: milliseconds; forever when absent or negative
+     * @return `true`; or `nil, "timeout"` when the time ran out; or `nil, "interrupt"` when the
+     *   waiting thread was interrupted (its thread stopped)
+     * @raise "cannot use non-sleepable runtime in this context" in a non-sleepable runtime; the
+     *   runtime's stop interrupts the wait with an error
+     */
     public static Object open(LuaState L) {
         Objects.metatable(L, CLASS);
         LuaTable t = new LuaTable();

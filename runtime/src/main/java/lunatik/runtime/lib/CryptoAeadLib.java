@@ -75,6 +75,58 @@ public final class CryptoAeadLib {
     }
 
     /** Opens the module (require "crypto_aead"). */
+    /*lua @module crypto_aead
+     * Authenticated encryption by kernel name, the C-level module (scripts normally use the Lua
+     * wrapper `crypto.aead`), on the JDK's Cipher: gcm(aes) (12-byte IV, tags of 4, 8, 12 to 16
+     * bytes), rfc4106(gcm(aes)) (key = AES key + 4-byte salt, 8-byte IV, tags of 8, 12 or 16; the
+     * AAD is 16 or 20 bytes and its last 8, a copy of the IV, are not authenticated),
+     * rfc7539(chacha20,poly1305) (12-byte IV, 16-byte tag). Data layout as the kernel's:
+     * `encrypt(iv, AAD..plain, #AAD)` returns `AAD..cipher..tag`, `decrypt(iv, AAD..cipher..tag,
+     * #AAD)` returns `AAD..plain`. Objects are monitored and close with `<close>`.
+     * @differs GCM tags shorter than 12 bytes are the leading bytes of the full tag (the JDK makes
+     * 12 to 16), compared in constant time.
+     */
+    /*lua crypto_aead.new(algorithm)
+     * Makes an AEAD object (tag size: the algorithm's largest).
+     * @param algorithm string: a kernel name (above)
+     * @return a crypto_aead object
+     * @raise "Failed to allocate aead transform for <algorithm> (err -2)" for an unknown name
+     */
+    /*lua crypto_aead:setkey(key)
+     * Sets the key.
+     * @param key string: of a size the algorithm takes
+     * @raise 22 (EINVAL) for another length
+     */
+    /*lua crypto_aead:setauthsize(size)
+     * Sets the tag size.
+     * @param size integer: bytes
+     * @raise 22 (EINVAL) for a size the algorithm does not take; "bad argument #2 to
+     *   'setauthsize' (out of bounds)" outside [1, 2^32-1]
+     */
+    /*lua crypto_aead:ivsize()
+     * @return integer: the IV's size in bytes
+     */
+    /*lua crypto_aead:authsize()
+     * @return integer: the tag's size in bytes
+     */
+    /*lua crypto_aead:encrypt(iv, data, aadlen)
+     * Encrypts and authenticates.
+     * @param iv string: of `ivsize()` bytes
+     * @param data string: the AAD then the plaintext
+     * @param aadlen integer: the AAD's length, 0 to #data
+     * @return string: the AAD, the ciphertext and the tag
+     * @raise "bad argument #2 to 'encrypt' (incorrect IV length)"; "bad argument #4 ... (out of
+     *   bounds)"; "crypto operation failed with error code 126" without a key, "... 22" for bad input
+     */
+    /*lua crypto_aead:decrypt(iv, data, aadlen)
+     * Checks and decrypts.
+     * @param iv string: of `ivsize()` bytes
+     * @param data string: the AAD, the ciphertext and the tag
+     * @param aadlen integer: the AAD's length
+     * @return string: the AAD then the plaintext
+     * @raise "crypto operation failed with error code 74" (EBADMSG) when the tag does not match;
+     *   "bad argument #3 to 'decrypt' (input data (ciphertext+tag) too short for tag)"; as `encrypt`
+     */
     public static Object open(LuaState L) {
         return CryptoSupport.library(L, "crypto_aead", "aead", CLASS, name -> {
             Alg alg = ALGS.get(name);

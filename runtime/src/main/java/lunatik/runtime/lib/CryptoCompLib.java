@@ -56,6 +56,35 @@ public final class CryptoCompLib {
             "deflate", new Zip(true), "zlib-deflate", new Zip(false), "lz4", LZ4, "lz4hc", LZ4);
 
     /** Opens the module (require "crypto_comp" / "crypto.comp"). */
+    /*lua @module crypto_comp
+     * Compression by kernel name (`require("crypto.comp")` gives the same module): deflate (raw
+     * DEFLATE, RFC 1951), zlib-deflate (RFC 1950), lz4 and lz4hc (the LZ4 block format, our own
+     * codec; both names share one compressor and both decompress any LZ4 block). Objects are
+     * monitored and close with `<close>`.
+     * @differs lzo, lzo-rle, zstd and 842 are not available and fail as unknown algorithms; lz4hc
+     * compresses as lz4 does.
+     */
+    /*lua crypto_comp.new(algorithm)
+     * Makes a compressor.
+     * @param algorithm string: a kernel name (above)
+     * @return a crypto_comp object
+     * @raise "Failed to allocate comp transform for <algorithm> (err -2)" for an unknown name
+     */
+    /*lua crypto_comp:compress(data, max)
+     * Compresses.
+     * @param data string: 1 byte or more
+     * @param max integer: the largest output accepted
+     * @return string
+     * @raise 22 (EINVAL) when the output would be larger than `max`; "bad argument #2/#3 ... (out
+     *   of bounds)"
+     */
+    /*lua crypto_comp:decompress(data, max)
+     * Decompresses.
+     * @param data string: 1 byte or more
+     * @param max integer: the largest output accepted
+     * @return string
+     * @raise 22 (EINVAL) for corrupt input or an output larger than `max`
+     */
     public static Object open(LuaState L) {
         return CryptoSupport.library(L, "crypto_comp", "comp", CLASS, CODECS::get);
     }

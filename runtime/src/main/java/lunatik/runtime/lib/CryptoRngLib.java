@@ -54,6 +54,42 @@ public final class CryptoRngLib {
             "drbg_nopr_ctr_aes256", false, "drbg_pr_ctr_aes256", true);
 
     /** Opens the module (require "crypto_rng" / "crypto.rng"). */
+    /*lua @module crypto_rng
+     * The kernel's deterministic random bit generators (`require("crypto.rng")` gives the same
+     * module), on the JDK's DRBG (NIST SP 800-90A, seeded from the system's entropy): `stdrng` (the
+     * kernel's default, drbg_nopr_hmac_sha256) and the kernel's drbg_nopr_* and drbg_pr_* names
+     * (with prediction resistance or not; the mechanism itself is the JDK's configured one).
+     * Objects are monitored and close with `<close>`.
+     */
+    /*lua crypto_rng.new(algorithm)
+     * Makes a generator.
+     * @param algorithm string: `stdrng` or a drbg name
+     * @return a crypto_rng object
+     * @raise "Failed to allocate rng transform for <algorithm> (err -2)" for an unknown name
+     */
+    /*lua crypto_rng:generate(n [, seed])
+     * Random bytes, with `seed` as the DRBG's additional input.
+     * @param n integer: how many, at least 1
+     * @param seed string
+     * @return string
+     * @raise "bad argument #2 to 'generate' (out of bounds)"; "not enough memory" for more than a
+     *   Java array holds
+     */
+    /*lua crypto_rng:getbytes(n)
+     * Random bytes.
+     * @param n integer: how many, at least 1
+     * @return string
+     * @raise as `generate`
+     */
+    /*lua crypto_rng:reset([seed])
+     * Reseeds, with `seed` mixed in.
+     * @param seed any: read with tostring semantics (so no seed reseeds with the string "nil", as
+     *   Lunatik 3.7 does)
+     * @raise 22 (EINVAL) when the DRBG refuses
+     */
+    /*lua crypto_rng:info()
+     * @return a table `{driver_name = <drbg name>, seedsize = 0}`
+     */
     public static Object open(LuaState L) {
         return CryptoSupport.library(L, "crypto_rng", "rng", CLASS, name -> {
             String driver = name.equals("stdrng") ? "drbg_nopr_hmac_sha256" : name;

@@ -104,6 +104,63 @@ public final class CryptoShashLib {
     }
 
     /** Opens the module (require "crypto_shash" / "crypto.shash"). */
+    /*lua @module crypto_shash
+     * Synchronous hashes and HMACs by their kernel names (`require("crypto.shash")` gives the same
+     * module), on the JDK's MessageDigest and Mac: md5, sha1, sha224, sha256, sha384, sha512,
+     * sha3-224, sha3-256, sha3-384, sha3-512, `hmac(<one of them>)`, and the checksums crc32 and
+     * crc32c (a 4-byte little-endian digest, an optional 4-byte key: the seed, 0xffffffff by
+     * default). Objects are monitored and close with `<close>`. Kernel errors are raised as
+     * positive errno integers.
+     * @differs An exported state is an opaque string of the kernel's state size naming a snapshot
+     * kept in the process (the last 4096 exports), importable into any object of the same
+     * algorithm in any runtime; crc32/crc32c export their real 4-byte running CRC.
+     */
+    /*lua crypto_shash.new(algorithm)
+     * Makes a hash object.
+     * @param algorithm string: a kernel name (above)
+     * @return a crypto_shash object
+     * @raise "Failed to allocate shash transform for <algorithm> (err -2)" for an unknown name
+     */
+    /*lua crypto_shash:digestsize()
+     * @return integer: the digest's size in bytes
+     */
+    /*lua crypto_shash:setkey(key)
+     * Sets the key of an HMAC (any length), or the seed of a CRC (4 bytes).
+     * @param key string
+     * @raise 38 (ENOSYS) for a plain hash; 22 (EINVAL) for a CRC seed of another length
+     */
+    /*lua crypto_shash:digest(data)
+     * The digest of `data` alone (init, update, final).
+     * @param data string
+     * @return string: the digest
+     * @raise 126 (ENOKEY) for an HMAC without key
+     */
+    /*lua crypto_shash:init()
+     * Starts a new digest.
+     */
+    /*lua crypto_shash:update(data)
+     * Adds `data` to the running digest.
+     * @param data string
+     * @raise 126 (ENOKEY) for an HMAC without key
+     */
+    /*lua crypto_shash:final()
+     * Ends the running digest.
+     * @return string: the digest
+     */
+    /*lua crypto_shash:finup(data)
+     * `update(data)` then `final()`.
+     * @param data string
+     * @return string: the digest
+     */
+    /*lua crypto_shash:export()
+     * The running digest's state.
+     * @return string of the kernel's state size (see above)
+     */
+    /*lua crypto_shash:import(state)
+     * Continues from an exported state.
+     * @param state string: from `export` of an object of the same algorithm
+     * @raise 22 (EINVAL) for an unknown, evicted or foreign state
+     */
     public static Object open(LuaState L) {
         return CryptoSupport.library(L, "crypto_shash", "shash", CLASS, CryptoShashLib::newHash);
     }

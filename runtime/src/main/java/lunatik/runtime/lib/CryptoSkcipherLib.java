@@ -65,6 +65,45 @@ public final class CryptoSkcipherLib {
     }
 
     /** Opens the module (require "crypto_skcipher" / "crypto.skcipher"). */
+    /*lua @module crypto_skcipher
+     * Symmetric ciphers by their kernel names (`require("crypto.skcipher")` gives the same module),
+     * on the JDK's Cipher: ecb(aes), cbc(aes), ctr(aes), ecb(des3_ede), cbc(des3_ede), chacha20.
+     * The object keeps only its key; the caller's IV is never modified. Objects are monitored and
+     * close with `<close>`.
+     */
+    /*lua crypto_skcipher.new(algorithm)
+     * Makes a cipher object.
+     * @param algorithm string: a kernel name (above)
+     * @return a crypto_skcipher object
+     * @raise "Failed to allocate skcipher transform for <algorithm> (err -2)" for an unknown name
+     */
+    /*lua crypto_skcipher:setkey(key)
+     * Sets the key.
+     * @param key string: of a size the algorithm takes (AES 16, 24 or 32 bytes; 3DES 24; chacha20 32)
+     * @raise 22 (EINVAL) for another length
+     */
+    /*lua crypto_skcipher:ivsize()
+     * @return integer: the IV's size in bytes (0 for ECB; chacha20's 16 are a little-endian 32-bit
+     *   block counter then the 96-bit nonce)
+     */
+    /*lua crypto_skcipher:blocksize()
+     * @return integer: the block size in bytes (1 for stream modes)
+     */
+    /*lua crypto_skcipher:encrypt(iv, data)
+     * Encrypts.
+     * @param iv string: of `ivsize()` bytes
+     * @param data string: a whole number of blocks
+     * @return string
+     * @raise "bad argument #2 to 'encrypt' (incorrect IV length)"; "Crypto operation failed with
+     *   error code 126" without a key; "... code 22" for data that is not whole blocks
+     */
+    /*lua crypto_skcipher:decrypt(iv, data)
+     * Decrypts; as `encrypt`.
+     * @param iv string: of `ivsize()` bytes
+     * @param data string: a whole number of blocks
+     * @return string
+     * @raise as `encrypt`
+     */
     public static Object open(LuaState L) {
         return CryptoSupport.library(L, "crypto_skcipher", "skcipher", CLASS, name -> {
             Alg alg = ALGS.get(name);

@@ -259,6 +259,143 @@ public final class DataLib {
     // ---------------------------------------------------------------- module
 
     /** {@code require("data")}: the module table, {@code {new = ...}}. */
+    /*lua @module data
+     * Raw memory buffers, made by scripts with `data.new(size)` and by other modules around packet
+     * memory (a netfilter hook's packet, an xtable or xdp callback's). Integers are read and written
+     * in host byte order (little-endian on x86-64); setters truncate to the field width as a C cast
+     * does. An access at `offset` of `length` bytes is valid iff `offset >= 0`, `length > 0` and
+     * `offset + length <= #d`, else it raises "bad argument #2 to '?' (out of bounds)"; writes to a
+     * read-only buffer raise "bad argument #1 to '?' (read only)" (bounds checked first). A data
+     * object is monitored: every method runs under its lock. `#d` is its size (0 once its memory
+     * was taken back by the module that lent it) and `tostring(d)` its bytes.
+     */
+    /*lua data.new(size)
+     * A buffer of `size` zero bytes that owns its memory.
+     * @param size integer: bytes
+     * @return a data object
+     * @raise "not enough memory" for a negative or too large size (above 2^31-9)
+     */
+    /*lua data:getint8(offset)
+     * Reads the signed 8-bit integer at `offset`.
+     * @param offset integer: byte offset from 0
+     * @return integer
+     * @raise "bad argument #2 to '?' (out of bounds)"
+     */
+    /*lua data:setint8(offset, value)
+     * Writes the low 8 bits of `value` at `offset`.
+     * @param offset integer: byte offset from 0
+     * @param value integer
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
+    /*lua data:getuint8(offset)
+     * Reads the unsigned 8-bit integer at `offset`.
+     * @param offset integer: byte offset from 0
+     * @return integer
+     * @raise "bad argument #2 to '?' (out of bounds)"
+     */
+    /*lua data:setuint8(offset, value)
+     * Writes the low 8 bits of `value` at `offset`.
+     * @param offset integer: byte offset from 0
+     * @param value integer
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
+    /*lua data:getbyte(offset)
+     * Reads the unsigned 8-bit integer at `offset`.
+     * @param offset integer: byte offset from 0
+     * @return integer
+     * @raise "bad argument #2 to '?' (out of bounds)"
+     */
+    /*lua data:setbyte(offset, value)
+     * Writes the low 8 bits of `value` at `offset`.
+     * @param offset integer: byte offset from 0
+     * @param value integer
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
+    /*lua data:getint16(offset)
+     * Reads the signed 16-bit integer at `offset`.
+     * @param offset integer: byte offset from 0
+     * @return integer
+     * @raise "bad argument #2 to '?' (out of bounds)"
+     */
+    /*lua data:setint16(offset, value)
+     * Writes the low 16 bits of `value` at `offset`.
+     * @param offset integer: byte offset from 0
+     * @param value integer
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
+    /*lua data:getuint16(offset)
+     * Reads the unsigned 16-bit integer at `offset`.
+     * @param offset integer: byte offset from 0
+     * @return integer
+     * @raise "bad argument #2 to '?' (out of bounds)"
+     */
+    /*lua data:setuint16(offset, value)
+     * Writes the low 16 bits of `value` at `offset`.
+     * @param offset integer: byte offset from 0
+     * @param value integer
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
+    /*lua data:getint32(offset)
+     * Reads the signed 32-bit integer at `offset`.
+     * @param offset integer: byte offset from 0
+     * @return integer
+     * @raise "bad argument #2 to '?' (out of bounds)"
+     */
+    /*lua data:setint32(offset, value)
+     * Writes the low 32 bits of `value` at `offset`.
+     * @param offset integer: byte offset from 0
+     * @param value integer
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
+    /*lua data:getuint32(offset)
+     * Reads the unsigned 32-bit integer at `offset`.
+     * @param offset integer: byte offset from 0
+     * @return integer
+     * @raise "bad argument #2 to '?' (out of bounds)"
+     */
+    /*lua data:setuint32(offset, value)
+     * Writes the low 32 bits of `value` at `offset`.
+     * @param offset integer: byte offset from 0
+     * @param value integer
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
+    /*lua data:getint64(offset)
+     * Reads the signed 64-bit integer at `offset`.
+     * @param offset integer: byte offset from 0
+     * @return integer
+     * @raise "bad argument #2 to '?' (out of bounds)"
+     */
+    /*lua data:setint64(offset, value)
+     * Writes the low 64 bits of `value` at `offset`.
+     * @param offset integer: byte offset from 0
+     * @param value integer
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
+    /*lua data:getnumber(offset)
+     * Reads the signed 64-bit integer at `offset` (the same as `getint64`: the KERNEL dialect's numbers are integers).
+     * @param offset integer: byte offset from 0
+     * @return integer
+     * @raise "bad argument #2 to '?' (out of bounds)"
+     */
+    /*lua data:setnumber(offset, value)
+     * Writes the low 64 bits of `value` at `offset` (the same as `setint64`).
+     * @param offset integer: byte offset from 0
+     * @param value integer
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
+    /*lua data:getstring(offset [, length])
+     * Reads bytes.
+     * @param offset integer: byte offset from 0
+     * @param length integer: how many; up to the end when absent
+     * @return string
+     * @raise "bad argument #2 to '?' (out of bounds)", also for an empty range
+     */
+    /*lua data:setstring(offset, s)
+     * Writes the bytes of `s` at `offset`.
+     * @param offset integer: byte offset from 0
+     * @param s string: at least one byte
+     * @raise "bad argument #2 to '?' (out of bounds)"; "bad argument #1 to '?' (read only)"
+     */
     public static Object open(LuaState L) {
         Objects.checkClass(L, CLASS);
         metatable(L);

@@ -93,6 +93,38 @@ public final class DeviceLib {
         return rt != null ? rt.host().deviceDirectory() : defaultDirectory;
     }
 
+    /*lua @module device
+     * Character devices. A device is a regular file served by the daemon through FUSE at
+     * `/dev/<name>` (the runtime's device folder: `LUNATIK_DEVDIR`); each file operation calls the
+     * driver's callback inside the owning runtime, serialised with everything else it does. The
+     * driver table is pinned with the device until `dev:stop()` or the runtime's end. Sleepable
+     * runtimes only.
+     *
+     * Callbacks, with `self` the driver table: `open(self)`, `read(self, length, offset)` returning
+     * a string (cut to `length`; nil for none) and optionally a new file offset,
+     * `write(self, s, offset)` returning the count written (all of `s` when nil) and optionally a
+     * new offset, `release(self)` at the last close. A missing callback gives the caller ENXIO and
+     * a log line; a callback's error is logged as `<message>: <op>` and gives ECANCELED; a stopped
+     * device or runtime gives ENXIO.
+     * @differs Each callback gets, after Lunatik's arguments, the id of the calling thread (its
+     * process, for a single-threaded caller); a driver may have `flush(self, pid)`, run at every
+     * close(2) while the closing process waits. The device is a FUSE file, not a character device
+     * node: `chmod`/`chown` work, truncation to 0 succeeds.
+     */
+    /*lua device.new(driver)
+     * Makes the device `/dev/<driver.name>`.
+     * @param driver table: `name` (string, a plain file name), `mode` (integer, permission bits
+     *   only; 0600 when absent), and the callbacks
+     * @return a device object
+     * @raise "bad field 'name' (string expected, got <type>)"; "bad field 'mode' (integer expected,
+     *   got <type>)"; "failed to create a new device (-22)" for a name that is not a plain file
+     *   name; "failed to create a new device (-17)" when the file exists (and is not a stale mount
+     *   of a dead daemon); "failed to create a new device (<reason>)" when FUSE fails
+     */
+    /*lua device:stop()
+     * Removes the device (readers blocked in it get an error) and unpins the driver. Also its
+     * `__close`.
+     */
     public static Object open(LuaState L) {
         Objects.checkClass(L, CLASS);
         LuaTable lib = new LuaTable();

@@ -32,6 +32,26 @@ public final class FibLib {
     private static final int RTPROT_KERNEL = 2;
 
     /** {@code require("fib")}. */
+    /*lua @module fib
+     * IPv4 policy routing rules over rtnetlink (in the daemon's network namespace, `LUNATIK_NETNS`).
+     * Sleepable runtimes only.
+     * @differs Lunatik's module also has a nameless class for FIB lookups that cannot be required as
+     * written in v3.7; only `newrule` and `delrule` are here.
+     */
+    /*lua fib.newrule(table, priority)
+     * Adds the rule `ip rule add pref <priority> table <table>` (protocol kernel; fails if it exists).
+     * @param table integer: routing table, 0 to 2^32-1
+     * @param priority integer: rule preference, 0 to 2^32-1
+     * @raise "failed on newrule" when the kernel refuses (the reason goes to the log), or an
+     *   argument is out of range; "cannot use non-sleepable runtime in this context"
+     */
+    /*lua fib.delrule(table, priority)
+     * Removes the rule `newrule(table, priority)` made.
+     * @param table integer: routing table
+     * @param priority integer: rule preference
+     * @raise "failed on delrule" when there is no such rule (the reason goes to the log);
+     *   "cannot use non-sleepable runtime in this context"
+     */
     public static Object open(LuaState L) {
         LuaTable lib = new LuaTable();
         LibFunction.register(L, lib, "fib", "newrule", a -> rule(a, true));

@@ -113,6 +113,31 @@ public final class FifoLib {
     }
 
     /** {@code require("fifo")}: the module table, {@code {new = ...}}. */
+    /*lua @module fifo
+     * A byte FIFO with the kernel's kfifo rules. A fifo is monitored, so one fifo can be shared by
+     * runtimes on different threads: a producer in one, a consumer in another.
+     */
+    /*lua fifo.new(size)
+     * Makes a fifo whose capacity is `size` rounded up to a power of two.
+     * @param size integer: bytes, 2 to 2^30
+     * @return a fifo object
+     * @raise "failed to allocate kfifo (-22)" for a size below 2; "failed to allocate kfifo (-12)"
+     *   for a negative size, one above 2^30, or when memory is short
+     */
+    /*lua fifo:push(s)
+     * Writes all of `s`, or nothing.
+     * @param s string
+     * @raise "bad argument #2 to '?' (not enough space)" when `s` does not fit in the free space
+     */
+    /*lua fifo:pop(n)
+     * Takes up to `n` bytes.
+     * @param n integer: most bytes to take
+     * @return the bytes (a string, empty when the fifo is) and their count
+     * @raise "not enough memory" for a negative `n`
+     */
+    /*lua fifo:close()
+     * Releases the fifo's memory; the object cannot be used afterwards. Also its `__close`.
+     */
     public static Object open(LuaState L) {
         Objects.metatable(L, CLASS);
         LuaTable t = new LuaTable();

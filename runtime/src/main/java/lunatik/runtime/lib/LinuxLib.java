@@ -179,6 +179,178 @@ public final class LinuxLib {
     }
 
     /** {@code require("linux")}. */
+    /*lua @module linux
+     * Random numbers, time, sleeping, signals, byte order and the kernel's constant tables,
+     * realized in userspace.
+     * @differs `lookup` gives an address value (what `probe.new` takes), not a light userdata;
+     * the 64-bit byte-order functions swap all 64 bits (v3.7 truncates the input to 32 bits first); random
+     * ranges are uniform (the kernel reduces a 32-bit draw modulo the range).
+     */
+    /*lua linux.random([m [, n]])
+     * A random integer from a CSPRNG (the JDK's DRBG, handed out a batch at a time): with no
+     * argument any 64-bit integer; with `n` alone in [1, n]; with both in [m, n], uniformly.
+     * @param m integer: lower bound (or the upper bound when alone)
+     * @param n integer: upper bound
+     * @return integer
+     * @raise "bad argument #1 to 'random' (interval is empty)" when m > n; "interval too large"
+     *   when the range spans more than 2^63 values; "wrong number of arguments" for more than two
+     */
+    /*lua linux.schedule([ms [, state]])
+     * Sleeps the calling thread for `ms` milliseconds (forever when absent or negative). An
+     * interrupt of the thread (its thread stopped) wakes it early. Begins a new slice of the
+     * instruction budget.
+     * @param ms integer: milliseconds
+     * @param state integer: a `linux.task` state (INTERRUPTIBLE when absent); all four sleep alike here
+     * @return integer: the milliseconds left when woken early, else 0
+     * @raise "cannot use non-sleepable runtime in this context"; "bad argument #2 to 'schedule'
+     *   (invalid task state)"; the runtime's stop interrupts the sleep with an error
+     */
+    /*lua linux.kill(pid [, signal])
+     * Sends a signal to a process, kill(2).
+     * @param pid integer: process id (> 0; process groups cannot be named)
+     * @param signal integer: a `linux.signal` number, SIGKILL when absent
+     * @return `true`; or `false` and an error number: ESRCH (3) for no such process or a pid <= 0,
+     *   else the negated errno (-1 for EPERM, -22 for EINVAL)
+     * @raise "'kill' is not available in userspace" when the JVM denies native access
+     */
+    /*lua linux.tracing([on])
+     * Reads, and with `on` first sets, the kernel's tracing switch (tracefs' `tracing_on`).
+     * @param on boolean: switch tracing on or off
+     * @return boolean: whether tracing is on
+     * @raise "'tracing' is not available in userspace" when tracefs is not mounted; the integer
+     *   `linux.errno.ACCES` or `linux.errno.IO` when the file cannot be read or written
+     */
+    /*lua linux.time()
+     * Nanoseconds since the Unix epoch, from the monotonic clock anchored once to the wall clock
+     * (it never goes backwards).
+     * @return integer
+     */
+    /*lua linux.difftime(t1, t0)
+     * `t1 - t0`.
+     * @param t1 integer: a `linux.time()`
+     * @param t0 integer: an earlier `linux.time()`
+     * @return integer: nanoseconds
+     */
+    /*lua linux.lookup(symbol)
+     * The address of a kernel symbol, from /proc/kallsyms: an address value (a userdata; the one
+     * `syscall.address` gives for a system call entry point), which `probe.new` takes and whose
+     * `tostring` shows the address ("userdata: 0xffffffff81...", zeros unless the daemon may see
+     * kernel addresses). An unknown symbol gives the null address ("userdata: (nil)"), which is
+     * truthy, as in Lunatik.
+     * @param symbol string: the symbol's name
+     * @return address
+     * @raise "bad argument #1 to 'lookup' (string expected, got <type>)"; "lookup: cannot read
+     *   /proc/kallsyms (<reason>)"
+     * @differs Lunatik returns a light userdata holding the address.
+     */
+    /*lua linux.ifindex(name)
+     * The index of a network interface (in the daemon's network namespace).
+     * @param name string: interface name
+     * @return integer
+     * @raise "bad argument #1 to 'ifindex' (device not found)"
+     */
+    /*lua linux.ntoh16(x)
+     * Converts the low 16 bits of `x` from network (big-endian) to host order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 16 bits
+     */
+    /*lua linux.hton16(x)
+     * Converts the low 16 bits of `x` from host to network (big-endian) order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 16 bits
+     */
+    /*lua linux.htobe16(x)
+     * Converts the low 16 bits of `x` from host to big-endian order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 16 bits
+     */
+    /*lua linux.be16toh(x)
+     * Converts the low 16 bits of `x` from big-endian to host order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 16 bits
+     */
+    /*lua linux.htole16(x)
+     * Converts the low 16 bits of `x` from host to little-endian order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 16 bits
+     */
+    /*lua linux.le16toh(x)
+     * Converts the low 16 bits of `x` from little-endian to host order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 16 bits
+     */
+    /*lua linux.ntoh32(x)
+     * Converts the low 32 bits of `x` from network (big-endian) to host order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 32 bits
+     */
+    /*lua linux.hton32(x)
+     * Converts the low 32 bits of `x` from host to network (big-endian) order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 32 bits
+     */
+    /*lua linux.htobe32(x)
+     * Converts the low 32 bits of `x` from host to big-endian order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 32 bits
+     */
+    /*lua linux.be32toh(x)
+     * Converts the low 32 bits of `x` from big-endian to host order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 32 bits
+     */
+    /*lua linux.htole32(x)
+     * Converts the low 32 bits of `x` from host to little-endian order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 32 bits
+     */
+    /*lua linux.le32toh(x)
+     * Converts the low 32 bits of `x` from little-endian to host order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: unsigned, 32 bits
+     */
+    /*lua linux.ntoh64(x)
+     * Converts the low 64 bits of `x` from network (big-endian) to host order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: the result's 64 bits (a swap of all 64 bits where one is made)
+     */
+    /*lua linux.hton64(x)
+     * Converts the low 64 bits of `x` from host to network (big-endian) order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: the result's 64 bits (a swap of all 64 bits where one is made)
+     */
+    /*lua linux.htobe64(x)
+     * Converts the low 64 bits of `x` from host to big-endian order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: the result's 64 bits (a swap of all 64 bits where one is made)
+     */
+    /*lua linux.be64toh(x)
+     * Converts the low 64 bits of `x` from big-endian to host order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: the result's 64 bits (a swap of all 64 bits where one is made)
+     */
+    /*lua linux.htole64(x)
+     * Converts the low 64 bits of `x` from host to little-endian order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: the result's 64 bits (a swap of all 64 bits where one is made)
+     */
+    /*lua linux.le64toh(x)
+     * Converts the low 64 bits of `x` from little-endian to host order (x86-64 is little-endian).
+     * @param x integer
+     * @return integer: the result's 64 bits (a swap of all 64 bits where one is made)
+     */
+    /*lua linux.stat
+     * File mode bits (for `device.new`'s `mode`).
+     */
+    /*lua linux.task
+     * Task states for `linux.schedule`.
+     */
+    /*lua linux.signal
+     * Signal numbers (x86-64), for `linux.kill`.
+     */
+    /*lua linux.errno
+     * Linux error numbers by name without the leading E (modules raise and return these integers).
+     */
     public static Object open(LuaState L) {
         LuaTable lib = new LuaTable();
         fn(L, lib, "random", LinuxLib::random);

@@ -42,6 +42,34 @@ public final class LunatikLib {
         .release(p -> ((Runtime) p).put())
         .build();
 
+    /*lua @module lunatik
+     * Runtimes: a runtime is a Lua state of the KERNEL dialect with a lock, made from a script name
+     * below the script root; the script's first return value is its entry function. Every runtime
+     * has `require("lunatik")`; a non-sleepable runtime's has only `_ENV`.
+     */
+    /*lua lunatik.runtime(script [, sleep])
+     * Makes a runtime that runs `script` (`<root>/<script>.lua`).
+     * @param script string: the script's name below the root (no leading `/`, no `..` component)
+     * @param sleep boolean: a sleepable runtime (the default) or not
+     * @return a runtime object
+     * @raise the script's load or run error (naming script:line); "no Lunatik host for this state"
+     */
+    /*lua lunatik._ENV
+     * The rcu table shared by every runtime of the daemon (`lunatik.runner` keeps its bookkeeping
+     * there).
+     */
+    /*lua lunatik:resume(...)
+     * Runs the runtime's entry function, under its lock, as a coroutine of that runtime: the first
+     * call starts it with the arguments, later calls resume it where it yielded. The arguments must
+     * be Lunatik objects, and shareable (monitored, or of no runtime kind); each is passed as a new
+     * handle in the target runtime.
+     * @param ... Lunatik objects
+     * @raise "bad argument #<n> to '?' (invalid object)" for another value; the runtime's error
+     */
+    /*lua lunatik:stop()
+     * Stops the runtime now (its `__gc`s run, its devices, hooks and threads go) and closes the
+     * object. Also its `__close`.
+     */
     public static Object open(LuaState L) {
         LuaTable lib = new LuaTable();
         Runtime self = Runtime.of(L);

@@ -53,6 +53,62 @@ public final class NetfilterLib {
 
 
     /** {@code require("netfilter")}. */
+    /*lua @module netfilter
+     * A Lua function that sees each packet at a netfilter hook and gives its verdict, realized with
+     * NFQUEUE: registering installs an nft base chain at the hook and priority (matching the mark
+     * when one is given) that sends packets to a queue of the hook's own, and a reader thread runs
+     * the hook in its runtime on each queued packet, in batches. The rules have bypass and the queue
+     * is fail-open: a packet whose handling fails, or that arrives while no daemon reads, passes.
+     * The hook lives until its runtime stops. Rules go to the `filter` tables of the ip and ip6
+     * families, in chains `lunatik_h<queue>` and `lunatik_q<queue>`; `nft` and `iptables-nft` must
+     * be installed. Non-sleepable runtimes only.
+     *
+     * The hook is called as `hook(skb)`: `skb` is a writable data object, reused for every packet,
+     * holding the IP packet or, at PRE_ROUTING, LOCAL_IN and FORWARD for a packet that came in on
+     * Ethernet, an Ethernet header then the IP packet. Its first result is the verdict (a
+     * `netfilter.action`), its second, when an integer, the packet's new mark.
+     * @differs The destination MAC of the Ethernet header reads as zeros (NFQUEUE does not give it)
+     * and changes to that header are ignored. A rewritten packet gets its IPv4, TCP and UDP
+     * checksums recomputed (the kernel checks those of a packet a queue rewrote). A Lua error or
+     * a verdict outside [0, 5] accepts; nil drops (Lunatik's quirk, kept); STOLEN drops and QUEUE
+     * accepts. ARP, BRIDGE and NETDEV families cannot be queued to userspace and fail. The sleepable
+     * check comes before anything is made (v3.7 leaves a dangling hook).
+     */
+    /*lua netfilter.register(ops)
+     * Registers a hook.
+     * @param ops table: `hook` (function), `pf` (a `netfilter.family`: IPV4, IPV6 or INET),
+     *   `hooknum` (an `inet_hooks` value, 0 to 4), `priority` (integer, an `ip_priority` value),
+     *   `mark` (integer, optional: only packets with this mark)
+     * @return a netfilter hook object
+     * @raise "bad field '<name>' (number expected, got <type>)"; "failed to register netfilter
+     *   hook" for another family, a bad hook number or priority, or when the rules cannot be made
+     *   (the reason, such as a missing nft, goes to the log); "cannot use sleepable runtime in this
+     *   context"
+     */
+    /*lua netfilter.family
+     * Protocol families (NFPROTO_*).
+     */
+    /*lua netfilter.action
+     * Verdicts (NF_*).
+     */
+    /*lua netfilter.inet_hooks
+     * Hooks of the ip, ip6 and inet families.
+     */
+    /*lua netfilter.bridge_hooks
+     * Hooks of the bridge family (cannot be registered here).
+     */
+    /*lua netfilter.arp_hooks
+     * Hooks of the arp family (cannot be registered here).
+     */
+    /*lua netfilter.netdev_hooks
+     * Hooks of the netdev family (cannot be registered here).
+     */
+    /*lua netfilter.ip_priority
+     * Hook priorities of the ip families.
+     */
+    /*lua netfilter.bridge_priority
+     * Hook priorities of the bridge family.
+     */
     public static Object open(LuaState L) {
         Objects.checkClass(L, CLASS);
         LuaTable lib = new LuaTable();

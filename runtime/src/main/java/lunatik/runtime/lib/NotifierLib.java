@@ -87,6 +87,56 @@ public final class NotifierLib {
     }
 
     /** {@code require("notifier")}. */
+    /*lua @module notifier
+     * Notifier chains: network device events and keyboard events, each calling a Lua function in
+     * its runtime. A notifier lives until `stop()` or its runtime's end. Sleepable runtimes only.
+     * @differs `netdevice` follows rtnetlink link announcements (the events they mean are given, see
+     * below) and a callback's result cannot stop the chain (it is ignored); `keyboard` reads the
+     * keyboards' evdev devices, and a callback's STOP grabs the keyboard (EVIOCGRAB: its keys
+     * reach no one else) until a key's callbacks let it through, the stopping key itself having
+     * reached the console already; `vterm` has no userspace source and always fails.
+     */
+    /*lua notifier.netdevice(callback)
+     * Calls `callback(event, name)` with the `notifier.netdev` event and the interface name:
+     * REGISTER for a new interface, UP, GOING_DOWN then DOWN when it goes down, CHANGENAME,
+     * CHANGEMTU, CHANGEADDR, CHANGE (operational state), UNREGISTER when it goes. During the call
+     * REGISTER (and UP for those that are up) is replayed for the existing interfaces, as the
+     * kernel does. A Lua error of the callback is logged.
+     * @param callback function
+     * @return a notifier object
+     * @raise "cannot use 'notifier' class on non-sleepable runtime"; "couldn't create notifier"
+     */
+    /*lua notifier.keyboard(callback)
+     * Calls `callback(event, down, shift, value)` for each key of every keyboard: KEYCODE (the key
+     * code) then KEYSYM (the default keymap's symbol), `down` true on press, `shift` whether a
+     * shift key is held. A result of `notify.STOP` or `notify.BAD` grabs the keyboard until a key
+     * passes again. `LUNATIK_KEYBOARD=<file>` reads a simulated keyboard (input_event records).
+     * @param callback function
+     * @return a notifier object
+     * @raise "couldn't create notifier: no keyboard (no input device with keys under /dev/input)";
+     *   "couldn't create notifier (<reason>)"; "cannot use 'notifier' class on non-sleepable runtime"
+     */
+    /*lua notifier.vterm(callback)
+     * Virtual terminal events have no userspace source.
+     * @param callback function
+     * @raise always "couldn't create notifier: virtual terminal events are not available from userspace"
+     */
+    /*lua notifier.notify
+     * Callback results (NOTIFY_*).
+     */
+    /*lua notifier.kbd
+     * Keyboard events (KBD_*).
+     */
+    /*lua notifier.netdev
+     * Network device events (NETDEV_*), numbered as the kernel's.
+     */
+    /*lua notifier.vt
+     * Virtual terminal events (VT_*).
+     */
+    /*lua notifier:stop()
+     * Unregisters the notifier. Also its `__close`.
+     * @raise "[<id>] notifier cannot unregister itself (deadlock)" from inside its own callback
+     */
     public static Object open(LuaState L) {
         Objects.checkClass(L, CLASS);
         LuaTable lib = new LuaTable();

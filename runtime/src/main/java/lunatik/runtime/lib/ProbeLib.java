@@ -57,6 +57,46 @@ public final class ProbeLib {
         .build();
 
     /** {@code require("probe")}. */
+    /*lua @module probe
+     * Probes on kernel symbols. Where the kernel has kprobes (the perf kprobe PMU,
+     * /sys/bus/event_source/devices/kprobe), a probe counts the hits of a kprobe and a kretprobe
+     * on any symbol, on every CPU. Where it has none (our machines): a probe on a system call's entry point
+     * (`__x64_sys_<name>`, as a symbol or a `syscall` address) counts the
+     * `syscalls:sys_enter_<name>` and `sys_exit_<name>` tracepoints on every CPU with counting
+     * perf events, and the probe's thread calls `pre(target, dump)` and `post(target, dump)` in the
+     * runtime once per hit, every 10 ms for the hits since the last look. tracefs is mounted at
+     * /sys/kernel/tracing if it is not (until the daemon ends). Sleepable runtimes only.
+     * @differs Handlers run later and in the daemon's thread, not in the probed context: `dump()`
+     * logs "dump: the registers of the probed context are not available from userspace" (and, as
+     * in Lunatik, raises "null-pointer dereference" once its callback is over). Without kprobes,
+     * other symbols than system call entry points cannot be probed.
+     */
+    /*lua probe.new(target, handlers)
+     * Makes a probe, enabled.
+     * @param target string or address: a symbol (`__x64_sys_<name>` without kprobes), or an
+     *   address from `syscall.address(n)` or `linux.lookup(symbol)`
+     * @param handlers table: `pre` and `post`, functions (either may be absent)
+     * @return a probe object
+     * @raise "bad argument #1 to 'new' (string expected, got <type>)"; "cannot use 'probe' class on
+     *   non-sleepable runtime"; "failed to register probe (-95): <symbol> is not a system call entry
+     *   point, and this kernel has no kprobes"; "failed to register probe (-2): no tracepoint for
+     *   <symbol>"; "failed to register probe (-<errno>): kprobe on <symbol>: <reason>" when the
+     *   kernel refuses the kprobe; "failed to register probe (-22): a null address"; "failed to
+     *   register probe (<reason>)" when perf events fail
+     */
+    /*lua probe:mechanism()
+     * Which mechanism the probe uses.
+     * @return string: "kprobe" (kprobe and kretprobe through the perf kprobe PMU) or "tracepoint"
+     *   (the system call's sys_enter and sys_exit tracepoints)
+     * @differs Ours; Lunatik's probes are always kprobes.
+     */
+    /*lua probe:enable(on)
+     * Turns the handlers' calls on or off (hits while off are not reported).
+     * @param on boolean
+     */
+    /*lua probe:stop()
+     * Removes the probe; a second stop does nothing. Also its `__close`.
+     */
     public static Object open(LuaState L) {
         Objects.checkClass(L, CLASS);
         LuaTable lib = new LuaTable();

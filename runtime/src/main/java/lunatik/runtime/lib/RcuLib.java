@@ -139,6 +139,28 @@ public final class RcuLib {
     // ---------------------------------------------------------------- the module
 
     /** {@code require("rcu")}. */
+    /*lua @module rcu
+     * A hash table of Lunatik objects keyed by strings, shared between runtimes: readers take no
+     * lock, writers replace an entry atomically. The table holds a reference on every object
+     * stored in it. Indexing is the interface: `t[key]` gives a new handle to the stored object
+     * (or nil), `t[key] = obj` stores (the object must be shareable: monitored, or of no runtime
+     * kind), `t[key] = nil` deletes.
+     * @differs Lookups compare whole keys (v3.7 matches a stored key that merely starts with the
+     * looked-up one, within a bucket); the bucket count only sizes the initial capacity. A key
+     * longer than 255 bytes reads as nil, and storing under one raises "not enough memory".
+     */
+    /*lua rcu.table([buckets])
+     * Makes an empty table.
+     * @param buckets integer: bucket count, rounded up to a power of two; 256 when absent
+     * @return an rcu table
+     * @raise "not enough memory" for a negative count or one beyond 2^40
+     */
+    /*lua rcu.map(table, callback)
+     * Calls `callback(key, object)` for each entry of a snapshot of the keys (entries deleted
+     * meanwhile are skipped, entries added meanwhile are not seen).
+     * @param table rcu: the table
+     * @param callback function
+     */
     public static Object open(LuaState L) {
         metatable(L);
         LuaTable lib = new LuaTable();

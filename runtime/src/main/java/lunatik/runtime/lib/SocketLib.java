@@ -145,6 +145,99 @@ public final class SocketLib {
 
 
     /** {@code require("socket")}. */
+    /*lua @module socket
+     * Sockets of the daemon, any family the kernel has (inet, unix, packet, netlink), made with
+     * socket(2). Failures raise the positive errno as an integer (as Lunatik's `lunatik_try`), e.g.
+     * `pcall(s.bind, s, ...)` gives `false, 98` for EADDRINUSE. Addresses follow the socket's
+     * family: AF_INET takes a host-order IPv4 integer and a port (`net.aton` makes one); AF_PACKET
+     * an interface index (the protocol is the socket's) or raw `sockaddr_ll` bytes after the family
+     * field; any other family raw bytes after the family field (for AF_UNIX, the path). A blocking
+     * call (accept, receive, send) waits in slices of 100 ms and raises EINTR (4) when its thread
+     * is stopped; a stopping runtime raises its own error. Sleepable runtimes only.
+     * @differs `s:connect(ip, port)` does not read the port as the flags argument (v3.7's quirk):
+     * flags are the argument after the address only. TCP sockets get SO_REUSEADDR, so a restarted
+     * service can bind its port again.
+     */
+    /*lua socket.new(family, type, protocol)
+     * Makes a socket (close-on-exec).
+     * @param family integer: a `socket.af` value
+     * @param type integer: a `socket.sock` value, optionally ORed with `socket.sock.NONBLOCK`
+     * @param protocol integer: a `socket.ipproto` value; for AF_PACKET an Ethernet protocol in
+     *   host order (0x0003 for all)
+     * @return a socket object
+     * @raise "socket: not supported on non-sleepable runtimes"; an errno integer from socket(2)
+     */
+    /*lua socket.af
+     * Address families.
+     */
+    /*lua socket.sock
+     * Socket types, and the flags CLOEXEC and NONBLOCK.
+     */
+    /*lua socket.msg
+     * Message flags for `receive`.
+     */
+    /*lua socket.ipproto
+     * IP protocols.
+     */
+    /*lua socket:bind(address [, port])
+     * Binds the socket.
+     * @param address integer (AF_INET, host order), integer interface index (AF_PACKET) or string
+     *   (raw bytes after the family field)
+     * @param port integer: AF_INET only
+     * @raise an errno integer; "bad argument #2 to 'bind' (address too long)"
+     */
+    /*lua socket:listen([backlog])
+     * Listens for connections.
+     * @param backlog integer: SOMAXCONN (4096) when absent
+     * @raise an errno integer
+     */
+    /*lua socket:accept([flags])
+     * Waits for a connection and accepts it.
+     * @param flags integer: `socket.sock.NONBLOCK` not to wait (EAGAIN when none is pending),
+     *   `socket.sock.CLOEXEC` (always set)
+     * @return a socket object, blocking
+     * @raise an errno integer; EINTR (4) when the thread is stopped
+     */
+    /*lua socket:connect(address [, port] [, flags])
+     * Connects the socket.
+     * @param address as for `bind`
+     * @param port integer: AF_INET only
+     * @param flags integer: `socket.sock.NONBLOCK` only on a non-blocking socket
+     * @raise an errno integer; "non-blocking connect is not supported on a blocking socket"
+     *   (argument error)
+     */
+    /*lua socket:send(message [, address [, port]])
+     * Sends bytes (MSG_NOSIGNAL), to `address` when given (sendto).
+     * @param message string
+     * @param address as for `bind`
+     * @param port integer: AF_INET only
+     * @return integer: the count sent
+     * @raise an errno integer; EINTR (4) when the thread is stopped while waiting
+     */
+    /*lua socket:receive(length [, flags [, from]])
+     * Receives up to `length` bytes (at most 1 MiB at a time), waiting unless `flags` has
+     * `socket.msg.DONTWAIT`.
+     * @param length integer
+     * @param flags integer: `socket.msg` values
+     * @param from boolean: also return the sender's address
+     * @return string; with `from`, then the address: for AF_INET the host-order IPv4 integer and
+     *   the port, else the raw bytes after the family field
+     * @raise an errno integer (EAGAIN without data and DONTWAIT); "bad argument #2 to 'receive'
+     *   (out of bounds)" for a negative length
+     */
+    /*lua socket:getsockname()
+     * The socket's own address.
+     * @return for AF_INET the host-order IPv4 integer and the port; else the raw bytes after the
+     *   family field (at least 14)
+     * @raise an errno integer
+     */
+    /*lua socket:getpeername()
+     * The connected peer's address, as `getsockname` gives it.
+     * @raise an errno integer (ENOTCONN, 107, when not connected)
+     */
+    /*lua socket:close()
+     * Closes the socket. Also its `__close`.
+     */
     public static Object open(LuaState L) {
         Objects.metatable(L, CLASS);
         LuaTable t = new LuaTable();

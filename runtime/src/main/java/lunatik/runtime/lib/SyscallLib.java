@@ -132,6 +132,24 @@ public final class SyscallLib {
     }
 
     /** {@code require("syscall")}. */
+    /*lua @module syscall
+     * System call numbers and entry points of the host architecture (x86-64 only: requiring the
+     * module elsewhere raises "syscall: the system call numbers of <arch> are not known").
+     * @differs `syscall.address` returns a userdata naming the entry point's symbol
+     * (`__x64_sys_openat`; `tostring` shows its kallsyms address) instead of a light userdata
+     * holding the `sys_call_table` entry; the same number gives the same userdata in a state, and
+     * `probe.new` takes it.
+     */
+    /*lua syscall.numbers
+     * System call numbers by name, from the kernel's uapi header `unistd_64.h`.
+     */
+    /*lua syscall.address(number)
+     * The entry point of a system call.
+     * @param number integer: a system call number
+     * @return an address userdata (`__x64_sys_<name>`, or `__x64_sys_ni_syscall` for a number
+     *   with no entry point)
+     * @raise "bad argument #1 to 'address' (out of bounds)" for a number outside the table
+     */
     public static Object open(LuaState L) {
         Map<String, Long> nums = numbers();
         if (nums.isEmpty()) {

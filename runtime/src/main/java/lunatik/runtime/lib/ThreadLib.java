@@ -105,6 +105,45 @@ public final class ThreadLib {
         })
         .build();
 
+    /*lua @module thread
+     * Threads that run a runtime: a kernel thread becomes a Java platform thread that holds the
+     * runtime's lock for its whole run and resumes the runtime's entry function once (as a
+     * coroutine). The thread holds a reference on the runtime while its body runs; the runtime
+     * that called `thread.run` keeps the thread object while the body runs, and its end (its stop,
+     * or its script failing) stops the thread as `stop` does, without waiting.
+     * @differs `t:stop()` on a thread that ignores `shouldstop()` does not wait forever: after
+     * 300 ms its Lua code is interrupted ("thread has been stopped"), and after 1.2 s more the stop
+     * gives up and prints "thread '<name>' did not stop". Lifetimes follow Lunatik's newer releases.
+     */
+    /*lua thread.run(runtime, name)
+     * Starts a thread named `name` that resumes `runtime`'s entry function once.
+     * @param runtime lunatik: a sleepable runtime (from `lunatik.runtime`)
+     * @param name string: the thread's name (`task().command`)
+     * @return a thread object
+     * @raise "bad argument #1 to 'run' (lunatik expected, got <type>)";
+     *   "cannot use non-sleepable runtime in this context" (argument error) for a non-sleepable
+     *   runtime; "failed to create a new thread"
+     */
+    /*lua thread.shouldstop()
+     * Whether the running thread (one `thread.run` made) has been asked to stop.
+     * @return boolean; false outside such a thread
+     */
+    /*lua thread.current()
+     * The running thread, as a thread object (one `thread.run` made, or another that cannot be
+     * stopped).
+     * @return a thread object
+     */
+    /*lua thread:stop()
+     * Asks the thread to stop (`shouldstop()` turns true, a sleep or wait wakes with "interrupt")
+     * and waits for it to end. Prints "thread wasn't created by us", "thread has already stopped"
+     * or "thread has failed to execute" (to the state's error output) when there is nothing to
+     * stop. A thread stopping itself ends when its function returns.
+     */
+    /*lua thread:task()
+     * What the kernel's task_struct would say.
+     * @return a table `{cpu = 0, command = <name>, pid = <Java thread id>, tgid = <daemon's pid>}`
+     * @differs `cpu` is always 0; `pid` is the JVM thread's id, not a Linux tid.
+     */
     public static Object open(LuaState L) {
         Objects.checkClass(L, CLASS);
         LuaTable lib = new LuaTable();

@@ -36,6 +36,36 @@ public final class XdpLib {
     private static final LuaString CALLBACK = Ops.str("lunatik.xdp.callback");
 
     /** {@code require("xdp")}. */
+    /*lua @module xdp
+     * XDP callbacks of runtimes. In Lunatik an eBPF program on an interface calls the kfunc
+     * `bpf_luaxdp_run(key, ctx, arg)`, which runs the callback of the runtime whose runner name is
+     * `key`. An eBPF program cannot call into the JVM, so a script (typically a netfilter hook at
+     * PRE_ROUTING, as examples/filter/https.lua) plays the program's part through `xdp.run`.
+     * @differs `xdp.run` is ours: it stands for the kfunc `bpf_luaxdp_run`.
+     */
+    /*lua xdp.attach(callback)
+     * Makes `callback(packet, argument)` the XDP callback of this runtime (replacing any). Its
+     * result is the XDP action, an integer of `xdp.action`.
+     * @param callback function
+     * @raise "cannot use sleepable runtime in this context" in a sleepable runtime
+     */
+    /*lua xdp.detach()
+     * Removes this runtime's XDP callback.
+     * @raise "cannot use sleepable runtime in this context" in a sleepable runtime
+     */
+    /*lua xdp.run(key, packet, argument)
+     * Does what `bpf_luaxdp_run` does: finds the runtime `lunatik._ENV.runtimes[key]` and runs its
+     * callback under its lock, with data objects over the memory of `packet` and `argument`
+     * (detached when it returns: a script that kept them sees size 0).
+     * @param key string: the runner name of the runtime (`lunatik.runner`'s)
+     * @param packet data: the packet
+     * @param argument data: the argument bytes
+     * @return integer: the callback's result; -1 (logged) when there is no such runtime or callback,
+     *   the callback fails or returns no integer
+     */
+    /*lua xdp.action
+     * The XDP actions a callback returns.
+     */
     public static Object open(LuaState L) {
         LuaTable lib = new LuaTable();
         LibFunction.register(L, lib, "xdp", "attach", a -> {

@@ -78,6 +78,82 @@ public final class XtableLib {
         .build();
 
     /** {@code require("xtable")}: match, target, iptables, and the netfilter constants. */
+    /*lua @module xtable
+     * iptables match and target extensions whose function is Lua. A kernel extension cannot be
+     * registered from userspace, so an extension is served over NFQUEUE, as netfilter hooks are,
+     * and the rules that use it are written with `lunatik iptables` (or `ip6tables`) as for
+     * Lunatik: the daemon turns a rule naming the extension into ordinary iptables-nft rules. A
+     * match's answer comes back as two bits of the packet's mark ("evaluated", "matched") and the
+     * packet goes through the chain again (NF_REPEAT), where a second rule with the same conditions
+     * applies the rule's target to matched packets; a target's result is the verdict, and "go on"
+     * (XT_CONTINUE: a value outside [0, 5], or an error) repeats the packet with its evaluated bit
+     * set. The module also has the constants of `netfilter` (family, action, inet_hooks, ...).
+     * Non-sleepable runtimes only.
+     *
+     * Callbacks, as Lunatik's: `match(skb, par, userargs)` returns true when the packet matches
+     * (`par.hotdrop = true` drops it at once); `target(skb, par, userargs)` returns a verdict;
+     * `checkentry(userargs)` when a rule is added, `destroy(userargs)` when it is removed. `skb`
+     * is the packet as a data object; `par` has `hotdrop`, `thoff` (transport header offset),
+     * `fragoff` and `hooknum`; `userargs` is the rule's 256 bytes.
+     * @differs Rules before the extension's rule in its chain see a repeated packet twice; the top
+     * byte of the mark is the extensions' (two bits per match rule, one per target rule, eight in
+     * all) and stays on the packet; userargs come from the extension's `libxt_<name>.lua` next to
+     * its script (an `init(par)` that sets `par.userargs`), or are 256 zero bytes; extension options
+     * on the command line are not parsed; with no daemon reading, a match matches nothing and a
+     * target accepts; the rules go when the extension's runtime stops.
+     */
+    /*lua xtable.match(ops)
+     * Registers a match extension.
+     * @param ops table: `name` (string, up to 28 bytes), `revision`, `family` (a `netfilter.family`),
+     *   `proto`, `hooks` (optional bit mask), all integers, and `match`, `checkentry`, `destroy`
+     *   (functions)
+     * @return an xtable object
+     * @raise "bad field '<name>' (<type> expected, got <type>)"; "'name' is too long"; "unable to
+     *   register match" when an extension of that name exists; "cannot use sleepable runtime in
+     *   this context"
+     */
+    /*lua xtable.target(ops)
+     * Registers a target extension: as `match`, with a `target` function instead.
+     * @param ops table: as for `match`, with `target`
+     * @return an xtable object
+     * @raise as `match`, with "unable to register target"
+     */
+    /*lua xtable.iptables(ipv6, args)
+     * What `lunatik iptables` calls: adds (`-A`, `-I`) or deletes (`-D`) a rule written as for
+     * Lunatik's iptables extension (`{"-A", "OUTPUT", "-m", "dnsblock", "-j", "DROP"}`), made of
+     * ordinary iptables-nft rules.
+     * @param ipv6 boolean: ip6tables rather than iptables
+     * @param args table: the command's words, strings
+     * @return string: the iptables commands the rule was translated into, a line each
+     * @raise "bad argument #2 to 'iptables' (strings expected)"; the reason the rule cannot be made,
+     *   such as "no xtable extension in this rule (-m <match> or -j <target> that a running script
+     *   registered)"
+     * @differs Ours: Lunatik's rules are added with iptables itself and its libxt_<name>.so.
+     */
+    /*lua xtable.family
+     * As `netfilter.family`.
+     */
+    /*lua xtable.action
+     * As `netfilter.action`.
+     */
+    /*lua xtable.inet_hooks
+     * As `netfilter.inet_hooks`.
+     */
+    /*lua xtable.bridge_hooks
+     * As `netfilter.bridge_hooks`.
+     */
+    /*lua xtable.arp_hooks
+     * As `netfilter.arp_hooks`.
+     */
+    /*lua xtable.netdev_hooks
+     * As `netfilter.netdev_hooks`.
+     */
+    /*lua xtable.ip_priority
+     * As `netfilter.ip_priority`.
+     */
+    /*lua xtable.bridge_priority
+     * As `netfilter.bridge_priority`.
+     */
     public static Object open(LuaState L) {
         Objects.metatable(L, CLASS);
         LuaTable lib = new LuaTable();

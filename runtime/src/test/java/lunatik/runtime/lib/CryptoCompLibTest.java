@@ -1,5 +1,6 @@
 package lunatik.runtime.lib;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,7 +134,7 @@ class CryptoCompLibTest extends CryptoLibTest {
     @Test
     void lz4InteroperatesWithTheLz4Tool(@TempDir Path dir) throws Exception {
         Path tool = Path.of("/usr/bin/lz4");
-        Assumptions.assumeTrue(Files.isExecutable(tool), "no lz4 tool");
+        Require.tool(tool, "lz4");
         byte[] header = {0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, (byte) 0x82};
         Random rnd = new Random(7);
         for (int t = 0; t < 6; t++) {

@@ -1,7 +1,7 @@
 package lunatik.runtime.lib;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -31,7 +31,7 @@ class DataLibTest {
 
     @BeforeAll
     static void littleEndianHost() {
-        assumeThat(ByteOrder.nativeOrder()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+        Require.byNature(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "the expected bytes are those of a little-endian CPU");
     }
 
     static LuaState state(boolean sleepable) {

@@ -17,7 +17,6 @@ import lunatik.lua.vm.LibFunction;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
 import lunatik.runtime.Lunatik;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -265,7 +264,7 @@ class LinuxLibTest {
 
     @Test
     void lookupReadsKallsyms() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (kernel addresses)");
+        lunatik.testsupport.Require.root();
         // the address of a kernel symbol, as /proc/kallsyms gives it to root
         String line;
         try (var lines = Files.lines(Path.of("/proc/kallsyms"))) {

@@ -1,5 +1,6 @@
 package lunatik.runtime.lib;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,6 @@ import lunatik.runtime.Host;
 import lunatik.runtime.LuaException;
 import lunatik.runtime.Runtime;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +47,8 @@ class NetfilterLibTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (CI runs as root)");
+        Require.root();
+        Require.netfilterTools();
         net = new TestNamespace("nf").use();
         ns = net.name;
         host = new Host(root, log::add);

@@ -1,5 +1,6 @@
 package lunatik.runtime.lib;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import lunatik.runtime.Host;
 import lunatik.runtime.LuaException;
 import lunatik.runtime.Runtime;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ class NotifierFibTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (CI runs as root)");
+        Require.root();
         net = new TestNamespace("nd").use();
         host = new Host(root, log::add);
     }

@@ -1,5 +1,6 @@
 package lunatik.runtime.lib;
 
+import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import lunatik.runtime.Host;
 import lunatik.runtime.LuaException;
 import lunatik.runtime.Runtime;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +48,7 @@ class ProbeSyscallTest {
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (CI runs as root)");
+        Require.root();
         host = new Host(root, log::add);
         host.setLibraryPath(CHECKOUT.resolve("lua"));
         host.setDeviceDirectory(dev);
@@ -183,7 +183,7 @@ class ProbeSyscallTest {
 
     @Test
     void onlySystemCallEntryPointsCanBeProbed() throws Exception {
-        Assumptions.assumeTrue(lunatik.linux.trace.TracepointCounter.kprobeType() < 0,
+        lunatik.testsupport.Require.byNature(lunatik.linux.trace.TracepointCounter.kprobeType() < 0,
             "this kernel has kprobes: every symbol can be probed (kprobesWhereTheKernelHasThem)");
         assertThatThrownBy(() -> script("vfs", "require('probe').new('vfs_read', {})"))
             .isInstanceOf(LuaException.class)
@@ -223,7 +223,7 @@ class ProbeSyscallTest {
     }
     @Test
     void theMechanismIsChosenByWhatTheKernelHas() throws Exception {
-        Assumptions.assumeTrue(lunatik.linux.trace.TracepointCounter.kprobeType() < 0, "this kernel has kprobes");
+        lunatik.testsupport.Require.byNature(lunatik.linux.trace.TracepointCounter.kprobeType() < 0, "this kernel has kprobes");
         // without kprobes: system call tracepoints
         Runtime rt = script("mech", """
             local p = require("probe").new("__x64_sys_getpid", {})
@@ -253,7 +253,7 @@ class ProbeSyscallTest {
 
     @Test
     void kprobesWhereTheKernelHasThem() throws Exception {
-        Assumptions.assumeTrue(lunatik.linux.trace.TracepointCounter.kprobeType() >= 0,
+        lunatik.testsupport.Require.byNature(lunatik.linux.trace.TracepointCounter.kprobeType() >= 0,
             "this kernel has no kprobes (no /sys/bus/event_source/devices/kprobe): the kprobe path is not run here");
         Runtime rt = script("kprobe", """
             local probe = require("probe")

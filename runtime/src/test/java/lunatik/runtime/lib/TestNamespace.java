@@ -1,5 +1,6 @@
 package lunatik.runtime.lib;
 
+import lunatik.testsupport.Require;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,6 +18,8 @@ final class TestNamespace implements AutoCloseable {
     private final ExecutorService inside;
 
     TestNamespace(String suffix) throws Exception {
+        Require.root();
+        Require.command("ip", "iproute2");
         name = "lunatik-" + suffix + "-" + ProcessHandle.current().pid();
         path = Path.of("/var/run/netns", name);
         sh("ip", "netns", "add", name);

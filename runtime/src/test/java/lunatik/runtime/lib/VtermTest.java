@@ -12,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import lunatik.runtime.Host;
 import lunatik.runtime.Runtime;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +88,7 @@ class VtermTest {
 
     @Test
     void writesToAConsoleReachTwoNotifiersInOrder() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/vcsu1")) && Files.isWritable(Path.of("/dev/tty1")),
+        lunatik.testsupport.Require.byNature(Files.isReadable(Path.of("/dev/vcsu1")) && Files.isWritable(Path.of("/dev/tty1")),
             "needs virtual console 1 (/dev/vcsu1, /dev/tty1): this machine has none");
         writeConsole("\033[H\033[2J");
         Thread.sleep(100);
@@ -123,7 +122,7 @@ class VtermTest {
     /** Opening /dev/tty2 allocates console 1; VT_DISALLOCATE on /dev/tty0 deallocates it. */
     @Test
     void aConsoleAllocatedAndDeallocatedIsAnnounced() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/vcsu1")) && Files.isWritable(Path.of("/dev/tty2"))
+        lunatik.testsupport.Require.byNature(Files.isReadable(Path.of("/dev/vcsu1")) && Files.isWritable(Path.of("/dev/tty2"))
             && Files.isWritable(Path.of("/dev/tty0")) && !Files.exists(Path.of("/dev/vcsu2")),
             "needs virtual consoles (/dev/vcsu1, /dev/tty0, /dev/tty2) and console 2 not in use: this machine has none free");
         Files.writeString(root.resolve("alloc.lua"), """
