@@ -74,6 +74,11 @@ class ServiceTest {
         return Long.parseLong(Files.readString(run.resolve("lunatikd.pid")).strip());
     }
 
+    /** Whether the machine's own mount namespace (pid 1's; the tests run in one of their own) has tracefs. */
+    private static boolean tracefsMountedOnTheHost() throws IOException {
+        return Files.readAllLines(Path.of("/proc/1/mountinfo")).stream().anyMatch(l -> l.contains(" - tracefs "));
+    }
+
     private static boolean tracefsMounted() throws IOException {
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(l -> l.contains(" - tracefs "));
     }
@@ -91,6 +96,11 @@ class ServiceTest {
 
     @Test
     void aRestartAfterSigkillRemovesExactlyWhatTheDeadDaemonLeft() throws Exception {
+        if (tracefsMounted() && !tracefsMountedOnTheHost()) {
+            // left by an earlier test's daemon in the tests' private mount namespace (the host's
+            // has none): ours to take away, so that this daemon mounts its own
+            sh("umount", "-l", "/sys/kernel/tracing");
+        }
         Require.unlessConflict(tracefsMounted(), "tracefs is mounted here already: the daemon would not mount it");
         cli.command("unload");
         String ns = "lunatik-svc-" + ProcessHandle.current().pid();
