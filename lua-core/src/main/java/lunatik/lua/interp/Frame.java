@@ -51,23 +51,9 @@ final class Frame extends CallFrame {
     }
 
     @Override
-    public String callsiteName() {
-        return pc instanceof Nodes.CallNode c ? c.calleeName : pc instanceof Nodes.CallPosition p ? p.calleeName : null;
-    }
-
-    @Override
-    public boolean callsiteIsMethod() {
-        return pc instanceof Nodes.CallNode c && c.isMethod;
-    }
-
-    /** How the function called at the current call site is described ("local 'f'"), or null. */
-    public String callsiteKind() {
-        return pc instanceof Nodes.CallNode c ? c.calleeKind : null;
-    }
-
-    @Override
-    public String describe() {
-        return cl.p.shape.describe();
+    public lunatik.lua.vm.FuncName callee() {
+        Nodes.Node n = pc;
+        return n == null ? null : n.callee();
     }
 
     @Override

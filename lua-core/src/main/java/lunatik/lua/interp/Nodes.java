@@ -5,6 +5,7 @@ import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.Varargs;
 import lunatik.lua.vm.Coroutine;
+import lunatik.lua.vm.FuncName;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
@@ -36,6 +37,22 @@ final class Nodes {
     /** Any node: knows its source line. */
     abstract static class Node {
         int line;
+
+        /**
+         * What this node calls when it is the frame's position, named as getinfo names the
+         * function called: a call's function, an operation's metamethod; null when none.
+         */
+        FuncName callee() {
+            return null;
+        }
+    }
+
+    static final FuncName INDEX = FuncName.metamethod("index");
+    static final FuncName NEWINDEX = FuncName.metamethod("newindex");
+
+    /** The metamethod of a binary operator ({@link Meta} code). */
+    static FuncName binary(int op) {
+        return FuncName.ofEvent(Meta.binaryEvent(op));
     }
 
     // ================================================================ expressions
@@ -151,6 +168,11 @@ final class Nodes {
 
     /** A global read: {@code _ENV.name} where _ENV is upvalue 0 of the function (the usual case). */
     static final class GlobalE extends Expr {
+        @Override
+        FuncName callee() {
+            return INDEX;
+        }
+
         final Expr env;
         final LuaString name;
 
@@ -174,6 +196,11 @@ final class Nodes {
     }
 
     static final class IndexE extends Expr {
+        @Override
+        FuncName callee() {
+            return INDEX;
+        }
+
         final Expr obj;
         final Expr key;
 
@@ -199,6 +226,11 @@ final class Nodes {
 
     /** {@code obj.name}: string key known at compile time. */
     static final class IndexStrE extends Expr {
+        @Override
+        FuncName callee() {
+            return INDEX;
+        }
+
         final Expr obj;
         final LuaString key;
 
@@ -281,6 +313,11 @@ final class Nodes {
 
     /** Binary arithmetic and bitwise operators. */
     static final class ArithE extends Expr {
+        @Override
+        FuncName callee() {
+            return binary(op);
+        }
+
         final int op;
         final Expr a;
         final Expr b;
@@ -327,6 +364,11 @@ final class Nodes {
     }
 
     static final class AddE extends Expr {
+        @Override
+        FuncName callee() {
+            return binary(Meta.ADD);
+        }
+
         final Expr a;
         final Expr b;
 
@@ -351,6 +393,11 @@ final class Nodes {
     }
 
     static final class SubE extends Expr {
+        @Override
+        FuncName callee() {
+            return binary(Meta.SUB);
+        }
+
         final Expr a;
         final Expr b;
 
@@ -376,6 +423,11 @@ final class Nodes {
 
     /** {@code e + k} / {@code e - k} with an integer constant (loop counters, indices). */
     static final class AddKE extends Expr {
+        @Override
+        FuncName callee() {
+            return binary(op);
+        }
+
         final Expr a;
         final long k;
         final int op;
@@ -398,6 +450,11 @@ final class Nodes {
     }
 
     static final class UnmE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod("unm");
+        }
+
         final Expr a;
 
         UnmE(Expr a) {
@@ -419,6 +476,11 @@ final class Nodes {
     }
 
     static final class BnotE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod("bnot");
+        }
+
         final Expr a;
 
         BnotE(Expr a) {
@@ -437,6 +499,11 @@ final class Nodes {
     }
 
     static final class LenE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod("len");
+        }
+
         final Expr a;
 
         LenE(Expr a) {
@@ -459,6 +526,11 @@ final class Nodes {
 
     /** A chain {@code a .. b .. c}: evaluated left to right, joined in one allocation when it can be. */
     static final class ConcatE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod("concat");
+        }
+
         final Expr[] parts;
 
         ConcatE(Expr[] parts) {
@@ -483,6 +555,11 @@ final class Nodes {
 
     /** Comparison operators. */
     static final class CmpE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod(op <= 14 ? "eq" : op == 15 || op == 17 ? "lt" : "le");
+        }
+
         final int op; // Ast OP_EQ .. OP_GE
         final Expr a;
         final Expr b;
@@ -676,13 +753,17 @@ final class Nodes {
 
     /** A function call; also the frame's {@code pc} while the callee runs. */
     static final class CallNode extends Expr {
+        @Override
+        FuncName callee() {
+            return callee;
+        }
+
         final Expr fn;
         final Expr[] args;
         final boolean lastMulti;
         final LuaString method;  // obj:method(...) when not null
-        String calleeName;        // "f", "rep" — for argument errors
-        String calleeKind;        // "global", "local", "method", "field", "upvalue"
-        boolean isMethod;
+        FuncName callee;          // ("f", "global"), ("rep", "method"): argument errors, getinfo
+        CallPosition selfPos;     // obj:m(): the lookup of m (an __index there is "metamethod 'index'")
         boolean tail;             // in 'return f(...)' position
         String[] localNames = {};  // locals active here (debug.getlocal)
         int[] localSlots = {};
@@ -802,7 +883,7 @@ final class Nodes {
                 }
             }
             if (tail && !(lf instanceof lunatik.lua.vm.LibFunction)) {
-                return new TailCall(lf, a); // Java functions run in place, as Lua 5.4 does
+                return new TailCall(lf, a, f.L.current()); // Java functions run in place, as Lua 5.4 does
             }
             Object r = lf.invokeTail(a);
             if (r instanceof TailCall) {
@@ -817,7 +898,7 @@ final class Nodes {
             if (v != Ops.SLOW) {
                 return v;
             }
-            f.pc = this;
+            f.pc = selfPos;
             return Ops.index(f.L, self, method, this::describeSelf);
         }
 
@@ -836,11 +917,16 @@ final class Nodes {
      * calls something at another line, and the name the called function gets ("for iterator").
      */
     static final class CallPosition extends Node {
-        final String calleeName;
+        @Override
+        FuncName callee() {
+            return callee;
+        }
 
-        CallPosition(int line, String calleeName) {
+        final FuncName callee;
+
+        CallPosition(int line, FuncName callee) {
             this.line = line;
-            this.calleeName = calleeName;
+            this.callee = callee;
         }
     }
 
@@ -1078,6 +1164,11 @@ final class Nodes {
 
     /** Assignment to a global or table field {@code t[k] = v}. */
     static final class IndexAssign extends Stat {
+        @Override
+        FuncName callee() {
+            return NEWINDEX;
+        }
+
         final Expr obj;
         final Expr key;
         final Expr value;
@@ -1121,6 +1212,11 @@ final class Nodes {
 
     /** General multiple assignment: targets' objects and keys, then values, then stores right to left. */
     static final class MultiAssign extends Stat {
+        @Override
+        FuncName callee() {
+            return NEWINDEX;
+        }
+
         final Expr[] objs;   // per target: null for locals/upvalues
         final Expr[] keys;
         final int[] kind;    // 0 local slot, 1 cell slot, 2 upvalue, 3 index
@@ -1416,7 +1512,7 @@ final class Nodes {
         CallPosition end;
 
         GenForS(int[] slots, boolean[] captured, Expr[] exprs, Block b, int iterLine) {
-            this.iter = new CallPosition(iterLine, "for iterator");
+            this.iter = new CallPosition(iterLine, FuncName.FOR_ITERATOR);
             this.slots = slots;
             this.captured = captured;
             this.exprs = exprs;

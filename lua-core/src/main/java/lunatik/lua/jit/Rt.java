@@ -320,7 +320,7 @@ public final class Rt {
             return lib.invoke(a);
         }
         if (fv instanceof LuaFunction g) {
-            return new TailCall(g, a);
+            return new TailCall(g, a, L(f).current());
         }
         return callOther(fv, a, f, site);
     }

@@ -282,7 +282,7 @@ public final class LuaState {
             return null;
         }
         try {
-            call(mm, o);
+            callFinalizer(mm, o);
         } catch (LuaError e) {
             warnGc(e.getMessage());
         } catch (Throwable t) {
@@ -292,6 +292,31 @@ public final class LuaState {
             warnGc(internalError("__gc", t).getMessage());
         }
         return null;
+    }
+
+    /*
+     * Runs a __gc metamethod as Lua does: from the function running (its level 2; a library
+     * function such as collectgarbage has its frame), named "__gc", with no message handler
+     * and no hooks.
+     */
+    private void callFinalizer(Object mm, Object o) {
+        Coroutine co = current;
+        boolean lib = co.cBase == co.depth;
+        if (lib) {
+            co.push(new CallFrame.Java(co.cFn));
+        }
+        Object handler = co.msgHandler;
+        co.msgHandler = null;
+        try {
+            co.callMarked(CallFrame.BY_FINALIZER, () -> callDirect(mm, o));
+        } catch (StackOverflowError e) {
+            throw stackOverflow();
+        } finally {
+            co.msgHandler = handler;
+            if (lib) {
+                co.pop();
+            }
+        }
     }
 
     private void warnGc(String message) {
@@ -506,7 +531,8 @@ public final class LuaState {
             args = Ops.prepend(fn, args);
         }
         Coroutine co = current;
-        co.push(new CallFrame.Java(f));
+        // the frame of the Java function making the call (a library function, or the host)
+        co.push(new CallFrame.Java(co.cBase == co.depth ? co.cFn : null));
         try {
             return Ops.resolve(f.invokeTail(args));
         } catch (LuaError e) {
@@ -592,6 +618,7 @@ public final class LuaState {
      * debug.traceback shows them), and its result becomes the error value.
      */
     public LuaError onError(Coroutine co, LuaError e) {
+        e.raisedAt(co.top);
         Object h = co.msgHandler;
         if (h == null || e.isHandled()) {
             return e;
@@ -605,15 +632,51 @@ public final class LuaState {
         e.markHandled();
         co.msgHandler = null; // an error in the handler is not handled again
         try {
-            Object r = callNoYield(h, e.value());
-            return new LuaError(r).markHandled();
+            Object r = callDirect(h, e.value());
+            return e.sameOrigin(new LuaError(r).markHandled());
         } catch (LuaError inner) {
             // Lua calls the handler again for its own error until the C stack overflows
-            return new LuaError(Ops.str("error in error handling")).markHandled();
+            return e.sameOrigin(new LuaError(Ops.str("error in error handling")).markHandled());
         } catch (StackOverflowError so) {
-            return new LuaError(Ops.str("error in error handling")).markHandled();
+            return e.sameOrigin(new LuaError(Ops.str("error in error handling")).markHandled());
         } finally {
             co.msgHandler = h;
+        }
+    }
+
+    /**
+     * An error leaves the Java library function {@code fn} (raised by it, as {@code error} and
+     * argument checks do, or passing through it): where it was raised, the function shows
+     * above the frames, as Lua's C frame does, for the message handler (a traceback starts
+     * "[C]: in function 'error'") and for a coroutine the error kills.
+     */
+    public LuaError onLibraryError(Coroutine co, LuaFunction fn, LuaError e) {
+        if (e.raisedAt() != null || e.isHandled() || co.depth >= maxDepth) {
+            return e;
+        }
+        co.push(new CallFrame.Java(fn));
+        try {
+            return onError(co, e);
+        } finally {
+            co.pop();
+        }
+    }
+
+    /*
+     * Calls fn (not yieldable) with no frame of its own under it, as Lua calls a message handler:
+     * the handler's level 1 is where the error was raised.
+     */
+    private Object callDirect(Object fn, Object... args) {
+        Coroutine co = current;
+        LuaFunction f = Ops.toCallable(this, fn, args);
+        if (f != fn) {
+            args = Ops.prepend(fn, args);
+        }
+        co.nny++;
+        try {
+            return Varargs.first(Ops.resolve(f.invokeTail(args)));
+        } finally {
+            co.nny--;
         }
     }
 
@@ -663,7 +726,7 @@ public final class LuaState {
             maxDepth = Math.max(limit, co.depth) + HANDLER_EXTRA_DEPTH;
         }
         try {
-            return callNoYield(h, e.value());
+            return callDirect(h, e.value());
         } finally {
             co.top = top;
             co.depth = depth;
@@ -771,9 +834,13 @@ public final class LuaState {
         return f.shortSource() + ":" + line + ": ";
     }
 
-    /** A traceback of the running coroutine, in the standard format. */
+    /**
+     * A traceback of the running coroutine, in the standard format, from {@code level} as
+     * {@code luaL_traceback} counts levels (0: the Java function running, if any, or the
+     * innermost frame).
+     */
     public String traceback(String message, int level) {
-        return Traceback.of(current, message, level);
+        return Traceback.of(this, current, message, level);
     }
 
     // ---------------------------------------------------------------- execution control
