@@ -22,6 +22,8 @@ final class Frame extends CallFrame {
     Nodes.LabelS gotoTarget;    // pending goto
     Object[] tbc;               // to-be-closed values
     int ntbc;
+    /** The line of the last line event of this frame (0: none yet; -1: the next statement has one whatever its line). */
+    int hookLine;
 
     Frame(Closure cl, Object[] slots) {
         this.cl = cl;
@@ -31,7 +33,8 @@ final class Frame extends CallFrame {
 
     @Override
     public LuaFunction function() {
-        return cl;
+        LuaFunction self = cl.self;
+        return self != null ? self : cl;
     }
 
     @Override

@@ -970,6 +970,9 @@ final class Nodes {
         int run(Frame f, int from, int mark) {
             Stat[] s = stats;
             for (int i = from; i < s.length; i++) {
+                if (f.L.hooksOn) {
+                    lineAt(f, s[i]);
+                }
                 int sig = s[i].exec(f);
                 if (sig != NORMAL) {
                     if (sig == GOTO && f.gotoTarget.block == this) {
@@ -1021,6 +1024,32 @@ final class Nodes {
             f.ret = ret;
             return sig;
         }
+    }
+
+    /** A line event for statement {@code n} if the line hook is on and the frame's line changes. */
+    static void lineAt(Frame f, Node n) {
+        if (n instanceof RepeatS || n instanceof DoS || n instanceof LabelS) {
+            return; // no code of their own in lua5.4: the first statement inside has the event
+        }
+        if (n.line > 0 && n.line != f.hookLine && f.L.lineHooked()) {
+            f.hookLine = n.line;
+            f.pc = n;
+            f.L.hookLine(n.line);
+        }
+    }
+
+    /** A line event for {@code line} (a loop's own instruction, a function's 'end') if it changes. */
+    static void lineAt(Frame f, int line) {
+        if (line > 0 && line != f.hookLine && f.L.lineHooked()) {
+            f.hookLine = line;
+            f.pc = new CallPosition(line, null);
+            f.L.hookLine(line);
+        }
+    }
+
+    /** A backward jump: the next statement has a line event even on the same line. */
+    static void jumpBack(Frame f) {
+        f.hookLine = -1;
     }
 
     /**
@@ -1323,6 +1352,9 @@ final class Nodes {
         int exec(Frame f) {
             Expr[] c = conds;
             for (int i = 0; i < c.length; i++) {
+                if (i > 0 && f.L.hooksOn) {
+                    lineAt(f, c[i].line); // an elseif's test
+                }
                 if (c[i].isTrue(f)) {
                     return blocks[i].exec(f);
                 }
@@ -1349,6 +1381,10 @@ final class Nodes {
                     return sig == BREAK ? NORMAL : sig;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    jumpBack(f);
+                    lineAt(f, this);
+                }
             }
             return NORMAL;
         }
@@ -1371,10 +1407,16 @@ final class Nodes {
                 if (sig != NORMAL) {
                     return sig == BREAK || sig == UNTIL_TRUE ? NORMAL : sig;
                 }
+                if (L.hooksOn) {
+                    lineAt(f, cond.line);
+                }
                 if (b.until == null && cond.isTrue(f)) {
                     return NORMAL;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    jumpBack(f);
+                }
             }
         }
     }
@@ -1458,11 +1500,17 @@ final class Nodes {
                     if (sig != NORMAL) {
                         return sig == BREAK ? NORMAL : sig;
                     }
+                    if (L.hooksOn) {
+                        lineAt(f, line);
+                    }
                     if (count-- == 0) {
                         return NORMAL;
                     }
                     i += stp;
                     L.tick();
+                    if (L.hooksOn) {
+                        jumpBack(f);
+                    }
                 }
             }
             double init = ((Number) s0).doubleValue();
@@ -1478,6 +1526,10 @@ final class Nodes {
                     return sig == BREAK ? NORMAL : sig;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    lineAt(f, line);
+                    jumpBack(f);
+                }
             }
             return NORMAL;
         }
@@ -1538,6 +1590,9 @@ final class Nodes {
             }
             try {
                 int sig = loop(f, L, fn, state, ctl);
+                if (sig == NORMAL && L.hooksOn) {
+                    lineAt(f, end.line); // lua5.4 closes the loop's state at its 'end'
+                }
                 if (f.ntbc > mark) {
                     Object ret = f.ret;
                     if (sig == RETURN && ret instanceof TailCall tc) {
@@ -1585,11 +1640,17 @@ final class Nodes {
                     Object x = i == 0 ? first : Varargs.get(r, i);
                     sl[slots[i]] = captured[i] ? new Cell(x) : x;
                 }
+                if (L.hooksOn) {
+                    jumpBack(f);
+                }
                 int sig = b.exec(f);
                 if (sig != NORMAL) {
                     return sig == BREAK ? NORMAL : sig;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    lineAt(f, line);
+                }
             }
         }
 
@@ -1613,11 +1674,17 @@ final class Nodes {
                 if (nv > 1) {
                     sl[slots[1]] = captured[1] ? new Cell(v) : v;
                 }
+                if (L.hooksOn) {
+                    jumpBack(f);
+                }
                 int sig = b.exec(f);
                 if (sig != NORMAL) {
                     return sig == BREAK ? NORMAL : sig;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    lineAt(f, line);
+                }
                 slot = t.nextSlot(k);
                 if (slot == -2) {
                     f.pc = iter;

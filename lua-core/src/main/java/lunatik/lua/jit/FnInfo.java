@@ -11,4 +11,8 @@ public final class FnInfo {
     ClosureFactory[] nested;
     /** The most locals active at any call (the size of a frame's spill array). */
     int maxActive;
+    /** The function's tree, for the interpreter's instrumented twin (see {@link Rt#hooked}). */
+    lunatik.lua.parse.Ast.Function ast;
+    /** The twin's factory, made on first use. */
+    ClosureFactory twin;
 }

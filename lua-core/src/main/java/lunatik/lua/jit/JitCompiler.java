@@ -329,6 +329,7 @@ public final class JitCompiler {
                 findLongLoopVars(fn.body); // split mode keeps every local in the frame array
             }
             info.shape = FunctionShape.of(fn);
+            info.ast = fn;
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
             Unsupported[] failure = new Unsupported[1];
             byte[] bytes = generate(self, failure);
@@ -711,8 +712,27 @@ public final class JitCompiler {
             c.aload(0);
             c.getfield(CD_CF, "L", CD_LUASTATE);
             c.astore(lSlot);
+            // the entry tick; with a call, return or line hook set, the function runs instrumented
+            Label plain = c.newLabel();
             c.aload(lSlot);
-            c.invokevirtual(CD_LUASTATE, "tick", MethodTypeDesc.of(CD_void));
+            c.invokevirtual(CD_LUASTATE, "enter", MethodTypeDesc.of(CD_boolean));
+            c.ifeq(plain);
+            c.aload(0);
+            if (fixed) {
+                pushInt(np);
+                c.anewarray(CD_Object);
+                for (int i = 0; i < np; i++) {
+                    c.dup();
+                    pushInt(i);
+                    c.aload(1 + i);
+                    c.aastore();
+                }
+            } else {
+                c.aload(argsSlot);
+            }
+            c.invokestatic(CD_RT, "hooked", MethodTypeDesc.of(CD_Object, CD_CF, CD_OBJARR));
+            c.areturn();
+            c.labelBinding(plain);
             c.aload(lSlot);
             c.invokevirtual(CD_LUASTATE, "current", MethodTypeDesc.of(CD_COROUTINE));
             c.astore(coSlot);

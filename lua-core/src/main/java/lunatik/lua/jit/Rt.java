@@ -647,4 +647,20 @@ public final class Rt {
         }
         f.spilled = n;
     }
+
+    /**
+     * A compiled function entered while a call, return or line hook is set: it runs in the
+     * interpreter, which has those events, on the same upvalues (its frames show {@code cf}).
+     */
+    public static Object hooked(CompiledFunction cf, Object[] args) {
+        LuaFunction t = cf.twin;
+        if (t == null) {
+            FnInfo info = cf.info;
+            if (info.twin == null) {
+                info.twin = lunatik.lua.interp.Compiler.instrumented(info.ast);
+            }
+            t = cf.twin = lunatik.lua.interp.Closure.twin(info.twin, cf.L, cf.upvals, cf);
+        }
+        return t.invokeTail(args);
+    }
 }

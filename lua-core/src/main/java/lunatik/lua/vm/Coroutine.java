@@ -66,6 +66,40 @@ public final class Coroutine {
     /** Nesting of non-yieldable Java calls (a host call into Lua); 0 in a coroutine means yieldable. */
     int nny;
 
+    // ---------------------------------------------------------------- debug.sethook (per coroutine, as in Lua)
+
+    /** Hook mask bits: call, return, line, count (as LUA_MASKCALL...). */
+    public static final int HOOK_CALL = 1;
+    public static final int HOOK_RET = 2;
+    public static final int HOOK_LINE = 4;
+    public static final int HOOK_COUNT = 8;
+    /** The hook function of this coroutine, or null. */
+    LuaFunction hook;
+    int hookMask;
+    int hookCount;
+    /** Ticks left before the next count event. */
+    int countLeft;
+    /** Whether a hook of this coroutine is running (no hook runs inside a hook, as Lua's allowhook). */
+    boolean inHook;
+
+    /** This coroutine's hook function, or null. */
+    public LuaFunction hook() {
+        return hook;
+    }
+
+    public int hookMask() {
+        return hookMask;
+    }
+
+    public int hookCount() {
+        return hookCount;
+    }
+
+    /** Whether a call, return or line event of this coroutine would run its hook now. */
+    boolean traced() {
+        return (hookMask & (HOOK_CALL | HOOK_RET | HOOK_LINE)) != 0 && !inHook;
+    }
+
     /** The main coroutine of a state: runs on the host's thread, cannot yield. */
     Coroutine(LuaState state) {
         this.state = state;
@@ -356,6 +390,9 @@ public final class Coroutine {
         }
         if (msgHandler != null) {
             refs.accept(msgHandler);
+        }
+        if (hook != null) {
+            refs.accept(hook);
         }
         for (CallFrame f = top; f != null; f = f.parent) {
             if (f.function() != null) {

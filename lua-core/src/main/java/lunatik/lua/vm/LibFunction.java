@@ -98,6 +98,13 @@ public class LibFunction extends LuaFunction {
      */
     @Override
     public Object invoke(Object[] args) {
+        if (L.hooksOn) {
+            return L.invokeHooked(this, () -> run(args)); // call and return hooks
+        }
+        return run(args);
+    }
+
+    private Object run(Object[] args) {
         Coroutine co = L.current;
         int savedBase = co.cBase;
         LuaFunction savedFn = co.cFn;

@@ -62,9 +62,16 @@ public final class LuaState {
     private boolean graceUsed;
     private long budget = Long.MAX_VALUE; // instructions left in this entry
     private long budgetLimit = Long.MAX_VALUE;
-    private LuaFunction countHook;
-    private int hookCount;
-    private boolean inHook;
+    /**
+     * Whether some coroutine has a call, return or line hook: interpreted code reads it at
+     * calls, returns and statements, compiled code only on the slow path of its entry tick
+     * ({@link #enter}), which then runs the function instrumented. With no hook, false.
+     */
+    public boolean hooksOn;
+    /** Coroutines with a call, return or line hook. */
+    private int tracedCoroutines;
+    /** Coroutines with a count hook. */
+    private int countedCoroutines;
 
     /** Anything a host or library wants to hang off the state (Lunatik runtime, loaded libs). */
     private final java.util.Map<Object, Object> extensions = new java.util.HashMap<>();
@@ -239,7 +246,7 @@ public final class LuaState {
     /** For memory accounting: the values the state holds outside any Lua value or stack. */
     void forEachRoot(java.util.function.Consumer<Object> refs) {
         for (Object o : new Object[] {globals, registry, stringMeta, numberMeta, booleanMeta, nilMeta,
-                                      functionMeta, threadMeta, main, current, countHook, interruptValue, haltValue}) {
+                                      functionMeta, threadMeta, main, current, interruptValue, haltValue}) {
             if (o != null) {
                 refs.accept(o);
             }
@@ -873,8 +880,8 @@ public final class LuaState {
      * of the next entry (resetBudget) clears an interrupt or a budget, and only clearHalt a halt.
      */
     private void onTickBudget() {
-        int used = Math.max(0, tickChunk - ticks);
-        ticks = tickChunk;
+        int used = Math.max(0, (hooksOn ? 0 : tickChunk) - ticks);
+        ticks = hooksOn ? 0 : tickChunk; // with a hook on, every entry takes this path
         if (halted) {
             throw stopCondition(haltValue);
         }
@@ -893,14 +900,169 @@ public final class LuaState {
                 throw stopCondition(Ops.str(where(0) + "instruction budget exceeded"));
             }
         }
-        if (countHook != null && !inHook) {
-            inHook = true;
-            try {
-                call(countHook, Ops.str("count"));
-            } finally {
-                inHook = false;
+        Coroutine co = current;
+        if ((co.hookMask & Coroutine.HOOK_COUNT) != 0 && !co.inHook) {
+            co.countLeft -= Math.max(1, used);
+            if (co.countLeft <= 0) {
+                co.countLeft = co.hookCount;
+                runHook(co, "count", null);
             }
         }
+    }
+
+    /**
+     * The entry tick of a compiled function: true when the function must run instrumented
+     * instead (a call, return or line hook of the running coroutine is set). Costs what
+     * {@link #tick} costs: the hook is only looked at on the slow path, which every entry takes
+     * while some coroutine has a hook.
+     */
+    public boolean enter() {
+        if (--ticks < 0) {
+            return onEnterBudget();
+        }
+        return false;
+    }
+
+    private boolean onEnterBudget() {
+        onTickBudget();
+        return hooksOn && current.traced();
+    }
+
+    /**
+     * Sets the hook of {@code co} as debug.sethook does: {@code mask} of
+     * {@link Coroutine#HOOK_CALL} and the others, {@code count} for count events (0: none);
+     * a null hook or an empty mask removes it.
+     */
+    public void setHook(Coroutine co, LuaFunction hook, int mask, int count) {
+        if (count > 0) {
+            mask |= Coroutine.HOOK_COUNT;
+        } else {
+            mask &= ~Coroutine.HOOK_COUNT;
+        }
+        if (hook == null || mask == 0) {
+            hook = null;
+            mask = 0;
+            count = 0;
+        }
+        int crl = Coroutine.HOOK_CALL | Coroutine.HOOK_RET | Coroutine.HOOK_LINE;
+        boolean tracedBefore = (co.hookMask & crl) != 0;
+        boolean countedBefore = (co.hookMask & Coroutine.HOOK_COUNT) != 0;
+        co.hook = hook;
+        co.hookMask = mask;
+        co.hookCount = count;
+        co.countLeft = count;
+        boolean traced = (mask & crl) != 0;
+        boolean counted = (mask & Coroutine.HOOK_COUNT) != 0;
+        tracedCoroutines += (traced ? 1 : 0) - (tracedBefore ? 1 : 0);
+        countedCoroutines += (counted ? 1 : 0) - (countedBefore ? 1 : 0);
+        hooksOn = tracedCoroutines > 0;
+        if (counted) {
+            tickChunk = Math.max(1, Math.min(count, TICK_CHUNK));
+        } else if (countedCoroutines == 0) {
+            setInstructionBudget(budgetLimit);
+        }
+        ticks = hooksOn ? 0 : Math.min(ticks, tickChunk);
+    }
+
+    /** Installs a count hook on the running coroutine (null removes its hook). */
+    public void setCountHook(LuaFunction hook, int count) {
+        setHook(current, hook, 0, count);
+    }
+
+    /** The running coroutine's hook, or null. */
+    public LuaFunction countHook() {
+        return current.hook;
+    }
+
+    public int hookCount() {
+        return current.hookCount;
+    }
+
+    /**
+     * Calls {@code co}'s hook for {@code event} ("call", "line"...; {@code line} or nil as its
+     * second argument) as Lua does: with the hooked function at the hook's level 2, named
+     * "hook" itself, no hook inside it.
+     */
+    void runHook(Coroutine co, String event, Object line) {
+        LuaFunction h = co.hook;
+        if (h == null) {
+            return;
+        }
+        co.inHook = true;
+        try {
+            co.callMarked(CallFrame.BY_HOOK, () -> callDirect(h, Ops.str(event), line));
+        } finally {
+            co.inHook = false;
+        }
+    }
+
+    /** A Lua function starts in frame {@code f}, the top of the running coroutine: the call hook. */
+    public void hookCall(CallFrame f) {
+        Coroutine co = current;
+        if ((co.hookMask & Coroutine.HOOK_CALL) != 0 && !co.inHook) {
+            runHook(co, co.isTailCalled(f) ? "tail call" : "call", null);
+        }
+    }
+
+    /** The function of the top frame returns: the return hook. */
+    public void hookReturn() {
+        Coroutine co = current;
+        if ((co.hookMask & Coroutine.HOOK_RET) != 0 && !co.inHook) {
+            runHook(co, "return", null);
+        }
+    }
+
+    /** Whether the running coroutine has a line hook that may run now. */
+    public boolean lineHooked() {
+        Coroutine co = current;
+        return (co.hookMask & Coroutine.HOOK_LINE) != 0 && !co.inHook;
+    }
+
+    /** The line hook, for a new line of the top frame. */
+    public void hookLine(int line) {
+        runHook(current, "line", (long) line);
+    }
+
+    /** The return event of library function {@code fn}, which turned a return hook on. */
+    public void hookLibReturn(LuaFunction fn) {
+        Coroutine co = current;
+        if ((co.hookMask & Coroutine.HOOK_RET) != 0 && !co.inHook) {
+            co.push(new CallFrame.Java(fn));
+            try {
+                runHook(co, "return", null);
+            } finally {
+                co.pop();
+            }
+        }
+    }
+
+    /**
+     * A Java library function is called while a hook is on: its call and return events, with
+     * a frame for it under the hook (as Lua's C frame).
+     */
+    public Object invokeHooked(LuaFunction fn, java.util.function.Supplier<Object> body) {
+        Coroutine co = current;
+        if ((co.hookMask & (Coroutine.HOOK_CALL | Coroutine.HOOK_RET)) == 0 || co.inHook) {
+            return body.get();
+        }
+        if ((co.hookMask & Coroutine.HOOK_CALL) != 0) {
+            co.push(new CallFrame.Java(fn));
+            try {
+                runHook(co, "call", null);
+            } finally {
+                co.pop();
+            }
+        }
+        Object r = body.get();
+        if ((co.hookMask & Coroutine.HOOK_RET) != 0 && !co.inHook) {
+            co.push(new CallFrame.Java(fn));
+            try {
+                runHook(co, "return", null);
+            } finally {
+                co.pop();
+            }
+        }
+        return r;
     }
 
     /**
@@ -1006,23 +1168,4 @@ public final class LuaState {
         }
     }
 
-    /** Installs the count hook of {@code debug.sethook} (null removes it). */
-    public void setCountHook(LuaFunction hook, int count) {
-        countHook = hook;
-        hookCount = count;
-        if (hook != null) {
-            tickChunk = Math.max(1, count);
-            ticks = tickChunk;
-        } else {
-            setInstructionBudget(budgetLimit);
-        }
-    }
-
-    public LuaFunction countHook() {
-        return countHook;
-    }
-
-    public int hookCount() {
-        return hookCount;
-    }
 }

@@ -18,9 +18,10 @@ import lunatik.lua.vm.Ops;
 import lunatik.lua.vm.Traceback;
 
 /**
- * The debug library (manual §6.10). The count hook of {@code sethook} runs on the engine's
- * execution-control ticks (backward jumps and calls); line and call hooks are not supported
- * (sethook accepts the mask and ignores 'l', 'c', 'r'). KERNEL has no {@code debug.debug}.
+ * The debug library (manual §6.10). {@code sethook} hooks are per coroutine, as in Lua: call,
+ * return and line events come from the interpreter (a compiled function entered while a hook
+ * is set runs there), count events from the engine's execution-control ticks (backward jumps
+ * and calls, so "count" is approximate). KERNEL has no {@code debug.debug}.
  */
 public final class DebugLib {
     private DebugLib() {
@@ -82,22 +83,40 @@ public final class DebugLib {
         });
         reg(L, d, "sethook", a -> {
             int arg = a.get(1) instanceof Coroutine ? 1 : 0;
+            Coroutine co = arg == 1 ? (Coroutine) a.get(1) : L.current();
             if (a.isNoneOrNil(arg + 1)) {
-                L.setCountHook(null, 0);
+                L.setHook(co, null, 0, 0);
                 return Varargs.NONE;
             }
             LuaFunction hook = a.checkFunction(arg + 1);
-            a.checkString(arg + 2);
+            String smask = a.checkString(arg + 2).toString();
             long count = a.optInteger(arg + 3, 0);
-            L.setCountHook(count > 0 ? hook : null, (int) Math.min(count, Integer.MAX_VALUE));
+            int mask = 0;
+            if (smask.indexOf('c') >= 0) {
+                mask |= Coroutine.HOOK_CALL;
+            }
+            if (smask.indexOf('r') >= 0) {
+                mask |= Coroutine.HOOK_RET;
+            }
+            if (smask.indexOf('l') >= 0) {
+                mask |= Coroutine.HOOK_LINE;
+            }
+            L.setHook(co, hook, mask, (int) Math.max(0, Math.min(count, Integer.MAX_VALUE)));
+            if (co == L.current() && (mask & Coroutine.HOOK_RET) != 0) {
+                L.hookLibReturn(a.function()); // the hook is on when sethook returns, as in Lua
+            }
             return Varargs.NONE;
         });
         reg(L, d, "gethook", a -> {
-            LuaFunction h = L.countHook();
+            Coroutine co = a.get(1) instanceof Coroutine c ? c : L.current();
+            LuaFunction h = co.hook();
             if (h == null) {
-                return Varargs.NONE;
+                return null;
             }
-            return Varargs.of(h, Ops.str(""), (long) L.hookCount());
+            int m = co.hookMask();
+            String smask = ((m & Coroutine.HOOK_CALL) != 0 ? "c" : "") + ((m & Coroutine.HOOK_RET) != 0 ? "r" : "")
+                + ((m & Coroutine.HOOK_LINE) != 0 ? "l" : "");
+            return Varargs.of(h, Ops.str(smask), (long) co.hookCount());
         });
         reg(L, d, "getlocal", a -> getlocal(L, a));
         reg(L, d, "setlocal", a -> setlocal(L, a));
