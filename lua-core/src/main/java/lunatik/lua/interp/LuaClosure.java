@@ -56,7 +56,7 @@ public interface LuaClosure {
 
     /** The lines of the function that have code (debug.getinfo's activelines), in order. */
     default int[] activeLines() {
-        return new int[0];
+        return shape().activeLines();
     }
 
     /** Whether this is a chunk's main function. */

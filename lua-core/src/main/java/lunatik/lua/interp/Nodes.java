@@ -933,6 +933,9 @@ final class Nodes {
     // ================================================================ statements
 
     abstract static class Stat extends Node {
+        /** The lines of the statement's own code, as lua5.4's line hook sees them ({@link lunatik.lua.parse.Lines}). */
+        int[] evLines;
+
         abstract int exec(Frame f);
     }
 
@@ -1026,15 +1029,19 @@ final class Nodes {
         }
     }
 
-    /** A line event for statement {@code n} if the line hook is on and the frame's line changes. */
-    static void lineAt(Frame f, Node n) {
-        if (n instanceof RepeatS || n instanceof DoS || n instanceof LabelS) {
-            return; // no code of their own in lua5.4: the first statement inside has the event
+    /** The line events of statement {@code n} if the line hook is on and the frame's line changes. */
+    static void lineAt(Frame f, Stat n) {
+        int[] lines = n.evLines;
+        if (lines == null) {
+            lineAt(f, n.line);
+            return;
         }
-        if (n.line > 0 && n.line != f.hookLine && f.L.lineHooked()) {
-            f.hookLine = n.line;
-            f.pc = n;
-            f.L.hookLine(n.line);
+        for (int l : lines) {
+            if (l > 0 && l != f.hookLine && f.L.lineHooked()) {
+                f.hookLine = l;
+                f.pc = l == n.line ? n : new CallPosition(l, null);
+                f.L.hookLine(l);
+            }
         }
     }
 

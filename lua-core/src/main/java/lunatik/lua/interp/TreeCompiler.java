@@ -92,6 +92,7 @@ final class TreeCompiler {
             Nodes.Stat ns = stat(s);
             ns.line = s.line;
             ns = clearing(s, ns);
+            ns.evLines = lunatik.lua.parse.Lines.of(s);
             if (ns instanceof Nodes.LabelS l) {
                 l.block = nb;
                 l.index = i;
