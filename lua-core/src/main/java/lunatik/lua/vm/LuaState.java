@@ -291,7 +291,10 @@ public final class LuaState {
         try {
             callFinalizer(mm, o);
         } catch (LuaError e) {
-            warnGc(e.getMessage());
+            Object v = e.value();
+            // as lua5.4: a message that is not a string (or a number) is not shown
+            warnGc(v instanceof LuaString || v instanceof Long || v instanceof Double ? e.getMessage()
+                : "error object is not a string");
         } catch (Throwable t) {
             if (t instanceof Unwinding) {
                 return t;
@@ -314,11 +317,14 @@ public final class LuaState {
         }
         Object handler = co.msgHandler;
         co.msgHandler = null;
+        boolean hooks = co.inHook;
+        co.inHook = true; // no hooks in a finalizer, as in Lua
         try {
             co.callMarked(CallFrame.BY_FINALIZER, () -> callDirect(mm, o));
         } catch (StackOverflowError e) {
             throw stackOverflow();
         } finally {
+            co.inHook = hooks;
             co.msgHandler = handler;
             if (lib) {
                 co.pop();
@@ -326,7 +332,11 @@ public final class LuaState {
         }
     }
 
+    /* An error in a __gc is a warning, shown only when warnings are on (warn("@on")), as in Lua. */
     private void warnGc(String message) {
+        if (!Boolean.TRUE.equals(extension("warn.on"))) {
+            return;
+        }
         err.println("Lua warning: error in __gc (" + message + ")");
         err.flush();
     }
@@ -538,6 +548,7 @@ public final class LuaState {
             args = Ops.prepend(fn, args);
         }
         Coroutine co = current;
+        enterC();
         // the frame of the Java function making the call (a library function, or the host)
         co.push(new CallFrame.Java(co.cBase == co.depth ? co.cFn : null));
         try {
@@ -553,6 +564,7 @@ public final class LuaState {
             throw internalError(f.name(), t);
         } finally {
             co.pop();
+            cCalls--;
         }
     }
 
@@ -563,10 +575,38 @@ public final class LuaState {
      */
     public Object callMeta(Object mm, Object a, Object b) {
         if (mm instanceof LuaFunction f) {
-            Object r = Ops.resolve(f.tail2(a, b));
-            return r instanceof Varargs v ? v.get(0) : r;
+            enterC();
+            try {
+                Object r = Ops.resolve(f.tail2(a, b));
+                return r instanceof Varargs v ? v.get(0) : r;
+            } finally {
+                cCalls--;
+            }
         }
         return call1(mm, a, b);
+    }
+
+    /** Nested calls of metamethods and from Java into Lua (Lua's C calls), for "C stack overflow". */
+    private int cCalls;
+    /** Lua's LUAI_MAXCCALLS. */
+    private static final int MAX_C_CALLS = 200;
+
+    /*
+     * One more nested C call: as lua5.4, the 200th raises "C stack overflow", and past 220
+     * (handlers of that error calling on) "error in error handling".
+     */
+    private void enterC() {
+        if (++cCalls >= MAX_C_CALLS) {
+            int n = cCalls;
+            if (n == MAX_C_CALLS) {
+                cCalls--;
+                throw new LuaError(Ops.str(where(0) + "C stack overflow"));
+            }
+            if (n >= MAX_C_CALLS / 10 * 11) {
+                cCalls--;
+                throw new LuaError(Ops.str("error in error handling"));
+            }
+        }
     }
 
     /**
@@ -576,8 +616,13 @@ public final class LuaState {
      */
     public Object callMeta(LuaString event, Object mm, Object a, Object b) {
         if (mm instanceof LuaFunction f) {
-            Object r = Ops.resolve(f.tail2(a, b));
-            return r instanceof Varargs v ? v.get(0) : r;
+            enterC();
+            try {
+                Object r = Ops.resolve(f.tail2(a, b));
+                return r instanceof Varargs v ? v.get(0) : r;
+            } finally {
+                cCalls--;
+            }
         }
         if (!(metamethod(mm, Meta.CALL) instanceof LuaFunction)) {
             throw notCallable(event, mm);
@@ -594,7 +639,12 @@ public final class LuaState {
     /** As {@link #callMeta(Object, Object, Object)} with three arguments, no result. */
     public void callMeta(Object mm, Object a, Object b, Object c) {
         if (mm instanceof LuaFunction f) {
-            Ops.resolve(f.tail3(a, b, c));
+            enterC();
+            try {
+                Ops.resolve(f.tail3(a, b, c));
+            } finally {
+                cCalls--;
+            }
             return;
         }
         call(mm, a, b, c);
