@@ -157,6 +157,9 @@ public final class DebugLib {
         if (name == null) {
             return null;
         }
+        if (n > 0 && frame.function() instanceof LuaClosure c && c.shape().stripped()) {
+            name = "(temporary)"; // a function without debug information names no local, as in Lua
+        }
         return Varargs.of(Ops.str(name), frame.getLocal(n));
     }
 
