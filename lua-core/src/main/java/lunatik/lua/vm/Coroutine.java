@@ -79,6 +79,8 @@ public final class Coroutine {
     int hookCount;
     /** Ticks left before the next count event. */
     int countLeft;
+    /** The frame of the library function that yields, shown while suspended (kept for the next yield). */
+    private CallFrame.Java yieldFrame;
     /** Whether a hook of this coroutine is running (no hook runs inside a hook, as Lua's allowhook). */
     boolean inHook;
 
@@ -191,6 +193,9 @@ public final class Coroutine {
             status = Status.DEAD;
             depth = 0;
             top = deadTop;
+            if (hookMask != 0) {
+                state.setHook(this, null, 0, 0); // a dead coroutine runs no hook: others need not check for it
+            }
             if (error != null) {
                 LuaError e = error;
                 throw e;
@@ -209,7 +214,12 @@ public final class Coroutine {
      */
     Object yield(Object values) {
         transfer = values;
-        push(new CallFrame.Java(cBase == depth ? cFn : null));
+        LuaFunction by = cBase == depth ? cFn : null;
+        CallFrame.Java f = yieldFrame;
+        if (f == null || f.function() != by) {
+            f = yieldFrame = new CallFrame.Java(by); // one per coroutine, not one per yield
+        }
+        push(f);
         try {
             Continuation.yield(SCOPE);
         } finally {
