@@ -1031,6 +1031,10 @@ final class Nodes {
 
     /** The line events of statement {@code n} if the line hook is on and the frame's line changes. */
     static void lineAt(Frame f, Stat n) {
+        if (f.cl.p.shape.stripped()) {
+            strippedLine(f);
+            return;
+        }
         int[] lines = n.evLines;
         if (lines == null) {
             lineAt(f, n.line);
@@ -1040,17 +1044,32 @@ final class Nodes {
             if (l > 0 && l != f.hookLine && f.L.lineHooked()) {
                 f.hookLine = l;
                 f.pc = l == n.line ? n : new CallPosition(l, null);
-                f.L.hookLine(l);
+                f.L.hookLine((long) l);
             }
         }
     }
 
     /** A line event for {@code line} (a loop's own instruction, a function's 'end') if it changes. */
     static void lineAt(Frame f, int line) {
+        if (f.cl.p.shape.stripped()) {
+            strippedLine(f);
+            return;
+        }
         if (line > 0 && line != f.hookLine && f.L.lineHooked()) {
             f.hookLine = line;
             f.pc = new CallPosition(line, null);
-            f.L.hookLine(line);
+            f.L.hookLine((long) line);
+        }
+    }
+
+    /*
+     * A function without line information (string.dump(f, true)) has a line event, with no
+     * line, only where it starts and after a backward jump, as in lua5.4.
+     */
+    private static void strippedLine(Frame f) {
+        if ((f.hookLine == 0 || f.hookLine == -1) && f.L.lineHooked()) {
+            f.hookLine = Integer.MIN_VALUE;
+            f.L.hookLine(null);
         }
     }
 

@@ -329,7 +329,7 @@ public final class JitCompiler {
                 findLongLoopVars(fn.body); // split mode keeps every local in the frame array
             }
             info.shape = FunctionShape.of(fn);
-            info.ast = fn;
+            info.ast = fn.chunkText == null ? fn : null; // else parsed again from its chunk's text when needed
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
             Unsupported[] failure = new Unsupported[1];
             byte[] bytes = generate(self, failure);
@@ -717,20 +717,20 @@ public final class JitCompiler {
             c.aload(lSlot);
             c.invokevirtual(CD_LUASTATE, "enter", MethodTypeDesc.of(CD_boolean));
             c.ifeq(plain);
+            // (as few bytes as can be: the entry's size decides whether HotSpot inlines it)
             c.aload(0);
             if (fixed) {
-                pushInt(np);
-                c.anewarray(CD_Object);
+                ClassDesc[] ps = new ClassDesc[np + 1];
+                java.util.Arrays.fill(ps, CD_Object);
+                ps[0] = CD_CF;
                 for (int i = 0; i < np; i++) {
-                    c.dup();
-                    pushInt(i);
                     c.aload(1 + i);
-                    c.aastore();
                 }
+                c.invokestatic(CD_RT, "hooked", MethodTypeDesc.of(CD_Object, ps));
             } else {
                 c.aload(argsSlot);
+                c.invokestatic(CD_RT, "hooked", MethodTypeDesc.of(CD_Object, CD_CF, CD_OBJARR));
             }
-            c.invokestatic(CD_RT, "hooked", MethodTypeDesc.of(CD_Object, CD_CF, CD_OBJARR));
             c.areturn();
             c.labelBinding(plain);
             c.aload(lSlot);

@@ -99,9 +99,14 @@ public class LibFunction extends LuaFunction {
     @Override
     public Object invoke(Object[] args) {
         if (L.hooksOn) {
-            return L.invokeHooked(this, () -> run(args)); // call and return hooks
+            return invokeHooked(args);
         }
         return run(args);
+    }
+
+    /* With a hook on: the call and return events around the call (out of line: invoke stays small). */
+    private Object invokeHooked(Object[] args) {
+        return L.invokeHooked(this, () -> run(args));
     }
 
     private Object run(Object[] args) {

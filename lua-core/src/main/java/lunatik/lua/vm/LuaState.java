@@ -1009,7 +1009,8 @@ public final class LuaState {
         if (counted) {
             tickChunk = Math.max(1, Math.min(count, TICK_CHUNK));
         } else if (countedCoroutines == 0) {
-            setInstructionBudget(budgetLimit);
+            // the budget's own chunk again (not setInstructionBudget: that would refill the budget)
+            tickChunk = budgetLimit == Long.MAX_VALUE ? TICK_CHUNK : (int) Math.min(TICK_CHUNK, Math.max(1, budgetLimit / 16));
         }
         ticks = hooksOn ? 0 : Math.min(ticks, tickChunk);
     }
@@ -1068,9 +1069,9 @@ public final class LuaState {
         return (co.hookMask & Coroutine.HOOK_LINE) != 0 && !co.inHook;
     }
 
-    /** The line hook, for a new line of the top frame. */
-    public void hookLine(int line) {
-        runHook(current, "line", (long) line);
+    /** The line hook, for a new line of the top frame (null: a function without line information). */
+    public void hookLine(Long line) {
+        runHook(current, "line", line);
     }
 
     /** The return event of library function {@code fn}, which turned a return hook on. */
