@@ -79,8 +79,9 @@ public final class Coroutine {
     int hookCount;
     /** Ticks left before the next count event. */
     int countLeft;
-    /** The frame of the library function that yields, shown while suspended (kept for the next yield). */
-    private CallFrame.Java yieldFrame;
+    /** While suspended in a yield: the library function that yields (shown on top of the stack). */
+    private LuaFunction yieldedBy;
+    private boolean inYield;
     /** Whether a hook of this coroutine is running (no hook runs inside a hook, as Lua's allowhook). */
     boolean inHook;
 
@@ -214,16 +215,14 @@ public final class Coroutine {
      */
     Object yield(Object values) {
         transfer = values;
-        LuaFunction by = cBase == depth ? cFn : null;
-        CallFrame.Java f = yieldFrame;
-        if (f == null || f.function() != by) {
-            f = yieldFrame = new CallFrame.Java(by); // one per coroutine, not one per yield
-        }
-        push(f);
+        // no frame pushed (a switch costs enough): levels() shows the yielding function on top
+        yieldedBy = cBase == depth ? cFn : null;
+        inYield = true;
         try {
             Continuation.yield(SCOPE);
         } finally {
-            pop();
+            inYield = false;
+            yieldedBy = null;
         }
         if (closing) {
             throw new CloseUnwind();
@@ -313,6 +312,9 @@ public final class Coroutine {
     public CallFrame levels() {
         if (state.current == this && cBase == depth) {
             return new CallFrame.Java(cFn, top);
+        }
+        if (inYield && status == Status.SUSPENDED) {
+            return new CallFrame.Java(yieldedBy, top);
         }
         return top;
     }
