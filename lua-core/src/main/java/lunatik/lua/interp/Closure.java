@@ -16,6 +16,11 @@ public final class Closure extends LuaFunction implements LuaClosure {
     final Proto p;
     final Cell[] upvals;
     final LuaState L;
+    /**
+     * The compiled function this closure runs instrumented for (while a hook is set), which
+     * its frames show as their function; null for an ordinary closure.
+     */
+    LuaFunction self;
 
     Closure(LuaState L, Proto p, Cell[] upvals) {
         this.L = L;
@@ -57,8 +62,15 @@ public final class Closure extends LuaFunction implements LuaClosure {
         Coroutine co = L.current();
         co.push(f);
         try {
+            if (L.hooksOn) {
+                L.hookCall(f);
+            }
             int sig = p.body.exec(f);
-            return sig == Nodes.RETURN ? f.ret : Varargs.NONE;
+            Object r = sig == Nodes.RETURN ? f.ret : Varargs.NONE;
+            if (L.hooksOn) {
+                hookExit(f, sig, r);
+            }
+            return r;
         } catch (LuaError e) {
             throw Frame.handle(L, co, e);
         } catch (Throwable t) {
@@ -72,6 +84,26 @@ public final class Closure extends LuaFunction implements LuaClosure {
         } finally {
             co.pop();
         }
+    }
+
+    /*
+     * The hooks of a return: falling off the end is at the 'end' line (a line event there, as
+     * lua5.4's final return instruction); a tail call is no return of this function.
+     */
+    private void hookExit(Frame f, int sig, Object r) {
+        if (sig != Nodes.RETURN && !p.shape.isMainChunk() && p.shape.lastLine() > 0) {
+            Nodes.lineAt(f, p.shape.lastLine());
+        }
+        if (!(r instanceof lunatik.lua.vm.TailCall)) {
+            L.hookReturn();
+        }
+    }
+
+    /** A closure running {@code fn}'s function instrumented: its frames show {@code fn}. */
+    public static LuaFunction twin(ClosureFactory factory, LuaState L, Cell[] upvals, LuaFunction fn) {
+        Closure c = (Closure) factory.create(L, upvals);
+        c.self = fn;
+        return c;
     }
 
     /**

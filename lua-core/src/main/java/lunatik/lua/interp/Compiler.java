@@ -39,6 +39,15 @@ public final class Compiler {
         return p;
     }
 
+    /**
+     * The interpreter's factory for {@code fn}, not counted: what a compiled function runs
+     * while a call, return or line hook is set (the interpreter has the hooks' events).
+     */
+    public static ClosureFactory instrumented(Ast.Function fn) {
+        Proto p = compile(fn, new CompileStats());
+        return (L, ups) -> new Closure(L, p, ups);
+    }
+
     /** Whether functions are compiled to JVM bytecode (-Dlunatik.jit=false runs everything interpreted). */
     private static final boolean JIT = !"false".equals(System.getProperty("lunatik.jit"));
 

@@ -22,6 +22,8 @@ final class Frame extends CallFrame {
     Nodes.LabelS gotoTarget;    // pending goto
     Object[] tbc;               // to-be-closed values
     int ntbc;
+    /** The line of the last line event of this frame (0: none yet; -1: the next statement has one whatever its line). */
+    int hookLine;
 
     Frame(Closure cl, Object[] slots) {
         this.cl = cl;
@@ -31,7 +33,8 @@ final class Frame extends CallFrame {
 
     @Override
     public LuaFunction function() {
-        return cl;
+        LuaFunction self = cl.self;
+        return self != null ? self : cl;
     }
 
     @Override
@@ -51,23 +54,9 @@ final class Frame extends CallFrame {
     }
 
     @Override
-    public String callsiteName() {
-        return pc instanceof Nodes.CallNode c ? c.calleeName : pc instanceof Nodes.CallPosition p ? p.calleeName : null;
-    }
-
-    @Override
-    public boolean callsiteIsMethod() {
-        return pc instanceof Nodes.CallNode c && c.isMethod;
-    }
-
-    /** How the function called at the current call site is described ("local 'f'"), or null. */
-    public String callsiteKind() {
-        return pc instanceof Nodes.CallNode c ? c.calleeKind : null;
-    }
-
-    @Override
-    public String describe() {
-        return cl.p.shape.describe();
+    public lunatik.lua.vm.FuncName callee() {
+        Nodes.Node n = pc;
+        return n == null ? null : n.callee();
     }
 
     @Override

@@ -7,10 +7,10 @@ import lunatik.lua.parse.Ast;
  * its name, where it is defined (the short source, and the chunk name as given to load), its
  * parameters and its upvalues' names; and for {@code string.dump}, the text of its chunk, its
  * number in it, and whether it was rebuilt without debug information (then it has no line,
- * parameter or upvalue names).
+ * parameter or upvalue names); the lines that have code (activelines).
  */
 public record FunctionShape(String name, String source, int line, int lastLine, String[] paramNames,
-        boolean isVararg, String[] upNames, String chunkName, byte[] chunkText, int index, boolean stripped) {
+        boolean isVararg, String[] upNames, String chunkName, byte[] chunkText, int index, boolean stripped, int[] activeLines) {
 
     /** The shape of the parsed function {@code fn}. */
     public static FunctionShape of(Ast.Function fn) {
@@ -23,7 +23,7 @@ public record FunctionShape(String name, String source, int line, int lastLine, 
             ups[i] = fn.stripped ? "(no name)" : fn.upvalues.get(i).name();
         }
         return new FunctionShape(fn.name, fn.source, fn.line, fn.lastLine, params, fn.isVararg, ups, fn.chunkName,
-            fn.chunkText, fn.index, fn.stripped);
+            fn.chunkText, fn.index, fn.stripped, lunatik.lua.parse.Lines.active(fn, "main chunk".equals(fn.name)));
     }
 
     public int numParams() {

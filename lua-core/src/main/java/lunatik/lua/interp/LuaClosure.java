@@ -54,6 +54,11 @@ public interface LuaClosure {
         upvalueCells()[i] = c;
     }
 
+    /** The lines of the function that have code (debug.getinfo's activelines), in order. */
+    default int[] activeLines() {
+        return shape().activeLines();
+    }
+
     /** Whether this is a chunk's main function. */
     default boolean isMainChunk() {
         return shape().isMainChunk();

@@ -5,6 +5,7 @@ import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.Varargs;
 import lunatik.lua.vm.Coroutine;
+import lunatik.lua.vm.FuncName;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
@@ -36,6 +37,22 @@ final class Nodes {
     /** Any node: knows its source line. */
     abstract static class Node {
         int line;
+
+        /**
+         * What this node calls when it is the frame's position, named as getinfo names the
+         * function called: a call's function, an operation's metamethod; null when none.
+         */
+        FuncName callee() {
+            return null;
+        }
+    }
+
+    static final FuncName INDEX = FuncName.metamethod("index");
+    static final FuncName NEWINDEX = FuncName.metamethod("newindex");
+
+    /** The metamethod of a binary operator ({@link Meta} code). */
+    static FuncName binary(int op) {
+        return FuncName.ofEvent(Meta.binaryEvent(op));
     }
 
     // ================================================================ expressions
@@ -151,6 +168,11 @@ final class Nodes {
 
     /** A global read: {@code _ENV.name} where _ENV is upvalue 0 of the function (the usual case). */
     static final class GlobalE extends Expr {
+        @Override
+        FuncName callee() {
+            return INDEX;
+        }
+
         final Expr env;
         final LuaString name;
 
@@ -174,6 +196,11 @@ final class Nodes {
     }
 
     static final class IndexE extends Expr {
+        @Override
+        FuncName callee() {
+            return INDEX;
+        }
+
         final Expr obj;
         final Expr key;
 
@@ -199,6 +226,11 @@ final class Nodes {
 
     /** {@code obj.name}: string key known at compile time. */
     static final class IndexStrE extends Expr {
+        @Override
+        FuncName callee() {
+            return INDEX;
+        }
+
         final Expr obj;
         final LuaString key;
 
@@ -281,6 +313,11 @@ final class Nodes {
 
     /** Binary arithmetic and bitwise operators. */
     static final class ArithE extends Expr {
+        @Override
+        FuncName callee() {
+            return binary(op);
+        }
+
         final int op;
         final Expr a;
         final Expr b;
@@ -327,6 +364,11 @@ final class Nodes {
     }
 
     static final class AddE extends Expr {
+        @Override
+        FuncName callee() {
+            return binary(Meta.ADD);
+        }
+
         final Expr a;
         final Expr b;
 
@@ -351,6 +393,11 @@ final class Nodes {
     }
 
     static final class SubE extends Expr {
+        @Override
+        FuncName callee() {
+            return binary(Meta.SUB);
+        }
+
         final Expr a;
         final Expr b;
 
@@ -376,6 +423,11 @@ final class Nodes {
 
     /** {@code e + k} / {@code e - k} with an integer constant (loop counters, indices). */
     static final class AddKE extends Expr {
+        @Override
+        FuncName callee() {
+            return binary(op);
+        }
+
         final Expr a;
         final long k;
         final int op;
@@ -398,6 +450,11 @@ final class Nodes {
     }
 
     static final class UnmE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod("unm");
+        }
+
         final Expr a;
 
         UnmE(Expr a) {
@@ -419,6 +476,11 @@ final class Nodes {
     }
 
     static final class BnotE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod("bnot");
+        }
+
         final Expr a;
 
         BnotE(Expr a) {
@@ -437,6 +499,11 @@ final class Nodes {
     }
 
     static final class LenE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod("len");
+        }
+
         final Expr a;
 
         LenE(Expr a) {
@@ -459,6 +526,11 @@ final class Nodes {
 
     /** A chain {@code a .. b .. c}: evaluated left to right, joined in one allocation when it can be. */
     static final class ConcatE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod("concat");
+        }
+
         final Expr[] parts;
 
         ConcatE(Expr[] parts) {
@@ -483,6 +555,11 @@ final class Nodes {
 
     /** Comparison operators. */
     static final class CmpE extends Expr {
+        @Override
+        FuncName callee() {
+            return FuncName.metamethod(op <= 14 ? "eq" : op == 15 || op == 17 ? "lt" : "le");
+        }
+
         final int op; // Ast OP_EQ .. OP_GE
         final Expr a;
         final Expr b;
@@ -676,13 +753,17 @@ final class Nodes {
 
     /** A function call; also the frame's {@code pc} while the callee runs. */
     static final class CallNode extends Expr {
+        @Override
+        FuncName callee() {
+            return callee;
+        }
+
         final Expr fn;
         final Expr[] args;
         final boolean lastMulti;
         final LuaString method;  // obj:method(...) when not null
-        String calleeName;        // "f", "rep" — for argument errors
-        String calleeKind;        // "global", "local", "method", "field", "upvalue"
-        boolean isMethod;
+        FuncName callee;          // ("f", "global"), ("rep", "method"): argument errors, getinfo
+        CallPosition selfPos;     // obj:m(): the lookup of m (an __index there is "metamethod 'index'")
         boolean tail;             // in 'return f(...)' position
         String[] localNames = {};  // locals active here (debug.getlocal)
         int[] localSlots = {};
@@ -802,7 +883,7 @@ final class Nodes {
                 }
             }
             if (tail && !(lf instanceof lunatik.lua.vm.LibFunction)) {
-                return new TailCall(lf, a); // Java functions run in place, as Lua 5.4 does
+                return new TailCall(lf, a, f.L.current()); // Java functions run in place, as Lua 5.4 does
             }
             Object r = lf.invokeTail(a);
             if (r instanceof TailCall) {
@@ -817,7 +898,7 @@ final class Nodes {
             if (v != Ops.SLOW) {
                 return v;
             }
-            f.pc = this;
+            f.pc = selfPos;
             return Ops.index(f.L, self, method, this::describeSelf);
         }
 
@@ -836,17 +917,25 @@ final class Nodes {
      * calls something at another line, and the name the called function gets ("for iterator").
      */
     static final class CallPosition extends Node {
-        final String calleeName;
+        @Override
+        FuncName callee() {
+            return callee;
+        }
 
-        CallPosition(int line, String calleeName) {
+        final FuncName callee;
+
+        CallPosition(int line, FuncName callee) {
             this.line = line;
-            this.calleeName = calleeName;
+            this.callee = callee;
         }
     }
 
     // ================================================================ statements
 
     abstract static class Stat extends Node {
+        /** The lines of the statement's own code, as lua5.4's line hook sees them ({@link lunatik.lua.parse.Lines}). */
+        int[] evLines;
+
         abstract int exec(Frame f);
     }
 
@@ -884,6 +973,9 @@ final class Nodes {
         int run(Frame f, int from, int mark) {
             Stat[] s = stats;
             for (int i = from; i < s.length; i++) {
+                if (f.L.hooksOn) {
+                    lineAt(f, s[i]);
+                }
                 int sig = s[i].exec(f);
                 if (sig != NORMAL) {
                     if (sig == GOTO && f.gotoTarget.block == this) {
@@ -935,6 +1027,55 @@ final class Nodes {
             f.ret = ret;
             return sig;
         }
+    }
+
+    /** The line events of statement {@code n} if the line hook is on and the frame's line changes. */
+    static void lineAt(Frame f, Stat n) {
+        if (f.cl.p.shape.stripped()) {
+            strippedLine(f);
+            return;
+        }
+        int[] lines = n.evLines;
+        if (lines == null) {
+            lineAt(f, n.line);
+            return;
+        }
+        for (int l : lines) {
+            if (l > 0 && l != f.hookLine && f.L.lineHooked()) {
+                f.hookLine = l;
+                f.pc = l == n.line ? n : new CallPosition(l, null);
+                f.L.hookLine((long) l);
+            }
+        }
+    }
+
+    /** A line event for {@code line} (a loop's own instruction, a function's 'end') if it changes. */
+    static void lineAt(Frame f, int line) {
+        if (f.cl.p.shape.stripped()) {
+            strippedLine(f);
+            return;
+        }
+        if (line > 0 && line != f.hookLine && f.L.lineHooked()) {
+            f.hookLine = line;
+            f.pc = new CallPosition(line, null);
+            f.L.hookLine((long) line);
+        }
+    }
+
+    /*
+     * A function without line information (string.dump(f, true)) has a line event, with no
+     * line, only where it starts and after a backward jump, as in lua5.4.
+     */
+    private static void strippedLine(Frame f) {
+        if ((f.hookLine == 0 || f.hookLine == -1) && f.L.lineHooked()) {
+            f.hookLine = Integer.MIN_VALUE;
+            f.L.hookLine(null);
+        }
+    }
+
+    /** A backward jump: the next statement has a line event even on the same line. */
+    static void jumpBack(Frame f) {
+        f.hookLine = -1;
     }
 
     /**
@@ -1078,6 +1219,11 @@ final class Nodes {
 
     /** Assignment to a global or table field {@code t[k] = v}. */
     static final class IndexAssign extends Stat {
+        @Override
+        FuncName callee() {
+            return NEWINDEX;
+        }
+
         final Expr obj;
         final Expr key;
         final Expr value;
@@ -1121,6 +1267,11 @@ final class Nodes {
 
     /** General multiple assignment: targets' objects and keys, then values, then stores right to left. */
     static final class MultiAssign extends Stat {
+        @Override
+        FuncName callee() {
+            return NEWINDEX;
+        }
+
         final Expr[] objs;   // per target: null for locals/upvalues
         final Expr[] keys;
         final int[] kind;    // 0 local slot, 1 cell slot, 2 upvalue, 3 index
@@ -1227,6 +1378,9 @@ final class Nodes {
         int exec(Frame f) {
             Expr[] c = conds;
             for (int i = 0; i < c.length; i++) {
+                if (i > 0 && f.L.hooksOn) {
+                    lineAt(f, c[i].line); // an elseif's test
+                }
                 if (c[i].isTrue(f)) {
                     return blocks[i].exec(f);
                 }
@@ -1253,6 +1407,10 @@ final class Nodes {
                     return sig == BREAK ? NORMAL : sig;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    jumpBack(f);
+                    lineAt(f, this);
+                }
             }
             return NORMAL;
         }
@@ -1275,10 +1433,16 @@ final class Nodes {
                 if (sig != NORMAL) {
                     return sig == BREAK || sig == UNTIL_TRUE ? NORMAL : sig;
                 }
+                if (L.hooksOn) {
+                    lineAt(f, cond.line);
+                }
                 if (b.until == null && cond.isTrue(f)) {
                     return NORMAL;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    jumpBack(f);
+                }
             }
         }
     }
@@ -1362,11 +1526,17 @@ final class Nodes {
                     if (sig != NORMAL) {
                         return sig == BREAK ? NORMAL : sig;
                     }
+                    if (L.hooksOn) {
+                        lineAt(f, line);
+                    }
                     if (count-- == 0) {
                         return NORMAL;
                     }
                     i += stp;
                     L.tick();
+                    if (L.hooksOn) {
+                        jumpBack(f);
+                    }
                 }
             }
             double init = ((Number) s0).doubleValue();
@@ -1382,6 +1552,10 @@ final class Nodes {
                     return sig == BREAK ? NORMAL : sig;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    lineAt(f, line);
+                    jumpBack(f);
+                }
             }
             return NORMAL;
         }
@@ -1416,7 +1590,7 @@ final class Nodes {
         CallPosition end;
 
         GenForS(int[] slots, boolean[] captured, Expr[] exprs, Block b, int iterLine) {
-            this.iter = new CallPosition(iterLine, "for iterator");
+            this.iter = new CallPosition(iterLine, FuncName.FOR_ITERATOR);
             this.slots = slots;
             this.captured = captured;
             this.exprs = exprs;
@@ -1442,6 +1616,9 @@ final class Nodes {
             }
             try {
                 int sig = loop(f, L, fn, state, ctl);
+                if (sig == NORMAL && L.hooksOn) {
+                    lineAt(f, end.line); // lua5.4 closes the loop's state at its 'end'
+                }
                 if (f.ntbc > mark) {
                     Object ret = f.ret;
                     if (sig == RETURN && ret instanceof TailCall tc) {
@@ -1489,11 +1666,17 @@ final class Nodes {
                     Object x = i == 0 ? first : Varargs.get(r, i);
                     sl[slots[i]] = captured[i] ? new Cell(x) : x;
                 }
+                if (L.hooksOn) {
+                    jumpBack(f);
+                }
                 int sig = b.exec(f);
                 if (sig != NORMAL) {
                     return sig == BREAK ? NORMAL : sig;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    lineAt(f, line);
+                }
             }
         }
 
@@ -1517,11 +1700,17 @@ final class Nodes {
                 if (nv > 1) {
                     sl[slots[1]] = captured[1] ? new Cell(v) : v;
                 }
+                if (L.hooksOn) {
+                    jumpBack(f);
+                }
                 int sig = b.exec(f);
                 if (sig != NORMAL) {
                     return sig == BREAK ? NORMAL : sig;
                 }
                 L.tick();
+                if (L.hooksOn) {
+                    lineAt(f, line);
+                }
                 slot = t.nextSlot(k);
                 if (slot == -2) {
                     f.pc = iter;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import lunatik.lua.parse.Ast;
 import lunatik.lua.value.LuaString;
+import lunatik.lua.vm.FuncName;
 import lunatik.lua.vm.Meta;
 
 /**
@@ -91,6 +92,7 @@ final class TreeCompiler {
             Nodes.Stat ns = stat(s);
             ns.line = s.line;
             ns = clearing(s, ns);
+            ns.evLines = lunatik.lua.parse.Lines.of(s);
             if (ns instanceof Nodes.LabelS l) {
                 l.block = nb;
                 l.index = i;
@@ -104,8 +106,8 @@ final class TreeCompiler {
         }
         if (b.hasClose) {
             closeDepth--;
-            nb.exitPos = new Nodes.CallPosition(exitLine, null);
-            nb.breakPos = loopEnds.isEmpty() ? null : new Nodes.CallPosition(loopEnds.peek(), null);
+            nb.exitPos = new Nodes.CallPosition(exitLine, FuncName.CLOSE);
+            nb.breakPos = loopEnds.isEmpty() ? null : new Nodes.CallPosition(loopEnds.peek(), FuncName.CLOSE);
         }
         return nb;
     }
@@ -221,7 +223,7 @@ final class TreeCompiler {
             Nodes.Block body = loopBlock(g.block, g.block.endLine);
             closeDepth--;
             Nodes.GenForS gs = new Nodes.GenForS(slots, cap, exprs(g.exprs), body, g.exprs.get(0).line);
-            gs.end = new Nodes.CallPosition(g.block.closeLine, null);
+            gs.end = new Nodes.CallPosition(g.block.closeLine, FuncName.CLOSE);
             return gs;
         }
         if (s instanceof Ast.LocalFunction lf) {
@@ -245,7 +247,7 @@ final class TreeCompiler {
             gotos.add(new Object[] {gs, g.target});
             if (closeDepth > 0) {
                 // lua5.4 closes at the label going forward, at the goto going back
-                gs.closePos = new Nodes.CallPosition(labels.containsKey(g.target) ? g.line : g.target.line, null);
+                gs.closePos = new Nodes.CallPosition(labels.containsKey(g.target) ? g.line : g.target.line, FuncName.CLOSE);
             }
             return gs;
         }
@@ -284,7 +286,7 @@ final class TreeCompiler {
         }
         Nodes.ReturnS rs = new Nodes.ReturnS(e);
         if (closeDepth > 0) {
-            rs.closePos = new Nodes.CallPosition(r.lastLine, null);
+            rs.closePos = new Nodes.CallPosition(r.lastLine, FuncName.CLOSE);
         }
         return rs;
     }
@@ -465,13 +467,11 @@ final class TreeCompiler {
             n.localCells[i] = c.active.get(i).captured;
         }
         if (c.method != null) {
-            n.calleeName = c.method.toString();
-            n.calleeKind = "method";
-            n.isMethod = true;
+            n.callee = new FuncName(c.method.toString(), "method");
             n.desc = new String[] {" (method '" + c.method.toString() + "')", describe(c.fn)};
+            n.selfPos = new Nodes.CallPosition(c.line, Nodes.INDEX);
         } else {
-            n.calleeName = name(c.fn);
-            n.calleeKind = kind(c.fn);
+            n.callee = FuncName.called(name(c.fn), kind(c.fn));
             n.desc = new String[] {describe(c.fn)};
         }
         return n;

@@ -55,20 +55,9 @@ public final class CFrame extends CallFrame {
     }
 
     @Override
-    public String callsiteName() {
+    public lunatik.lua.vm.FuncName callee() {
         int p = pc;
-        return p < 0 ? null : fn.info.sites[p].calleeName;
-    }
-
-    @Override
-    public boolean callsiteIsMethod() {
-        int p = pc;
-        return p >= 0 && fn.info.sites[p].isMethod;
-    }
-
-    @Override
-    public String describe() {
-        return fn.info.shape.describe();
+        return p < 0 ? null : fn.info.sites[p].callee;
     }
 
     /** The site of the call this frame is in, when it records its locals; else null. */

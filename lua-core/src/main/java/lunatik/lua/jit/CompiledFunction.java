@@ -17,6 +17,8 @@ public abstract class CompiledFunction extends LuaFunction implements LuaClosure
     public final LuaState L;
     public final Cell[] upvals;
     public final FnInfo info;
+    /** This closure run by the interpreter (sharing its upvalues), for hooks; made on first use. */
+    LuaFunction twin;
 
     protected CompiledFunction(LuaState L, Cell[] upvals, FnInfo info) {
         this.L = L;

@@ -11,4 +11,11 @@ public final class FnInfo {
     ClosureFactory[] nested;
     /** The most locals active at any call (the size of a frame's spill array). */
     int maxActive;
+    /**
+     * The function's tree for the interpreter's instrumented twin (see {@link Rt#hooked}), kept
+     * only when its chunk's text is not (the tree is then parsed again from the text).
+     */
+    lunatik.lua.parse.Ast.Function ast;
+    /** The twin's factory, made on first use. */
+    ClosureFactory twin;
 }

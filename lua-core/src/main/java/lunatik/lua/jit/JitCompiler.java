@@ -34,7 +34,9 @@ import lunatik.lua.value.LuaFunction;
 import lunatik.lua.value.LuaString;
 import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.Varargs;
+import lunatik.lua.parse.Names;
 import lunatik.lua.vm.CompileStats;
+import lunatik.lua.vm.FuncName;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
 
@@ -327,6 +329,7 @@ public final class JitCompiler {
                 findLongLoopVars(fn.body); // split mode keeps every local in the frame array
             }
             info.shape = FunctionShape.of(fn);
+            info.ast = fn.chunkText == null ? fn : null; // else parsed again from its chunk's text when needed
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
             Unsupported[] failure = new Unsupported[1];
             byte[] bytes = generate(self, failure);
@@ -526,13 +529,19 @@ public final class JitCompiler {
 
         // ---------------------------------------------------------------- helpers
 
-        private int site(int line, String[] desc, String calleeName, boolean isMethod) {
-            sites.add(new Site(line, desc, calleeName, isMethod));
+        private int site(int line, String[] desc, FuncName callee) {
+            sites.add(new Site(line, desc, callee));
             return sites.size() - 1;
         }
 
+        /** The site of an operation: its metamethod, if it calls one, is named after it (getinfo's "metamethod"). */
         private int site(Ast.Expr e, String... desc) {
-            return site(e.line, desc, null, false);
+            return site(e.line, desc, Names.metamethodOf(e));
+        }
+
+        /** The site of an assignment to {@code t[k]}: a function there is the "newindex" metamethod. */
+        private int storeSite(Ast.Expr e, String... desc) {
+            return site(e.line, desc, FuncName.metamethod("newindex"));
         }
 
         private int constant(Object v) {
@@ -703,8 +712,27 @@ public final class JitCompiler {
             c.aload(0);
             c.getfield(CD_CF, "L", CD_LUASTATE);
             c.astore(lSlot);
+            // the entry tick; with a call, return or line hook set, the function runs instrumented
+            Label plain = c.newLabel();
             c.aload(lSlot);
-            c.invokevirtual(CD_LUASTATE, "tick", MethodTypeDesc.of(CD_void));
+            c.invokevirtual(CD_LUASTATE, "enter", MethodTypeDesc.of(CD_boolean));
+            c.ifeq(plain);
+            // (as few bytes as can be: the entry's size decides whether HotSpot inlines it)
+            c.aload(0);
+            if (fixed) {
+                ClassDesc[] ps = new ClassDesc[np + 1];
+                java.util.Arrays.fill(ps, CD_Object);
+                ps[0] = CD_CF;
+                for (int i = 0; i < np; i++) {
+                    c.aload(1 + i);
+                }
+                c.invokestatic(CD_RT, "hooked", MethodTypeDesc.of(CD_Object, ps));
+            } else {
+                c.aload(argsSlot);
+                c.invokestatic(CD_RT, "hooked", MethodTypeDesc.of(CD_Object, CD_CF, CD_OBJARR));
+            }
+            c.areturn();
+            c.labelBinding(plain);
             c.aload(lSlot);
             c.invokevirtual(CD_LUASTATE, "current", MethodTypeDesc.of(CD_COROUTINE));
             c.astore(coSlot);
@@ -1070,7 +1098,7 @@ public final class JitCompiler {
             loadVar(v);
             cb.dup();
             cb.loadConstant(cv.name);
-            int site = site(ls.line, null, null, false);
+            int site = site(ls.line, null, null);
             fs(site);
             rt("checkClosable", CD_void, CD_Object, CD_String, CD_CFRAME, CD_int);
             cb.astore(hold);
@@ -1193,7 +1221,7 @@ public final class JitCompiler {
             cb.aconst_null();
             cb.astore(hold);
             cb.aload(fSlot);
-            pushInt(line > 0 ? site(line, null, null, false) : -1);
+            pushInt(line > 0 ? site(line, null, FuncName.CLOSE) : -1);
             rt("close", CD_void, CD_Object, CD_CFRAME, CD_int);
         }
 
@@ -1707,7 +1735,7 @@ public final class JitCompiler {
                         emit(ix.key);
                     }
                     emit(a.exprs.get(0));
-                    fs(site(ix, describe(ix.obj)));
+                    fs(storeSite(ix, describe(ix.obj)));
                     if (intKey) {
                         rt("setIndexInt", CD_void, CD_Object, CD_long, CD_Object, CD_CFRAME, CD_int);
                     } else {
@@ -1746,7 +1774,7 @@ public final class JitCompiler {
                     cb.aload(objs[i]);
                     cb.aload(keys[i]);
                     loadTemp(vals[i]);
-                    fs(site(ix, describe(ix.obj)));
+                    fs(storeSite(ix, describe(ix.obj)));
                     rt("setIndex", CD_void, CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
                 }
             }
@@ -1850,7 +1878,7 @@ public final class JitCompiler {
         }
 
         private void numFor(Ast.NumFor n) throws Unsupported {
-            int site = site(n.line, null, null, false);
+            int site = site(n.line, null, null);
             Target exitT = here();
             exitT.line = n.block.closeLine;
             Label exit = exitT.label;
@@ -1948,7 +1976,7 @@ public final class JitCompiler {
         private void genFor(Ast.GenFor g) throws Unsupported {
             // as lua5.4: the iterator's call is at the line of the expressions after 'in', and
             // the function it calls is named "for iterator" in messages
-            int site = site(g.exprs.get(0).line, null, "for iterator", false);
+            int site = site(g.exprs.get(0).line, null, FuncName.FOR_ITERATOR);
             int[] init = values(g.exprs, 4);
             int fnT = tempOf(init[0]);
             int sT = tempOf(init[1]);
@@ -2171,7 +2199,7 @@ public final class JitCompiler {
             }
             emit(b.a);
             emit(b.b);
-            int site = site(b.line, null, null, false);
+            int site = site(b.line, null, Names.metamethodOf(b));
             fs(site);
             String helper = switch (op) {
                 case Ast.OP_EQ, Ast.OP_NE -> "eq";
@@ -2376,17 +2404,17 @@ public final class JitCompiler {
             int site;
             int self = -1;
             if (c.method != null) {
-                site = site(c.line, new String[] {" (method '" + c.method.toString() + "')", describe(c.fn)},
-                    c.method.toString(), true);
+                String[] desc = {" (method '" + c.method.toString() + "')", describe(c.fn)};
+                site = site(c.line, desc, new FuncName(c.method.toString(), "method"));
                 emit(c.fn);
                 self = newLocal();
                 cb.astore(self);
                 cb.aload(self);
                 loadConst(c.method);
-                fs(site);
+                fs(site(c.line, desc, FuncName.metamethod("index")));
                 rt("method", CD_Object, CD_Object, CD_LUASTRING, CD_CFRAME, CD_int);
             } else {
-                site = site(c.line, new String[] {describe(c.fn)}, name(c.fn), false);
+                site = site(c.line, new String[] {describe(c.fn)}, FuncName.called(name(c.fn), Names.kind(c.fn)));
                 emit(c.fn);
             }
             int nargs = c.args.size() + (self >= 0 ? 1 : 0);
@@ -2566,7 +2594,7 @@ public final class JitCompiler {
                 Ast.Expr[] kv = t.fields.get(-o - 1);
                 emit(kv[0]);
                 emit(kv[1]);
-                fs(site(kv[0]));
+                fs(site(kv[0].line, new String[0], null));
                 rt("tableSet", CD_void, CD_LUATABLE, CD_Object, CD_Object, CD_CFRAME, CD_int);
             }
         }
@@ -2660,7 +2688,7 @@ public final class JitCompiler {
             for (int i = 0; i < desc.length; i++) {
                 desc[i] = describe(parts.get(i));
             }
-            int site = site(b.line, desc, null, false);
+            int site = site(b.line, desc, FuncName.metamethod("concat"));
             if (parts.size() == 2) {
                 emit(parts.get(0));
                 emit(parts.get(1));

@@ -320,7 +320,7 @@ public final class Rt {
             return lib.invoke(a);
         }
         if (fv instanceof LuaFunction g) {
-            return new TailCall(g, a);
+            return new TailCall(g, a, L(f).current());
         }
         return callOther(fv, a, f, site);
     }
@@ -646,5 +646,43 @@ public final class Rt {
             java.util.Arrays.fill(f.locals, n, old, null);
         }
         f.spilled = n;
+    }
+
+    /**
+     * A compiled function entered while a call, return or line hook is set: it runs in the
+     * interpreter, which has those events, on the same upvalues (its frames show {@code cf}).
+     */
+    public static Object hooked(CompiledFunction cf) {
+        return hooked(cf, new Object[0]);
+    }
+
+    public static Object hooked(CompiledFunction cf, Object a) {
+        return hooked(cf, new Object[] {a});
+    }
+
+    public static Object hooked(CompiledFunction cf, Object a, Object b) {
+        return hooked(cf, new Object[] {a, b});
+    }
+
+    public static Object hooked(CompiledFunction cf, Object a, Object b, Object c) {
+        return hooked(cf, new Object[] {a, b, c});
+    }
+
+    public static Object hooked(CompiledFunction cf, Object[] args) {
+        LuaFunction t = cf.twin;
+        if (t == null) {
+            FnInfo info = cf.info;
+            if (info.twin == null) {
+                lunatik.lua.parse.Ast.Function fn = info.ast;
+                if (fn == null) {
+                    lunatik.lua.interp.FunctionShape s = info.shape;
+                    fn = lunatik.lua.parse.Parser.parseFunction(s.chunkText(), s.chunkName(),
+                        cf.L.dialect == lunatik.lua.vm.Dialect.KERNEL, cf.L::intern, s.index(), s.stripped());
+                }
+                info.twin = lunatik.lua.interp.Compiler.instrumented(fn);
+            }
+            t = cf.twin = lunatik.lua.interp.Closure.twin(info.twin, cf.L, cf.upvals, cf);
+        }
+        return t.invokeTail(args);
     }
 }

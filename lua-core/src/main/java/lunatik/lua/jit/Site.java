@@ -10,8 +10,8 @@ import lunatik.lua.vm.Ops;
 public final class Site implements Ops.VarInfo {
     final int line;
     final String[] desc;
-    final String calleeName;
-    final boolean isMethod;
+    /** What the code here calls: the function of a call, an operation's metamethod (see {@link lunatik.lua.vm.FuncName}). */
+    final lunatik.lua.vm.FuncName callee;
     /** At a call: the names of the active locals, in order (for debug.getlocal), else null. */
     String[] localNames;
     /** At a call: how each active local is spilled ({@link #PLAIN}, {@link #CELL}, {@link #LONG}, {@link #NONE}). */
@@ -23,11 +23,10 @@ public final class Site implements Ops.VarInfo {
     /** A local the compiled code keeps no JVM local for: seen as nil, cannot be set. */
     static final byte NONE = 3;
 
-    Site(int line, String[] desc, String calleeName, boolean isMethod) {
+    Site(int line, String[] desc, lunatik.lua.vm.FuncName callee) {
         this.line = line;
         this.desc = desc;
-        this.calleeName = calleeName;
-        this.isMethod = isMethod;
+        this.callee = callee;
     }
 
     @Override

@@ -184,4 +184,38 @@ public final class Names {
         }
         return null;
     }
+
+    /**
+     * The metamethod an operation calls, named as getinfo names the function it calls (name
+     * "add", namewhat "metamethod"), or null for an expression that calls none.
+     */
+    public static lunatik.lua.vm.FuncName metamethodOf(Ast.Expr e) {
+        String ev = null;
+        if (e instanceof Ast.Index) {
+            ev = "index";
+        } else if (e instanceof Ast.BinOp b) {
+            ev = binaryEvent(b.op);
+        } else if (e instanceof Ast.UnOp u) {
+            ev = switch (u.op) {
+                case Ast.OP_UNM -> "unm";
+                case Ast.OP_BNOT -> "bnot";
+                case Ast.OP_LEN -> "len";
+                default -> null;
+            };
+        }
+        return ev == null ? null : lunatik.lua.vm.FuncName.metamethod(ev);
+    }
+
+    private static String binaryEvent(int op) {
+        if (op <= Ast.OP_SHR) {
+            return lunatik.lua.vm.Meta.binaryEvent(op).toString().substring(2);
+        }
+        return switch (op) {
+            case Ast.OP_CONCAT -> "concat";
+            case Ast.OP_EQ, Ast.OP_NE -> "eq";
+            case Ast.OP_LT, Ast.OP_GT -> "lt";
+            case Ast.OP_LE, Ast.OP_GE -> "le";
+            default -> null;
+        };
+    }
 }

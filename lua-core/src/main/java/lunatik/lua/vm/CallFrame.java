@@ -10,6 +10,22 @@ import lunatik.lua.value.LuaFunction;
 public abstract class CallFrame {
     /** The caller's frame (set by {@link Coroutine#push}). */
     CallFrame parent;
+    /**
+     * How the function of the frame above this one was called when not by this frame's code at
+     * its position: {@link #BY_HOOK}, {@link #BY_FINALIZER}, else {@link #BY_CODE}.
+     */
+    byte calling;
+    /** Whether the frame above runs a function this one called in tail position (see TailCall). */
+    boolean tailAbove;
+
+    static final byte BY_CODE = 0;
+    static final byte BY_HOOK = 1;
+    static final byte BY_FINALIZER = 2;
+
+    /** The caller's frame, or null. */
+    public final CallFrame parent() {
+        return parent;
+    }
 
     /** The function running in this frame. */
     public abstract LuaFunction function();
@@ -35,14 +51,18 @@ public abstract class CallFrame {
      * The name by which the function being called at the current call site was reached
      * ("rep" for {@code s:rep()}, "print" for {@code print()}), or null.
      */
-    public String callsiteName() {
-        return null;
+    public final String callsiteName() {
+        FuncName n = callee();
+        return n == null ? null : n.name();
     }
 
-    /** How a traceback names this frame's function ("function 'f'", "main chunk"). */
-    public String describe() {
-        String n = function().name();
-        return n == null || n.equals("?") ? "?" : "function '" + n + "'";
+    /**
+     * What the code at this frame's position calls, named as Lua names it from the calling
+     * instruction: a call ("print", global), an operation's metamethod ("index", metamethod),
+     * a for iterator, a {@code __close}; null when nothing is known (Java frames).
+     */
+    public FuncName callee() {
+        return null;
     }
 
     /**
@@ -69,16 +89,26 @@ public abstract class CallFrame {
     }
 
     /** Whether the current call site is a method call ({@code obj:m()}). */
-    public boolean callsiteIsMethod() {
-        return false;
+    public final boolean callsiteIsMethod() {
+        FuncName n = callee();
+        return n != null && n.what().equals("method");
     }
 
-    /** The frame of a Java function that calls back into Lua. */
+    /**
+     * The frame of a Java function that calls back into Lua (a library function such as
+     * {@code pcall}, or null for the host), as Lua has a frame for each C function.
+     */
     public static final class Java extends CallFrame {
         private final LuaFunction fn;
 
         public Java(LuaFunction fn) {
             this.fn = fn;
+        }
+
+        /** A frame for {@code fn} above {@code parent}, not pushed (the running library function, seen as level 0). */
+        Java(LuaFunction fn, CallFrame parent) {
+            this.fn = fn;
+            this.parent = parent;
         }
 
         @Override
@@ -99,11 +129,6 @@ public abstract class CallFrame {
         @Override
         public boolean isLua() {
             return false;
-        }
-
-        @Override
-        public String describe() {
-            return "?";
         }
     }
 }

@@ -52,8 +52,53 @@ public final class Coroutine {
      * running function, so errors it raises carry no position, as in Lua.
      */
     public int cBase = -1;
+    /** The innermost running Java library function (valid while {@link #cBase} is set), as Lua's C frame. */
+    public LuaFunction cFn;
+    /** Whether the function at the bottom of the stack (no frame below it) was called in tail position. */
+    boolean baseTail;
+    /** How the function at the bottom of the stack was called, as {@link CallFrame#calling} for the others. */
+    byte baseCalling;
+    /** The frames of the function an error killed, kept for debug.traceback (as Lua keeps a dead thread's stack). */
+    private CallFrame deadTop;
     /** Nesting of non-yieldable Java calls (a host call into Lua); 0 in a coroutine means yieldable. */
     int nny;
+
+    // ---------------------------------------------------------------- debug.sethook (per coroutine, as in Lua)
+
+    /** Hook mask bits: call, return, line, count (as LUA_MASKCALL...). */
+    public static final int HOOK_CALL = 1;
+    public static final int HOOK_RET = 2;
+    public static final int HOOK_LINE = 4;
+    public static final int HOOK_COUNT = 8;
+    /** The hook function of this coroutine, or null. */
+    LuaFunction hook;
+    int hookMask;
+    int hookCount;
+    /** Ticks left before the next count event. */
+    int countLeft;
+    /** While suspended in a yield: the library function that yields (shown on top of the stack). */
+    private LuaFunction yieldedBy;
+    private boolean inYield;
+    /** Whether a hook of this coroutine is running (no hook runs inside a hook, as Lua's allowhook). */
+    boolean inHook;
+
+    /** This coroutine's hook function, or null. */
+    public LuaFunction hook() {
+        return hook;
+    }
+
+    public int hookMask() {
+        return hookMask;
+    }
+
+    public int hookCount() {
+        return hookCount;
+    }
+
+    /** Whether a call, return or line event of this coroutine would run its hook now. */
+    boolean traced() {
+        return (hookMask & (HOOK_CALL | HOOK_RET | HOOK_LINE)) != 0 && !inHook;
+    }
 
     /** The main coroutine of a state: runs on the host's thread, cannot yield. */
     Coroutine(LuaState state) {
@@ -80,9 +125,11 @@ public final class Coroutine {
     private void run() {
         try {
             Object[] args = Varargs.toArray(transfer);
-            transfer = state.call(body, args);
+            // no frame under the body, as in Lua: a coroutine's stack starts with its function
+            transfer = Ops.resolve(body.invokeTail(args));
         } catch (LuaError e) {
             error = e;
+            deadTop = e.raisedAt();
         } catch (StackOverflowError e) {
             error = new LuaError(Ops.str("stack overflow"));
         } catch (CloseUnwind e) {
@@ -143,7 +190,10 @@ public final class Coroutine {
         if (continuation.isDone()) {
             status = Status.DEAD;
             depth = 0;
-            top = null;
+            top = deadTop;
+            if (hookMask != 0) {
+                state.setHook(this, null, 0, 0); // a dead coroutine runs no hook: others need not check for it
+            }
             if (error != null) {
                 LuaError e = error;
                 throw e;
@@ -156,10 +206,21 @@ public final class Coroutine {
         return r;
     }
 
-    /** Suspends the running coroutine (this one), handing {@code values} to the resumer. */
+    /**
+     * Suspends the running coroutine (this one), handing {@code values} to the resumer. While
+     * suspended, the library function that yields shows at the top of its stack, as in Lua.
+     */
     Object yield(Object values) {
         transfer = values;
-        continuation.suspend();
+        // no frame pushed (a switch costs enough): levels() shows the yielding function on top
+        yieldedBy = cBase == depth ? cFn : null;
+        inYield = true;
+        try {
+            continuation.suspend();
+        } finally {
+            inYield = false;
+            yieldedBy = null;
+        }
         if (closing) {
             throw new CloseUnwind();
         }
@@ -195,6 +256,7 @@ public final class Coroutine {
         status = Status.DEAD;
         depth = 0;
         top = null;
+        deadTop = null;
         LuaError e = error;
         error = null;
         return e;
@@ -238,6 +300,79 @@ public final class Coroutine {
         return depth;
     }
 
+    /**
+     * The top of the stack as the debug library counts levels: in the running coroutine, the
+     * Java library function running (the debug function itself, level 0, as Lua's C frame)
+     * above the frames; else the frames (a suspended coroutine's top is the function that
+     * yielded, a dead one's the frames the error left, as Lua keeps them).
+     */
+    public CallFrame levels() {
+        if (state.current == this && cBase == depth) {
+            return new CallFrame.Java(cFn, top);
+        }
+        if (inYield && status == Status.SUSPENDED) {
+            return new CallFrame.Java(yieldedBy, top);
+        }
+        return top;
+    }
+
+    /** Whether the function of frame {@code f} of this coroutine was called in tail position. */
+    public boolean isTailCalled(CallFrame f) {
+        CallFrame p = f.parent;
+        return p == null ? baseTail && f == bottom() : p.tailAbove;
+    }
+
+    private CallFrame bottom() {
+        CallFrame f = top;
+        while (f != null && f.parent != null) {
+            f = f.parent;
+        }
+        return f;
+    }
+
+    /**
+     * How the function of frame {@code f} of this coroutine was reached, as getinfo's name and
+     * namewhat: from the instruction of its caller, or as a hook or a finalizer; null when
+     * not known (called from Java, or in tail position).
+     */
+    public FuncName calledAs(CallFrame f) {
+        if (isTailCalled(f)) {
+            return null;
+        }
+        CallFrame p = f.parent;
+        byte how = p != null ? p.calling : f == bottom() ? baseCalling : CallFrame.BY_CODE;
+        if (how == CallFrame.BY_HOOK) {
+            return FuncName.HOOK;
+        }
+        if (how == CallFrame.BY_FINALIZER) {
+            return FuncName.FINALIZER;
+        }
+        return p != null && p.isLua() ? p.callee() : null;
+    }
+
+    /**
+     * Calls {@code f} as the stack's top calls something that no code there calls ({@code how}:
+     * a hook, a finalizer), so that getinfo names it so; returns what {@code f} returns.
+     */
+    Object callMarked(byte how, java.util.function.Supplier<Object> f) {
+        CallFrame below = top;
+        byte was = below == null ? baseCalling : below.calling;
+        if (below == null) {
+            baseCalling = how;
+        } else {
+            below.calling = how;
+        }
+        try {
+            return f.get();
+        } finally {
+            if (below == null) {
+                baseCalling = was;
+            } else {
+                below.calling = was;
+            }
+        }
+    }
+
     /** The frame at {@code level} (0 = innermost), or null. */
     public CallFrame frame(int level) {
         if (level < 0) {
@@ -265,8 +400,13 @@ public final class Coroutine {
         if (msgHandler != null) {
             refs.accept(msgHandler);
         }
+        if (hook != null) {
+            refs.accept(hook);
+        }
         for (CallFrame f = top; f != null; f = f.parent) {
-            refs.accept(f.function());
+            if (f.function() != null) {
+                refs.accept(f.function());
+            }
             f.forEachValue(refs);
         }
     }

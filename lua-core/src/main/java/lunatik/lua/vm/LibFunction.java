@@ -98,25 +98,42 @@ public class LibFunction extends LuaFunction {
      */
     @Override
     public Object invoke(Object[] args) {
+        if (L.hooksOn) {
+            return invokeHooked(args);
+        }
+        return run(args);
+    }
+
+    /* With a hook on: the call and return events around the call (out of line: invoke stays small). */
+    private Object invokeHooked(Object[] args) {
+        return L.invokeHooked(this, () -> run(args));
+    }
+
+    private Object run(Object[] args) {
         Coroutine co = L.current;
         int savedBase = co.cBase;
+        LuaFunction savedFn = co.cFn;
         co.cBase = co.depth;
+        co.cFn = this;
         boolean counted = !yieldable;
         if (counted) {
             co.nny++;
         }
         try {
             return body.call(new Args(this, args));
+        } catch (LuaError e) {
+            throw L.onLibraryError(co, this, e);
         } catch (Throwable t) {
             if (Unwinding.passes(t)) {
                 throw t;
             }
-            throw L.internalError(qualifiedName, t);
+            throw L.onLibraryError(co, this, L.internalError(qualifiedName, t));
         } finally {
             if (counted) {
                 co.nny--;
             }
             co.cBase = savedBase;
+            co.cFn = savedFn;
         }
     }
 

@@ -20,6 +20,7 @@ public class LuaError extends RuntimeException {
     private transient boolean overflow;
     private transient CallFrame stackTop;
     private transient int stackDepth;
+    private transient CallFrame raisedAt;
 
     /** An error whose value is {@code value} (any Lua value, nil included). */
     public LuaError(Object value) {
@@ -59,6 +60,27 @@ public class LuaError extends RuntimeException {
             stackTop = top;
             stackDepth = depth;
         }
+    }
+
+    /** Records the innermost frame the error was raised in (the first time only). */
+    void raisedAt(CallFrame top) {
+        if (raisedAt == null) {
+            raisedAt = top;
+        }
+    }
+
+    /**
+     * The frames where the error was raised (a library function's own on top), or null: a
+     * coroutine the error kills keeps them for debug.traceback, as Lua keeps a dead thread's stack.
+     */
+    CallFrame raisedAt() {
+        return raisedAt;
+    }
+
+    /** This error's raise point on {@code e}, the error a message handler made of it. */
+    LuaError sameOrigin(LuaError e) {
+        e.raisedAt(raisedAt);
+        return e;
     }
 
     CallFrame stackTop() {

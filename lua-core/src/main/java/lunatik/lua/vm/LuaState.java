@@ -62,9 +62,16 @@ public final class LuaState {
     private boolean graceUsed;
     private long budget = Long.MAX_VALUE; // instructions left in this entry
     private long budgetLimit = Long.MAX_VALUE;
-    private LuaFunction countHook;
-    private int hookCount;
-    private boolean inHook;
+    /**
+     * Whether some coroutine has a call, return or line hook: interpreted code reads it at
+     * calls, returns and statements, compiled code only on the slow path of its entry tick
+     * ({@link #enter}), which then runs the function instrumented. With no hook, false.
+     */
+    public boolean hooksOn;
+    /** Coroutines with a call, return or line hook. */
+    private int tracedCoroutines;
+    /** Coroutines with a count hook. */
+    private int countedCoroutines;
 
     /** Anything a host or library wants to hang off the state (Lunatik runtime, loaded libs). */
     private final java.util.Map<Object, Object> extensions = new java.util.HashMap<>();
@@ -239,7 +246,7 @@ public final class LuaState {
     /** For memory accounting: the values the state holds outside any Lua value or stack. */
     void forEachRoot(java.util.function.Consumer<Object> refs) {
         for (Object o : new Object[] {globals, registry, stringMeta, numberMeta, booleanMeta, nilMeta,
-                                      functionMeta, threadMeta, main, current, countHook, interruptValue, haltValue}) {
+                                      functionMeta, threadMeta, main, current, interruptValue, haltValue}) {
             if (o != null) {
                 refs.accept(o);
             }
@@ -282,9 +289,12 @@ public final class LuaState {
             return null;
         }
         try {
-            call(mm, o);
+            callFinalizer(mm, o);
         } catch (LuaError e) {
-            warnGc(e.getMessage());
+            Object v = e.value();
+            // as lua5.4: a message that is not a string (or a number) is not shown
+            warnGc(v instanceof LuaString || v instanceof Long || v instanceof Double ? e.getMessage()
+                : "error object is not a string");
         } catch (Throwable t) {
             if (t instanceof Unwinding) {
                 return t;
@@ -294,7 +304,39 @@ public final class LuaState {
         return null;
     }
 
+    /*
+     * Runs a __gc metamethod as Lua does: from the function running (its level 2; a library
+     * function such as collectgarbage has its frame), named "__gc", with no message handler
+     * and no hooks.
+     */
+    private void callFinalizer(Object mm, Object o) {
+        Coroutine co = current;
+        boolean lib = co.cBase == co.depth;
+        if (lib) {
+            co.push(new CallFrame.Java(co.cFn));
+        }
+        Object handler = co.msgHandler;
+        co.msgHandler = null;
+        boolean hooks = co.inHook;
+        co.inHook = true; // no hooks in a finalizer, as in Lua
+        try {
+            co.callMarked(CallFrame.BY_FINALIZER, () -> callDirect(mm, o));
+        } catch (StackOverflowError e) {
+            throw stackOverflow();
+        } finally {
+            co.inHook = hooks;
+            co.msgHandler = handler;
+            if (lib) {
+                co.pop();
+            }
+        }
+    }
+
+    /* An error in a __gc is a warning, shown only when warnings are on (warn("@on")), as in Lua. */
     private void warnGc(String message) {
+        if (!Boolean.TRUE.equals(extension("warn.on"))) {
+            return;
+        }
         err.println("Lua warning: error in __gc (" + message + ")");
         err.flush();
     }
@@ -506,7 +548,9 @@ public final class LuaState {
             args = Ops.prepend(fn, args);
         }
         Coroutine co = current;
-        co.push(new CallFrame.Java(f));
+        enterC();
+        // the frame of the Java function making the call (a library function, or the host)
+        co.push(new CallFrame.Java(co.cBase == co.depth ? co.cFn : null));
         try {
             return Ops.resolve(f.invokeTail(args));
         } catch (LuaError e) {
@@ -520,6 +564,7 @@ public final class LuaState {
             throw internalError(f.name(), t);
         } finally {
             co.pop();
+            cCalls--;
         }
     }
 
@@ -530,10 +575,38 @@ public final class LuaState {
      */
     public Object callMeta(Object mm, Object a, Object b) {
         if (mm instanceof LuaFunction f) {
-            Object r = Ops.resolve(f.tail2(a, b));
-            return r instanceof Varargs v ? v.get(0) : r;
+            enterC();
+            try {
+                Object r = Ops.resolve(f.tail2(a, b));
+                return r instanceof Varargs v ? v.get(0) : r;
+            } finally {
+                cCalls--;
+            }
         }
         return call1(mm, a, b);
+    }
+
+    /** Nested calls of metamethods and from Java into Lua (Lua's C calls), for "C stack overflow". */
+    private int cCalls;
+    /** Lua's LUAI_MAXCCALLS. */
+    private static final int MAX_C_CALLS = 200;
+
+    /*
+     * One more nested C call: as lua5.4, the 200th raises "C stack overflow", and past 220
+     * (handlers of that error calling on) "error in error handling".
+     */
+    private void enterC() {
+        if (++cCalls >= MAX_C_CALLS) {
+            int n = cCalls;
+            if (n == MAX_C_CALLS) {
+                cCalls--;
+                throw new LuaError(Ops.str(where(0) + "C stack overflow"));
+            }
+            if (n >= MAX_C_CALLS / 10 * 11) {
+                cCalls--;
+                throw new LuaError(Ops.str("error in error handling"));
+            }
+        }
     }
 
     /**
@@ -543,8 +616,13 @@ public final class LuaState {
      */
     public Object callMeta(LuaString event, Object mm, Object a, Object b) {
         if (mm instanceof LuaFunction f) {
-            Object r = Ops.resolve(f.tail2(a, b));
-            return r instanceof Varargs v ? v.get(0) : r;
+            enterC();
+            try {
+                Object r = Ops.resolve(f.tail2(a, b));
+                return r instanceof Varargs v ? v.get(0) : r;
+            } finally {
+                cCalls--;
+            }
         }
         if (!(metamethod(mm, Meta.CALL) instanceof LuaFunction)) {
             throw notCallable(event, mm);
@@ -561,7 +639,12 @@ public final class LuaState {
     /** As {@link #callMeta(Object, Object, Object)} with three arguments, no result. */
     public void callMeta(Object mm, Object a, Object b, Object c) {
         if (mm instanceof LuaFunction f) {
-            Ops.resolve(f.tail3(a, b, c));
+            enterC();
+            try {
+                Ops.resolve(f.tail3(a, b, c));
+            } finally {
+                cCalls--;
+            }
             return;
         }
         call(mm, a, b, c);
@@ -592,6 +675,7 @@ public final class LuaState {
      * debug.traceback shows them), and its result becomes the error value.
      */
     public LuaError onError(Coroutine co, LuaError e) {
+        e.raisedAt(co.top);
         Object h = co.msgHandler;
         if (h == null || e.isHandled()) {
             return e;
@@ -605,15 +689,51 @@ public final class LuaState {
         e.markHandled();
         co.msgHandler = null; // an error in the handler is not handled again
         try {
-            Object r = callNoYield(h, e.value());
-            return new LuaError(r).markHandled();
+            Object r = callDirect(h, e.value());
+            return e.sameOrigin(new LuaError(r).markHandled());
         } catch (LuaError inner) {
             // Lua calls the handler again for its own error until the C stack overflows
-            return new LuaError(Ops.str("error in error handling")).markHandled();
+            return e.sameOrigin(new LuaError(Ops.str("error in error handling")).markHandled());
         } catch (StackOverflowError so) {
-            return new LuaError(Ops.str("error in error handling")).markHandled();
+            return e.sameOrigin(new LuaError(Ops.str("error in error handling")).markHandled());
         } finally {
             co.msgHandler = h;
+        }
+    }
+
+    /**
+     * An error leaves the Java library function {@code fn} (raised by it, as {@code error} and
+     * argument checks do, or passing through it): where it was raised, the function shows
+     * above the frames, as Lua's C frame does, for the message handler (a traceback starts
+     * "[C]: in function 'error'") and for a coroutine the error kills.
+     */
+    public LuaError onLibraryError(Coroutine co, LuaFunction fn, LuaError e) {
+        if (e.raisedAt() != null || e.isHandled() || co.depth >= maxDepth) {
+            return e;
+        }
+        co.push(new CallFrame.Java(fn));
+        try {
+            return onError(co, e);
+        } finally {
+            co.pop();
+        }
+    }
+
+    /*
+     * Calls fn (not yieldable) with no frame of its own under it, as Lua calls a message handler:
+     * the handler's level 1 is where the error was raised.
+     */
+    private Object callDirect(Object fn, Object... args) {
+        Coroutine co = current;
+        LuaFunction f = Ops.toCallable(this, fn, args);
+        if (f != fn) {
+            args = Ops.prepend(fn, args);
+        }
+        co.nny++;
+        try {
+            return Varargs.first(Ops.resolve(f.invokeTail(args)));
+        } finally {
+            co.nny--;
         }
     }
 
@@ -663,7 +783,7 @@ public final class LuaState {
             maxDepth = Math.max(limit, co.depth) + HANDLER_EXTRA_DEPTH;
         }
         try {
-            return callNoYield(h, e.value());
+            return callDirect(h, e.value());
         } finally {
             co.top = top;
             co.depth = depth;
@@ -771,9 +891,13 @@ public final class LuaState {
         return f.shortSource() + ":" + line + ": ";
     }
 
-    /** A traceback of the running coroutine, in the standard format. */
+    /**
+     * A traceback of the running coroutine, in the standard format, from {@code level} as
+     * {@code luaL_traceback} counts levels (0: the Java function running, if any, or the
+     * innermost frame).
+     */
     public String traceback(String message, int level) {
-        return Traceback.of(current, message, level);
+        return Traceback.of(this, current, message, level);
     }
 
     // ---------------------------------------------------------------- execution control
@@ -806,8 +930,8 @@ public final class LuaState {
      * of the next entry (resetBudget) clears an interrupt or a budget, and only clearHalt a halt.
      */
     private void onTickBudget() {
-        int used = Math.max(0, tickChunk - ticks);
-        ticks = tickChunk;
+        int used = Math.max(0, (hooksOn ? 0 : tickChunk) - ticks);
+        ticks = hooksOn ? 0 : tickChunk; // with a hook on, every entry takes this path
         if (halted) {
             throw stopCondition(haltValue);
         }
@@ -826,14 +950,170 @@ public final class LuaState {
                 throw stopCondition(Ops.str(where(0) + "instruction budget exceeded"));
             }
         }
-        if (countHook != null && !inHook) {
-            inHook = true;
-            try {
-                call(countHook, Ops.str("count"));
-            } finally {
-                inHook = false;
+        Coroutine co = current;
+        if ((co.hookMask & Coroutine.HOOK_COUNT) != 0 && !co.inHook) {
+            co.countLeft -= Math.max(1, used);
+            if (co.countLeft <= 0) {
+                co.countLeft = co.hookCount;
+                runHook(co, "count", null);
             }
         }
+    }
+
+    /**
+     * The entry tick of a compiled function: true when the function must run instrumented
+     * instead (a call, return or line hook of the running coroutine is set). Costs what
+     * {@link #tick} costs: the hook is only looked at on the slow path, which every entry takes
+     * while some coroutine has a hook.
+     */
+    public boolean enter() {
+        if (--ticks < 0) {
+            return onEnterBudget();
+        }
+        return false;
+    }
+
+    private boolean onEnterBudget() {
+        onTickBudget();
+        return hooksOn && current.traced();
+    }
+
+    /**
+     * Sets the hook of {@code co} as debug.sethook does: {@code mask} of
+     * {@link Coroutine#HOOK_CALL} and the others, {@code count} for count events (0: none);
+     * a null hook or an empty mask removes it.
+     */
+    public void setHook(Coroutine co, LuaFunction hook, int mask, int count) {
+        if (count > 0) {
+            mask |= Coroutine.HOOK_COUNT;
+        } else {
+            mask &= ~Coroutine.HOOK_COUNT;
+        }
+        if (hook == null || mask == 0) {
+            hook = null;
+            mask = 0;
+            count = 0;
+        }
+        int crl = Coroutine.HOOK_CALL | Coroutine.HOOK_RET | Coroutine.HOOK_LINE;
+        boolean tracedBefore = (co.hookMask & crl) != 0;
+        boolean countedBefore = (co.hookMask & Coroutine.HOOK_COUNT) != 0;
+        co.hook = hook;
+        co.hookMask = mask;
+        co.hookCount = count;
+        co.countLeft = count;
+        boolean traced = (mask & crl) != 0;
+        boolean counted = (mask & Coroutine.HOOK_COUNT) != 0;
+        tracedCoroutines += (traced ? 1 : 0) - (tracedBefore ? 1 : 0);
+        countedCoroutines += (counted ? 1 : 0) - (countedBefore ? 1 : 0);
+        hooksOn = tracedCoroutines > 0;
+        if (counted) {
+            tickChunk = Math.max(1, Math.min(count, TICK_CHUNK));
+        } else if (countedCoroutines == 0) {
+            // the budget's own chunk again (not setInstructionBudget: that would refill the budget)
+            tickChunk = budgetLimit == Long.MAX_VALUE ? TICK_CHUNK : (int) Math.min(TICK_CHUNK, Math.max(1, budgetLimit / 16));
+        }
+        ticks = hooksOn ? 0 : Math.min(ticks, tickChunk);
+    }
+
+    /** Installs a count hook on the running coroutine (null removes its hook). */
+    public void setCountHook(LuaFunction hook, int count) {
+        setHook(current, hook, 0, count);
+    }
+
+    /** The running coroutine's hook, or null. */
+    public LuaFunction countHook() {
+        return current.hook;
+    }
+
+    public int hookCount() {
+        return current.hookCount;
+    }
+
+    /**
+     * Calls {@code co}'s hook for {@code event} ("call", "line"...; {@code line} or nil as its
+     * second argument) as Lua does: with the hooked function at the hook's level 2, named
+     * "hook" itself, no hook inside it.
+     */
+    void runHook(Coroutine co, String event, Object line) {
+        LuaFunction h = co.hook;
+        if (h == null) {
+            return;
+        }
+        co.inHook = true;
+        try {
+            co.callMarked(CallFrame.BY_HOOK, () -> callDirect(h, Ops.str(event), line));
+        } finally {
+            co.inHook = false;
+        }
+    }
+
+    /** A Lua function starts in frame {@code f}, the top of the running coroutine: the call hook. */
+    public void hookCall(CallFrame f) {
+        Coroutine co = current;
+        if ((co.hookMask & Coroutine.HOOK_CALL) != 0 && !co.inHook) {
+            runHook(co, co.isTailCalled(f) ? "tail call" : "call", null);
+        }
+    }
+
+    /** The function of the top frame returns: the return hook. */
+    public void hookReturn() {
+        Coroutine co = current;
+        if ((co.hookMask & Coroutine.HOOK_RET) != 0 && !co.inHook) {
+            runHook(co, "return", null);
+        }
+    }
+
+    /** Whether the running coroutine has a line hook that may run now. */
+    public boolean lineHooked() {
+        Coroutine co = current;
+        return (co.hookMask & Coroutine.HOOK_LINE) != 0 && !co.inHook;
+    }
+
+    /** The line hook, for a new line of the top frame (null: a function without line information). */
+    public void hookLine(Long line) {
+        runHook(current, "line", line);
+    }
+
+    /** The return event of library function {@code fn}, which turned a return hook on. */
+    public void hookLibReturn(LuaFunction fn) {
+        Coroutine co = current;
+        if ((co.hookMask & Coroutine.HOOK_RET) != 0 && !co.inHook) {
+            co.push(new CallFrame.Java(fn));
+            try {
+                runHook(co, "return", null);
+            } finally {
+                co.pop();
+            }
+        }
+    }
+
+    /**
+     * A Java library function is called while a hook is on: its call and return events, with
+     * a frame for it under the hook (as Lua's C frame).
+     */
+    public Object invokeHooked(LuaFunction fn, java.util.function.Supplier<Object> body) {
+        Coroutine co = current;
+        if ((co.hookMask & (Coroutine.HOOK_CALL | Coroutine.HOOK_RET)) == 0 || co.inHook) {
+            return body.get();
+        }
+        if ((co.hookMask & Coroutine.HOOK_CALL) != 0) {
+            co.push(new CallFrame.Java(fn));
+            try {
+                runHook(co, "call", null);
+            } finally {
+                co.pop();
+            }
+        }
+        Object r = body.get();
+        if ((co.hookMask & Coroutine.HOOK_RET) != 0 && !co.inHook) {
+            co.push(new CallFrame.Java(fn));
+            try {
+                runHook(co, "return", null);
+            } finally {
+                co.pop();
+            }
+        }
+        return r;
     }
 
     /**
@@ -939,23 +1219,4 @@ public final class LuaState {
         }
     }
 
-    /** Installs the count hook of {@code debug.sethook} (null removes it). */
-    public void setCountHook(LuaFunction hook, int count) {
-        countHook = hook;
-        hookCount = count;
-        if (hook != null) {
-            tickChunk = Math.max(1, count);
-            ticks = tickChunk;
-        } else {
-            setInstructionBudget(budgetLimit);
-        }
-    }
-
-    public LuaFunction countHook() {
-        return countHook;
-    }
-
-    public int hookCount() {
-        return hookCount;
-    }
 }

@@ -866,7 +866,7 @@ public final class Ops {
     /** Runs pending tail calls until a real result remains. */
     public static Object resolve(Object r) {
         while (r instanceof TailCall tc) {
-            r = tc.function.invokeTail(tc.args);
+            r = tc.run();
         }
         return r;
     }

@@ -11,14 +11,17 @@ import lunatik.lua.vm.Args;
 import lunatik.lua.vm.CallFrame;
 import lunatik.lua.vm.Coroutine;
 import lunatik.lua.vm.Dialect;
+import lunatik.lua.vm.FuncName;
 import lunatik.lua.vm.LibFunction;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Ops;
+import lunatik.lua.vm.Traceback;
 
 /**
- * The debug library (manual §6.10). The count hook of {@code sethook} runs on the engine's
- * execution-control ticks (backward jumps and calls); line and call hooks are not supported
- * (sethook accepts the mask and ignores 'l', 'c', 'r'). KERNEL has no {@code debug.debug}.
+ * The debug library (manual §6.10). {@code sethook} hooks are per coroutine, as in Lua: call,
+ * return and line events come from the interpreter (a compiled function entered while a hook
+ * is set runs there), count events from the engine's execution-control ticks (backward jumps
+ * and calls, so "count" is approximate). KERNEL has no {@code debug.debug}.
  */
 public final class DebugLib {
     private DebugLib() {
@@ -80,22 +83,40 @@ public final class DebugLib {
         });
         reg(L, d, "sethook", a -> {
             int arg = a.get(1) instanceof Coroutine ? 1 : 0;
+            Coroutine co = arg == 1 ? (Coroutine) a.get(1) : L.current();
             if (a.isNoneOrNil(arg + 1)) {
-                L.setCountHook(null, 0);
+                L.setHook(co, null, 0, 0);
                 return Varargs.NONE;
             }
             LuaFunction hook = a.checkFunction(arg + 1);
-            a.checkString(arg + 2);
+            String smask = a.checkString(arg + 2).toString();
             long count = a.optInteger(arg + 3, 0);
-            L.setCountHook(count > 0 ? hook : null, (int) Math.min(count, Integer.MAX_VALUE));
+            int mask = 0;
+            if (smask.indexOf('c') >= 0) {
+                mask |= Coroutine.HOOK_CALL;
+            }
+            if (smask.indexOf('r') >= 0) {
+                mask |= Coroutine.HOOK_RET;
+            }
+            if (smask.indexOf('l') >= 0) {
+                mask |= Coroutine.HOOK_LINE;
+            }
+            L.setHook(co, hook, mask, (int) Math.max(0, Math.min(count, Integer.MAX_VALUE)));
+            if (co == L.current() && (mask & Coroutine.HOOK_RET) != 0) {
+                L.hookLibReturn(a.function()); // the hook is on when sethook returns, as in Lua
+            }
             return Varargs.NONE;
         });
         reg(L, d, "gethook", a -> {
-            LuaFunction h = L.countHook();
+            Coroutine co = a.get(1) instanceof Coroutine c ? c : L.current();
+            LuaFunction h = co.hook();
             if (h == null) {
-                return Varargs.NONE;
+                return null;
             }
-            return Varargs.of(h, Ops.str(""), (long) L.hookCount());
+            int m = co.hookMask();
+            String smask = ((m & Coroutine.HOOK_CALL) != 0 ? "c" : "") + ((m & Coroutine.HOOK_RET) != 0 ? "r" : "")
+                + ((m & Coroutine.HOOK_LINE) != 0 ? "l" : "");
+            return Varargs.of(h, Ops.str(smask), (long) co.hookCount());
         });
         reg(L, d, "getlocal", a -> getlocal(L, a));
         reg(L, d, "setlocal", a -> setlocal(L, a));
@@ -136,6 +157,9 @@ public final class DebugLib {
         if (name == null) {
             return null;
         }
+        if (n > 0 && frame.function() instanceof LuaClosure c && c.shape().stripped()) {
+            name = "(temporary)"; // a function without debug information names no local, as in Lua
+        }
         return Varargs.of(Ops.str(name), frame.getLocal(n));
     }
 
@@ -157,10 +181,9 @@ public final class DebugLib {
         return (int) n;
     }
 
-    /** The frame at a level argument (1 = the function that called the debug function). */
+    /** The frame at a level argument (as getinfo counts levels), raising "level out of range". */
     private static CallFrame frameAt(Coroutine co, Args a, int argn) {
-        long level = a.checkInteger(argn);
-        CallFrame f = level >= 1 && level <= Integer.MAX_VALUE ? co.frame((int) level - 1) : null;
+        CallFrame f = level(co, a.checkInteger(argn));
         if (f == null) {
             throw a.argError(argn, "level out of range");
         }
@@ -186,69 +209,93 @@ public final class DebugLib {
         LibFunction.register(L, t, "debug", name, b);
     }
 
+    /*
+     * debug.traceback([co,] [msg [, level]]): a message that is not a string or a number is
+     * returned untouched; levels count as for getinfo (1 by default: the caller; 0 for another
+     * coroutine: its top).
+     */
     private static Object traceback(LuaState L, Args a) {
         int arg = a.get(1) instanceof Coroutine ? 1 : 0;
+        Coroutine co = arg == 1 ? (Coroutine) a.get(1) : L.current();
         Object msg = a.get(arg + 1);
         if (msg != null && !(msg instanceof LuaString) && !(msg instanceof Long) && !(msg instanceof Double)) {
             return msg;
         }
-        long level = a.optInteger(arg + 2, arg == 1 ? 0 : 1);
+        long level = a.optInteger(arg + 2, co == L.current() ? 1 : 0);
         String m = msg == null ? null : Ops.toStringCoerce(msg).toString();
-        return Ops.str(L.traceback(m, (int) Math.max(0, level - 1)));
+        return Ops.str(Traceback.of(L, co, m, (int) Math.max(0, Math.min(level, Integer.MAX_VALUE))));
     }
 
+    /** The frame at a level as Lua counts them ({@link Coroutine#levels}), or null. */
+    private static CallFrame level(Coroutine co, long level) {
+        if (level < 0 || level > Integer.MAX_VALUE) {
+            return null;
+        }
+        CallFrame f = co.levels();
+        for (long i = 0; i < level && f != null; i++) {
+            f = f.parent();
+        }
+        return f;
+    }
+
+    private static final String OPTIONS = "SlutnrLf";
+
+    /**
+     * debug.getinfo([co,] f|level [, what]): as lua5.4's, an option letter it does not know is
+     * "invalid option", and a level out of range gives nil.
+     */
     private static Object getinfo(LuaState L, Args a) {
         int arg = a.get(1) instanceof Coroutine ? 1 : 0;
         Coroutine co = arg == 1 ? (Coroutine) a.get(1) : L.current();
-        Object target = a.get(arg + 1);
         String what = a.optString(arg + 2, Ops.str("flnSrtu")).toString();
+        if (what.startsWith(">")) {
+            throw a.argError(arg + 2, "invalid option '>'");
+        }
         LuaFunction fn;
         CallFrame frame = null;
-        if (target instanceof LuaFunction f) {
+        if (a.get(arg + 1) instanceof LuaFunction f) {
             fn = f;
         } else {
-            long level = a.checkInteger(arg + 1);
-            if (level == 0) {
-                fn = a.function();
-            } else {
-                frame = co.frame((int) level - 1);
-                if (frame == null || level < 0) {
-                    return null;
-                }
-                fn = frame.function();
+            frame = level(co, a.checkInteger(arg + 1));
+            if (frame == null) {
+                return null;
+            }
+            fn = frame.function();
+        }
+        for (int i = 0; i < what.length(); i++) {
+            if (OPTIONS.indexOf(what.charAt(i)) < 0) {
+                throw a.argError(arg + 2, "invalid option");
             }
         }
         LuaTable t = new LuaTable();
-        boolean isLua = fn instanceof LuaClosure;
-        LuaClosure c = isLua ? (LuaClosure) fn : null;
+        LuaClosure c = fn instanceof LuaClosure lc ? lc : null;
         if (what.indexOf('S') >= 0) {
-            String src = isLua ? c.shortSource() : "[C]";
-            t.put(Ops.str("source"), Ops.str(isLua ? c.source() : "=[C]"));
-            t.put(Ops.str("short_src"), Ops.str(src));
-            t.put(Ops.str("linedefined"), isLua ? (long) c.lineDefined() : -1L);
-            t.put(Ops.str("lastlinedefined"), isLua ? (long) c.lastLineDefined() : -1L);
-            String kind = !isLua ? "C" : c.isMainChunk() ? "main" : "Lua";
-            t.put(Ops.str("what"), Ops.str(kind));
+            source(t, c);
         }
         if (what.indexOf('l') >= 0) {
             t.put(Ops.str("currentline"), frame != null && frame.isLua() ? (long) frame.visibleLine() : -1L);
         }
         if (what.indexOf('u') >= 0) {
-            t.put(Ops.str("nups"), isLua ? (long) c.numUpvalues() : 0L);
-            t.put(Ops.str("nparams"), isLua ? (long) c.numParams() : 0L);
-            t.put(Ops.str("isvararg"), !isLua || c.isVararg());
+            t.put(Ops.str("nups"), c != null ? (long) c.numUpvalues() : 0L);
+            t.put(Ops.str("nparams"), c != null ? (long) c.numParams() : 0L);
+            t.put(Ops.str("isvararg"), c == null || c.isVararg());
         }
-        if (what.indexOf('n') >= 0 && frame != null) {
-            CallFrame caller = co.frame(frameIndex(co, frame) + 1);
-            if (caller != null && caller.isLua() && caller.callsiteName() != null) {
-                t.put(Ops.str("name"), Ops.str(caller.callsiteName()));
-                t.put(Ops.str("namewhat"), Ops.str(caller.callsiteIsMethod() ? "method" : "global"));
-            } else {
-                t.put(Ops.str("namewhat"), Ops.str(""));
+        if (what.indexOf('n') >= 0) {
+            FuncName n = frame == null ? null : co.calledAs(frame);
+            if (n != null) {
+                t.put(Ops.str("name"), Ops.str(n.name()));
             }
+            t.put(Ops.str("namewhat"), Ops.str(n == null ? "" : n.what()));
+        }
+        if (what.indexOf('r') >= 0) {
+            t.put(Ops.str("ftransfer"), 0L);
+            t.put(Ops.str("ntransfer"), 0L);
         }
         if (what.indexOf('t') >= 0) {
-            t.put(Ops.str("istailcall"), Boolean.FALSE);
+            t.put(Ops.str("istailcall"), frame != null && co.isTailCalled(frame));
+        }
+        if (what.indexOf('L') >= 0 && c != null) {
+            t.put(Ops.str("activelines"), activeLines(c));
         }
         if (what.indexOf('f') >= 0) {
             t.put(Ops.str("func"), fn);
@@ -256,12 +303,22 @@ public final class DebugLib {
         return t;
     }
 
-    private static int frameIndex(Coroutine co, CallFrame f) {
-        for (int i = 0; i < co.depth(); i++) {
-            if (co.frame(i) == f) {
-                return i;
-            }
+    /* getinfo's 'S' fields: a main chunk is defined at line 0, a Java function is "=[C]". */
+    private static void source(LuaTable t, LuaClosure c) {
+        boolean main = c != null && c.isMainChunk();
+        t.put(Ops.str("source"), Ops.str(c != null ? c.source() : "=[C]"));
+        t.put(Ops.str("short_src"), Ops.str(c != null ? c.shortSource() : "[C]"));
+        t.put(Ops.str("linedefined"), c == null ? -1L : main ? 0L : (long) c.lineDefined());
+        t.put(Ops.str("lastlinedefined"), c == null ? -1L : main ? 0L : (long) c.lastLineDefined());
+        t.put(Ops.str("what"), Ops.str(c == null ? "C" : main ? "main" : "Lua"));
+    }
+
+    /* The lines of a Lua function that have code (where line events can happen), as a set. */
+    private static LuaTable activeLines(LuaClosure c) {
+        LuaTable t = new LuaTable();
+        for (int line : c.activeLines()) {
+            t.put((long) line, Boolean.TRUE);
         }
-        return -1;
+        return t;
     }
 }

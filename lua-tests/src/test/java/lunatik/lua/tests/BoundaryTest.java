@@ -144,7 +144,7 @@ class BoundaryTest {
     void aGcMetamethodThatThrowsDoesNotKeepTheOthersFromRunningOnClose() {
         LuaState L = state(Dialect.FULL, true);
         run(L, """
-            for i = 1, 6 do
+            warn("@on") for i = 1, 6 do
               local gc
               if i % 3 == 0 then gc = function() error("gc error " .. i) end
               elseif i % 3 == 1 then gc = rawboom
@@ -157,6 +157,22 @@ class BoundaryTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(
             "error in __gc (test:3: gc error 6)", "error in __gc (test:6: internal error (java.lang.ArrayIndexOutOfBoundsException))",
             "error in __gc (test:5: internal error in 'boom' (java.lang.IllegalStateException))");
+    }
+
+    @Test
+    void errorsInGcMetamethodsAreSilentUnlessWarningsAreOn() {
+        LuaState L = state(Dialect.FULL, true);
+        run(L, """
+            setmetatable({}, {__gc = function() error("quiet") end})
+            collectgarbage() collectgarbage()
+            warn("@on")
+            setmetatable({}, {__gc = function() error("loud") end})
+            setmetatable({}, {__gc = function() error({}) end})
+            collectgarbage() collectgarbage()
+            """);
+        String warnings = err.toString(StandardCharsets.UTF_8);
+        assertThat(warnings).doesNotContain("quiet").contains("Lua warning: error in __gc (test:4: loud)",
+            "Lua warning: error in __gc (error object is not a string)");
     }
 
     @Test

@@ -147,6 +147,22 @@ class EngineTest {
     }
 
     @Test
+    void settingOrRemovingHooksDoesNotRefillTheBudget() {
+        LuaState L = state(Dialect.KERNEL);
+        L.setInstructionBudget(100_000);
+        assertThatThrownBy(() -> run(L, """
+            local f = function() end
+            while true do
+              debug.sethook(f, "", 1000)
+              debug.sethook(f, "c")
+              debug.sethook()
+            end"""))
+            .isInstanceOf(LuaError.class).hasMessageContaining("instruction budget exceeded");
+        L.resetBudget();
+        assertThat(run(L, "print(debug.gethook())")).isEqualTo("nil\n");
+    }
+
+    @Test
     void countHookRunsEveryNTicks() {
         LuaState L = state(Dialect.FULL);
         String r = run(L, """
