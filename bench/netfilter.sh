@@ -6,8 +6,8 @@
 # packets); our daemon with a Lua hook that accepts every packet (bench/nf_accept.lua) and one
 # that reads a few header fields (bench/nf_fields.lua, the dnsblock shape). Every queue is fed
 # by the same rules (an nft base chain at LOCAL_OUT jumping to an iptables-nft NFQUEUE rule with
-# bypass). Needs root; installs gcc and libnetfilter-queue-dev when missing. Prints a Markdown
-# table.   usage: bench/netfilter.sh [packets] [runs]
+# bypass). Each row's runs follow one unmeasured run (the daemon's JIT warms up on it). Needs
+# root; installs gcc and libnetfilter-queue-dev when missing. Prints a Markdown table.   usage: bench/netfilter.sh [packets] [runs]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-200000}"
@@ -50,6 +50,7 @@ c_peer() { # $1: label; the rest: nfq_accept's arguments
   rules 5000
   ip netns exec "$ns" "$work/nfq_accept" 5000 "$@" & peer=$! # ip execs the program: $! is its pid
   sleep 0.5
+  flood >/dev/null # one unmeasured run, as the Lua hooks get theirs
   local before; before=$(queued)
   rate=$(measure)
   through=$(( $(queued) - before ))
@@ -63,9 +64,10 @@ row "the kernel alone (no hook)" "$(measure)" 0
 c_peer "C, libnetfilter_queue, a verdict per packet"
 c_peer "C, libnetfilter_queue, a verdict per 16 packets" batch 16
 "$here/bin/lunatik" load
-for hook in nf_accept nf_fields; do
-  before=$(queued)
+for hook in ${LUNATIK_BENCH_HOOKS:-nf_accept nf_fields}; do
   (cd "$here" && LUNATIK_ROOT="$here" "$here/bin/lunatik" run "bench/$hook" false)
+  flood >/dev/null # one unmeasured run: the daemon's JIT compiles the reader's path
+  before=$(queued)
   rate=$(measure)
   through=$(( $(queued) - before ))
   (cd "$here" && LUNATIK_ROOT="$here" "$here/bin/lunatik" stop "bench/$hook")
