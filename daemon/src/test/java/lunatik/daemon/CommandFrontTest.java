@@ -119,6 +119,26 @@ class CommandFrontTest {
     }
 
     @Test
+    void aDeviceFolderWithSpacesAndPatternCharacters() throws Exception {
+        Path odd = run.resolve("dev a+b.(c)[d]*");
+        Files.createDirectories(odd);
+        LunatikCliAccess other = new LunatikCliAccess(odd, run.resolve("run2"), new PrintStream(out, true), CHECKOUT,
+            CHECKOUT.resolve("lua"));
+        try {
+            assertThat(other.command("load")).isZero();
+            dev = odd;
+            assertThat(front("list")).isEqualTo(new Result(0, "\n"));
+            assertThat(front("status").output()).startsWith("lunatikd is loaded\n");
+            // a folder whose name the first one matches as a pattern, with no daemon: not loaded
+            dev = run.resolve("dev a+b.(c)[d]");
+            Files.createDirectories(dev);
+            assertThat(front("status").output()).startsWith("lunatikd is not loaded\n");
+        } finally {
+            other.command("unload");
+        }
+    }
+
+    @Test
     void withoutADaemon() throws Exception {
         // status answers; list and run would load the daemon, which the JVM does
         assertThat(front("status")).isEqualTo(jvm("status"));
