@@ -209,7 +209,7 @@ public final class NotifierLib {
         }
         String sink = keyboardSink;
         KeyboardChain chain = chain(L, KeyboardChain.class, KeyboardChain::new);
-        Keys k = new Keys(L, cb, chain);
+        Notifier k = new Notifier(L, cb, chain::remove);
         LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, k, true));
         k.pin(u, cb);
         try {
@@ -239,7 +239,7 @@ public final class NotifierLib {
                 + dev.resolve("vcsu") + "<N>)"));
         }
         VtermChain chain = chain(L, VtermChain.class, VtermChain::new);
-        Vterm v = new Vterm(L, cb, chain);
+        Notifier v = new Notifier(L, cb, chain::remove);
         LuaUserdata u = Objects.push(L, new LunatikObject(CLASS, v, true));
         v.pin(u, cb);
         try {
@@ -251,34 +251,21 @@ public final class NotifierLib {
         return u;
     }
 
-    /** One vt notifier: a link of its host's vt chain. */
-    static final class Vterm extends NotifierChain.Link implements Stoppable {
-        final VtermChain chain;
+    /**
+     * One notifier (keyboard, vterm or netdevice): a link of one of its host's chains, which it
+     * leaves when stopped.
+     */
+    static final class Notifier extends NotifierChain.Link implements Stoppable {
+        private final java.util.function.Consumer<NotifierChain.Link> leave;
 
-        Vterm(LuaState L, LuaFunction cb, VtermChain chain) {
+        Notifier(LuaState L, LuaFunction cb, java.util.function.Consumer<NotifierChain.Link> leave) {
             super(L, cb, 0);
-            this.chain = chain;
+            this.leave = leave;
         }
 
         @Override
         public void stop() {
-            chain.remove(this);
-            release();
-        }
-    }
-
-    /** One keyboard notifier: a link of its host's keyboard chain. */
-    static final class Keys extends NotifierChain.Link implements Stoppable {
-        final KeyboardChain chain;
-
-        Keys(LuaState L, LuaFunction cb, KeyboardChain chain) {
-            super(L, cb, 0);
-            this.chain = chain;
-        }
-
-        @Override
-        public void stop() {
-            chain.remove(this);
+            leave.accept(this);
             release();
         }
     }
@@ -289,7 +276,7 @@ public final class NotifierLib {
         checkSleepable(L);
         String ns = NetNamespace.path();
         NetdevChain chain = chain(L, new NetdevKey(ns == null ? "" : ns), NetdevChain::new);
-        Netdev n = new Netdev(L, cb, chain);
+        Notifier n = new Notifier(L, cb, chain::remove);
         List<Rtnetlink.Link> existing;
         try {
             chain.add(n);
@@ -318,22 +305,6 @@ public final class NotifierLib {
     private record NetdevKey(String namespace) {
     }
 
-    /** One netdevice notifier: a link of the netdevice chain of its host and namespace. */
-    static final class Netdev extends NotifierChain.Link implements Stoppable {
-        final NetdevChain chain;
-
-        Netdev(LuaState L, LuaFunction cb, NetdevChain chain) {
-            super(L, cb, 0);
-            this.chain = chain;
-        }
-
-        @Override
-        public void stop() {
-            chain.remove(this);
-            release();
-        }
-    }
-
     /**
      * The netdevice notifier chain of a host in a network namespace: one rtnetlink socket, read
      * by one thread from the first notifier's registration to the last one's stop, and the
@@ -358,7 +329,7 @@ public final class NotifierLib {
             }
         }
 
-        synchronized void add(Netdev n) throws Exception {
+        synchronized void add(NotifierChain.Link n) throws Exception {
             if (session == null) {
                 Session s = NetNamespace.call(() -> {
                     Rtnetlink sock = Rtnetlink.open(Rtnetlink.RTMGRP_LINK);
@@ -379,7 +350,7 @@ public final class NotifierLib {
             chain.register(n);
         }
 
-        synchronized void remove(Netdev n) {
+        synchronized void remove(NotifierChain.Link n) {
             if (chain.unregister(n) && session != null) {
                 session.closed = true;
                 session.socket.close();
