@@ -2,7 +2,6 @@ package lunatik.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lunatik.cli.LunatikCliAccess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The lunatik command's shell front (bin/lunatik-front): run, spawn, stop, list and status
@@ -25,30 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (LunatikCli) on the same daemon; --help against the manual page; the bash completion through
  * compgen; the manual pages through man(1) after an install of the documentation.
  */
-class CommandFrontTest {
-    static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
-
-    @TempDir
-    Path dev;
-    @TempDir
-    Path run;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LunatikCliAccess cli;
-
-    @BeforeEach
-    void setUp() {
-        lunatik.testsupport.Require.root();
-        lunatik.testsupport.Require.fuse();
-        cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), CHECKOUT, CHECKOUT.resolve("lua"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (cli != null) {
-            cli.command("unload");
-        }
-    }
-
+class CommandFrontTest extends DaemonFixture {
     record Result(int status, String output) {
     }
 

@@ -4,45 +4,18 @@ import lunatik.testsupport.Require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import lunatik.cli.LunatikCliAccess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon and the lunatik command for real: a daemon process serving its control device in
  * a test folder (FUSE), scripts run, listed and stopped through it.
  */
-class DaemonTest {
-    static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
-
-    @TempDir
-    Path dev;
-    @TempDir
-    Path run;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LunatikCliAccess cli;
-
-    @BeforeEach
-    void setUp() {
-        Require.root();
-        Require.fuse();
-        cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), CHECKOUT, CHECKOUT.resolve("lua"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (cli != null) {
-            cli.command("unload");
-        }
-    }
-
+class DaemonTest extends DaemonFixture {
     @Test
     void loadRunReadListStopUnload() throws Exception {
         assertThat(cli.command("load")).isZero();

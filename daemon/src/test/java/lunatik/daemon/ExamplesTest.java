@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -17,39 +16,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import lunatik.cli.LunatikCliAccess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The examples that use sockets, run by a real daemon as the README says, and used as a user
  * would: TCP clients on loopback, and reads of their devices.
  */
-class ExamplesTest {
-    @TempDir
-    Path dev;
-    @TempDir
-    Path run;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LunatikCliAccess cli;
-
+class ExamplesTest extends DaemonFixture {
     @BeforeEach
     void setUp() throws Exception {
-        Require.root();
-        Require.fuse();
         Require.netfilterTools();
-        cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), DaemonTest.CHECKOUT,
-            DaemonTest.CHECKOUT.resolve("lua"));
         assertThat(cli.command("load")).isZero();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (cli != null) {
-            cli.command("unload");
-        }
     }
 
     /** Runs a lunatik command that must succeed; its output and the daemon log explain a failure. */

@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import lunatik.cli.LunatikCliAccess;
 import lunatik.linux.fuse.FuseDevice;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,31 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  * removes exactly what the dead daemon left; unload never signals a process that is not the live
  * daemon of its run directory; the log is private and rate-limited; memory is given back.
  */
-class ServiceTest {
-    @TempDir
-    Path dev;
-    @TempDir
-    Path run;
+class ServiceTest extends DaemonFixture {
     @TempDir
     Path root;
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LunatikCliAccess cli;
 
     @BeforeEach
     void setUp() {
-        Require.root();
-        Require.fuse();
         Require.netfilterTools();
-        cli = new LunatikCliAccess(dev, run, new PrintStream(out, true), DaemonTest.CHECKOUT,
-            DaemonTest.CHECKOUT.resolve("lua"));
         assertThat(cli.command("load")).isZero();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (cli != null) {
-            cli.command("unload");
-        }
     }
 
     private void script(String name, String src) throws IOException {
