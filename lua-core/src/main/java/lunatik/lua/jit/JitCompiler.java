@@ -1018,6 +1018,18 @@ public final class JitCompiler {
             }
         }
 
+        /** A local with {@code <close>} at statement {@code i}: it, then the rest of the block in its close scope. */
+        private void closingLocal(Ast.Block b, BlockInfo bi, Ast.LocalStat ls, int i, int to, Emitter tail) throws Unsupported {
+            localStat(ls);
+            int next = i + 1;
+            closeScope(ls, bi.exitLine, () -> {
+                if (next == to && tail == null) {
+                    cb.nop(); // a JVM exception range may not be empty
+                }
+                statsFrom(b, bi, next, to, tail);
+            });
+        }
+
         /** Statements {@code from..to} of a block, then {@code tail}. */
         private void statsFrom(Ast.Block b, BlockInfo bi, int from, int to, Emitter tail) throws Unsupported {
             if (budget != 0 && size.stats(b.stats, from, to) > budget) {
@@ -1029,14 +1041,7 @@ public final class JitCompiler {
                 Ast.Stat s = stats.get(i);
                 bi.depth = closings.size();
                 if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
-                    localStat(ls);
-                    int next = i + 1;
-                    closeScope(ls, bi.exitLine, () -> {
-                        if (next == to && tail == null) {
-                            cb.nop(); // a JVM exception range may not be empty
-                        }
-                        statsFrom(b, bi, next, to, tail);
-                    });
+                    closingLocal(b, bi, ls, i, to, tail);
                     return;
                 }
                 stat(s);
@@ -1266,14 +1271,7 @@ public final class JitCompiler {
                 Ast.Stat s = stats.get(i);
                 bi.depth = closings.size();
                 if (s instanceof Ast.LocalStat ls && hasClose(ls)) {
-                    localStat(ls);
-                    int next = i + 1;
-                    closeScope(ls, bi.exitLine, () -> {
-                        if (next == to && tail == null) {
-                            cb.nop(); // a JVM exception range may not be empty
-                        }
-                        statsFrom(b, bi, next, to, tail);
-                    });
+                    closingLocal(b, bi, ls, i, to, tail);
                     return;
                 }
                 if (s instanceof Ast.Label) {

@@ -575,15 +575,20 @@ public final class LuaState {
      */
     public Object callMeta(Object mm, Object a, Object b) {
         if (mm instanceof LuaFunction f) {
-            enterC();
-            try {
-                Object r = Ops.resolve(f.tail2(a, b));
-                return r instanceof Varargs v ? v.get(0) : r;
-            } finally {
-                cCalls--;
-            }
+            return callMetaFunction(f, a, b);
         }
         return call1(mm, a, b);
+    }
+
+    /** A metamethod that is a function, called with two values: its first result. */
+    private Object callMetaFunction(LuaFunction f, Object a, Object b) {
+        enterC();
+        try {
+            Object r = Ops.resolve(f.tail2(a, b));
+            return r instanceof Varargs v ? v.get(0) : r;
+        } finally {
+            cCalls--;
+        }
     }
 
     /** Nested calls of metamethods and from Java into Lua (Lua's C calls), for "C stack overflow". */
@@ -616,13 +621,7 @@ public final class LuaState {
      */
     public Object callMeta(LuaString event, Object mm, Object a, Object b) {
         if (mm instanceof LuaFunction f) {
-            enterC();
-            try {
-                Object r = Ops.resolve(f.tail2(a, b));
-                return r instanceof Varargs v ? v.get(0) : r;
-            } finally {
-                cCalls--;
-            }
+            return callMetaFunction(f, a, b);
         }
         if (!(metamethod(mm, Meta.CALL) instanceof LuaFunction)) {
             throw notCallable(event, mm);
