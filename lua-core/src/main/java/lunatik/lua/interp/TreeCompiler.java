@@ -135,34 +135,20 @@ final class TreeCompiler {
     /** Widens {@code range} (lowest, highest) to the slots of the locals a statement declares, at any depth. */
     private static void slots(Ast.Stat s, int[] range) {
         List<Ast.LocalVar> vars = new ArrayList<>();
-        List<Ast.Block> blocks = new ArrayList<>();
         if (s instanceof Ast.LocalStat l) {
             vars.addAll(l.vars);
         } else if (s instanceof Ast.LocalFunction lf) {
             vars.add(lf.var);
-        } else if (s instanceof Ast.Do d) {
-            blocks.add(d.block);
-        } else if (s instanceof Ast.While w) {
-            blocks.add(w.block);
-        } else if (s instanceof Ast.Repeat r) {
-            blocks.add(r.block);
-        } else if (s instanceof Ast.If i) {
-            blocks.addAll(i.blocks);
-            if (i.orElse != null) {
-                blocks.add(i.orElse);
-            }
         } else if (s instanceof Ast.NumFor n) {
             vars.add(n.var);
-            blocks.add(n.block);
         } else if (s instanceof Ast.GenFor g) {
             vars.addAll(g.vars);
-            blocks.add(g.block);
         }
         for (Ast.LocalVar v : vars) {
             range[0] = Math.min(range[0], v.slot);
             range[1] = Math.max(range[1], v.slot);
         }
-        for (Ast.Block b : blocks) {
+        for (Ast.Block b : Ast.blocksOf(s)) {
             for (Ast.Stat x : b.stats) {
                 slots(x, range);
             }

@@ -458,32 +458,11 @@ public final class JitCompiler {
                     }
                     markLoops(n.block, assigned);
                 } else {
-                    for (Ast.Block inner : blocksOf(s)) {
+                    for (Ast.Block inner : Ast.blocksOf(s)) {
                         markLoops(inner, assigned);
                     }
                 }
             }
-        }
-
-        private static List<Ast.Block> blocksOf(Ast.Stat s) {
-            List<Ast.Block> r = new ArrayList<>();
-            if (s instanceof Ast.Do d) {
-                r.add(d.block);
-            } else if (s instanceof Ast.While w) {
-                r.add(w.block);
-            } else if (s instanceof Ast.Repeat rp) {
-                r.add(rp.block);
-            } else if (s instanceof Ast.If i) {
-                r.addAll(i.blocks);
-                if (i.orElse != null) {
-                    r.add(i.orElse);
-                }
-            } else if (s instanceof Ast.NumFor n) {
-                r.add(n.block);
-            } else if (s instanceof Ast.GenFor g) {
-                r.add(g.block);
-            }
-            return r;
         }
 
         private static void collectAssigned(Ast.Block b, Set<Ast.LocalVar> out) {
@@ -495,7 +474,7 @@ public final class JitCompiler {
                         }
                     }
                 }
-                for (Ast.Block inner : blocksOf(s)) {
+                for (Ast.Block inner : Ast.blocksOf(s)) {
                     collectAssigned(inner, out);
                 }
             }

@@ -235,6 +235,28 @@ public final class Ast {
         public int line;
     }
 
+    /** The blocks a statement holds directly (a loop's body, an if's branches), in order. */
+    public static List<Block> blocksOf(Stat s) {
+        List<Block> r = new ArrayList<>();
+        if (s instanceof Do d) {
+            r.add(d.block);
+        } else if (s instanceof While w) {
+            r.add(w.block);
+        } else if (s instanceof Repeat rp) {
+            r.add(rp.block);
+        } else if (s instanceof If i) {
+            r.addAll(i.blocks);
+            if (i.orElse != null) {
+                r.add(i.orElse);
+            }
+        } else if (s instanceof NumFor n) {
+            r.add(n.block);
+        } else if (s instanceof GenFor g) {
+            r.add(g.block);
+        }
+        return r;
+    }
+
     public static final class LocalStat extends Stat {
         public final List<LocalVar> vars;
         public final List<Expr> exprs;
