@@ -18,7 +18,8 @@ import lunatik.lua.vm.LuaState;
  * its main function run {@code warmup} times, then {@code runs} timed times; prints the median
  * and best seconds and the program's last "checksum" line.
  *
- * <p>usage: {@code WarmBench [-k] [-w warmup] [-n runs] script.lua [args]}
+ * <p>usage: {@code WarmBench [-k] [-v] [-w warmup] [-n runs] script.lua [args]} ({@code -v}: every run's
+ * time on stderr, warm-up runs too)
  */
 public final class WarmBench {
     private WarmBench() {
@@ -28,10 +29,12 @@ public final class WarmBench {
         Dialect d = Dialect.FULL;
         int warmup = 3;
         int runs = 5;
+        boolean verbose = false;
         int i = 0;
         for (; i < argv.length && argv[i].startsWith("-"); i++) {
             switch (argv[i]) {
                 case "-k" -> d = Dialect.KERNEL;
+                case "-v" -> verbose = true;
                 case "-w" -> warmup = Integer.parseInt(argv[++i]);
                 case "-n" -> runs = Integer.parseInt(argv[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
@@ -45,6 +48,7 @@ public final class WarmBench {
         int w = warmup;
         int n = runs;
         Dialect dialect = d;
+        boolean each = verbose;
         double[] times = new double[n];
         String[] checksum = new String[1];
         Thread t = new Thread(null, () -> {
@@ -64,6 +68,9 @@ public final class WarmBench {
                     long t0 = System.nanoTime();
                     L.call(f, args);
                     long t1 = System.nanoTime();
+                    if (each) {
+                        System.err.printf("run %d: %.3f s%n", k + 1, (t1 - t0) / 1e9);
+                    }
                     if (k >= w) {
                         times[k - w] = (t1 - t0) / 1e9;
                     }

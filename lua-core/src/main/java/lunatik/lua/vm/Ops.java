@@ -18,6 +18,24 @@ public final class Ops {
     private Ops() {
     }
 
+    /* Boxes of 0..1023 (bytes, ports, small counters), made once. */
+    private static final Long[] SMALL = new Long[1024];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = Long.valueOf(i);
+        }
+    }
+
+    /**
+     * The boxed integer {@code v}, shared for 0..1023: for library functions that return many
+     * small integers in an array (string.byte, string.unpack), where no box can be optimized
+     * away. Compiled arithmetic keeps {@code Long.valueOf}, which the JVM can remove.
+     */
+    public static Long box(long v) {
+        return v >= 0 && v < SMALL.length ? SMALL[(int) v] : Long.valueOf(v);
+    }
+
     /** Describes an operand for error messages: " (local 'x')", or "" when nothing is known. */
     public interface VarInfo {
         /** The description of operand {@code i} (0 = first, 1 = second) including the leading space. */

@@ -59,9 +59,10 @@ public final class StringLib {
         LibFunction.register(L, t, "string", "reverse", StringLib::reverse);
         LibFunction.register(L, t, "string", "sub", StringLib::sub);
         LibFunction.register(L, t, "string", "upper", a -> mapCase(a.checkString(1), true));
-        LibFunction.register(L, t, "string", "pack", StringPack::pack);
+        StringPack.Plans plans = new StringPack.Plans();
+        LibFunction.register(L, t, "string", "pack", a -> StringPack.pack(plans, a));
         LibFunction.register(L, t, "string", "packsize", StringPack::packsize);
-        LibFunction.register(L, t, "string", "unpack", StringPack::unpack);
+        LibFunction.register(L, t, "string", "unpack", a -> StringPack.unpack(plans, a));
         L.globals.put(Ops.str("string"), t);
         L.setMetatable(LuaString.EMPTY, metatable(L, t));
     }
@@ -175,7 +176,7 @@ public final class StringLib {
         int n = (int) (end - start + 1);
         Object[] r = new Object[n];
         for (int i = 0; i < n; i++) {
-            r[i] = (long) s.byteAt((int) start - 1 + i);
+            r[i] = Ops.box(s.byteAt((int) start - 1 + i));
         }
         return Varargs.of(r);
     }
@@ -561,6 +562,20 @@ public final class StringLib {
             ensure(count);
             Arrays.fill(b, n, n + count, (byte) 0);
             n += count;
+        }
+
+        /*
+         * Adds v as an integer of size bytes in the given order. Past the 8 bytes of a
+         * lua_Integer, the extra bytes extend the sign of a negative signed value (0xff) and
+         * are zero otherwise (neg says which).
+         */
+        void addInt(long v, boolean little, int size, boolean neg) {
+            ensure(size);
+            for (int i = 0; i < size; i++) {
+                int bv = i < 8 ? (int) (v >>> (8 * i)) : (neg ? 0xff : 0);
+                b[little ? n + i : n + size - 1 - i] = (byte) bv;
+            }
+            n += size;
         }
 
         /** Adds text made of characters below 256 (one byte each). */

@@ -53,6 +53,8 @@ final class StringPack {
         Kind kind;
         int size;
         int toAlign;
+        /** The alignment of the option last read (a power of 2; 1 when it has none). */
+        int alignTo;
 
         Parser(Args a, LuaString fmt) {
             this.a = a;
@@ -81,12 +83,14 @@ final class StringPack {
                 }
             }
             toAlign = 0;
+            alignTo = 1;
             if (align > 1 && kind != Kind.CHAR) {
                 align = Math.min(align, maxAlign);
                 if ((align & (align - 1)) != 0) {
                     throw a.argError(1, "format asks for alignment not power of 2");
                 }
-                toAlign = (int) ((align - (total & (align - 1))) & (align - 1));
+                alignTo = align;
+                toAlign = padding(total, align);
             }
         }
 
@@ -165,11 +169,107 @@ final class StringPack {
         }
     }
 
+    /* The bytes of padding before an option of alignment align (a power of 2) at total. */
+    private static int padding(long total, int align) {
+        return (int) ((align - (total & (align - 1))) & (align - 1));
+    }
+
+    /**
+     * A valid format read once: its options (no-ops left out) with their kinds, sizes,
+     * alignments and byte orders. Formats are nearly always constants, so pack and unpack keep
+     * the plans of the last formats seen ({@link #plan}) instead of reading the format again at
+     * every call. An invalid format has no plan: the {@link Parser} reads it and raises its
+     * error at the option where Lua raises it, after the arguments before it are checked.
+     */
+    private static final class Plan {
+        final LuaString fmt;
+        final boolean floats;
+        final Kind[] kinds;
+        final int[] sizes;
+        final int[] aligns;
+        final boolean[] little;
+        /** Values unpack returns (before the position), arguments pack takes. */
+        final int values;
+
+        Plan(LuaString fmt, boolean floats, Kind[] kinds, int[] sizes, int[] aligns, boolean[] little, int values) {
+            this.fmt = fmt;
+            this.floats = floats;
+            this.kinds = kinds;
+            this.sizes = sizes;
+            this.aligns = aligns;
+            this.little = little;
+            this.values = values;
+        }
+    }
+
+    /** Longest format given a plan; longer ones are read each time. */
+    private static final int PLAN_MAX_FORMAT = 64;
+    /** The plans of one state's last formats, by the format's hash (one per state: nothing static). */
+    static final class Plans {
+        private final Plan[] slots = new Plan[128];
+    }
+
+    /* The plan of fmt, or null when it has none (invalid, or long). */
+    private static Plan plan(Plans plans, Args a, LuaString fmt) {
+        boolean floats = a.state().dialect.hasFloats();
+        Plan[] slots = plans.slots;
+        int slot = fmt.hashCode() & (slots.length - 1);
+        Plan p = slots[slot];
+        if (p != null && p.floats == floats && (p.fmt == fmt || p.fmt.equals(fmt))) {
+            return p;
+        }
+        if (fmt.length() > PLAN_MAX_FORMAT) {
+            return null;
+        }
+        p = readPlan(a, fmt, floats);
+        if (p != null) {
+            slots[slot] = p;
+        }
+        return p;
+    }
+
+    private static Plan readPlan(Args a, LuaString fmt, boolean floats) {
+        Parser h = new Parser(a, fmt);
+        int n = 0;
+        int values = 0;
+        Kind[] kinds = new Kind[fmt.length()];
+        int[] sizes = new int[fmt.length()];
+        int[] aligns = new int[fmt.length()];
+        boolean[] little = new boolean[fmt.length()];
+        try {
+            while (h.hasMore()) {
+                h.next(0);
+                if (h.kind == Kind.NOP) {
+                    continue;
+                }
+                kinds[n] = h.kind;
+                sizes[n] = h.size;
+                aligns[n] = h.alignTo;
+                little[n] = h.little;
+                n++;
+                if (h.kind != Kind.PADDING && h.kind != Kind.PADALIGN) {
+                    values++;
+                }
+            }
+        } catch (LuaError e) {
+            return null;
+        }
+        if (values >= LuaState.MAX_STACK - 1) {
+            return null; // the parser raises the stack overflow where Lua does
+        }
+        return new Plan(fmt, floats, Arrays.copyOf(kinds, n),
+            Arrays.copyOf(sizes, n), Arrays.copyOf(aligns, n), Arrays.copyOf(little, n), values);
+    }
+
     // ---------------------------------------------------------------- pack
 
     /** {@code string.pack(fmt, v1, v2, ...)}. */
-    static Object pack(Args a) {
+    static Object pack(Plans plans, Args a) {
         LuaString fmt = a.checkString(1);
+        Plan p = plan(plans, a, fmt);
+        if (p != null && a.count() > p.values) {
+            return pack(a, p);
+        }
         // the reference pushes a nil after the arguments: a missing one is "got nil"
         a = new Args(a.function(), Arrays.copyOf(a.array(), a.count() + 1));
         Parser h = new Parser(a, fmt);
@@ -181,12 +281,12 @@ final class StringPack {
             total += h.toAlign + (long) h.size;
             out.addZeros(h.toAlign);
             switch (h.kind) {
-                case INT -> packSigned(a, out, h, ++arg);
-                case UINT -> packUnsigned(a, out, h, ++arg);
+                case INT -> packSigned(a, out, h.size, h.little, ++arg);
+                case UINT -> packUnsigned(a, out, h.size, h.little, ++arg);
                 case FLOAT -> packInt(out, Float.floatToRawIntBits((float) a.checkDouble(++arg)), h.little, 4, false);
                 case DOUBLE -> packInt(out, Double.doubleToRawLongBits(a.checkDouble(++arg)), h.little, 8, false);
-                case CHAR -> packChars(a, out, h, ++arg);
-                case STRING -> total += packString(a, out, h, ++arg);
+                case CHAR -> packChars(a, out, h.size, ++arg);
+                case STRING -> total += packString(a, out, h.size, h.little, ++arg);
                 case ZSTR -> total += packZString(a, out, ++arg);
                 case PADDING -> out.add(0);
                 default -> {
@@ -197,42 +297,74 @@ final class StringPack {
         return out.toLuaString();
     }
 
-    private static void packSigned(Args a, StringLib.Buffer out, Parser h, int arg) {
+    /*
+     * pack by a plan, when every argument the format takes is there (else the parser's loop,
+     * whose argument errors say "got nil" for a missing one, as the reference).
+     */
+    private static Object pack(Args a, Plan p) {
+        StringLib.Buffer out = new StringLib.Buffer(32);
+        int arg = 1;
+        long total = 0;
+        Kind[] kinds = p.kinds;
+        for (int i = 0; i < kinds.length; i++) {
+            int size = p.sizes[i];
+            boolean little = p.little[i];
+            int toAlign = p.aligns[i] > 1 ? padding(total, p.aligns[i]) : 0;
+            total += toAlign + (long) size;
+            out.addZeros(toAlign);
+            switch (kinds[i]) {
+                case INT -> packSigned(a, out, size, little, ++arg);
+                case UINT -> packUnsigned(a, out, size, little, ++arg);
+                case FLOAT -> packInt(out, Float.floatToRawIntBits((float) a.checkDouble(++arg)), little, 4, false);
+                case DOUBLE -> packInt(out, Double.doubleToRawLongBits(a.checkDouble(++arg)), little, 8, false);
+                case CHAR -> packChars(a, out, size, ++arg);
+                case STRING -> total += packString(a, out, size, little, ++arg);
+                case ZSTR -> total += packZString(a, out, ++arg);
+                case PADDING -> out.add(0);
+                default -> {
+                    // PADALIGN consumes no argument
+                }
+            }
+        }
+        return out.toLuaString();
+    }
+
+    private static void packSigned(Args a, StringLib.Buffer out, int size, boolean little, int arg) {
         long v = a.checkInteger(arg);
-        if (h.size < SZINT) {
-            long lim = 1L << (h.size * 8 - 1);
+        if (size < SZINT) {
+            long lim = 1L << (size * 8 - 1);
             if (v < -lim || v >= lim) {
                 throw a.argError(arg, "integer overflow");
             }
         }
-        packInt(out, v, h.little, h.size, v < 0);
+        packInt(out, v, little, size, v < 0);
     }
 
-    private static void packUnsigned(Args a, StringLib.Buffer out, Parser h, int arg) {
+    private static void packUnsigned(Args a, StringLib.Buffer out, int size, boolean little, int arg) {
         long v = a.checkInteger(arg);
-        if (h.size < SZINT && Long.compareUnsigned(v, 1L << (h.size * 8)) >= 0) {
+        if (size < SZINT && Long.compareUnsigned(v, 1L << (size * 8)) >= 0) {
             throw a.argError(arg, "unsigned overflow");
         }
-        packInt(out, v, h.little, h.size, false);
+        packInt(out, v, little, size, false);
     }
 
-    private static void packChars(Args a, StringLib.Buffer out, Parser h, int arg) {
+    private static void packChars(Args a, StringLib.Buffer out, int size, int arg) {
         LuaString s = a.checkString(arg);
-        if (s.length() > h.size) {
+        if (s.length() > size) {
             throw a.argError(arg, "string longer than given size");
         }
         out.add(s);
-        out.addZeros(h.size - s.length());
+        out.addZeros(size - s.length());
     }
 
     /* s[n]: the length in n bytes, then the bytes. Returns the bytes added past the size. */
-    private static long packString(Args a, StringLib.Buffer out, Parser h, int arg) {
+    private static long packString(Args a, StringLib.Buffer out, int size, boolean little, int arg) {
         LuaString s = a.checkString(arg);
         long len = s.length();
-        if (h.size < SZINT && len >= 1L << (h.size * 8)) {
+        if (size < SZINT && len >= 1L << (size * 8)) {
             throw a.argError(arg, "string length does not fit in given size");
         }
-        packInt(out, len, h.little, h.size, false);
+        packInt(out, len, little, size, false);
         out.add(s);
         return len;
     }
@@ -256,12 +388,7 @@ final class StringPack {
      * sign of a negative signed value (0xff) and are zero otherwise.
      */
     private static void packInt(StringLib.Buffer out, long v, boolean little, int size, boolean neg) {
-        byte[] b = new byte[size];
-        for (int i = 0; i < size; i++) {
-            int bv = i < SZINT ? (int) (v >>> (8 * i)) : (neg ? 0xff : 0);
-            b[little ? i : size - 1 - i] = (byte) bv;
-        }
-        out.add(b, 0, size);
+        out.addInt(v, little, size, neg);
     }
 
     // ---------------------------------------------------------------- packsize
@@ -287,14 +414,19 @@ final class StringPack {
     // ---------------------------------------------------------------- unpack
 
     /** {@code string.unpack(fmt, s [, pos])}. */
-    static Object unpack(Args a) {
-        Parser h = new Parser(a, a.checkString(1));
+    static Object unpack(Plans plans, Args a) {
+        LuaString fmt = a.checkString(1);
         LuaString data = a.checkString(2);
         int ld = data.length();
         long start = StringLib.startPos(a.optInteger(3, 1), ld) - 1;
         if (start > ld) {
             throw a.argError(3, "initial position out of string");
         }
+        Plan p = plan(plans, a, fmt);
+        if (p != null) {
+            return unpack(a, p, data, (int) start);
+        }
+        Parser h = new Parser(a, fmt);
         int pos = (int) start;
         List<Object> results = new ArrayList<>();
         while (h.hasMore()) {
@@ -338,6 +470,52 @@ final class StringPack {
         return Varargs.of(results.toArray());
     }
 
+    /* unpack by a plan: the same checks in the same order as the parser's loop below. */
+    private static Object unpack(Args a, Plan p, LuaString data, int pos) {
+        int ld = data.length();
+        Object[] r = new Object[p.values + 1];
+        int k = 0;
+        Kind[] kinds = p.kinds;
+        for (int i = 0; i < kinds.length; i++) {
+            int size = p.sizes[i];
+            int toAlign = p.aligns[i] > 1 ? padding(pos, p.aligns[i]) : 0;
+            if ((long) toAlign + size > ld - pos) {
+                throw a.argError(2, "data string too short");
+            }
+            pos += toAlign;
+            boolean little = p.little[i];
+            switch (kinds[i]) {
+                case INT -> r[k++] = Ops.box(unpackInt(a, data, pos, little, size, true));
+                case UINT -> r[k++] = Ops.box(unpackInt(a, data, pos, little, size, false));
+                case FLOAT -> r[k++] = (double) Float.intBitsToFloat((int) unpackInt(a, data, pos, little, 4, false));
+                case DOUBLE -> r[k++] = Double.longBitsToDouble(unpackInt(a, data, pos, little, 8, false));
+                case CHAR -> r[k++] = data.substring(pos, pos + size);
+                case STRING -> {
+                    long len = unpackInt(a, data, pos, little, size, false);
+                    if (Long.compareUnsigned(len, (long) ld - pos - size) > 0) {
+                        throw a.argError(2, "data string too short");
+                    }
+                    r[k++] = data.substring(pos + size, pos + size + (int) len);
+                    pos += (int) len;
+                }
+                case ZSTR -> {
+                    int z = zeroAt(data, pos);
+                    if (z < 0) {
+                        throw a.argError(2, "unfinished string for format 'z'");
+                    }
+                    r[k++] = data.substring(pos, z);
+                    pos = z + 1;
+                }
+                default -> {
+                    // padding and alignment produce no value
+                }
+            }
+            pos += size;
+        }
+        r[k] = (long) pos + 1;
+        return Varargs.of(r);
+    }
+
     private static int zeroAt(LuaString data, int from) {
         byte[] b = data.bytes();
         for (int i = from; i < data.length(); i++) {
@@ -354,9 +532,16 @@ final class StringPack {
      */
     private static long unpackInt(Args a, LuaString data, int pos, boolean little, int size, boolean signed) {
         int limit = Math.min(size, SZINT);
+        byte[] b = data.bytes();
         long v = 0;
-        for (int i = limit - 1; i >= 0; i--) {
-            v = (v << 8) | data.byteAt(little ? pos + i : pos + size - 1 - i);
+        if (little) {
+            for (int i = limit - 1; i >= 0; i--) {
+                v = (v << 8) | (b[pos + i] & 0xff);
+            }
+        } else {
+            for (int i = size - limit; i < size; i++) {
+                v = (v << 8) | (b[pos + i] & 0xff);
+            }
         }
         if (size < SZINT) {
             if (signed) {
