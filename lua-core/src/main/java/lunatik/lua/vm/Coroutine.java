@@ -76,8 +76,10 @@ public final class Coroutine {
     int hookCount;
     /** Ticks left before the next count event. */
     int countLeft;
-    /** While suspended in a yield: the library function that yields (shown on top of the stack). */
-    private LuaFunction yieldedBy;
+    /**
+     * Whether it is suspended in a yield (not before its start): then {@link #cBase} and
+     * {@link #cFn} still say which library function yields (shown on top of the stack).
+     */
     private boolean inYield;
     /** Whether a hook of this coroutine is running (no hook runs inside a hook, as Lua's allowhook). */
     boolean inHook;
@@ -213,14 +215,9 @@ public final class Coroutine {
     Object yield(Object values) {
         transfer = values;
         // no frame pushed (a switch costs enough): levels() shows the yielding function on top
-        yieldedBy = cBase == depth ? cFn : null;
         inYield = true;
-        try {
-            continuation.suspend();
-        } finally {
-            inYield = false;
-            yieldedBy = null;
-        }
+        continuation.suspend();
+        inYield = false;
         if (closing) {
             throw new CloseUnwind();
         }
@@ -311,7 +308,7 @@ public final class Coroutine {
             return new CallFrame.Java(cFn, top);
         }
         if (inYield && status == Status.SUSPENDED) {
-            return new CallFrame.Java(yieldedBy, top);
+            return new CallFrame.Java(cBase == depth ? cFn : null, top);
         }
         return top;
     }

@@ -120,7 +120,7 @@ public class LibFunction extends LuaFunction {
             co.nny++;
         }
         try {
-            return body.call(new Args(this, args));
+            return apply(args);
         } catch (LuaError e) {
             throw L.onLibraryError(co, this, e);
         } catch (Throwable t) {
@@ -135,6 +135,17 @@ public class LibFunction extends LuaFunction {
             co.cBase = savedBase;
             co.cFn = savedFn;
         }
+    }
+
+    /**
+     * The function's work, run by {@link #invoke} inside the library-call bookkeeping: the body
+     * with the arguments wrapped for checking. A subclass may override it to take the arguments
+     * as they come (its body is then unused); at a call site that only ever calls that
+     * subclass, the JVM compiles the override into the caller, where a body behind the shared
+     * {@link Body} interface stays a call of its own.
+     */
+    protected Object apply(Object[] args) {
+        return body.call(new Args(this, args));
     }
 
     public LuaState state() {

@@ -20,16 +20,8 @@ public final class CoroutineLib {
         LuaTable co = new LuaTable();
         L.globals.put(Ops.str("coroutine"), co);
         reg(L, co, "create", a -> new Coroutine(L, a.checkFunction(1)));
-        reg(L, co, "resume", a -> {
-            Coroutine c = checkCo(a, 1);
-            Object[] args = java.util.Arrays.copyOfRange(a.array(), 1, Math.max(1, a.count()));
-            try {
-                return BaseLib.prependTrue(c.resume(Varargs.of(args)));
-            } catch (LuaError e) {
-                return Varargs.of(Boolean.FALSE, e.value());
-            }
-        });
-        reg(L, co, "yield", a -> L.yield(Varargs.of(a.array(), a.count()))).yieldable();
+        co.put(L.intern(Ops.str("resume")), new Resume(L));
+        co.put(L.intern(Ops.str("yield")), new Yield(L));
         reg(L, co, "status", a -> Ops.str(status(L, checkCo(a, 1))));
         reg(L, co, "running", a -> {
             Coroutine c = L.current();
@@ -41,13 +33,7 @@ public final class CoroutineLib {
         }).yieldable();
         reg(L, co, "wrap", a -> {
             Coroutine c = new Coroutine(L, a.checkFunction(1));
-            return new LibFunction(L, "wrap", "wrap", w -> {
-                try {
-                    return c.resume(Varargs.of(w.array(), w.count()));
-                } catch (LuaError e) {
-                    throw new LuaError(withCallerPosition(L, e.value()));
-                }
-            }).yieldable().holding(c);
+            return new Wrapped(L, c);
         });
         reg(L, co, "close", a -> {
             Coroutine c = checkCo(a, 1);
@@ -84,6 +70,63 @@ public final class CoroutineLib {
             return c;
         }
         throw a.typeError(n, "thread");
+    }
+
+    /*
+     * coroutine.yield and the functions coroutine.wrap makes take their arguments as they come
+     * (LibFunction.apply): a resume/yield round trip is mostly the continuation switch, and
+     * these keep the library call around it small.
+     */
+    private static final class Yield extends LibFunction {
+        Yield(LuaState L) {
+            super(L, "yield", "coroutine.yield", null);
+            yieldable();
+        }
+
+        @Override
+        protected Object apply(Object[] args) {
+            return L.yield(Varargs.of(args));
+        }
+    }
+
+    private static final class Resume extends LibFunction {
+        Resume(LuaState L) {
+            super(L, "resume", "coroutine.resume", null);
+        }
+
+        @Override
+        protected Object apply(Object[] args) {
+            Coroutine c = checkCo(new Args(this, args), 1);
+            Object in = switch (args.length) {
+                case 0, 1 -> Varargs.NONE;
+                case 2 -> args[1];
+                default -> Varargs.of(java.util.Arrays.copyOfRange(args, 1, args.length));
+            };
+            try {
+                return BaseLib.prependTrue(c.resume(in));
+            } catch (LuaError e) {
+                return Varargs.of(Boolean.FALSE, e.value());
+            }
+        }
+    }
+
+    private static final class Wrapped extends LibFunction {
+        private final Coroutine c;
+
+        Wrapped(LuaState L, Coroutine c) {
+            super(L, "wrap", "wrap", null);
+            this.c = c;
+            yieldable().holding(c);
+        }
+
+        @Override
+        protected Object apply(Object[] args) {
+            try {
+                return c.resume(Varargs.of(args));
+            } catch (LuaError e) {
+                throw new LuaError(withCallerPosition(L, e.value()));
+            }
+        }
     }
 
     private static LibFunction reg(LuaState L, LuaTable t, String name, LibFunction.Body b) {
