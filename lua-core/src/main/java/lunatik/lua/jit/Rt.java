@@ -43,12 +43,70 @@ public final class Rt {
     }
 
     public static Object indexStr(Object o, LuaString k, CFrame f, int site) {
-        Object v = Ops.fastIndexStr(o, k);
-        if (v != Ops.SLOW) {
-            return v;
+        LuaTable mt;
+        if (o instanceof LuaTable t) {
+            Object v = t.get(k);
+            if (v != null) {
+                return v;
+            }
+            mt = t.getMetatable();
+            if (mt == null) {
+                return null;
+            }
+        } else if (o instanceof LuaString) {
+            mt = L(f).getMetatable(o);
+        } else {
+            mt = null;
+        }
+        if (mt != null) {
+            IndexCache c = f.site(site).indexCache;
+            if (c != null && c.meta == mt && c.epoch == LuaTable.chainEpoch()) {
+                return c.value;
+            }
+        }
+        return indexChain(o, mt, k, f, site, false);
+    }
+
+    /**
+     * {@code o[k]} where o (a table without the key, or a string) has metatable mt (or none):
+     * through mt's __index chain. When the chain is tables only, the result is kept in the
+     * site's {@link IndexCache} under mt and the chain epoch (the chain's tables marked, see
+     * {@link LuaTable#markInChain}), so the next lookup here through the same metatable is one
+     * comparison; else (an __index function, a weak table, a long chain) the general path.
+     */
+    private static Object indexChain(Object o, LuaTable mt, LuaString k, CFrame f, int site, boolean method) {
+        if (mt != null) {
+            long epoch = LuaTable.chainEpoch();
+            LuaTable m = mt;
+            for (int depth = 0; depth < IndexCache.MAX_DEPTH; depth++) {
+                if (!m.markInChain()) {
+                    break;
+                }
+                Object h = m.get(Meta.INDEX);
+                Object v = null;
+                boolean found = h == null;
+                if (h instanceof LuaTable ht) {
+                    if (!ht.markInChain()) {
+                        break;
+                    }
+                    v = ht.get(k);
+                    m = ht.getMetatable();
+                    found = v != null || m == null;
+                } else if (h != null) {
+                    break; // a function (or another value with its own metatable)
+                }
+                if (found) {
+                    if (v == null && !(o instanceof LuaTable)) {
+                        break; // a string method that is not there: the general path says so
+                    }
+                    f.site(site).indexCache = new IndexCache(mt, epoch, v);
+                    return v;
+                }
+            }
         }
         f.pc = site;
-        return Ops.index(L(f), o, k, f.site(site));
+        Site s = f.site(site);
+        return Ops.index(L(f), o, k, method ? i -> s.describe(1) : s);
     }
 
     public static Object indexInt(Object o, long k, CFrame f, int site) {
@@ -99,13 +157,28 @@ public final class Rt {
     }
 
     public static Object method(Object self, LuaString name, CFrame f, int site) {
-        Object v = Ops.fastIndexStr(self, name);
-        if (v != Ops.SLOW) {
-            return v;
+        LuaTable mt;
+        if (self instanceof LuaTable t) {
+            Object v = t.get(name);
+            if (v != null) {
+                return v;
+            }
+            mt = t.getMetatable();
+            if (mt == null) {
+                return null;
+            }
+        } else if (self instanceof LuaString) {
+            mt = L(f).getMetatable(self);
+        } else {
+            mt = null;
         }
-        f.pc = site;
-        Site s = f.site(site);
-        return Ops.index(L(f), self, name, i -> s.describe(1));
+        if (mt != null) {
+            IndexCache c = f.site(site).indexCache;
+            if (c != null && c.meta == mt && c.epoch == LuaTable.chainEpoch()) {
+                return c.value;
+            }
+        }
+        return indexChain(self, mt, name, f, site, true);
     }
 
     // ---------------------------------------------------------------- arithmetic

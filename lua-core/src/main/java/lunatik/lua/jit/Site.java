@@ -14,6 +14,8 @@ public final class Site implements Ops.VarInfo {
     final lunatik.lua.vm.FuncName callee;
     /** At a call: the names of the active locals, in order (for debug.getlocal), else null. */
     String[] localNames;
+    /** At a string-key index or method lookup: what the last lookup through a metatable found (see Rt.indexStr). */
+    IndexCache indexCache;
     /** At a call: how each active local is spilled ({@link #PLAIN}, {@link #CELL}, {@link #LONG}, {@link #NONE}). */
     byte[] localKinds;
 

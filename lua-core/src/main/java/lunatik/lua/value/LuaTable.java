@@ -51,6 +51,9 @@ public final class LuaTable {
      * references, not ephemerons: a value that refers to its own key keeps the entry.)
      */
     public void setMetatable(LuaTable mt) {
+        if (inChain) {
+            CHAIN_EPOCH.incrementAndGet();
+        }
         metatable = mt;
         boolean wk = false;
         boolean wv = false;
@@ -66,6 +69,42 @@ public final class LuaTable {
     }
 
     private static final LuaString MODE = LuaString.of("__mode");
+
+    // ---------------------------------------------------------------- inline caches
+
+    /*
+     * Compiled code caches the result of a string-key lookup that missed its table and went
+     * through the metatable's __index chain (the method of an object's class), keyed on the
+     * metatable (see lunatik.lua.jit.Rt). Such a result depends on the hash parts and metatables
+     * of the tables of the chain: they are marked, and any change to a marked table moves this
+     * epoch on, which every cached result was taken at. Marked tables are classes and
+     * metatables, written when they are made, so the epoch rarely moves; an object's own
+     * fields are not marked. The epoch only ever grows (atomic increments), so a thread that
+     * changed a table sees a newer epoch than its caches were taken at, whatever other threads
+     * (other states) do to it. It is a cache key, not state: nothing else reads it.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong CHAIN_EPOCH = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Whether a cached lookup depends on this table (its hash part, its metatable). */
+    private boolean inChain;
+
+    /** The epoch of lookups through __index chains: see {@link #markInChain}. */
+    public static long chainEpoch() {
+        return CHAIN_EPOCH.getOpaque();
+    }
+
+    /**
+     * Marks this table as one a cached lookup depends on: from now on a change to its hash
+     * part or metatable moves {@link #chainEpoch} on. Returns false for a weak table, which
+     * cannot be depended on (its entries may go at any collection).
+     */
+    public boolean markInChain() {
+        if (weak) {
+            return false;
+        }
+        inChain = true;
+        return true;
+    }
 
     // ---------------------------------------------------------------- weak mode
 
@@ -377,6 +416,9 @@ public final class LuaTable {
     }
 
     private void hashPut(Object key, int hash, Object value) {
+        if (inChain) {
+            CHAIN_EPOCH.incrementAndGet();
+        }
         Object[] ks = keys;
         int i = 0;
         if (ks != null) {
