@@ -2,38 +2,61 @@
 # Benchmark report: runs ../shared/bench on lua5.4, LuaJ 3.0.1 (interpreter and luajc) and our
 # engine (whole process, FULL and KERNEL, and warmed up in one JVM), then writes a Markdown
 # table of times and ratios to lua5.4 measured in the same run.
-#   usage: bench/report.sh [-n runs] [-o report.md] [-b "fib sieve ..."]
+#   usage: bench/report.sh [-n runs] [-o report.md] [-b "fib sieve ..."] [-r revision]
+# -r: also builds our engine at that git revision (in a temporary worktree) and measures it
+# beside today's, each benchmark of the two in turn, for a table "against the engine before".
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 shared="$here/../shared/bench"
-runs=3 out="$here/docs/bench.md" list=""
-while getopts "n:o:b:" opt; do
-  case "$opt" in n) runs="$OPTARG" ;; o) out="$OPTARG" ;; b) list="$OPTARG" ;; *) exit 2 ;; esac
+runs=3 out="$here/docs/bench.md" list="" rev=""
+while getopts "n:o:b:r:" opt; do
+  case "$opt" in n) runs="$OPTARG" ;; o) out="$OPTARG" ;; b) list="$OPTARG" ;; r) rev="$OPTARG" ;; *) exit 2 ;; esac
 done
 [ -n "$list" ] || list="$(cd "$shared/lua" && ls *.lua | sed 's/\.lua$//' | tr '\n' ' ')"
 JAVA_HOME="$("$here/bin/jdk25")"; export JAVA_HOME
 (cd "$here" && bin/mvn25 -q -B -ntp package -DskipTests -pl lua-cli -am)
-rows="$(mktemp)"; trap 'rm -f "$rows" "$rows.rss"' EXIT
+rows="$(mktemp)"; old=""
+trap 'rm -f "$rows" "$rows.rss"; [ -z "$old" ] || git -C "$here" worktree remove --force "$old"' EXIT
+if [ -n "$rev" ]; then
+  old="$(mktemp -d)"; rmdir "$old"
+  git -C "$here" worktree add --detach "$old" "$rev" >&2
+  (cd "$old" && bin/mvn25 -q -B -ntp package -DskipTests -pl lua-cli -am) >&2
+  "$old/bin/lunatik-lua" -e "" || true
+fi
 "$here/bin/lunatik-lua" -e "" # makes its AOT cache now (first use), not in a timed run
 run() { "$shared/run.sh" -n "$runs" -b "$list" -l "$1" -o "$rows" "$2" >&2 || true; }
-run lua5.4 "$("$shared/engines.sh" lua5.4)"
-run ours "$here/bin/lunatik-lua"
 # -k: no feature probe (the kernel dialect has no math.type, which the probe reads)
 runk() { "$shared/run.sh" -k -n "$runs" -b "$list" -l "$1" -o "$rows" "$2" >&2 || true; }
-runk ours-k "$here/bin/lunatik-lua -k"
+lua54="$("$shared/engines.sh" lua5.4)"
+# lua5.4 and ours (and the engine before) benchmark by benchmark, so a slow spell of the
+# machine falls on all of them alike
+all="$list"
+for list in $all; do
+  run lua5.4 "$lua54"
+  run ours "$here/bin/lunatik-lua"
+  runk ours-k "$here/bin/lunatik-lua -k"
+  if [ -n "$old" ]; then
+    run before "$old/bin/lunatik-lua"
+    runk before-k "$old/bin/lunatik-lua -k"
+  fi
+done
+list="$all"
 run luaj "$(JAVA="$JAVA_HOME/bin/java" "$shared/engines.sh" luaj)"
 run luajc "$(JAVA="$JAVA_HOME/bin/java" "$shared/engines.sh" luajc)"
-cp="$here/lua-cli/target/lua-cli-$("$here/bin/version").jar:$here/lua-cli/target/lib/*"
-for b in $list; do
+warm() { # label checkout benchmark
+  local cp="$2/lua-cli/target/lua-cli-$("$2/bin/version").jar:$2/lua-cli/target/lib/*" line med want status
   line="$("$JAVA_HOME/bin/java" --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED -XX:+UseSerialGC \
-    -cp "$cp" lunatik.lua.cli.WarmBench -w 3 -n 5 "$shared/lua/$b.lua" 2>&1 | tail -1)"
+    -cp "$cp" lunatik.lua.cli.WarmBench -w 3 -n 5 "$shared/lua/$3.lua" 2>&1 | tail -1)"
   med="$(sed -n 's/.*median_s=\([0-9.]*\).*/\1/p' <<<"$line")"
-  want="$(grep "^checksum $b " "$shared/expected.txt" || true)"
+  want="$(grep "^checksum $3 " "$shared/expected.txt" || true)"
   status=ok; [[ "$line" == *"$want"* ]] || status=MISMATCH
-  printf 'warm\t%s\t%s\t%s\t5\t%s\n' "$b" "$med" "$med" "$status" >>"$rows"
+  printf '%s\t%s\t%s\t%s\t5\t%s\n' "$1" "$3" "$med" "$med" "$status" >>"$rows"
+}
+for b in $list; do
+  warm warm "$here" "$b"
+  [ -z "$old" ] || warm before-warm "$old" "$b"
 done
 # peak resident memory (one more run each, GNU time's maximum RSS) of lua5.4 and ours (FULL)
-lua54="$("$shared/engines.sh" lua5.4)"
 for b in $list; do
   for e in lua5.4 ours; do
     if [ "$e" = lua5.4 ]; then cmd=($lua54); else cmd=("$here/bin/lunatik-lua"); fi
@@ -43,7 +66,7 @@ for b in $list; do
   done
 done
 mkdir -p "$(dirname "$out")"
-awk -F'\t' -v date="$(date -u +%Y-%m-%d)" -v host="$(nproc) cores, $(uname -m), $(uname -r)" '
+awk -F'\t' -v rev="$rev" -v date="$(date -u +%Y-%m-%d)" -v host="$(nproc) cores, $(uname -m), $(uname -r)" '
   { t[$1 "," $2] = $4; st[$1 "," $2] = $6; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
   function cell(e, b,   v, r) {
     v = t[e "," b]; if (v == "" || v == "-") return st[e "," b] == "" ? "—" : st[e "," b]
@@ -76,5 +99,28 @@ awk -F'\t' -v date="$(date -u +%Y-%m-%d)" -v host="$(nproc) cores, $(uname -m), 
     lc = 0; lw = 0
     for (i = 1; i <= n; i++) { b = order[i]; if (b == "startup") continue; if (ratio("luajc", b) > 0 && ratio("ours", b) > 0) { lc++; if (t["ours," b] < t["luajc," b]) lw++ } }
     printf "- faster than luajc (whole process) on %d of the %d benchmarks luajc runs\n", lw, lc
+    if (rev == "") exit
+    print ""
+    print "## Against the engine before (" rev ")"
+    print ""
+    print "The same benchmarks run by our engine built at `" rev "`, measured in this run beside today'"'"'s"
+    print "(each benchmark of the two in turn). Each cell: today'"'"'s time / that engine'"'"'s time (below 1 is"
+    print "faster today), and in brackets that engine'"'"'s ratio to lua5.4 in this run."
+    print ""
+    print "| bench | whole (FULL) | whole (KERNEL) | warm |"
+    print "|---|---:|---:|---:|"
+    split("ours before ours-k before-k warm before-warm", pr, " ")
+    worse = 0; cells = 0
+    for (i = 1; i <= n; i++) { b = order[i]; row = "| " b
+      for (k = 1; k <= 5; k += 2) { a = t[pr[k] "," b]; o = t[pr[k + 1] "," b]
+        if (a == "" || a == "-" || o == "" || o == "-" || o == 0) { row = row " | —"; continue }
+        q = a / o; cells++; if (q > 1) worse++
+        r = ratio(pr[k + 1], b)
+        row = row sprintf(" | %.2f", q) (r > 0 ? sprintf(" (%.2fx)", r) : "")
+      }
+      print row " |"
+    }
+    print ""
+    printf "- today slower than `%s` in %d of %d cells\n", rev, worse, cells
   }' "$rows" >"$out"
 cat "$out"
