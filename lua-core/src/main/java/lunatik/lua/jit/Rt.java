@@ -59,9 +59,9 @@ public final class Rt {
             mt = null;
         }
         if (mt != null) {
-            IndexCache c = f.site(site).indexCache;
-            if (c != null && c.meta == mt && c.epoch == LuaTable.chainEpoch()) {
-                return c.value;
+            Object v = IndexCache.find(f.site(site).indexCache, mt, LuaTable.chainEpoch());
+            if (v != IndexCache.MISS) {
+                return v;
             }
         }
         return indexChain(o, mt, k, f, site, false);
@@ -99,7 +99,8 @@ public final class Rt {
                     if (v == null && !(o instanceof LuaTable)) {
                         break; // a string method that is not there: the general path says so
                     }
-                    f.site(site).indexCache = new IndexCache(mt, epoch, v);
+                    Site s = f.site(site);
+                    s.indexCache = IndexCache.add(s.indexCache, mt, epoch, v);
                     return v;
                 }
             }
@@ -173,9 +174,9 @@ public final class Rt {
             mt = null;
         }
         if (mt != null) {
-            IndexCache c = f.site(site).indexCache;
-            if (c != null && c.meta == mt && c.epoch == LuaTable.chainEpoch()) {
-                return c.value;
+            Object v = IndexCache.find(f.site(site).indexCache, mt, LuaTable.chainEpoch());
+            if (v != IndexCache.MISS) {
+                return v;
             }
         }
         return indexChain(self, mt, name, f, site, true);
