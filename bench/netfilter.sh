@@ -6,8 +6,11 @@
 # packets); our daemon with a Lua hook that accepts every packet (bench/nf_accept.lua) and one
 # that reads a few header fields (bench/nf_fields.lua, the dnsblock shape). Every queue is fed
 # by the same rules (an nft base chain at LOCAL_OUT jumping to an iptables-nft NFQUEUE rule with
-# bypass). Each row's runs follow one unmeasured run (the daemon's JIT warms up on it). Needs
-# root; installs gcc and libnetfilter-queue-dev when missing. Prints a Markdown table.   usage: bench/netfilter.sh [packets] [runs]
+# bypass). The rows take turns: each round measures every row once (after one unmeasured run:
+# the daemon's JIT warms up on it, the C program's page cache), so a slow spell of the machine
+# falls on all rows alike; the ratios to the C rows are taken round by round, and their median
+# is reported. Needs root; installs gcc and libnetfilter-queue-dev when missing. Prints
+# Markdown tables.   usage: bench/netfilter.sh [packets] [rounds]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-200000}"
@@ -34,7 +37,6 @@ nsx() { ip netns exec "$ns" "$@"; }
 nsx ip link set lo up
 flood() { nsx "$java" "$here/bench/UdpFlood.java" "$n" | awk '{print $3}'; }
 median() { sort -n | awk '{v[NR]=$1} END{print (NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2}'; }
-measure() { for ((i = 0; i < runs; i++)); do flood; done | median; }
 # packets queued so far to all queues (id_seq, the 8th column): the rest passed a full queue
 queued() { nsx awk '{s += $8} END {print s + 0}' /proc/net/netfilter/nfnetlink_queue 2>/dev/null || echo 0; }
 rules() { # the rules our daemon makes, for queue $1
@@ -45,41 +47,54 @@ rules() { # the rules our daemon makes, for queue $1
   nsx nft add rule ip filter bench_h jump bench_q
 }
 unrules() { nsx nft delete table ip filter; }
-c_peer() { # $1: label; the rest: nfq_accept's arguments
-  local label="$1"; shift
-  rules 5000
-  ip netns exec "$ns" "$work/nfq_accept" 5000 "$@" & peer=$! # ip execs the program: $! is its pid
-  sleep 0.5
-  flood >/dev/null # one unmeasured run, as the Lua hooks get theirs
-  local before; before=$(queued)
-  rate=$(measure)
-  through=$(( $(queued) - before ))
-  kill "$peer"; wait "$peer" 2>/dev/null || true; peer=""
-  unrules
-  row "$label" "$rate" "$through"
+hooks=(${LUNATIK_BENCH_HOOKS:-nf_accept nf_fields})
+labels=("the kernel alone (no hook)" "C, libnetfilter_queue, a verdict per packet"
+  "C, libnetfilter_queue, a verdict per 16 packets")
+for hook in "${hooks[@]}"; do labels+=("Lua hook: bench/$hook.lua"); done
+start_row() {
+  case "$1" in
+    0) ;;
+    1 | 2)
+      rules 5000
+      if [ "$1" = 1 ]; then set --; else set -- batch 16; fi
+      ip netns exec "$ns" "$work/nfq_accept" 5000 "$@" & peer=$! # ip execs the program: $! is its pid
+      sleep 0.5 ;;
+    *) (cd "$here" && LUNATIK_ROOT="$here" "$here/bin/lunatik" run "bench/${hooks[$1 - 3]}" false) ;;
+  esac
 }
-rows=()
-row() { rows+=("$1	$2	$3"); }
-row "the kernel alone (no hook)" "$(measure)" 0
-c_peer "C, libnetfilter_queue, a verdict per packet"
-c_peer "C, libnetfilter_queue, a verdict per 16 packets" batch 16
+stop_row() {
+  case "$1" in
+    0) ;;
+    1 | 2) kill "$peer"; wait "$peer" 2>/dev/null || true; peer=""; unrules ;;
+    *) (cd "$here" && LUNATIK_ROOT="$here" "$here/bin/lunatik" stop "bench/${hooks[$1 - 3]}") ;;
+  esac
+}
 "$here/bin/lunatik" load
-for hook in ${LUNATIK_BENCH_HOOKS:-nf_accept nf_fields}; do
-  (cd "$here" && LUNATIK_ROOT="$here" "$here/bin/lunatik" run "bench/$hook" false)
-  flood >/dev/null # one unmeasured run: the daemon's JIT compiles the reader's path
-  before=$(queued)
-  rate=$(measure)
-  through=$(( $(queued) - before ))
-  (cd "$here" && LUNATIK_ROOT="$here" "$here/bin/lunatik" stop "bench/$hook")
-  row "Lua hook: bench/$hook.lua" "$rate" "$through"
+declare -A rate through
+for ((r = 0; r < runs; r++)); do
+  for k in "${!labels[@]}"; do
+    start_row "$k"
+    flood >/dev/null # one unmeasured run
+    before=$(queued)
+    rate[$k,$r]=$(flood)
+    through[$k,$r]=$(( $(queued) - before ))
+    stop_row "$k"
+  done
 done
-plain=$(printf '%s\n' "${rows[0]}" | cut -f2)
-cper=$(printf '%s\n' "${rows[1]}" | cut -f2)
-cbatch=$(printf '%s\n' "${rows[2]}" | cut -f2)
-echo "| 1-byte UDP datagrams through LOCAL_OUT, median of $runs runs of $n | per second | to the kernel alone | to C, verdict per packet | to C, batched | through the queue |"
+col() { local k=$1 r; for ((r = 0; r < runs; r++)); do echo "${rate[$k,$r]}"; done; }
+ratio() { local a=$1 b=$2 r; for ((r = 0; r < runs; r++)); do awk -v x="${rate[$a,$r]}" -v y="${rate[$b,$r]}" 'BEGIN{printf "%.3f\n", x / y}'; done; }
+echo "| 1-byte UDP datagrams through LOCAL_OUT, $runs rounds of $n | per second, median | to the kernel alone | to C, verdict per packet | to C, batched | through the queue |"
 echo "|---|---:|---:|---:|---:|---:|"
-for r in "${rows[@]}"; do
-  IFS=$'\t' read -r label rate through <<<"$r"
-  awk -v l="$label" -v r="$rate" -v p="$plain" -v c="$cper" -v b="$cbatch" -v t="$through" -v total="$((n * runs))" \
-    'BEGIN{q = (t > 0) ? sprintf("%.0f%%", 100 * t / total) : "—"; printf "| %s | %.0f | %.2f | %.2f | %.2f | %s |\n", l, r, r/p, r/c, r/b, q}'
+for k in "${!labels[@]}"; do
+  t=0; for ((r = 0; r < runs; r++)); do t=$((t + through[$k,$r])); done
+  q="—"; [ "$k" = 0 ] || q="$(awk -v t="$t" -v total="$((n * runs))" 'BEGIN{printf "%.0f%%", 100 * t / total}')"
+  printf '| %s | %.0f | %.2f | %.2f | %.2f | %s |\n' "${labels[$k]}" "$(col "$k" | median)" \
+    "$(ratio "$k" 0 | median)" "$(ratio "$k" 1 | median)" "$(ratio "$k" 2 | median)" "$q"
+done
+echo
+echo "Ratios are medians of the ratios within each round. Every round, to C batched:"
+echo
+for k in "${!labels[@]}"; do
+  [ "$k" -ge 3 ] || continue
+  echo "- ${labels[$k]}: $(ratio "$k" 2 | tr '\n' ' ')"
 done
