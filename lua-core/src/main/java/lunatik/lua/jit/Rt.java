@@ -43,6 +43,14 @@ public final class Rt {
     }
 
     public static Object indexStr(Object o, LuaString k, CFrame f, int site) {
+        return lookup(o, k, f, site, false);
+    }
+
+    /*
+     * o[k] for a constant string k, the field of indexStr or the method of method(): the
+     * table's own key, else what the site's cache holds for o's metatable, else the chain.
+     */
+    private static Object lookup(Object o, LuaString k, CFrame f, int site, boolean method) {
         LuaTable mt;
         if (o instanceof LuaTable t) {
             Object v = t.get(k);
@@ -64,7 +72,7 @@ public final class Rt {
                 return v;
             }
         }
-        return indexChain(o, mt, k, f, site, false);
+        return indexChain(o, mt, k, f, site, method);
     }
 
     /**
@@ -164,28 +172,7 @@ public final class Rt {
     }
 
     public static Object method(Object self, LuaString name, CFrame f, int site) {
-        LuaTable mt;
-        if (self instanceof LuaTable t) {
-            Object v = t.get(name);
-            if (v != null) {
-                return v;
-            }
-            mt = t.getMetatable();
-            if (mt == null) {
-                return null;
-            }
-        } else if (self instanceof LuaString) {
-            mt = L(f).getMetatable(self);
-        } else {
-            mt = null;
-        }
-        if (mt != null) {
-            Object v = IndexCache.find(f.site(site).indexCache, mt, LuaTable.chainEpoch());
-            if (v != IndexCache.MISS) {
-                return v;
-            }
-        }
-        return indexChain(self, mt, name, f, site, true);
+        return lookup(self, name, f, site, true);
     }
 
     // ---------------------------------------------------------------- arithmetic
