@@ -460,11 +460,7 @@ public final class LuaState {
     /** A metamethod of {@code v}, or null. */
     public Object metamethod(Object v, LuaString event) {
         LuaTable mt = getMetatable(v);
-        if (mt == null) {
-            return null;
-        }
-        int bit = Meta.absentBit(event);
-        return bit == 0 ? mt.get(event) : mt.metaField(event, bit);
+        return mt == null ? null : mt.get(event);
     }
 
     // ---------------------------------------------------------------- extensions
