@@ -248,10 +248,53 @@ public final class Host {
      * Returns whether {@code t} was inside any.
      */
     public boolean interruptThread(Thread t, Object value) {
+        return interruptThread(t, value, null);
+    }
+
+    /**
+     * As {@link #interruptThread(Thread, Object)}, for cutting the entry {@code t} is making into
+     * {@code by}: until that entry ends, an entry {@code t} begins into another runtime is cut
+     * from its start (the interrupt may come after the last check of {@code by}'s code and before
+     * {@code t} is seen inside the other runtime).
+     */
+    public boolean interruptThread(Thread t, Object value, Runtime by) {
+        Pending p = new Pending(by, value);
+        if (by != null) {
+            interrupts.put(t, p);
+        }
         boolean any = false;
         for (Runtime rt : runtimes) {
             any |= rt.interruptEntry(t, value);
         }
+        if (!any && by != null) {
+            interrupts.remove(t, p);
+        }
         return any;
+    }
+
+    /** An interrupt of the entries of a thread: the runtime whose entry it cuts, and the error value. */
+    private record Pending(Runtime by, Object value) {
+    }
+
+    /** The interrupts whose entries have not ended, by thread. */
+    private final java.util.Map<Thread, Pending> interrupts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The value an entry of {@code t} into {@code rt} beginning now is interrupted with (an enclosing entry was cut), or null. */
+    Object interruptFor(Thread t, Runtime rt) {
+        if (interrupts.isEmpty()) {
+            return null;
+        }
+        Pending p = interrupts.get(t);
+        return p == null || p.by == rt ? null : p.value;
+    }
+
+    /** {@code t}'s entry into {@code rt} has ended: an interrupt that cut it is over. */
+    void entryEnded(Thread t, Runtime rt) {
+        if (!interrupts.isEmpty()) {
+            Pending p = interrupts.get(t);
+            if (p != null && p.by == rt) {
+                interrupts.remove(t, p);
+            }
+        }
     }
 }

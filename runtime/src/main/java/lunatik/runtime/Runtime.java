@@ -245,7 +245,8 @@ public final class Runtime {
         try {
             lock.lockInterruptibly();
         } catch (InterruptedException e) {
-            throw new LuaException("interrupted", EINTR);
+            Object cut = host.interruptFor(Thread.currentThread(), this); // what the entry this is made from was cut with
+            throw new LuaException(cut != null ? cut.toString() : "interrupted", EINTR);
         }
         return enter(h);
     }
@@ -291,6 +292,11 @@ public final class Runtime {
                     owner = me;
                     seq = ++entrySeq;
                     startEntry(L);
+                    Object cut = host.interruptFor(me, this); // entered from an entry being cut
+                    if (cut != null) {
+                        L.interrupt(cut);
+                        interruptedThread = me;
+                    }
                 }
                 drainDeferred(L);
                 timer = armTimeLimit(me, seq);
@@ -325,6 +331,7 @@ public final class Runtime {
         if (timer != null) {
             timer.cancel(false);
         }
+        host.entryEnded(me, this);
         synchronized (entryGuard) {
             owner = null;
             if (interruptedThread == me) {
@@ -357,7 +364,7 @@ public final class Runtime {
         return Host.WATCHDOG.schedule(() -> {
             synchronized (entryGuard) {
                 if (owner == me && entrySeq == seq) {
-                    host.interruptThread(me, msg);
+                    host.interruptThread(me, msg, Runtime.this);
                 }
             }
         }, limit.toMillis(), TimeUnit.MILLISECONDS);

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import lunatik.linux.fuse.FuseDevice;
+import lunatik.lua.value.LuaString;
 import lunatik.lua.value.Varargs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -273,6 +274,47 @@ class RuntimeStopTest {
         Object answer = rt.run(L -> L.call1(L.load("return 6 * 7", "=x")));
         assertThat(answer)
             .isEqualTo(42L);
+    }
+
+    /**
+     * The watchdog may cut an entry after its last check and before the thread is seen inside a
+     * runtime it enters from there (lunatik.runtime running a script's top level): that entry is
+     * cut from its start, even when the wake-up the interrupt left on the thread was taken by a
+     * blocking call on the way (here: cleared by hand).
+     */
+    @Test
+    void anEntryMadeFromAnEntryBeingCutIsCutToo() throws Exception {
+        script("sleeper", "require('linux').schedule(3000)");
+        script("outer", "return function() end");
+        Host h = host();
+        Runtime rt = runtime(h, "outer");
+        LuaString msg = lunatik.lua.vm.Ops.str("time limit exceeded (1 ms)");
+        long t0 = System.nanoTime();
+        Object r = rt.run(L -> {
+            h.interruptThread(Thread.currentThread(), msg, rt);
+            Thread.interrupted();
+            try {
+                runtime(h, "sleeper");
+                return "the nested top level ran to its end";
+            } catch (LuaException e) {
+                return e.getMessage();
+            }
+        });
+        assertThat(r).isEqualTo("time limit exceeded (1 ms)");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2000);
+        // with the wake-up left on the thread, the lock of the runtime entered says why
+        Runtime other = runtime(h, "outer");
+        Object r2 = rt.run(L -> {
+            h.interruptThread(Thread.currentThread(), msg, rt);
+            try {
+                return other.run(S -> "entered");
+            } catch (LuaException e) {
+                return e.getMessage();
+            }
+        });
+        assertThat(r2).isEqualTo("time limit exceeded (1 ms)");
+        assertThat(Thread.currentThread().isInterrupted()).isFalse(); // nothing left behind
+        assertThat((Object) other.run(S -> "entered")).isEqualTo("entered"); // and the cut is over
     }
 
     @Test

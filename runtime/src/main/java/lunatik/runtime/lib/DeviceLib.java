@@ -246,7 +246,7 @@ public final class DeviceLib {
         public void interrupt(Thread worker) {
             interrupted.add(worker);
             if (rt != null) {
-                rt.host().interruptThread(worker, Ops.str("interrupted"));
+                rt.host().interruptThread(worker, Ops.str("interrupted"), rt);
             }
             worker.interrupt();
         }
