@@ -90,7 +90,7 @@ public final class Rt {
                 if (!m.markInChain()) {
                     break;
                 }
-                Object h = m.get(Meta.INDEX);
+                Object h = m.metaField(Meta.INDEX, LuaTable.ABSENT_INDEX);
                 Object v = null;
                 boolean found = h == null;
                 if (h instanceof LuaTable ht) {
@@ -130,7 +130,7 @@ public final class Rt {
     }
 
     public static void setIndex(Object o, Object k, Object v, CFrame f, int site) {
-        if (o instanceof LuaTable t && t.getMetatable() == null && k != null) {
+        if (o instanceof LuaTable t && k != null && noNewindex(t)) {
             if (k instanceof LuaString s) {
                 t.put(s, v);
                 return;
@@ -149,12 +149,18 @@ public final class Rt {
     }
 
     public static void setIndexInt(Object o, long k, Object v, CFrame f, int site) {
-        if (o instanceof LuaTable t && t.getMetatable() == null) {
+        if (o instanceof LuaTable t && noNewindex(t)) {
             t.put(k, v);
             return;
         }
         f.pc = site;
         Ops.setIndex(L(f), o, k, v, new Target(f.site(site)));
+    }
+
+    /* Whether an assignment to t is raw whatever the key: no metatable, or one without __newindex. */
+    private static boolean noNewindex(LuaTable t) {
+        LuaTable mt = t.getMetatable();
+        return mt == null || mt.metaField(Meta.NEWINDEX, LuaTable.ABSENT_NEWINDEX) == null;
     }
 
     /** Assignment sites describe the indexed object as operand 0. */

@@ -57,7 +57,7 @@ public final class LuaTable {
         metatable = mt;
         boolean wk = false;
         boolean wv = false;
-        if (mt != null && mt.get(MODE) instanceof LuaString m) {
+        if (mt != null && mt.metaField(MODE, ABSENT_MODE) instanceof LuaString m) {
             for (byte b : m.bytes()) {
                 wk |= b == 'k';
                 wv |= b == 'v';
@@ -69,6 +69,38 @@ public final class LuaTable {
     }
 
     private static final LuaString MODE = LuaString.of("__mode");
+
+    // ---------------------------------------------------------------- absent metamethods
+
+    /*
+     * As Lua's flags (fasttm): bits of metamethod keys a lookup found absent from this table,
+     * so that the next lookup of that key answers nil without hashing. Any write to the hash
+     * part clears them all. The bits a caller may use:
+     */
+    public static final int ABSENT_INDEX = 1;
+    public static final int ABSENT_NEWINDEX = 2;
+    public static final int ABSENT_GC = 4;
+    public static final int ABSENT_MODE = 8;
+    public static final int ABSENT_METATABLE = 16;
+    public static final int ABSENT_EQ = 32;
+    public static final int ABSENT_LEN = 64;
+
+    private byte absent;
+
+    /**
+     * {@code get(key)} for a metamethod key whose absence {@code bit} (an ABSENT_ constant for
+     * that key) may remember.
+     */
+    public Object metaField(LuaString key, int bit) {
+        if ((absent & bit) != 0) {
+            return null;
+        }
+        Object v = get(key);
+        if (v == null) {
+            absent |= (byte) bit;
+        }
+        return v;
+    }
 
     // ---------------------------------------------------------------- inline caches
 
@@ -419,6 +451,7 @@ public final class LuaTable {
         if (inChain) {
             CHAIN_EPOCH.incrementAndGet();
         }
+        absent = 0;
         Object[] ks = keys;
         int i = 0;
         if (ks != null) {

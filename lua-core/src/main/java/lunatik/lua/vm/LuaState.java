@@ -460,7 +460,11 @@ public final class LuaState {
     /** A metamethod of {@code v}, or null. */
     public Object metamethod(Object v, LuaString event) {
         LuaTable mt = getMetatable(v);
-        return mt == null ? null : mt.get(event);
+        if (mt == null) {
+            return null;
+        }
+        int bit = Meta.absentBit(event);
+        return bit == 0 ? mt.get(event) : mt.metaField(event, bit);
     }
 
     // ---------------------------------------------------------------- extensions

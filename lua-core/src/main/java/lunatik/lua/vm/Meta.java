@@ -1,6 +1,7 @@
 package lunatik.lua.vm;
 
 import lunatik.lua.value.LuaString;
+import lunatik.lua.value.LuaTable;
 
 /** Names of the metamethod events and other well-known keys, shared by every state (immutable). */
 public final class Meta {
@@ -24,6 +25,29 @@ public final class Meta {
     public static final LuaString TOSTRING = LuaString.of("__tostring");
     public static final LuaString METATABLE = LuaString.of("__metatable");
     public static final LuaString PAIRS = LuaString.of("__pairs");
+
+    /** The bit that remembers the absence of {@code event} in a metatable ({@link LuaTable#metaField}), or 0. */
+    public static int absentBit(LuaString event) {
+        if (event == INDEX) {
+            return LuaTable.ABSENT_INDEX;
+        }
+        if (event == NEWINDEX) {
+            return LuaTable.ABSENT_NEWINDEX;
+        }
+        if (event == EQ) {
+            return LuaTable.ABSENT_EQ;
+        }
+        if (event == LEN) {
+            return LuaTable.ABSENT_LEN;
+        }
+        if (event == GC) {
+            return LuaTable.ABSENT_GC;
+        }
+        if (event == METATABLE) {
+            return LuaTable.ABSENT_METATABLE;
+        }
+        return 0;
+    }
 
     /** Binary operators, in the order of {@link #BINARY}. */
     public static final int ADD = 0;

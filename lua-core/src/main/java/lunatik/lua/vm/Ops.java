@@ -725,7 +725,7 @@ public final class Ops {
             if (mt == null) {
                 return null;
             }
-            Object h = mt.get(Meta.INDEX);
+            Object h = mt.metaField(Meta.INDEX, LuaTable.ABSENT_INDEX);
             if (h instanceof LuaTable ht && ht.getMetatable() == null) {
                 return ht.get(k);
             }
@@ -746,7 +746,7 @@ public final class Ops {
                 if (mt == null) {
                     return null;
                 }
-                h = mt.get(Meta.INDEX);
+                h = mt.metaField(Meta.INDEX, LuaTable.ABSENT_INDEX);
                 if (h == null) {
                     return null;
                 }
@@ -772,7 +772,7 @@ public final class Ops {
             Object h;
             if (o instanceof LuaTable t) {
                 LuaTable mt = t.getMetatable();
-                if (mt == null || (h = mt.get(Meta.NEWINDEX)) == null || t.get(k) != null) {
+                if (mt == null || (h = mt.metaField(Meta.NEWINDEX, LuaTable.ABSENT_NEWINDEX)) == null || t.get(k) != null) {
                     rawSet(L, t, k, v);
                     return;
                 }

@@ -92,11 +92,11 @@ public final class BaseLib {
             if (mt != null && !(mt instanceof LuaTable)) {
                 throw a.typeError(2, "nil or table");
             }
-            if (t.getMetatable() != null && t.getMetatable().get(Meta.METATABLE) != null) {
+            if (t.getMetatable() != null && t.getMetatable().metaField(Meta.METATABLE, LuaTable.ABSENT_METATABLE) != null) {
                 throw a.error("cannot change a protected metatable");
             }
             t.setMetatable((LuaTable) mt);
-            if (mt != null && ((LuaTable) mt).get(Meta.GC) != null) {
+            if (mt != null && ((LuaTable) mt).metaField(Meta.GC, LuaTable.ABSENT_GC) != null) {
                 L.markForFinalization(t);
             }
             return t;
@@ -106,7 +106,7 @@ public final class BaseLib {
             if (mt == null) {
                 return null;
             }
-            Object protect = mt.get(Meta.METATABLE);
+            Object protect = mt.metaField(Meta.METATABLE, LuaTable.ABSENT_METATABLE);
             return protect != null ? protect : mt;
         });
         reg(L, "assert", a -> {
