@@ -63,7 +63,7 @@ public final class LuaTable {
                 wv |= b == 'v';
             }
         }
-        if (wk != weakKeys || wv != weakValues) {
+        if (wk != weakKeys() || wv != weakValues()) {
             rewrap(wk, wv);
         }
     }
@@ -140,9 +140,22 @@ public final class LuaTable {
 
     // ---------------------------------------------------------------- weak mode
 
+    /*
+     * weak: keys or values are weak; mode: WEAK_KEYS and WEAK_VALUES bits (bytes and booleans,
+     * not three booleans: with inChain and absent they fill one word, and a table is 48 bytes)
+     */
     private boolean weak;
-    private boolean weakKeys;
-    private boolean weakValues;
+    private byte mode;
+    private static final int WEAK_KEYS = 1;
+    private static final int WEAK_VALUES = 2;
+
+    private boolean weakKeys() {
+        return (mode & WEAK_KEYS) != 0;
+    }
+
+    private boolean weakValues() {
+        return (mode & WEAK_VALUES) != 0;
+    }
 
     /**
      * For the state's memory accounting: the estimated bytes of this table and its arrays on
@@ -214,11 +227,11 @@ public final class LuaTable {
     }
 
     private Object wrapValue(Object v) {
-        return weakValues && collectable(v) ? new WeakRef(v) : v;
+        return weakValues() && collectable(v) ? new WeakRef(v) : v;
     }
 
     private Object wrapKey(Object k) {
-        return weakKeys && collectable(k) ? new WeakRef(k) : k;
+        return weakKeys() && collectable(k) ? new WeakRef(k) : k;
     }
 
     private static Object unwrap(Object v) {
@@ -240,8 +253,7 @@ public final class LuaTable {
         array = NO_OBJECTS;
         newHash(0);
         borderHint = 0;
-        weakKeys = wk;
-        weakValues = wv;
+        mode = (byte) ((wk ? WEAK_KEYS : 0) | (wv ? WEAK_VALUES : 0));
         weak = wk || wv;
         for (int i = 0; i < entries.size(); i += 2) {
             put(entries.get(i), entries.get(i + 1));
