@@ -98,3 +98,9 @@ for k in "${!labels[@]}"; do
   [ "$k" -ge 3 ] || continue
   echo "- ${labels[$k]}: $(ratio "$k" 2 | tr '\n' ' ')"
 done
+echo
+echo "Every round, per second:"
+echo
+for k in "${!labels[@]}"; do
+  echo "- ${labels[$k]}: $(col "$k" | tr '\n' ' ')"
+done
