@@ -260,7 +260,7 @@ public final class Host {
     public boolean interruptThread(Thread t, Object value, Runtime by) {
         Pending p = new Pending(by, value);
         if (by != null) {
-            interrupts.put(t, p);
+            interrupts.putIfAbsent(t, p); // a cut of an enclosing entry, if any, lasts longer: it stays
         }
         boolean any = false;
         for (Runtime rt : runtimes) {
