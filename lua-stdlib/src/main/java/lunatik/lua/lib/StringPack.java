@@ -247,7 +247,7 @@ final class StringPack {
                 aligns[n] = h.alignTo;
                 little[n] = h.little;
                 n++;
-                if (takesValue(h.kind)) {
+                if (h.kind != Kind.PADDING && h.kind != Kind.PADALIGN) {
                     values++;
                 }
             }
@@ -280,10 +280,19 @@ final class StringPack {
             h.next(total);
             total += h.toAlign + (long) h.size;
             out.addZeros(h.toAlign);
-            if (takesValue(h.kind)) {
-                arg++;
+            switch (h.kind) {
+                case INT -> packSigned(a, out, h.size, h.little, ++arg);
+                case UINT -> packUnsigned(a, out, h.size, h.little, ++arg);
+                case FLOAT -> packInt(out, Float.floatToRawIntBits((float) a.checkDouble(++arg)), h.little, 4, false);
+                case DOUBLE -> packInt(out, Double.doubleToRawLongBits(a.checkDouble(++arg)), h.little, 8, false);
+                case CHAR -> packChars(a, out, h.size, ++arg);
+                case STRING -> total += packString(a, out, h.size, h.little, ++arg);
+                case ZSTR -> total += packZString(a, out, ++arg);
+                case PADDING -> out.add(0);
+                default -> {
+                    // PADALIGN and NOP consume no argument
+                }
             }
-            total += packOption(a, out, h.kind, h.size, h.little, arg);
         }
         return out.toLuaString();
     }
@@ -303,42 +312,21 @@ final class StringPack {
             int toAlign = p.aligns[i] > 1 ? padding(total, p.aligns[i]) : 0;
             total += toAlign + (long) size;
             out.addZeros(toAlign);
-            if (takesValue(kinds[i])) {
-                arg++;
+            switch (kinds[i]) {
+                case INT -> packSigned(a, out, size, little, ++arg);
+                case UINT -> packUnsigned(a, out, size, little, ++arg);
+                case FLOAT -> packInt(out, Float.floatToRawIntBits((float) a.checkDouble(++arg)), little, 4, false);
+                case DOUBLE -> packInt(out, Double.doubleToRawLongBits(a.checkDouble(++arg)), little, 8, false);
+                case CHAR -> packChars(a, out, size, ++arg);
+                case STRING -> total += packString(a, out, size, little, ++arg);
+                case ZSTR -> total += packZString(a, out, ++arg);
+                case PADDING -> out.add(0);
+                default -> {
+                    // PADALIGN consumes no argument
+                }
             }
-            total += packOption(a, out, kinds[i], size, little, arg);
         }
         return out.toLuaString();
-    }
-
-    /* Whether an option of this kind packs an argument (unpack: gives a value). */
-    private static boolean takesValue(Kind k) {
-        return k != Kind.PADDING && k != Kind.PADALIGN && k != Kind.NOP;
-    }
-
-    /*
-     * Packs one option (argument arg, when it takes one) after its padding; returns the bytes it
-     * added beyond its size (a string's).
-     */
-    private static long packOption(Args a, StringLib.Buffer out, Kind kind, int size, boolean little, int arg) {
-        switch (kind) {
-            case INT -> packSigned(a, out, size, little, arg);
-            case UINT -> packUnsigned(a, out, size, little, arg);
-            case FLOAT -> packInt(out, Float.floatToRawIntBits((float) a.checkDouble(arg)), little, 4, false);
-            case DOUBLE -> packInt(out, Double.doubleToRawLongBits(a.checkDouble(arg)), little, 8, false);
-            case CHAR -> packChars(a, out, size, arg);
-            case STRING -> {
-                return packString(a, out, size, little, arg);
-            }
-            case ZSTR -> {
-                return packZString(a, out, arg);
-            }
-            case PADDING -> out.add(0);
-            default -> {
-                // PADALIGN and NOP consume no argument
-            }
-        }
-        return 0;
     }
 
     private static void packSigned(Args a, StringLib.Buffer out, int size, boolean little, int arg) {
