@@ -196,6 +196,14 @@ public final class JitCompiler {
         final boolean isCell;
         /** In split mode: the local's index in the frame array (then {@code slot} is unused), else -1. */
         final int index;
+        /**
+         * Of a local kept as a long and never assigned after its declaration: a JVM local
+         * holding its value boxed too, so that reading it as an Object allocates nothing (one
+         * box for many reads); -1 for none: a local assigned again (a counter, a loop
+         * variable) is boxed where it is read as an Object, which is where a value is needed
+         * far less often than at each assignment.
+         */
+        int box = -1;
 
         Var(int slot, boolean isLong, boolean isCell) {
             this(slot, isLong, isCell, -1);
@@ -278,6 +286,9 @@ public final class JitCompiler {
         /** The JVM locals of each call site's active locals (for reloading after debug.setlocal). */
         final Map<Integer, Var[]> siteVars = new java.util.HashMap<>();
         final Set<Ast.LocalVar> longVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        /** Of the longVars, locals never assigned after their declaration (see {@link Var#box}). */
+        final Set<Ast.LocalVar> constantLongs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        final Set<Ast.LocalVar> forVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         /** The break target of each enclosing loop, innermost last. */
         final List<Target> loops = new ArrayList<>();
         List<Closing> closings = new ArrayList<>();
@@ -326,7 +337,7 @@ public final class JitCompiler {
 
         ClosureFactory build() throws Unsupported {
             if (budget == 0) {
-                findLongLoopVars(fn.body); // split mode keeps every local in the frame array
+                findLongVars(fn.body); // split mode keeps every local in the frame array
             }
             info.shape = FunctionShape.of(fn);
             info.ast = fn.chunkText == null ? fn : null; // else parsed again from its chunk's text when needed
@@ -442,11 +453,99 @@ public final class JitCompiler {
 
         // ---------------------------------------------------------------- pre-passes
 
-        /** Numeric-for variables that are integers for sure and never assigned: kept as JVM longs. */
-        private void findLongLoopVars(Ast.Block b) {
+        /**
+         * The locals kept as JVM longs: numeric-for variables that are integers for sure and
+         * never assigned; and, unless the debug library may see this function's locals (a
+         * setlocal may store any value), every local that is not captured and is only ever
+         * given integers by the form of what is assigned to it: each of its assignments,
+         * declaration included, is an {@link #isIntExpr}, counting the locals found so. That is
+         * the largest such set: every candidate at first, then those with an assignment that is
+         * not an integer expression dropped, until none is.
+         */
+        private void findLongVars(Ast.Block b) {
             Set<Ast.LocalVar> assigned = new HashSet<>();
             collectAssigned(b, assigned);
             markLoops(b, assigned);
+            if (localsVisible) {
+                return;
+            }
+            Map<Ast.LocalVar, List<Ast.Expr>> sources = new IdentityHashMap<>();
+            Set<Ast.LocalVar> bad = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            collectSources(b, sources, bad, forVars);
+            for (Ast.LocalVar v : sources.keySet()) {
+                if (!bad.contains(v)) {
+                    longVars.add(v);
+                }
+            }
+            for (Ast.LocalVar v : longVars) {
+                List<Ast.Expr> src = sources.get(v);
+                if (src != null && src.size() == 1 && !forVars.contains(v)) {
+                    constantLongs.add(v);
+                }
+            }
+            boolean dropped = true;
+            while (dropped) {
+                dropped = false;
+                for (java.util.Iterator<Ast.LocalVar> it = longVars.iterator(); it.hasNext();) {
+                    List<Ast.Expr> src = sources.get(it.next());
+                    if (src != null && !src.stream().allMatch(this::isIntExpr)) {
+                        it.remove();
+                        dropped = true;
+                    }
+                }
+            }
+        }
+
+        /*
+         * For findLongVars: the locals declared in b (local statements and numeric fors: the
+         * candidates, each with the expressions it is given there) and the expressions assigned
+         * to them; bad: those given a value that has no expression of its own (nil, one of a
+         * call's results) or that cannot be a long (captured, to be closed).
+         */
+        private static void collectSources(Ast.Block b, Map<Ast.LocalVar, List<Ast.Expr>> sources, Set<Ast.LocalVar> bad,
+                                           Set<Ast.LocalVar> forVars) {
+            for (Ast.Stat s : b.stats) {
+                if (s instanceof Ast.LocalStat ls) {
+                    for (int i = 0; i < ls.vars.size(); i++) {
+                        Ast.LocalVar v = ls.vars.get(i);
+                        sources.put(v, new ArrayList<>());
+                        addSource(v, ls.exprs, i, sources, bad);
+                        if (v.captured || v.attrib == Ast.LocalVar.ATTR_CLOSE) {
+                            bad.add(v);
+                        }
+                    }
+                } else if (s instanceof Ast.NumFor n) {
+                    List<Ast.Expr> src = new ArrayList<>();
+                    src.add(n.start); // the variable is an integer when start and step are
+                    if (n.step != null) {
+                        src.add(n.step);
+                    }
+                    sources.put(n.var, src);
+                    forVars.add(n.var);
+                    if (n.var.captured) {
+                        bad.add(n.var);
+                    }
+                } else if (s instanceof Ast.Assign a) {
+                    for (int i = 0; i < a.targets.size(); i++) {
+                        if (a.targets.get(i) instanceof Ast.Local l && sources.containsKey(l.var)) {
+                            addSource(l.var, a.exprs, i, sources, bad);
+                        }
+                    }
+                }
+                for (Ast.Block inner : Ast.blocksOf(s)) {
+                    collectSources(inner, sources, bad, forVars);
+                }
+            }
+        }
+
+        /* The i-th value of an expression list, as given to v. */
+        private static void addSource(Ast.LocalVar v, List<Ast.Expr> exprs, int i,
+                                      Map<Ast.LocalVar, List<Ast.Expr>> sources, Set<Ast.LocalVar> bad) {
+            if (i < exprs.size()) {
+                sources.get(v).add(exprs.get(i)); // a call or a vararg is no integer expression
+            } else {
+                bad.add(v); // nil, or a further result of the list's last call
+            }
         }
 
         private void markLoops(Ast.Block b, Set<Ast.LocalVar> assigned) {
@@ -647,9 +746,7 @@ public final class JitCompiler {
                 cb.loadConstant(i);
                 cb.aaload();
                 if (v.isLong) {
-                    cb.checkcast(CD_Long);
-                    cb.invokevirtual(CD_Long, "longValue", MethodTypeDesc.of(CD_long));
-                    cb.lstore(v.slot);
+                    storeLong(v);
                 } else {
                     storeRaw(v);
                 }
@@ -925,6 +1022,9 @@ public final class JitCompiler {
             boolean isLong = longVars.contains(lv);
             int slot = cb.allocateLocal(isLong ? TypeKind.LONG : TypeKind.REFERENCE);
             Var v = new Var(slot, isLong, lv.captured);
+            if (isLong && constantLongs.contains(lv)) {
+                v.box = cb.allocateLocal(TypeKind.REFERENCE);
+            }
             vars.put(lv, v);
             return v;
         }
@@ -937,8 +1037,33 @@ public final class JitCompiler {
             return v;
         }
 
+        /** Stores the Long on the stack into a local kept as a JVM long. */
+        private void storeLong(Var v) {
+            cb.checkcast(CD_Long);
+            if (v.box >= 0) {
+                cb.dup();
+                cb.astore(v.box);
+            }
+            cb.invokevirtual(CD_Long, "longValue", MethodTypeDesc.of(CD_long));
+            cb.lstore(v.slot);
+        }
+
+        /** Stores the long on the stack into a local kept as a JVM long. */
+        private void storeLongValue(Var v) {
+            if (v.box >= 0) {
+                cb.dup2();
+                boxLong();
+                cb.astore(v.box);
+            }
+            cb.lstore(v.slot);
+        }
+
         /** Stores the Object on the stack into a Lua local (wrapping it in a new cell if captured). */
         private void storeNew(Var v) {
+            if (v.isLong) {
+                storeLong(v);
+                return;
+            }
             if (v.isCell) {
                 int t = newLocal();
                 cb.astore(t);
@@ -952,6 +1077,10 @@ public final class JitCompiler {
 
         /** Stores the Object on the stack into an existing Lua local. */
         private void storeExisting(Var v) {
+            if (v.isLong) {
+                storeLong(v);
+                return;
+            }
             if (v.isCell) {
                 int t = newLocal();
                 cb.astore(t);
@@ -1635,6 +1764,11 @@ public final class JitCompiler {
             int n = l.vars.size();
             List<Ast.Expr> ex = l.exprs;
             if (n == 1 && ex.size() == 1 && !isMulti(ex.get(0))) {
+                if (budget == 0 && longVars.contains(l.vars.get(0))) {
+                    emitLong(ex.get(0));
+                    storeLongValue(declare(l.vars.get(0)));
+                    return;
+                }
                 emit(ex.get(0));
                 storeNew(declare(l.vars.get(0)));
                 return;
@@ -1694,8 +1828,14 @@ public final class JitCompiler {
             if (a.targets.size() == 1 && a.exprs.size() == 1) {
                 Ast.Expr t = a.targets.get(0);
                 if (t instanceof Ast.Local l) {
+                    Var v = var(l.var);
+                    if (v.isLong) {
+                        emitLong(a.exprs.get(0));
+                        storeLongValue(v);
+                        return;
+                    }
                     emit(a.exprs.get(0));
-                    storeExisting(var(l.var));
+                    storeExisting(v);
                 } else if (t instanceof Ast.Upval u) {
                     cb.aload(upsSlot);
                     cb.loadConstant(u.index);
@@ -1895,7 +2035,7 @@ public final class JitCompiler {
                 cb.labelBinding(top);
                 if (v.isLong) {
                     cb.lload(i);
-                    cb.lstore(v.slot);
+                    storeLongValue(v);
                 } else {
                     cb.lload(i);
                     boxLong();
@@ -2218,7 +2358,7 @@ public final class JitCompiler {
                 outlineExpr(e);
                 return;
             }
-            if (isIntExpr(e) && !(e instanceof Ast.Const)) {
+            if (isIntExpr(e) && !(e instanceof Ast.Const) && !(e instanceof Ast.Local)) {
                 emitLong(e);
                 boxLong();
                 return;
@@ -2267,7 +2407,9 @@ public final class JitCompiler {
         }
 
         private void loadVar(Var v) {
-            if (v.isLong) {
+            if (v.box >= 0) {
+                cb.aload(v.box);
+            } else if (v.isLong) {
                 cb.lload(v.slot);
                 boxLong();
             } else if (v.isCell) {
