@@ -21,7 +21,7 @@ import lunatik.runtime.LuaException;
  * (its own script holds it) is passed by for that event, with a line in its log; a runtime
  * being stopped is passed by at once (its entries fail), and a callback that runs longer than
  * the chain's limit is interrupted (its error is logged and the event goes on), so nothing
- * wedges the chain.
+ * wedges the chain; nor does a call that fails in Java (logged, the event goes on).
  */
 final class NotifierChain {
     static final long DONE = 0;
@@ -79,6 +79,10 @@ final class NotifierChain {
                     log("notifier: " + x.getMessage() + (x.errno() == lunatik.runtime.Runtime.EBUSY
                         ? ": the event passed it by" : ""));
                 } // else the runtime is gone: so is this notifier, soon
+                return OK;
+            } catch (RuntimeException x) {
+                // a fault of ours, not of the callback: said, and the event goes on to the others
+                log("notifier: the callback could not be called: " + x);
                 return OK;
             }
         }

@@ -30,7 +30,14 @@ import lunatik.linux.ffm.SharedDescriptor;
  * <p>What differs from the kernel's chain: the events come after the fact, so a verdict can end
  * the chain but stops no write (VT_PREWRITE is not given); a character written over the same
  * character is not seen, an erasure is seen as writes of blanks and a scroll as the rewrite of
- * the cells it moved; several writes between two reads make one update.
+ * the cells it moved; several writes between two reads make one update; a console allocated
+ * and deallocated again between two looks is not seen.
+ *
+ * <p>Its threads (the scan, one per console) end only when the last notifier leaves: what goes
+ * wrong on the way is a line in the host's log, not their end. A console whose screen can no
+ * longer be followed (an error reading or polling it) is closed and handed back to the scan,
+ * which opens it again at its next look, without announcing it as allocated; one that could not
+ * be opened is tried again at the next look too.
  */
 final class VtermChain {
     static final long VT_ALLOCATE = 1;
@@ -93,6 +100,8 @@ final class VtermChain {
     private final class Session {
         final Path dev;
         final Map<Integer, SharedDescriptor> open = new ConcurrentHashMap<>();
+        /** Consoles whose follower gave up while they stayed allocated: their reopening is no allocation. */
+        final java.util.Set<Integer> lost = ConcurrentHashMap.newKeySet();
         volatile boolean closed;
 
         Session(Path dev) {
@@ -105,21 +114,30 @@ final class VtermChain {
         }
     }
 
-    /** Adds a notifier; the first one opens the consoles (none: it fails, and is not added). */
+    /**
+     * Adds a notifier; the first one opens the consoles (none: it fails, and is not added). A
+     * console deallocated between the listing and its opening is passed by: it is gone.
+     */
     synchronized void add(NotifierChain.Link l, Path dev) throws ErrnoException {
         if (session == null) {
             Map<Integer, Path> consoles = consoles(dev);
-            if (consoles.isEmpty()) {
-                throw new ErrnoException("no virtual console (no " + dev + "/vcsu<N>)", 19); // ENODEV
-            }
             Session s = new Session(dev);
             try {
                 for (var e : consoles.entrySet()) {
-                    watch(s, e.getKey(), e.getValue(), false);
+                    try {
+                        watch(s, e.getKey(), e.getValue(), false);
+                    } catch (ErrnoException x) {
+                        if (!gone(x)) {
+                            throw x;
+                        }
+                    }
                 }
-            } catch (ErrnoException e) {
+            } catch (ErrnoException | RuntimeException | Error e) {
                 s.close();
                 throw e;
+            }
+            if (s.open.isEmpty()) {
+                throw new ErrnoException("no virtual console (no " + dev + "/vcsu<N>)", 19); // ENODEV
             }
             session = s;
             Thread.ofPlatform().daemon().name("notifier-vterm-scan").start(() -> scan(s));
@@ -134,42 +152,87 @@ final class VtermChain {
         }
     }
 
+    /** Whether a console's open or read failed because it is deallocated (its node gone, or going). */
+    private static boolean gone(ErrnoException e) {
+        return e.errno() == 2 || e.errno() == 6 || e.errno() == 19; // ENOENT, ENXIO, ENODEV
+    }
+
     private void watch(Session s, int vc, Path p, boolean allocated) throws ErrnoException {
         SharedDescriptor sd = new SharedDescriptor(LibC.open(p.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC));
         s.open.put(vc, sd);
-        int[] first = read(sd);
-        long stamp = chain.stamp();
-        Thread.ofPlatform().daemon().name("notifier-vterm-" + vc).start(() -> {
-            if (allocated) {
-                chain.call(stamp, VT_ALLOCATE, 0L, (long) vc);
-            }
-            follow(s, vc, sd, first);
-        });
+        if (s.closed) {
+            sd.close(); // closed while it was being opened: the session's close did not see it
+            return;
+        }
+        try {
+            int[] first = read(sd);
+            long stamp = chain.stamp();
+            Thread.ofPlatform().daemon().name("notifier-vterm-" + vc)
+                .start(() -> follow(s, vc, sd, first, allocated ? stamp : 0));
+        } catch (ErrnoException | RuntimeException | Error e) {
+            // not followed: the next look of the scan tries it again (else it stayed open, unread, for good)
+            s.open.remove(vc, sd);
+            sd.close();
+            throw e;
+        }
     }
 
-    /** New consoles, each second (a console allocated since gets a /dev/vcsuN of its own). */
+    /**
+     * New consoles, each second (a console allocated since gets a /dev/vcsuN of its own), until
+     * the session is closed: nothing else ends it.
+     */
     private void scan(Session s) {
         while (!s.closed) {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
-                return;
+                // no one of ours interrupts it (a close is seen at the next look): said, not obeyed
+                if (!s.closed) {
+                    log.accept("notifier: vterm: the console scan was interrupted; it goes on");
+                }
+                continue;
             }
-            for (var e : consoles(s.dev).entrySet()) {
-                if (!s.closed && !s.open.containsKey(e.getKey())) {
-                    try {
-                        watch(s, e.getKey(), e.getValue(), true);
-                    } catch (ErrnoException x) {
-                        // gone again before we could open it
+            try {
+                look(s);
+            } catch (RuntimeException | Error e) {
+                if (!s.closed) {
+                    log.accept("notifier: vterm: the console scan failed (it goes on): " + e);
+                }
+            }
+        }
+    }
+
+    /** One look of the scan: follows each console not followed yet. */
+    private void look(Session s) {
+        Map<Integer, Path> consoles = consoles(s.dev);
+        s.lost.retainAll(consoles.keySet()); // deallocated before it was followed again: a new one is new
+        for (var e : consoles.entrySet()) {
+            int vc = e.getKey();
+            if (!s.closed && !s.open.containsKey(vc)) {
+                boolean known = s.lost.remove(vc);
+                try {
+                    watch(s, vc, e.getValue(), !known);
+                } catch (ErrnoException x) {
+                    // gone again before we could open it, or not readable yet: the next look tries again
+                    if (known) {
+                        s.lost.add(vc);
                     }
                 }
             }
         }
     }
 
-    private void follow(Session s, int vc, SharedDescriptor sd, int[] first) {
+    /**
+     * Follows one console's screen until it is deallocated or the session closed. A failure
+     * (reading or polling it, or anything unexpected) is logged and hands the console back to
+     * the scan, which follows it again (the events between are lost, not the console).
+     */
+    private void follow(Session s, int vc, SharedDescriptor sd, int[] first, long allocatedAt) {
         int[] before = first;
         try {
+            if (allocatedAt != 0) {
+                chain.call(allocatedAt, VT_ALLOCATE, 0L, (long) vc);
+            }
             while (!s.closed && sd.enter()) {
                 int r;
                 try {
@@ -199,9 +262,13 @@ final class VtermChain {
                 }
                 before = after;
             }
-        } catch (ErrnoException e) {
+        } catch (ErrnoException | RuntimeException | Error e) {
             if (!s.closed) {
-                log.accept("notifier: console " + vc + ": " + e.getMessage());
+                log.accept("notifier: console " + vc + ": " + (e instanceof ErrnoException ? e.getMessage() : e.toString())
+                    + " (followed again from the next look)");
+                s.lost.add(vc);
+                s.open.remove(vc, sd);
+                sd.close();
             }
         }
     }

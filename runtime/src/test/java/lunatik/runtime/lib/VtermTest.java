@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import lunatik.runtime.Host;
 import lunatik.runtime.Runtime;
@@ -24,6 +26,8 @@ class VtermTest {
     @TempDir
     Path root;
     final List<String> log = new CopyOnWriteArrayList<>();
+    /** Where the notifiers of the test look for consoles. */
+    Path dev = Path.of("/dev");
 
     @AfterEach
     void tearDown() {
@@ -74,12 +78,102 @@ class VtermTest {
             + "<N>)");
     }
 
-    private static void waitFor(Callable<Boolean> c) throws Exception {
+    /** A folder of consoles of our own, for the scan: console 0 a regular file holding a screen. */
+    private void consoleFolder(String script) throws Exception {
+        dev = Files.createDirectory(root.resolve("dev"));
+        Files.write(dev.resolve("vcsu1"), screenBytes());
+        NotifierLib.setConsoleDirectory(dev);
+        Files.writeString(root.resolve(script + ".lua"), """
+            local notifier = require("notifier")
+            notifier.vterm(function(event, c, vc)
+              if event == notifier.vt.VT_ALLOCATE then print("allocate", vc) end
+            end)
+            """);
+    }
+
+    private static byte[] screenBytes() throws Exception {
+        try (InputStream in = VtermTest.class.getResourceAsStream("/vterm/tty1-0-cleared.vcsu")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A console listed but deallocated before the first notifier opens it is passed by, not a failure of the notifier. */
+    @Test
+    void aConsoleGoneBeforeItIsOpenedIsPassedBy() throws Exception {
+        consoleFolder("gone");
+        Files.createSymbolicLink(dev.resolve("vcsu2"), dev.resolve("deallocated")); // listed; its open fails (ENOENT)
+        Host h = new Host(root, log::add);
+        Runtime rt = h.runtime("gone", true);
+        try {
+            // it comes back: an allocation, seen at the scan's next look
+            Files.delete(dev.resolve("vcsu2"));
+            Files.write(dev.resolve("vcsu2"), screenBytes());
+            waitFor("allocate\t1");
+        } finally {
+            rt.stop();
+        }
+    }
+
+    /**
+     * A new console that the scan opens but cannot read is tried again at its next look (it was
+     * kept as followed, and never followed).
+     */
+    @Test
+    void aNewConsoleThatCouldNotBeReadIsTriedAgain() throws Exception {
+        consoleFolder("unread");
+        Host h = new Host(root, log::add);
+        Runtime rt = h.runtime("unread", true);
+        try {
+            Files.createDirectory(dev.resolve("vcsu3")); // opens, but its read fails (EISDIR)
+            Thread.sleep(2500); // two looks of the scan meet it so
+            Files.delete(dev.resolve("vcsu3"));
+            Files.write(dev.resolve("vcsu3"), screenBytes());
+            waitFor("allocate\t2");
+        } finally {
+            rt.stop();
+        }
+    }
+
+    /**
+     * Waits up to 10 s (the scan looks each second) for {@code line} in the log; on a timeout,
+     * says what there was to see: the log, the consoles, the chain's threads.
+     */
+    private void waitFor(String line) throws Exception {
         long end = System.nanoTime() + 10_000_000_000L;
-        while (!c.call() && System.nanoTime() < end) {
+        while (!log.contains(line) && System.nanoTime() < end) {
             Thread.sleep(20);
         }
-        assertThat(c.call()).isTrue();
+        assertThat(log).as(() -> "no \"" + line.replace("\t", "\\t") + "\" within 10 s; " + state()).contains(line);
+    }
+
+    private String state() {
+        return dev.resolve("vcsu2") + (Files.exists(dev.resolve("vcsu2")) ? " exists" : " does not exist") + "; consoles: "
+            + VtermChain.consoles(dev).keySet() + "; threads: "
+            + Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith("notifier-vterm"))
+                .sorted().toList()
+            + "; log: " + log;
+    }
+
+    /**
+     * The virtual consoles are the machine's, not this JVM's: a build of another checkout running
+     * these tests at the same time would write, allocate and deallocate the same ones (a console
+     * allocated by it before our notifier starts is no allocation to us, and its deallocation
+     * takes ours away). The live tests take turns, machine-wide, through a lock on a file.
+     */
+    private static FileLock consoles() throws Exception {
+        FileChannel ch = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "lunatik-vterm-test.lock"),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            return ch.lock();
+        } catch (Exception e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static void release(FileLock lock) throws Exception {
+        lock.release();
+        lock.channel().close();
     }
 
     private static void writeConsole(String s) throws Exception {
@@ -90,6 +184,15 @@ class VtermTest {
     void writesToAConsoleReachTwoNotifiersInOrder() throws Exception {
         lunatik.testsupport.Require.byNature(Files.isReadable(Path.of("/dev/vcsu1")) && Files.isWritable(Path.of("/dev/tty1")),
             "needs virtual console 1 (/dev/vcsu1, /dev/tty1): this machine has none");
+        FileLock lock = consoles();
+        try {
+            writesToAConsole();
+        } finally {
+            release(lock);
+        }
+    }
+
+    private void writesToAConsole() throws Exception {
         writeConsole("\033[H\033[2J");
         Thread.sleep(100);
         for (String name : List.of("first", "second")) {
@@ -107,7 +210,7 @@ class VtermTest {
         Runtime second = h.runtime("second", true);
         try {
             writeConsole("lux");
-            waitFor(() -> log.contains("second\tupdate\t0\t0"));
+            waitFor("second\tupdate\t0\t0");
             assertThat(log).containsSubsequence("first\twrite\tl\t0", "second\twrite\tl\t0", "first\twrite\tu\t0",
                 "second\twrite\tu\t0", "first\twrite\tx\t0", "first\tupdate\t0\t0", "second\tupdate\t0\t0");
             // first's STOP ended the chain for that event: second never saw the x
@@ -123,8 +226,18 @@ class VtermTest {
     @Test
     void aConsoleAllocatedAndDeallocatedIsAnnounced() throws Exception {
         lunatik.testsupport.Require.byNature(Files.isReadable(Path.of("/dev/vcsu1")) && Files.isWritable(Path.of("/dev/tty2"))
-            && Files.isWritable(Path.of("/dev/tty0")) && !Files.exists(Path.of("/dev/vcsu2")),
-            "needs virtual consoles (/dev/vcsu1, /dev/tty0, /dev/tty2) and console 2 not in use: this machine has none free");
+            && Files.isWritable(Path.of("/dev/tty0")), "needs virtual consoles (/dev/vcsu1, /dev/tty0, /dev/tty2): this machine has none");
+        FileLock lock = consoles();
+        try {
+            lunatik.testsupport.Require.unlessConflict(Files.exists(Path.of("/dev/vcsu2")),
+                "console 2 is in use (/dev/vcsu2 exists): the test would not see it allocated");
+            allocateAndDeallocate();
+        } finally {
+            release(lock);
+        }
+    }
+
+    private void allocateAndDeallocate() throws Exception {
         Files.writeString(root.resolve("alloc.lua"), """
             local notifier = require("notifier")
             notifier.vterm(function(event, c, vc)
@@ -134,19 +247,34 @@ class VtermTest {
             """);
         Host h = new Host(root, log::add);
         Runtime rt = h.runtime("alloc", true);
+        boolean allocated = false;
         try {
+            // the notifier follows the consoles there were when it started: console 1 must not be among them
+            assertThat(Files.exists(Path.of("/dev/vcsu2"))).as(() -> "console 2 allocated meanwhile by someone else; " + state())
+                .isFalse();
             int tty = lunatik.linux.ffm.LibC.open("/dev/tty2", lunatik.linux.ffm.LibC.O_RDWR | 0400 /* O_NOCTTY */);
+            allocated = true;
             lunatik.linux.ffm.LibC.close(tty);
-            waitFor(() -> log.contains("allocate\t1"));
-            int tty0 = lunatik.linux.ffm.LibC.open("/dev/tty0", lunatik.linux.ffm.LibC.O_RDWR | 0400);
-            try {
-                assertThat(lunatik.linux.ffm.LibC.ioctl(tty0, 0x5608 /* VT_DISALLOCATE */, 2)).isZero();
-            } finally {
-                lunatik.linux.ffm.LibC.close(tty0);
-            }
-            waitFor(() -> log.contains("deallocate\t1"));
+            waitFor("allocate\t1");
+            assertThat(disallocate()).as(() -> "VT_DISALLOCATE of console 2; " + state()).isZero();
+            allocated = false;
+            waitFor("deallocate\t1");
+            assertThat(log).containsSubsequence("allocate\t1", "deallocate\t1");
         } finally {
             rt.stop();
+            if (allocated) {
+                disallocate(); // the console is left as it was found, for the next run
+            }
+        }
+    }
+
+    /** VT_DISALLOCATE of console 2 (number 1 from 0), on /dev/tty0: 0, or a negative errno. */
+    private static int disallocate() throws Exception {
+        int tty0 = lunatik.linux.ffm.LibC.open("/dev/tty0", lunatik.linux.ffm.LibC.O_RDWR | 0400);
+        try {
+            return lunatik.linux.ffm.LibC.ioctl(tty0, 0x5608 /* VT_DISALLOCATE */, 2);
+        } finally {
+            lunatik.linux.ffm.LibC.close(tty0);
         }
     }
 }
