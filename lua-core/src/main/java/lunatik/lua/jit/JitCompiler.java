@@ -2298,6 +2298,16 @@ public final class JitCompiler {
 
         private void compare(Ast.BinOp b, Label target, boolean jumpIf) throws Unsupported {
             int op = b.op;
+            if ((op == Ast.OP_EQ || op == Ast.OP_NE) && (b.a instanceof Ast.Nil || b.b instanceof Ast.Nil)) {
+                // nil equals nil only, and no __eq is called for it (Lua calls one for two tables or two userdata)
+                emit(b.a instanceof Ast.Nil ? b.b : b.a);
+                if ((op == Ast.OP_EQ) == jumpIf) {
+                    cb.ifnull(target);
+                } else {
+                    cb.ifnonnull(target);
+                }
+                return;
+            }
             if (isIntExpr(b.a) && isIntExpr(b.b)) {
                 emitLong(b.a);
                 emitLong(b.b);
@@ -2711,6 +2721,14 @@ public final class JitCompiler {
                 }
             } else {
                 Ast.Expr[] kv = t.fields.get(-o - 1);
+                if (kv[0] instanceof Ast.Const c && c.value instanceof LuaString) {
+                    // a record field: its key is neither nil nor NaN
+                    emit(kv[0]);
+                    cb.checkcast(CD_LUASTRING); // (in split mode a constant may come as an Object)
+                    emit(kv[1]);
+                    cb.invokevirtual(CD_LUATABLE, "put", MethodTypeDesc.of(CD_void, CD_LUASTRING, CD_Object));
+                    return;
+                }
                 emit(kv[0]);
                 emit(kv[1]);
                 fs(site(kv[0].line, new String[0], null));
