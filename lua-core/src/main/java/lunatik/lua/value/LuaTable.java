@@ -19,8 +19,7 @@ public final class LuaTable {
     private static final Object[] NO_OBJECTS = new Object[0];
 
     private Object[] array = NO_OBJECTS; // array[i] holds key i+1
-    private Object[] keys;               // hash part, null when empty
-    private Object[] vals;
+    private Object[] node;               // hash part: key i at 2i, its value at 2i + 1; null when empty
     private int hashUsed;                // slots holding a key, live or dead
     private int borderHint;              // last length computed
     private LuaTable metatable;
@@ -169,10 +168,11 @@ public final class LuaTable {
                 refs.accept(v);
             }
         }
-        if (keys != null) {
-            bytes += 2 * arrayBytes(keys.length);
-            for (int i = 0; i < keys.length; i++) {
-                bytes += held(keys[i], refs) + held(vals[i], refs);
+        Object[] h = node;
+        if (h != null) {
+            bytes += 2 * arrayBytes(h.length / 2); // as a key array and a value array (what Lua's nodes cost)
+            for (Object o : h) {
+                bytes += held(o, refs);
             }
         }
         if (metatable != null) {
@@ -294,11 +294,11 @@ public final class LuaTable {
                 return rawGet(l);
             }
         }
-        if (key == null || keys == null) {
+        if (key == null || node == null) {
             return null;
         }
-        int i = findSlot(key, key.hashCode());
-        return i < 0 ? null : vals[i];
+        int j = findSlot(key, key.hashCode());
+        return j < 0 ? null : node[j + 1];
     }
 
     private Object rawGet(long key) {
@@ -306,30 +306,35 @@ public final class LuaTable {
         if (key - 1 < a.length && key >= 1) {
             return a[(int) (key - 1)];
         }
-        if (keys == null) {
+        if (node == null) {
             return null;
         }
-        int i = findSlot(key, Long.hashCode(key));
-        return i < 0 ? null : vals[i];
+        int j = findSlot(key, Long.hashCode(key));
+        return j < 0 ? null : node[j + 1];
     }
 
     private Object rawGet(LuaString key) {
-        Object[] ks = keys;
-        if (ks == null) {
+        Object[] h = node;
+        if (h == null) {
             return null;
         }
-        int mask = ks.length - 1;
-        int i = mix(key.hashCode()) & mask;
+        int m = h.length - 1;
+        int j = first(key.hashCode(), m);
         for (;;) {
-            Object k = ks[i];
+            Object k = h[j];
             if (k == null) {
                 return null;
             }
             if (k == key || (k instanceof LuaString s && s.equals(key))) {
-                return vals[i];
+                return h[j + 1];
             }
-            i = (i + 1) & mask;
+            j = (j + 2) & m;
         }
+    }
+
+    /* The index in node (of length m + 1) where the probe for a key of this hash starts: even. */
+    private static int first(int hash, int m) {
+        return (mix(hash) << 1) & m;
     }
 
     private static int mix(int h) {
@@ -337,35 +342,36 @@ public final class LuaTable {
         return h ^ (h >>> 15);
     }
 
+    /** The index in node of {@code key} (its value is at the next one), or -1. */
     private int findSlot(Object key, int hash) {
-        Object[] ks = keys;
-        int mask = ks.length - 1;
-        int i = mix(hash) & mask;
+        Object[] h = node;
+        int m = h.length - 1;
+        int j = first(hash, m);
         for (;;) {
-            Object k = ks[i];
+            Object k = h[j];
             if (k == null) {
                 return -1;
             }
             if (k == key || k.equals(key)) {
-                return i;
+                return j;
             }
-            i = (i + 1) & mask;
+            j = (j + 2) & m;
         }
     }
 
     private int findSlot(long key, int hash) {
-        Object[] ks = keys;
-        int mask = ks.length - 1;
-        int i = mix(hash) & mask;
+        Object[] h = node;
+        int m = h.length - 1;
+        int j = first(hash, m);
         for (;;) {
-            Object k = ks[i];
+            Object k = h[j];
             if (k == null) {
                 return -1;
             }
             if (k instanceof Long l && l == key) {
-                return i;
+                return j;
             }
-            i = (i + 1) & mask;
+            j = (j + 2) & m;
         }
     }
 
@@ -450,13 +456,11 @@ public final class LuaTable {
         lsize = logical;
         hashUsed = 0;
         if (logical == 0) {
-            keys = null;
-            vals = null;
+            node = null;
             return;
         }
         int cap = Math.max(4, logical * 2);
-        keys = new Object[cap];
-        vals = new Object[cap];
+        node = new Object[2 * cap];
     }
 
     private void hashPut(Object key, int hash, Object value) {
@@ -464,21 +468,21 @@ public final class LuaTable {
             CHAIN_EPOCH.incrementAndGet();
         }
         absent = 0;
-        Object[] ks = keys;
-        int i = 0;
-        if (ks != null) {
-            int mask = ks.length - 1;
-            i = mix(hash) & mask;
+        Object[] h = node;
+        int j = 0;
+        if (h != null) {
+            int m = h.length - 1;
+            j = first(hash, m);
             for (;;) {
-                Object k = ks[i];
+                Object k = h[j];
                 if (k == null) {
                     break;
                 }
                 if (k == key || k.equals(key)) {
-                    vals[i] = value; // nil leaves a dead key: traversals stay valid
+                    h[j + 1] = value; // nil leaves a dead key: traversals stay valid
                     return;
                 }
-                i = (i + 1) & mask;
+                j = (j + 2) & m;
             }
         }
         if (value == null) {
@@ -489,8 +493,8 @@ public final class LuaTable {
             rawPut(key, value);
             return;
         }
-        ks[i] = key;
-        vals[i] = value;
+        h[j] = key;
+        h[j + 1] = value;
         hashUsed++;
     }
 
@@ -501,9 +505,10 @@ public final class LuaTable {
 
     private int liveHashCount() {
         int n = 0;
-        if (keys != null) {
-            for (int i = 0; i < keys.length; i++) {
-                if (keys[i] != null && vals[i] != null && !cleared(keys[i], vals[i])) {
+        Object[] h = node;
+        if (h != null) {
+            for (int j = 0; j < h.length; j += 2) {
+                if (h[j] != null && h[j + 1] != null && !cleared(h[j], h[j + 1])) {
                     n++;
                 }
             }
@@ -514,8 +519,7 @@ public final class LuaTable {
     /** Rebuilds both parts: an array of {@code na} slots and a hash part for {@code nh} keys. */
     private void resize(int na, int nh) {
         Object[] oldArray = array;
-        Object[] oldKeys = keys;
-        Object[] oldVals = vals;
+        Object[] oldNode = node;
         Object[] a = na == oldArray.length ? oldArray : new Object[na];
         if (a != oldArray) {
             System.arraycopy(oldArray, 0, a, 0, Math.min(oldArray.length, na));
@@ -528,11 +532,11 @@ public final class LuaTable {
                 rawPutNoRehash((long) (i + 1), oldArray[i]);
             }
         }
-        if (oldKeys != null) {
-            for (int i = 0; i < oldKeys.length; i++) {
-                Object k = oldKeys[i];
-                if (k != null && oldVals[i] != null && !cleared(k, oldVals[i])) {
-                    rawPutNoRehash(k, oldVals[i]);
+        if (oldNode != null) {
+            for (int j = 0; j < oldNode.length; j += 2) {
+                Object k = oldNode[j];
+                if (k != null && oldNode[j + 1] != null && !cleared(k, oldNode[j + 1])) {
+                    rawPutNoRehash(k, oldNode[j + 1]);
                 }
             }
         }
@@ -545,24 +549,24 @@ public final class LuaTable {
             return;
         }
         if (hashUsed >= lsize) {
-            Object[] oldKeys = keys;
-            Object[] oldVals = vals;
+            Object[] old = node;
             newHash(Math.max(1, lsize * 2));
-            if (oldKeys != null) {
-                for (int i = 0; i < oldKeys.length; i++) {
-                    if (oldKeys[i] != null && oldVals[i] != null) {
-                        rawPutNoRehash(oldKeys[i], oldVals[i]);
+            if (old != null) {
+                for (int j = 0; j < old.length; j += 2) {
+                    if (old[j] != null && old[j + 1] != null) {
+                        rawPutNoRehash(old[j], old[j + 1]);
                     }
                 }
             }
         }
-        int mask = keys.length - 1;
-        int i = mix(key.hashCode()) & mask;
-        while (keys[i] != null) {
-            i = (i + 1) & mask;
+        Object[] h = node;
+        int m = h.length - 1;
+        int j = first(key.hashCode(), m);
+        while (h[j] != null) {
+            j = (j + 2) & m;
         }
-        keys[i] = key;
-        vals[i] = value;
+        h[j] = key;
+        h[j + 1] = value;
         hashUsed++;
     }
 
@@ -575,11 +579,12 @@ public final class LuaTable {
         int[] nums = new int[32]; // nums[b] = keys k with 2^(b-1) < k <= 2^b
         int totalInts = countArray(nums);
         int total = countNonNil(array);
-        if (keys != null) {
-            for (int i = 0; i < keys.length; i++) {
-                if (keys[i] != null && vals[i] != null && !cleared(keys[i], vals[i])) {
+        Object[] h = node;
+        if (h != null) {
+            for (int j = 0; j < h.length; j += 2) {
+                if (h[j] != null && h[j + 1] != null && !cleared(h[j], h[j + 1])) {
                     total++;
-                    if (unwrap(keys[i]) instanceof Long l) {
+                    if (unwrap(h[j]) instanceof Long l) {
                         totalInts += countInt(l, nums);
                     }
                 }
@@ -679,7 +684,7 @@ public final class LuaTable {
             }
             borderHint = 0;
         }
-        if (keys == null || get((long) n + 1) == null) {
+        if (node == null || get((long) n + 1) == null) {
             return n;
         }
         return unboundSearch(n + 1);
@@ -751,9 +756,10 @@ public final class LuaTable {
                 return i;
             }
         }
-        if (keys != null) {
-            for (int i = Math.max(slot + 1 - a.length, 0); i < keys.length; i++) {
-                if (vals[i] != null) {
+        Object[] h = node;
+        if (h != null) {
+            for (int i = Math.max(slot + 1 - a.length, 0); 2 * i < h.length; i++) {
+                if (h[2 * i + 1] != null) {
                     return a.length + i;
                 }
             }
@@ -778,9 +784,10 @@ public final class LuaTable {
                 return i;
             }
         }
-        if (keys != null) {
-            for (int i = Math.max(start - a.length, 0); i < keys.length; i++) {
-                if (vals[i] != null) {
+        Object[] h = node;
+        if (h != null) {
+            for (int i = Math.max(start - a.length, 0); 2 * i < h.length; i++) {
+                if (h[2 * i + 1] != null) {
                     return a.length + i;
                 }
             }
@@ -799,21 +806,21 @@ public final class LuaTable {
         if (key instanceof Long l && l >= 1 && l <= array.length) {
             return (int) (l - 1);
         }
-        if (keys == null) {
+        if (node == null) {
             return -1;
         }
-        int i = findSlot(key, key.hashCode());
-        return i < 0 ? -1 : array.length + i;
+        int j = findSlot(key, key.hashCode());
+        return j < 0 ? -1 : array.length + j / 2;
     }
 
     /** The key at a slot returned by {@link #nextSlot}. */
     public Object slotKey(int slot) {
-        return slot < array.length ? Long.valueOf(slot + 1) : unwrap(keys[slot - array.length]);
+        return slot < array.length ? Long.valueOf(slot + 1) : unwrap(node[2 * (slot - array.length)]);
     }
 
     /** The value at a slot returned by {@link #nextSlot}. */
     public Object slotValue(int slot) {
-        Object v = slot < array.length ? array[slot] : vals[slot - array.length];
+        Object v = slot < array.length ? array[slot] : node[2 * (slot - array.length) + 1];
         return weak ? unwrap(v) : v;
     }
 
@@ -834,6 +841,6 @@ public final class LuaTable {
 
     /** Approximate bytes held by this table's parts (for memory accounting). */
     public long sizeInBytes() {
-        return 48 + 4L * array.length + (keys == null ? 0 : 8L * keys.length);
+        return 48 + 4L * array.length + (node == null ? 0 : 4L * node.length);
     }
 }
