@@ -578,7 +578,7 @@ public final class LuaTable {
     private void rehash(Object extraKey) {
         int[] nums = new int[32]; // nums[b] = keys k with 2^(b-1) < k <= 2^b
         int totalInts = countArray(nums);
-        int total = countNonNil(array);
+        int total = weak ? countNonNil(array) : totalInts; // (no cleared references in a table that is not weak)
         Object[] h = node;
         if (h != null) {
             for (int j = 0; j < h.length; j += 2) {
@@ -612,13 +612,25 @@ public final class LuaTable {
         return n;
     }
 
+    /*
+     * The keys of the array part in nums, as countInt counts them, slice by slice as Lua's
+     * numusearray: the keys 2^(b-1) < k <= 2^b are the indices 2^(b-1) .. 2^b - 1 (b = 0: index 0).
+     */
     private int countArray(int[] nums) {
         int total = 0;
         Object[] a = array;
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != null) {
-                total += countInt(i + 1, nums);
+        int lo = 0;
+        for (int b = 0; b <= 30 && lo < a.length; b++) {
+            int hi = Math.min(a.length, 1 << b);
+            int c = 0;
+            for (int i = lo; i < hi; i++) {
+                if (a[i] != null) {
+                    c++;
+                }
             }
+            nums[b] += c;
+            total += c;
+            lo = hi;
         }
         return total;
     }
