@@ -37,7 +37,9 @@ import lunatik.linux.ffm.SharedDescriptor;
  * wrong on the way is a line in the host's log, not their end. A console whose screen can no
  * longer be followed (an error reading or polling it) is closed and handed back to the scan,
  * which opens it again at its next look, without announcing it as allocated; one that could not
- * be opened is tried again at the next look too.
+ * be opened is tried again at the next look too. A screen that reads as gone (ENXIO: the console
+ * was deallocated between the poll's wake-up for an update and the read) is a deallocation, as
+ * the hang-up that would follow.
  */
 final class VtermChain {
     static final long VT_ALLOCATE = 1;
@@ -245,12 +247,20 @@ final class VtermChain {
                 }
                 long stamp = chain.stamp();
                 if ((r & POLLHUP) != 0) {
-                    s.open.remove(vc, sd);
-                    sd.close();
-                    chain.call(stamp, VT_DEALLOCATE, 0L, (long) vc);
+                    deallocated(s, vc, sd, stamp);
                     return;
                 }
-                int[] after = read(sd);
+                int[] after;
+                try {
+                    after = read(sd);
+                } catch (ErrnoException x) {
+                    if (!gone(x)) {
+                        throw x;
+                    }
+                    // deallocated between the poll and the read (ENXIO): the hang-up is what comes next
+                    deallocated(s, vc, sd, stamp);
+                    return;
+                }
                 if (after == null) {
                     return;
                 }
@@ -271,6 +281,13 @@ final class VtermChain {
                 sd.close();
             }
         }
+    }
+
+    /** Console {@code vc} is deallocated: it is no longer followed, and VT_DEALLOCATE goes down the chain. */
+    private void deallocated(Session s, int vc, SharedDescriptor sd, long stamp) {
+        s.open.remove(vc, sd);
+        sd.close();
+        chain.call(stamp, VT_DEALLOCATE, 0L, (long) vc);
     }
 
     /** The whole screen now (which also rearms the poll); null once closed. */
