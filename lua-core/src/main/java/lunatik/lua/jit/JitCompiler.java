@@ -114,9 +114,10 @@ public final class JitCompiler {
      */
     public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
                                          CompileStats stats, int split) {
-        int[] compiled = new int[1];
+        int[] compiled = new int[2];
         ClosureFactory f = factory(fn, fn.localsVisible, interpreted, compiled, split);
         stats.addCompiled(compiled[0]);
+        stats.addLongLocals(compiled[1]);
         return f;
     }
 
@@ -124,12 +125,13 @@ public final class JitCompiler {
      * As {@link #factory(Ast.Function, java.util.function.Function, CompileStats, int)};
      * {@code localsVisible}: the compiled code spills its locals at calls for the debug library
      * (see {@link CFrame}); {@code compiled} accumulates the functions compiled, counted only
-     * when the enclosing function's class is built too (else the interpreter takes them all).
+     * when the enclosing function's class is built too (else the interpreter takes them all),
+     * and (second element) their locals kept as JVM longs.
      */
     private static ClosureFactory factory(Ast.Function fn, boolean localsVisible,
                                           java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
                                           int[] compiled, int forced) {
-        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[1], forced);
+        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[2], forced);
         try {
             if (forced > 0) {
                 gen = gen.split(forced);
@@ -153,6 +155,7 @@ public final class JitCompiler {
                 }
             }
             compiled[0] += 1 + gen.nestedCompiled[0];
+            compiled[1] += gen.longVars.size() + gen.nestedCompiled[1];
             return f;
         } catch (Unsupported e) {
             return fallback(fn, interpreted, "not compiled (" + e.getMessage() + ")", new IllegalStateException(e.getMessage()));

@@ -8,6 +8,7 @@ package lunatik.lua.vm;
 public final class CompileStats {
     private long compiled;
     private long interpreted;
+    private long longLocals;
 
     /** Functions compiled to JVM classes. */
     public long compiled() {
@@ -17,6 +18,15 @@ public final class CompileStats {
     /** Functions that run in the tree interpreter. */
     public long interpreted() {
         return interpreted;
+    }
+
+    /** Locals of the compiled functions kept as JVM longs (integers for sure, see the JIT). */
+    public long longLocals() {
+        return longLocals;
+    }
+
+    public void addLongLocals(int n) {
+        longLocals += n;
     }
 
     public void addCompiled(int n) {
