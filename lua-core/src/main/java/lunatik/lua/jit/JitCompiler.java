@@ -291,7 +291,6 @@ public final class JitCompiler {
         final Set<Ast.LocalVar> longVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         /** Of the longVars, locals never assigned after their declaration (see {@link Var#box}). */
         final Set<Ast.LocalVar> constantLongs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        final Set<Ast.LocalVar> forVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         /** The break target of each enclosing loop, innermost last. */
         final List<Target> loops = new ArrayList<>();
         List<Closing> closings = new ArrayList<>();
@@ -466,14 +465,16 @@ public final class JitCompiler {
          * not an integer expression dropped, until none is.
          */
         private void findLongVars(Ast.Block b) {
-            Set<Ast.LocalVar> assigned = new HashSet<>();
-            collectAssigned(b, assigned);
-            markLoops(b, assigned);
             if (localsVisible) {
+                Set<Ast.LocalVar> assigned = new HashSet<>();
+                collectAssigned(b, assigned);
+                markLoops(b, assigned);
                 return;
             }
+            // (the loops markLoops takes are among the candidates here, and stay)
             Map<Ast.LocalVar, List<Ast.Expr>> sources = new IdentityHashMap<>();
             Set<Ast.LocalVar> bad = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            Set<Ast.LocalVar> forVars = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             collectSources(b, sources, bad, forVars);
             for (Ast.LocalVar v : sources.keySet()) {
                 if (!bad.contains(v)) {
@@ -1767,7 +1768,7 @@ public final class JitCompiler {
             int n = l.vars.size();
             List<Ast.Expr> ex = l.exprs;
             if (n == 1 && ex.size() == 1 && !isMulti(ex.get(0))) {
-                if (budget == 0 && longVars.contains(l.vars.get(0))) {
+                if (longVars.contains(l.vars.get(0))) { // (empty in split mode)
                     emitLong(ex.get(0));
                     storeLongValue(declare(l.vars.get(0)));
                     return;
