@@ -790,21 +790,7 @@ public final class LuaTable {
             }
             start++;
         }
-        Object[] a = array;
-        for (int i = start; i < a.length; i++) {
-            if (a[i] != null) {
-                return i;
-            }
-        }
-        Object[] h = node;
-        if (h != null) {
-            for (int i = Math.max(start - a.length, 0); 2 * i < h.length; i++) {
-                if (h[2 * i + 1] != null) {
-                    return a.length + i;
-                }
-            }
-        }
-        return -1;
+        return rawNextSlotAfter(start - 1);
     }
 
     private int slotOf(Object key) {
