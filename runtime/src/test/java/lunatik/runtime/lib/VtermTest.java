@@ -35,9 +35,14 @@ class VtermTest {
     }
 
     private static int[] recorded(String name) throws Exception {
+        byte[] b = recordedBytes(name);
+        return VtermChain.screen(MemorySegment.ofArray(b), b.length);
+    }
+
+    /** A screen recorded from /dev/vcsu1, as the device gives it. */
+    private static byte[] recordedBytes(String name) throws Exception {
         try (InputStream in = VtermTest.class.getResourceAsStream("/vterm/" + name + ".vcsu")) {
-            byte[] b = in.readAllBytes();
-            return VtermChain.screen(MemorySegment.ofArray(b), b.length);
+            return in.readAllBytes();
         }
     }
 
@@ -81,7 +86,7 @@ class VtermTest {
     /** A folder of consoles of our own, for the scan: console 0 a regular file holding a screen. */
     private void consoleFolder(String script) throws Exception {
         dev = Files.createDirectory(root.resolve("dev"));
-        Files.write(dev.resolve("vcsu1"), screenBytes());
+        Files.write(dev.resolve("vcsu1"), recordedBytes("tty1-0-cleared"));
         NotifierLib.setConsoleDirectory(dev);
         Files.writeString(root.resolve(script + ".lua"), """
             local notifier = require("notifier")
@@ -89,12 +94,6 @@ class VtermTest {
               if event == notifier.vt.VT_ALLOCATE then print("allocate", vc) end
             end)
             """);
-    }
-
-    private static byte[] screenBytes() throws Exception {
-        try (InputStream in = VtermTest.class.getResourceAsStream("/vterm/tty1-0-cleared.vcsu")) {
-            return in.readAllBytes();
-        }
     }
 
     /** A console listed but deallocated before the first notifier opens it is passed by, not a failure of the notifier. */
@@ -107,7 +106,7 @@ class VtermTest {
         try {
             // it comes back: an allocation, seen at the scan's next look
             Files.delete(dev.resolve("vcsu2"));
-            Files.write(dev.resolve("vcsu2"), screenBytes());
+            Files.write(dev.resolve("vcsu2"), recordedBytes("tty1-0-cleared"));
             waitFor("allocate\t1");
         } finally {
             rt.stop();
@@ -127,7 +126,7 @@ class VtermTest {
             Files.createDirectory(dev.resolve("vcsu3")); // opens, but its read fails (EISDIR)
             Thread.sleep(2500); // two looks of the scan meet it so
             Files.delete(dev.resolve("vcsu3"));
-            Files.write(dev.resolve("vcsu3"), screenBytes());
+            Files.write(dev.resolve("vcsu3"), recordedBytes("tty1-0-cleared"));
             waitFor("allocate\t2");
         } finally {
             rt.stop();
