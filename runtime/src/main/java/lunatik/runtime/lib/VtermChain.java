@@ -167,6 +167,7 @@ final class VtermChain {
             return;
         }
         try {
+            subscribe(sd);
             int[] first = read(sd);
             long stamp = chain.stamp();
             Thread.ofPlatform().daemon().name("notifier-vterm-" + vc)
@@ -279,6 +280,22 @@ final class VtermChain {
                 s.lost.add(vc);
                 s.open.remove(vc, sd);
                 sd.close();
+            }
+        }
+    }
+
+    /*
+     * A first poll, now: the kernel sets up a screen device's update notification at its first
+     * poll (vcs_poll), so an update between the opening and the follower's first poll would be
+     * lost (a write made right after notifier.vterm returned: not seen). The read that follows
+     * clears what it may have caught already, and the screen it reads is the one compared with.
+     */
+    private static void subscribe(SharedDescriptor sd) {
+        if (sd.enter()) {
+            try {
+                LibC.pollOne(sd.fd(), POLLPRI, 0);
+            } finally {
+                sd.exit();
             }
         }
     }
