@@ -3,6 +3,7 @@ package lunatik.lua.jit;
 import lunatik.lua.interp.Cell;
 import lunatik.lua.value.LuaFunction;
 import lunatik.lua.vm.CallFrame;
+import lunatik.lua.vm.Coroutine;
 
 /**
  * The call-stack frame of a compiled function: which site it is at (for lines and names), and
@@ -16,6 +17,8 @@ import lunatik.lua.vm.CallFrame;
  */
 public final class CFrame extends CallFrame {
     final CompiledFunction fn;
+    /** The coroutine whose stack this frame is on (set as it is pushed). */
+    Coroutine co;
     /** Index of the current site in the function's {@link FnInfo#sites}, -1 at entry. */
     public int pc = -1;
     /** The active locals spilled at the current call (null when the function has none). */

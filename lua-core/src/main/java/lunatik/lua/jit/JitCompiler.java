@@ -76,7 +76,6 @@ public final class JitCompiler {
     private static final ClassDesc CD_LUATABLE = desc(LuaTable.class);
     private static final ClassDesc CD_LUASTRING = desc(LuaString.class);
     private static final ClassDesc CD_VARARGS = desc(Varargs.class);
-    private static final ClassDesc CD_TAILCALL = desc(lunatik.lua.vm.TailCall.class);
     private static final ClassDesc CD_OPS = desc(Ops.class);
     private static final ClassDesc CD_FACTORY = desc(ClosureFactory.class);
     private static final ClassDesc CD_FORLOOP = desc(Rt.ForLoop.class);
@@ -84,8 +83,6 @@ public final class JitCompiler {
     private static final ClassDesc CD_CELLARR = CD_CELL.arrayType();
     private static final ClassDesc CD_THROWABLE = desc(Throwable.class);
     private static final ClassDesc CD_LUAERROR = desc(lunatik.lua.vm.LuaError.class);
-    private static final ClassDesc CD_COROUTINE = desc(lunatik.lua.vm.Coroutine.class);
-    private static final ClassDesc CD_CALLFRAME = desc(lunatik.lua.vm.CallFrame.class);
     private static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(CD_Object, CD_CFRAME, CD_OBJARR);
     private static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(CD_void, CD_LUASTATE, CD_CELLARR, CD_FNINFO);
 
@@ -781,22 +778,16 @@ public final class JitCompiler {
             int np = fn.params.size();
             fSlot = c.allocateLocal(TypeKind.REFERENCE);
             lSlot = c.allocateLocal(TypeKind.REFERENCE);
-            coSlot = c.allocateLocal(TypeKind.REFERENCE);
             retSlot = c.allocateLocal(TypeKind.REFERENCE);
             exitLabel = c.newLabel();
-            c.new_(CD_CFRAME);
-            c.dup();
-            c.aload(0);
-            c.invokespecial(CD_CFRAME, "<init>", MethodTypeDesc.of(CD_void, CD_CF));
-            c.astore(fSlot);
-            c.aload(0);
-            c.getfield(CD_CF, "L", CD_LUASTATE);
-            c.astore(lSlot);
-            // the entry tick; with a call, return or line hook set, the function runs instrumented
+            // the entry tick and the frame pushed (Rt.enter); with a call, return or line hook
+            // set, no frame: the function runs instrumented
             Label plain = c.newLabel();
-            c.aload(lSlot);
-            c.invokevirtual(CD_LUASTATE, "enter", MethodTypeDesc.of(CD_boolean));
-            c.ifeq(plain);
+            c.aload(0);
+            rt("enter", CD_CFRAME, CD_CF);
+            c.dup();
+            c.astore(fSlot);
+            c.ifnonnull(plain);
             // (as few bytes as can be: the entry's size decides whether HotSpot inlines it)
             c.aload(0);
             if (fixed) {
@@ -813,19 +804,18 @@ public final class JitCompiler {
             }
             c.areturn();
             c.labelBinding(plain);
-            c.aload(lSlot);
-            c.invokevirtual(CD_LUASTATE, "current", MethodTypeDesc.of(CD_COROUTINE));
-            c.astore(coSlot);
-            c.aload(coSlot);
-            c.aload(fSlot);
-            c.invokevirtual(CD_COROUTINE, "push", MethodTypeDesc.of(CD_void, CD_CALLFRAME));
+            c.aload(0);
+            c.getfield(CD_CF, "L", CD_LUASTATE);
+            c.astore(lSlot);
             Label start = c.newLabel();
             Label end = c.newLabel();
             c.labelBinding(start);
             upsSlot = newLocal();
-            c.aload(0);
-            c.getfield(CD_CF, "upvals", CD_CELLARR);
-            c.astore(upsSlot);
+            if (!fn.upvalues.isEmpty()) {
+                c.aload(0);
+                c.getfield(CD_CF, "upvals", CD_CELLARR);
+                c.astore(upsSlot);
+            }
             constsSlot = newLocal();
             c.aload(0);
             c.getfield(CD_CF, "info", CD_FNINFO);
@@ -885,44 +875,19 @@ public final class JitCompiler {
             c.labelBinding(end);
             // normal exit
             c.labelBinding(exitLabel);
-            c.aload(coSlot);
-            c.invokevirtual(CD_COROUTINE, "pop", MethodTypeDesc.of(CD_void));
+            c.aload(fSlot);
+            rt("leave", CD_void, CD_CFRAME);
             c.aload(retSlot);
             c.areturn();
-            // a Lua error: message handler first, then pop
-            Label onLua = c.newLabel();
-            c.labelBinding(onLua);
-            int e = c.allocateLocal(TypeKind.REFERENCE);
-            c.astore(e);
-            c.aload(lSlot);
-            c.aload(coSlot);
-            c.aload(e);
-            c.invokevirtual(CD_LUASTATE, "onError", MethodTypeDesc.of(CD_LUAERROR, CD_COROUTINE, CD_LUAERROR));
-            c.astore(e);
-            c.aload(coSlot);
-            c.invokevirtual(CD_COROUTINE, "pop", MethodTypeDesc.of(CD_void));
-            c.aload(e);
-            c.athrow();
-            // anything else: a Java throwable becomes a Lua error here (Rt.onThrowable), then pop
+            // an error: the message handler first, then the frame popped (Rt.unwind)
             Label onAny = c.newLabel();
             c.labelBinding(onAny);
-            int t = c.allocateLocal(TypeKind.REFERENCE);
-            c.astore(t);
-            c.aload(t);
-            c.aload(lSlot);
-            c.aload(coSlot);
-            c.aload(0);
-            rt("onThrowable", CD_THROWABLE, CD_THROWABLE, CD_LUASTATE, CD_COROUTINE, CD_LUAFUNCTION);
-            c.astore(t);
-            c.aload(coSlot);
-            c.invokevirtual(CD_COROUTINE, "pop", MethodTypeDesc.of(CD_void));
-            c.aload(t);
+            c.aload(fSlot);
+            rt("unwind", CD_THROWABLE, CD_THROWABLE, CD_CFRAME);
             c.athrow();
-            c.exceptionCatch(start, end, onLua, CD_LUAERROR);
             c.exceptionCatchAll(start, end, onAny);
         }
 
-        int coSlot;
         int retSlot;
         Label exitLabel;
 
@@ -2581,9 +2546,6 @@ public final class JitCompiler {
             cb.aconst_null();
             cb.astore(argsT);
             cb.invokevirtual(CD_LUAFUNCTION, "invokeTail", MethodTypeDesc.of(CD_Object, CD_OBJARR));
-            cb.dup();
-            cb.instanceOf(CD_TAILCALL);
-            cb.ifeq(done);
             cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
             cb.goto_(done);
             cb.labelBinding(other);
@@ -2631,23 +2593,19 @@ public final class JitCompiler {
                 ps[i] = CD_Object;
             }
             cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, MethodTypeDesc.of(CD_Object, ps));
-            cb.dup();
-            cb.instanceOf(CD_TAILCALL);
-            cb.ifeq(done);
             cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
             cb.goto_(done);
             cb.labelBinding(other);
             cb.aload(fnT);
-            cb.loadConstant(nargs);
-            cb.anewarray(CD_Object);
+            ClassDesc[] os = new ClassDesc[nargs + 3];
+            java.util.Arrays.fill(os, CD_Object);
             for (int i = 0; i < nargs; i++) {
-                cb.dup();
-                cb.loadConstant(i);
                 cb.aload(a[i]);
-                cb.aastore();
             }
             fs(site);
-            rt("callOther", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
+            os[nargs + 1] = CD_CFRAME;
+            os[nargs + 2] = CD_int;
+            rt("callOther" + nargs, CD_Object, os);
             cb.labelBinding(done);
             reload(site);
             if (!multi) {
@@ -2801,24 +2759,18 @@ public final class JitCompiler {
                 case Ast.OP_ADD -> rt("add", CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
                 case Ast.OP_SUB -> rt("sub", CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
                 case Ast.OP_MUL -> rt("mul", CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
-                default -> {
-                    // Ast operator codes equal Meta's for arithmetic and bitwise operators
-                    int op = b.op;
-                    int t1 = newLocal();
-                    int t2 = newLocal();
-                    int tf = newLocal();
-                    int ts = cb.allocateLocal(TypeKind.INT);
-                    cb.istore(ts);
-                    cb.astore(tf);
-                    cb.astore(t2);
-                    cb.astore(t1);
-                    cb.loadConstant(op);
-                    cb.aload(t1);
-                    cb.aload(t2);
-                    cb.aload(tf);
-                    cb.iload(ts);
-                    rt("arith", CD_Object, CD_int, CD_Object, CD_Object, CD_CFRAME, CD_int);
-                }
+                default -> rt(switch (b.op) {
+                    case Ast.OP_MOD -> "mod";
+                    case Ast.OP_POW -> "pow";
+                    case Ast.OP_DIV -> "div";
+                    case Ast.OP_IDIV -> "idiv";
+                    case Ast.OP_BAND -> "band";
+                    case Ast.OP_BOR -> "bor";
+                    case Ast.OP_BXOR -> "bxor";
+                    case Ast.OP_SHL -> "shl";
+                    case Ast.OP_SHR -> "shr";
+                    default -> throw new IllegalStateException("operator " + b.op);
+                }, CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
             }
         }
 

@@ -207,33 +207,79 @@ public final class Rt {
         return arithSlow(Meta.MUL, a, b, f, site);
     }
 
-    public static Object arith(int op, Object a, Object b, CFrame f, int site) {
-        if (a instanceof Long x && b instanceof Long y) {
-            long p = x;
-            long q = y;
-            switch (op) {
-                case Meta.BAND: return p & q;
-                case Meta.BOR: return p | q;
-                case Meta.BXOR: return p ^ q;
-                case Meta.SHL: return Ops.shl(p, q);
-                case Meta.SHR: return Ops.shr(p, q);
-                case Meta.IDIV:
-                    if (q > 0) {
-                        return Math.floorDiv(p, q);
-                    }
-                    break;
-                case Meta.MOD:
-                    if (q > 0) {
-                        return Math.floorMod(p, q);
-                    }
-                    break;
-                default:
-                    break;
-            }
-        } else if (a instanceof Double x && b instanceof Double y && op <= Meta.IDIV) {
-            return Ops.arithFloat(op, x, y);
+    /*
+     * One helper per operator, so that a compiled operation is its operands, the frame and the
+     * site, and a call (a generic helper taking the operator first needed the operands parked
+     * in temporaries: that made small Lua functions too big for HotSpot to inline).
+     */
+
+    public static Object mod(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y && y > 0) {
+            return Math.floorMod((long) x, (long) y);
         }
-        return arithSlow(op, a, b, f, site);
+        if (a instanceof Double x && b instanceof Double y) {
+            return Ops.arithFloat(Meta.MOD, x, y);
+        }
+        return arithSlow(Meta.MOD, a, b, f, site);
+    }
+
+    public static Object pow(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Double x && b instanceof Double y) {
+            return Ops.arithFloat(Meta.POW, x, y);
+        }
+        return arithSlow(Meta.POW, a, b, f, site);
+    }
+
+    public static Object div(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Double x && b instanceof Double y) {
+            return x / y;
+        }
+        return arithSlow(Meta.DIV, a, b, f, site);
+    }
+
+    public static Object idiv(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y && y > 0) {
+            return Math.floorDiv((long) x, (long) y);
+        }
+        if (a instanceof Double x && b instanceof Double y) {
+            return Ops.arithFloat(Meta.IDIV, x, y);
+        }
+        return arithSlow(Meta.IDIV, a, b, f, site);
+    }
+
+    public static Object band(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x & y;
+        }
+        return arithSlow(Meta.BAND, a, b, f, site);
+    }
+
+    public static Object bor(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x | y;
+        }
+        return arithSlow(Meta.BOR, a, b, f, site);
+    }
+
+    public static Object bxor(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return x ^ y;
+        }
+        return arithSlow(Meta.BXOR, a, b, f, site);
+    }
+
+    public static Object shl(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return Ops.shl(x, y);
+        }
+        return arithSlow(Meta.SHL, a, b, f, site);
+    }
+
+    public static Object shr(Object a, Object b, CFrame f, int site) {
+        if (a instanceof Long x && b instanceof Long y) {
+            return Ops.shr(x, y);
+        }
+        return arithSlow(Meta.SHR, a, b, f, site);
     }
 
     private static Object arithSlow(int op, Object a, Object b, CFrame f, int site) {
@@ -376,6 +422,26 @@ public final class Rt {
             }
             target = mm;
         }
+    }
+
+    /** {@link #callOther(Object, Object[], CFrame, int)} of a call with no argument. */
+    public static Object callOther0(Object fv, CFrame f, int site) {
+        return callOther(fv, new Object[0], f, site);
+    }
+
+    /** {@link #callOther(Object, Object[], CFrame, int)} of a call with one argument. */
+    public static Object callOther1(Object fv, Object a, CFrame f, int site) {
+        return callOther(fv, new Object[] {a}, f, site);
+    }
+
+    /** {@link #callOther(Object, Object[], CFrame, int)} of a call with two arguments. */
+    public static Object callOther2(Object fv, Object a, Object b, CFrame f, int site) {
+        return callOther(fv, new Object[] {a, b}, f, site);
+    }
+
+    /** {@link #callOther(Object, Object[], CFrame, int)} of a call with three arguments. */
+    public static Object callOther3(Object fv, Object a, Object b, Object c, CFrame f, int site) {
+        return callOther(fv, new Object[] {a, b, c}, f, site);
     }
 
     /** A pending tail call ({@code return f(args)}); non-functions resolve their {@code __call} now. */
@@ -658,6 +724,48 @@ public final class Rt {
             }
             Ops.callClose(L(f), v);
         }
+    }
+
+    // ---------------------------------------------------------------- entry and exit
+
+    /*
+     * A compiled function's entry and exit are these calls rather than their bytecode inline:
+     * HotSpot inlines by bytecode size, and a small Lua function must stay under its limit.
+     */
+
+    /**
+     * The entry of a compiled function: the entry tick, then its frame pushed on the running
+     * coroutine; null (nothing pushed) when a call, return or line hook is set, for the
+     * function then runs instrumented ({@link #hooked}).
+     */
+    public static CFrame enter(CompiledFunction cf) {
+        LuaState L = cf.L;
+        if (L.enter()) {
+            return null;
+        }
+        CFrame f = new CFrame(cf);
+        Coroutine co = L.current();
+        co.push(f);
+        f.co = co;
+        return f;
+    }
+
+    /** The normal exit of a compiled function: its frame popped. */
+    public static void leave(CFrame f) {
+        f.co.pop();
+    }
+
+    /**
+     * What a compiled function throws when {@code t} leaves its body, its frame popped: a Lua
+     * error after the state's message handler saw it (with the frame still there), a deliberate
+     * unwinding as it is, any other throwable as a Lua error raised in the function.
+     */
+    public static Throwable unwind(Throwable t, CFrame f) {
+        LuaState L = f.fn.L;
+        Coroutine co = f.co;
+        Throwable r = t instanceof LuaError e ? L.onError(co, e) : onThrowable(t, L, co, f.fn);
+        co.pop();
+        return r;
     }
 
     /**
