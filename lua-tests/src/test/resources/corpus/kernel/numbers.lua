@@ -25,3 +25,7 @@ local smt = getmetatable("")
 print(smt.__div, smt.__pow, type(smt.__idiv), type(smt.__add))
 -- integer formatting only
 print(tostring(7 / 2), string.format("%d", 9 / 2))
+-- "/" on values known only at run time (the compiled helper's integer path)
+local function dv(a, b) return a / b end
+print(dv(7, 2), dv(-7, 2), dv(7, -2), dv(-7, -2), dv(math.mininteger, -1), dv("9", 2))
+print(pcall(dv, 1, 0))

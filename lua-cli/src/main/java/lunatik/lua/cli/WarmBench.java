@@ -19,7 +19,7 @@ import lunatik.lua.vm.LuaState;
  * and best seconds and the program's last "checksum" line.
  *
  * <p>usage: {@code WarmBench [-k] [-v] [-w warmup] [-n runs] script.lua [args]} ({@code -v}: every run's
- * time on stderr, warm-up runs too)
+ * time on stderr, warm-up runs too, and the JVM's uptime as it ended)
  */
 public final class WarmBench {
     private WarmBench() {
@@ -69,7 +69,9 @@ public final class WarmBench {
                     L.call(f, args);
                     long t1 = System.nanoTime();
                     if (each) {
-                        System.err.printf("run %d: %.3f s%n", k + 1, (t1 - t0) / 1e9);
+                        // (with the JVM's uptime at its end, to match against -Xlog's timestamps)
+                        System.err.printf("run %d: %.3f s (uptime %.3f s)%n", k + 1, (t1 - t0) / 1e9,
+                            java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3);
                     }
                     if (k >= w) {
                         times[k - w] = (t1 - t0) / 1e9;

@@ -1,6 +1,7 @@
 package lunatik.lua.jit;
 
 import static java.lang.constant.ConstantDescs.CD_Boolean;
+import static java.lang.constant.ConstantDescs.CD_Double;
 import static java.lang.constant.ConstantDescs.CD_Long;
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_String;
@@ -15,6 +16,8 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.TypeKind;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -359,7 +362,8 @@ public final class JitCompiler {
                 }
             }
             try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+                MethodHandles.Lookup lookup = MethodHandles.lookup()
+                    .defineHiddenClassWithClassData(bytes, java.util.Arrays.asList(info.consts), true);
                 ctor = lookup.findConstructor(lookup.lookupClass(),
                         MethodType.methodType(void.class, LuaState.class, Cell[].class, FnInfo.class))
                     .asType(MethodType.methodType(CompiledFunction.class, LuaState.class, Cell[].class, FnInfo.class));
@@ -634,6 +638,15 @@ public final class JitCompiler {
         }
 
         private void loadConst(Object v) {
+            if (budget == 0) {
+                // a dynamic constant of the class's data (its constants' list): three bytes, and
+                // a constant to HotSpot's compilers (no array load, no cast, no boxing)
+                ClassDesc t = v instanceof LuaString ? CD_LUASTRING : v instanceof Long ? CD_Long
+                    : v instanceof Double ? CD_Double : CD_Object;
+                cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, t,
+                    constant(v)));
+                return;
+            }
             cb.aload(constsSlot);
             pushInt(constant(v));
             cb.aaload();
@@ -816,12 +829,13 @@ public final class JitCompiler {
                 c.getfield(CD_CF, "upvals", CD_CELLARR);
                 c.astore(upsSlot);
             }
-            constsSlot = newLocal();
-            c.aload(0);
-            c.getfield(CD_CF, "info", CD_FNINFO);
-            c.getfield(CD_FNINFO, "consts", CD_OBJARR);
-            c.astore(constsSlot);
             if (budget != 0) {
+                // (split mode: constants come from the frame info's array, see loadConst)
+                constsSlot = newLocal();
+                c.aload(0);
+                c.getfield(CD_CF, "info", CD_FNINFO);
+                c.getfield(CD_FNINFO, "consts", CD_OBJARR);
+                c.astore(constsSlot);
                 // split mode: the Lua locals live in a frame array the helper methods share
                 rSlot = c.allocateLocal(TypeKind.REFERENCE);
                 retIndex = Math.max(fn.numSlots, np);
@@ -1963,6 +1977,20 @@ public final class JitCompiler {
             cb.labelBinding(end);
         }
 
+        /** The value of a loop's step when it is an integer constant (1 when absent), else null. */
+        private static Long constantStep(Ast.Expr step) {
+            if (step == null) {
+                return 1L;
+            }
+            if (step instanceof Ast.Const c && c.value instanceof Long l) {
+                return l;
+            }
+            if (step instanceof Ast.UnOp u && u.op == Ast.OP_UNM && u.a instanceof Ast.Const c && c.value instanceof Long l) {
+                return -l;
+            }
+            return null;
+        }
+
         private void numFor(Ast.NumFor n) throws Unsupported {
             int site = site(n.line, null, null);
             Target exitT = here();
@@ -1975,27 +2003,57 @@ public final class JitCompiler {
                 int step = cb.allocateLocal(TypeKind.LONG);
                 int count = cb.allocateLocal(TypeKind.LONG);
                 int i = cb.allocateLocal(TypeKind.LONG);
-                int lim = newLocal();
-                emitLong(n.start);
-                cb.lstore(init);
-                emit(n.limit);
-                cb.astore(lim);
-                if (n.step == null) {
-                    cb.loadConstant(1L);
+                Long k = isIntExpr(n.limit) ? constantStep(n.step) : null;
+                if (k != null && k != 0) {
+                    // an integer limit and a constant step: the checks are inline
+                    int lim = cb.allocateLocal(TypeKind.LONG);
+                    emitLong(n.start);
+                    cb.lstore(init);
+                    emitLong(n.limit);
+                    cb.lstore(lim);
+                    cb.loadConstant(k.longValue());
+                    cb.lstore(step);
+                    cb.lload(init);
+                    cb.lload(lim);
+                    cb.lcmp();
+                    if (k > 0) {
+                        cb.ifgt(exit);
+                    } else {
+                        cb.iflt(exit);
+                    }
+                    if (k == 1) {
+                        cb.lload(lim);
+                        cb.lload(init);
+                        cb.lsub();
+                    } else {
+                        cb.lload(init);
+                        cb.lload(lim);
+                        cb.lload(step);
+                        rt("forCount", CD_long, CD_long, CD_long, CD_long);
+                    }
                 } else {
-                    emitLong(n.step);
+                    int lim = newLocal();
+                    emitLong(n.start);
+                    cb.lstore(init);
+                    emit(n.limit);
+                    cb.astore(lim);
+                    if (n.step == null) {
+                        cb.loadConstant(1L);
+                    } else {
+                        emitLong(n.step);
+                    }
+                    cb.lstore(step);
+                    cb.lload(init);
+                    cb.aload(lim);
+                    cb.lload(step);
+                    fs(site);
+                    rt("forSkip", CD_boolean, CD_long, CD_Object, CD_long, CD_CFRAME, CD_int);
+                    cb.ifne(exit);
+                    cb.lload(init);
+                    cb.aload(lim);
+                    cb.lload(step);
+                    rt("forCount", CD_long, CD_long, CD_Object, CD_long);
                 }
-                cb.lstore(step);
-                cb.lload(init);
-                cb.aload(lim);
-                cb.lload(step);
-                fs(site);
-                rt("forSkip", CD_boolean, CD_long, CD_Object, CD_long, CD_CFRAME, CD_int);
-                cb.ifne(exit);
-                cb.lload(init);
-                cb.aload(lim);
-                cb.lload(step);
-                rt("forCount", CD_long, CD_long, CD_Object, CD_long);
                 cb.lstore(count);
                 cb.lload(init);
                 cb.lstore(i);

@@ -181,6 +181,10 @@ public final class Rt {
         if (a instanceof Long x && b instanceof Long y) {
             return x + y;
         }
+        return addSlow(a, b, f, site);
+    }
+
+    private static Object addSlow(Object a, Object b, CFrame f, int site) {
         if (a instanceof Double x && b instanceof Double y) {
             return x + y;
         }
@@ -191,6 +195,10 @@ public final class Rt {
         if (a instanceof Long x && b instanceof Long y) {
             return x - y;
         }
+        return subSlow(a, b, f, site);
+    }
+
+    private static Object subSlow(Object a, Object b, CFrame f, int site) {
         if (a instanceof Double x && b instanceof Double y) {
             return x - y;
         }
@@ -201,6 +209,10 @@ public final class Rt {
         if (a instanceof Long x && b instanceof Long y) {
             return x * y;
         }
+        return mulSlow(a, b, f, site);
+    }
+
+    private static Object mulSlow(Object a, Object b, CFrame f, int site) {
         if (a instanceof Double x && b instanceof Double y) {
             return x * y;
         }
@@ -217,34 +229,36 @@ public final class Rt {
         if (a instanceof Long x && b instanceof Long y && y > 0) {
             return Math.floorMod((long) x, (long) y);
         }
-        if (a instanceof Double x && b instanceof Double y) {
-            return Ops.arithFloat(Meta.MOD, x, y);
-        }
-        return arithSlow(Meta.MOD, a, b, f, site);
+        return floatOrSlow(Meta.MOD, a, b, f, site);
     }
 
     public static Object pow(Object a, Object b, CFrame f, int site) {
-        if (a instanceof Double x && b instanceof Double y) {
-            return Ops.arithFloat(Meta.POW, x, y);
-        }
-        return arithSlow(Meta.POW, a, b, f, site);
+        return floatOrSlow(Meta.POW, a, b, f, site);
     }
 
     public static Object div(Object a, Object b, CFrame f, int site) {
         if (a instanceof Double x && b instanceof Double y) {
             return x / y;
         }
+        if (a instanceof Long x && b instanceof Long y && y > 0 && !L(f).dialect.hasFloats()) {
+            return Math.floorDiv((long) x, (long) y); // the kernel dialect's '/'
+        }
         return arithSlow(Meta.DIV, a, b, f, site);
+    }
+
+    /** Operator {@code op} on two floats, else the general way. */
+    private static Object floatOrSlow(int op, Object a, Object b, CFrame f, int site) {
+        if (a instanceof Double x && b instanceof Double y) {
+            return Ops.arithFloat(op, x, y);
+        }
+        return arithSlow(op, a, b, f, site);
     }
 
     public static Object idiv(Object a, Object b, CFrame f, int site) {
         if (a instanceof Long x && b instanceof Long y && y > 0) {
             return Math.floorDiv((long) x, (long) y);
         }
-        if (a instanceof Double x && b instanceof Double y) {
-            return Ops.arithFloat(Meta.IDIV, x, y);
-        }
-        return arithSlow(Meta.IDIV, a, b, f, site);
+        return floatOrSlow(Meta.IDIV, a, b, f, site);
     }
 
     public static Object band(Object a, Object b, CFrame f, int site) {
@@ -372,6 +386,10 @@ public final class Rt {
         if (a instanceof Long x && b instanceof Long y) {
             return x.longValue() == y.longValue();
         }
+        return eqSlow(a, b, f, site);
+    }
+
+    private static boolean eqSlow(Object a, Object b, CFrame f, int site) {
         if (a instanceof LuaTable || a instanceof LuaUserdata) {
             f.pc = site;
             return Ops.equals(L(f), a, b);
@@ -383,6 +401,10 @@ public final class Rt {
         if (a instanceof Long x && b instanceof Long y) {
             return x < y;
         }
+        return ltSlow(a, b, f, site);
+    }
+
+    private static boolean ltSlow(Object a, Object b, CFrame f, int site) {
         f.pc = site;
         return Ops.lessThan(L(f), a, b);
     }
@@ -391,6 +413,10 @@ public final class Rt {
         if (a instanceof Long x && b instanceof Long y) {
             return x <= y;
         }
+        return leSlow(a, b, f, site);
+    }
+
+    private static boolean leSlow(Object a, Object b, CFrame f, int site) {
         f.pc = site;
         return Ops.lessEqual(L(f), a, b);
     }
@@ -542,6 +568,13 @@ public final class Rt {
 
     /** Whether an integer loop from {@code init} by {@code step} runs at all, given a limit of any type. */
     public static boolean forSkip(long init, Object limit, long step, CFrame f, int site) {
+        if (limit instanceof Long l && step != 0) {
+            return step > 0 ? init > l : init < l;
+        }
+        return forSkipSlow(init, limit, step, f, site);
+    }
+
+    private static boolean forSkipSlow(long init, Object limit, long step, CFrame f, int site) {
         if (step == 0) {
             f.pc = site;
             throw new LuaError(Ops.str(L(f).where(0) + "'for' step is zero"));
@@ -569,25 +602,32 @@ public final class Rt {
 
     /** Iterations after the first (unsigned) of a loop that {@link #forSkip} said runs. */
     public static long forCount(long init, Object limit, long step) {
-        long lim;
         if (limit instanceof Long l) {
-            lim = l;
-        } else {
-            Object n = limit instanceof LuaString s ? Ops.stringToNumber(s, lunatik.lua.vm.Dialect.FULL) : limit;
-            if (n instanceof Long l) {
-                lim = l;
-            } else {
-                double d = (Double) n;
-                if (step > 0) {
-                    d = Math.floor(d);
-                    lim = d >= 0x1p63 ? Long.MAX_VALUE : (long) d;
-                } else {
-                    d = Math.ceil(d);
-                    lim = d < -0x1p63 ? Long.MIN_VALUE : (long) d;
-                }
-            }
+            return forCount(init, (long) l, step);
         }
+        return forCountSlow(init, limit, step);
+    }
+
+    /** {@link #forCount(long, Object, long)} of an integer limit. */
+    public static long forCount(long init, long lim, long step) {
         return step > 0 ? Long.divideUnsigned(lim - init, step) : Long.divideUnsigned(init - lim, -step);
+    }
+
+    private static long forCountSlow(long init, Object limit, long step) {
+        Object n = limit instanceof LuaString s ? Ops.stringToNumber(s, lunatik.lua.vm.Dialect.FULL) : limit;
+        if (n instanceof Long l) {
+            return forCount(init, (long) l, step);
+        }
+        double d = (Double) n;
+        long lim;
+        if (step > 0) {
+            d = Math.floor(d);
+            lim = d >= 0x1p63 ? Long.MAX_VALUE : (long) d;
+        } else {
+            d = Math.ceil(d);
+            lim = d < -0x1p63 ? Long.MIN_VALUE : (long) d;
+        }
+        return forCount(init, lim, step);
     }
 
     /** A 'for' initial value, limit or step converted to a number, or the reference error. */
