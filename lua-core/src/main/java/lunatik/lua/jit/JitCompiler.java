@@ -884,8 +884,11 @@ public final class JitCompiler {
                 c.astore(argsSlot);
             }
             block(fn.body);
-            c.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
-            c.astore(retSlot);
+            List<Ast.Stat> stats = fn.body.stats;
+            if (budget != 0 || stats.isEmpty() || !(stats.get(stats.size() - 1) instanceof Ast.Return)) {
+                c.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
+                c.astore(retSlot);
+            }
             c.labelBinding(end);
             // normal exit
             c.labelBinding(exitLabel);
@@ -1686,9 +1689,13 @@ public final class JitCompiler {
         private void stat(Ast.Stat s) throws Unsupported {
             int mark = temps.size();
             stat0(s);
+            // (after a return, break or goto nothing runs: no clearing, no dead code)
+            boolean jumps = budget == 0 && (s instanceof Ast.Return || s instanceof Ast.Break || s instanceof Ast.Goto);
             for (int i = temps.size() - 1; i >= mark; i--) {
-                cb.aconst_null();
-                cb.astore(temps.get(i));
+                if (!jumps) {
+                    cb.aconst_null();
+                    cb.astore(temps.get(i));
+                }
                 int t = temps.remove(i);
                 if (budget != 0) {
                     freeTemps.add(t);
@@ -1754,6 +1761,40 @@ public final class JitCompiler {
                 }
                 emit(ex.get(0));
                 storeNew(declare(l.vars.get(0)));
+                return;
+            }
+            if (budget == 0) {
+                // straight into the new locals: the expressions cannot see them
+                Var[] vs = new Var[n];
+                for (int i = 0; i < n; i++) {
+                    vs[i] = declare(l.vars.get(i));
+                }
+                int m = ex.size();
+                for (int i = 0; i < m; i++) {
+                    Ast.Expr e = ex.get(i);
+                    if (i == m - 1 && isMulti(e) && i < n) {
+                        emitMulti(e);
+                        for (int j = i; j < n; j++) {
+                            if (j < n - 1) {
+                                cb.dup();
+                            }
+                            cb.loadConstant(j - i);
+                            cb.invokestatic(CD_VARARGS, "get", MethodTypeDesc.of(CD_Object, CD_Object, CD_int));
+                            storeNew(vs[j]);
+                        }
+                        return;
+                    } else if (i < n) {
+                        emit(e);
+                        storeNew(vs[i]);
+                    } else {
+                        emitMulti(e);
+                        cb.pop();
+                    }
+                }
+                for (int i = m; i < n; i++) {
+                    cb.aconst_null();
+                    storeNew(vs[i]);
+                }
                 return;
             }
             int[] temps = values(ex, n);
@@ -2559,10 +2600,24 @@ public final class JitCompiler {
         private void call(Ast.Call c, boolean multi, boolean tail) throws Unsupported {
             int site;
             int self = -1;
+            int nargs = c.args.size() + (c.method != null ? 1 : 0);
+            boolean multiArg = !c.args.isEmpty() && isMulti(c.args.get(c.args.size() - 1));
+            boolean fixed = !tail && !multiArg && nargs <= 3;
             if (c.method != null) {
                 String[] desc = {" (method '" + c.method.toString() + "')", describe(c.fn)};
                 site = site(c.line, desc, new FuncName(c.method.toString(), "method"));
                 emit(c.fn);
+                if (fixed) {
+                    // self stays on the stack, under the method made callable
+                    cb.dup();
+                    loadConst(c.method);
+                    fs(site(c.line, desc, FuncName.metamethod("index")));
+                    rt("method", CD_Object, CD_Object, CD_LUASTRING, CD_CFRAME, CD_int);
+                    callable(site);
+                    cb.swap();
+                    fixedCall(c, site, true, nargs, multi);
+                    return;
+                }
                 self = newLocal();
                 cb.astore(self);
                 cb.aload(self);
@@ -2573,45 +2628,23 @@ public final class JitCompiler {
                 site = site(c.line, new String[] {describe(c.fn)}, FuncName.called(name(c.fn), Names.kind(c.fn)));
                 emit(c.fn);
             }
-            int nargs = c.args.size() + (self >= 0 ? 1 : 0);
-            boolean multiArg = !c.args.isEmpty() && isMulti(c.args.get(c.args.size() - 1));
-            if (!tail && !multiArg && nargs <= 3) {
-                fixedCall(c, site, self, nargs, multi);
+            if (fixed) {
+                fixedCall(c, site, false, nargs, multi);
                 return;
             }
-            argArray(c.args, self);
             if (tail) {
+                argArray(c.args, self);
                 fs(site);
                 rt("tailCall", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
                 return;
             }
-            int argsT = newLocal();
-            int fnT = newLocal();
-            cb.astore(argsT);
-            cb.astore(fnT);
+            callable(site);
+            argArray(c.args, self);
+            // (the function was made callable before the arguments: see fixedCall)
             spill(c, site);
             setPc(site);
-            Label other = cb.newLabel();
-            Label done = cb.newLabel();
-            cb.aload(fnT);
-            cb.instanceOf(CD_LUAFUNCTION);
-            cb.ifeq(other);
-            cb.aload(fnT);
-            cb.checkcast(CD_LUAFUNCTION);
-            cb.aload(argsT);
-            // the callee owns the arguments now: this temporary would keep them alive after
-            // the callee drops them (the JVM's interpreter takes any reference local for a root)
-            cb.aconst_null();
-            cb.astore(argsT);
             cb.invokevirtual(CD_LUAFUNCTION, "invokeTail", MethodTypeDesc.of(CD_Object, CD_OBJARR));
             cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
-            cb.goto_(done);
-            cb.labelBinding(other);
-            cb.aload(fnT);
-            cb.aload(argsT);
-            fs(site);
-            rt("callOther", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
-            cb.labelBinding(done);
             reload(site);
             if (!multi) {
                 rt("first", CD_Object, CD_Object);
@@ -2619,56 +2652,36 @@ public final class JitCompiler {
         }
 
         /**
-         * A call with up to three arguments (function value on the stack): arguments go in
-         * JVM locals and the call is {@code tailN(args...)}, allocating no array; the slow path
-         * (not a function) builds the array for {@code __call}.
+         * A call with up to three arguments (function value on the stack, or for a method the
+         * callable method and self): the call is {@code tailN(args...)}, allocating no array.
          */
-        private void fixedCall(Ast.Call c, int site, int self, int nargs, boolean multi) throws Unsupported {
-            int fnT = newLocal();
-            cb.astore(fnT);
-            int[] a = new int[nargs];
-            int k = 0;
-            if (self >= 0) {
-                a[k++] = self;
+        private void fixedCall(Ast.Call c, int site, boolean method, int nargs, boolean multi) throws Unsupported {
+            if (!method) {
+                callable(site);
             }
+            ClassDesc[] ps = new ClassDesc[nargs];
+            java.util.Arrays.fill(ps, CD_Object);
             for (Ast.Expr e : c.args) {
                 emit(e);
-                a[k] = newLocal();
-                cb.astore(a[k++]);
             }
             spill(c, site);
             setPc(site);
-            Label other = cb.newLabel();
-            Label done = cb.newLabel();
-            cb.aload(fnT);
-            cb.instanceOf(CD_LUAFUNCTION);
-            cb.ifeq(other);
-            cb.aload(fnT);
-            cb.checkcast(CD_LUAFUNCTION);
-            ClassDesc[] ps = new ClassDesc[nargs];
-            for (int i = 0; i < nargs; i++) {
-                cb.aload(a[i]);
-                ps[i] = CD_Object;
-            }
             cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, MethodTypeDesc.of(CD_Object, ps));
             cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
-            cb.goto_(done);
-            cb.labelBinding(other);
-            cb.aload(fnT);
-            ClassDesc[] os = new ClassDesc[nargs + 3];
-            java.util.Arrays.fill(os, CD_Object);
-            for (int i = 0; i < nargs; i++) {
-                cb.aload(a[i]);
-            }
-            fs(site);
-            os[nargs + 1] = CD_CFRAME;
-            os[nargs + 2] = CD_int;
-            rt("callOther" + nargs, CD_Object, os);
-            cb.labelBinding(done);
             reload(site);
             if (!multi) {
                 rt("first", CD_Object, CD_Object);
             }
+        }
+
+        /**
+         * The function value on the stack made a LuaFunction (Rt.callable): itself, or one that
+         * calls its __call or raises the call's error once the arguments are evaluated. The
+         * call itself stays here, where HotSpot profiles its receivers site by site.
+         */
+        private void callable(int site) {
+            fs(site);
+            rt("callable", CD_LUAFUNCTION, CD_Object, CD_CFRAME, CD_int);
         }
 
         private void closure(Ast.Function f) {

@@ -31,6 +31,11 @@ public final class Rt {
 
     // ---------------------------------------------------------------- indexing
 
+    /*
+     * The helpers keep their common path inline and the rest out of line: HotSpot counts every
+     * byte it inlines against one budget per compiled method, used up fast by a big body.
+     */
+
     public static Object index(Object o, Object k, CFrame f, int site) {
         if (o instanceof LuaTable t) {
             Object v = t.get(k);
@@ -38,6 +43,10 @@ public final class Rt {
                 return v;
             }
         }
+        return indexSlow(o, k, f, site);
+    }
+
+    private static Object indexSlow(Object o, Object k, CFrame f, int site) {
         f.pc = site;
         return Ops.index(L(f), o, k, f.site(site));
     }
@@ -51,12 +60,18 @@ public final class Rt {
      * table's own key, else what the site's cache holds for o's metatable, else the chain.
      */
     private static Object lookup(Object o, LuaString k, CFrame f, int site, boolean method) {
-        LuaTable mt;
         if (o instanceof LuaTable t) {
             Object v = t.get(k);
             if (v != null) {
                 return v;
             }
+        }
+        return lookupMiss(o, k, f, site, method);
+    }
+
+    private static Object lookupMiss(Object o, LuaString k, CFrame f, int site, boolean method) {
+        LuaTable mt;
+        if (o instanceof LuaTable t) {
             mt = t.getMetatable();
             if (mt == null) {
                 return null;
@@ -125,12 +140,11 @@ public final class Rt {
                 return v;
             }
         }
-        f.pc = site;
-        return Ops.index(L(f), o, k, f.site(site));
+        return indexSlow(o, k, f, site);
     }
 
     public static void setIndex(Object o, Object k, Object v, CFrame f, int site) {
-        if (o instanceof LuaTable t && k != null && noNewindex(t)) {
+        if (o instanceof LuaTable t && noNewindex(t)) {
             if (k instanceof LuaString s) {
                 t.put(s, v);
                 return;
@@ -139,10 +153,14 @@ public final class Rt {
                 t.put(l.longValue(), v);
                 return;
             }
-            if (!(k instanceof Double d && d.isNaN())) {
-                t.put(k, v);
-                return;
-            }
+        }
+        setIndexSlow(o, k, v, f, site);
+    }
+
+    private static void setIndexSlow(Object o, Object k, Object v, CFrame f, int site) {
+        if (o instanceof LuaTable t && k != null && !(k instanceof Double d && d.isNaN()) && noNewindex(t)) {
+            t.put(k, v);
+            return;
         }
         f.pc = site;
         Ops.setIndex(L(f), o, k, v, new Target(f.site(site)));
@@ -153,8 +171,7 @@ public final class Rt {
             t.put(k, v);
             return;
         }
-        f.pc = site;
-        Ops.setIndex(L(f), o, k, v, new Target(f.site(site)));
+        setIndexSlow(o, k, v, f, site);
     }
 
     /* Whether an assignment to t is raw whatever the key: no metatable, or one without __newindex. */
@@ -433,7 +450,7 @@ public final class Rt {
     // ---------------------------------------------------------------- calls and values
 
     /** Calls a value that is not a LuaFunction (its {@code __call}), or raises "attempt to call". */
-    public static Object callOther(Object fv, Object[] a, CFrame f, int site) {
+    private static Object callOther(Object fv, Object[] a, CFrame f, int site) {
         f.pc = site;
         Object target = fv;
         for (;;) {
@@ -450,24 +467,33 @@ public final class Rt {
         }
     }
 
-    /** {@link #callOther(Object, Object[], CFrame, int)} of a call with no argument. */
-    public static Object callOther0(Object fv, CFrame f, int site) {
-        return callOther(fv, new Object[0], f, site);
+    /**
+     * What a call site calls: {@code fv} when it is a function, else one that, called with the
+     * arguments, calls fv's {@code __call} or raises the call's error ({@link #callOther}).
+     */
+    public static LuaFunction callable(Object fv, CFrame f, int site) {
+        if (fv instanceof LuaFunction g) {
+            return g;
+        }
+        return new CallOther(fv, f, site);
     }
 
-    /** {@link #callOther(Object, Object[], CFrame, int)} of a call with one argument. */
-    public static Object callOther1(Object fv, Object a, CFrame f, int site) {
-        return callOther(fv, new Object[] {a}, f, site);
-    }
+    /** A call site's call of a value that is not a function. */
+    private static final class CallOther extends LuaFunction {
+        private final Object fv;
+        private final CFrame f;
+        private final int site;
 
-    /** {@link #callOther(Object, Object[], CFrame, int)} of a call with two arguments. */
-    public static Object callOther2(Object fv, Object a, Object b, CFrame f, int site) {
-        return callOther(fv, new Object[] {a, b}, f, site);
-    }
+        CallOther(Object fv, CFrame f, int site) {
+            this.fv = fv;
+            this.f = f;
+            this.site = site;
+        }
 
-    /** {@link #callOther(Object, Object[], CFrame, int)} of a call with three arguments. */
-    public static Object callOther3(Object fv, Object a, Object b, Object c, CFrame f, int site) {
-        return callOther(fv, new Object[] {a, b, c}, f, site);
+        @Override
+        public Object invoke(Object[] args) {
+            return callOther(fv, args, f, site);
+        }
     }
 
     /** A pending tail call ({@code return f(args)}); non-functions resolve their {@code __call} now. */
