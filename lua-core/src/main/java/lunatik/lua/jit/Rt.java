@@ -60,18 +60,12 @@ public final class Rt {
      * table's own key, else what the site's cache holds for o's metatable, else the chain.
      */
     private static Object lookup(Object o, LuaString k, CFrame f, int site, boolean method) {
+        LuaTable mt;
         if (o instanceof LuaTable t) {
             Object v = t.get(k);
             if (v != null) {
                 return v;
             }
-        }
-        return lookupMiss(o, k, f, site, method);
-    }
-
-    private static Object lookupMiss(Object o, LuaString k, CFrame f, int site, boolean method) {
-        LuaTable mt;
-        if (o instanceof LuaTable t) {
             mt = t.getMetatable();
             if (mt == null) {
                 return null;
