@@ -2044,12 +2044,12 @@ public final class JitCompiler {
                 int step = cb.allocateLocal(TypeKind.LONG);
                 int count = cb.allocateLocal(TypeKind.LONG);
                 int i = cb.allocateLocal(TypeKind.LONG);
+                emitLong(n.start);
+                cb.lstore(init);
                 Long k = isIntExpr(n.limit) ? constantStep(n.step) : null;
                 if (k != null && k != 0) {
                     // an integer limit and a constant step: the checks are inline
                     int lim = cb.allocateLocal(TypeKind.LONG);
-                    emitLong(n.start);
-                    cb.lstore(init);
                     emitLong(n.limit);
                     cb.lstore(lim);
                     cb.loadConstant(k.longValue());
@@ -2074,8 +2074,6 @@ public final class JitCompiler {
                     }
                 } else {
                     int lim = newLocal();
-                    emitLong(n.start);
-                    cb.lstore(init);
                     emit(n.limit);
                     cb.astore(lim);
                     if (n.step == null) {

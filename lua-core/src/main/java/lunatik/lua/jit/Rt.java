@@ -192,42 +192,21 @@ public final class Rt {
         if (a instanceof Long x && b instanceof Long y) {
             return x + y;
         }
-        return addSlow(a, b, f, site);
-    }
-
-    private static Object addSlow(Object a, Object b, CFrame f, int site) {
-        if (a instanceof Double x && b instanceof Double y) {
-            return x + y;
-        }
-        return arithSlow(Meta.ADD, a, b, f, site);
+        return floatOrSlow(Meta.ADD, a, b, f, site);
     }
 
     public static Object sub(Object a, Object b, CFrame f, int site) {
         if (a instanceof Long x && b instanceof Long y) {
             return x - y;
         }
-        return subSlow(a, b, f, site);
-    }
-
-    private static Object subSlow(Object a, Object b, CFrame f, int site) {
-        if (a instanceof Double x && b instanceof Double y) {
-            return x - y;
-        }
-        return arithSlow(Meta.SUB, a, b, f, site);
+        return floatOrSlow(Meta.SUB, a, b, f, site);
     }
 
     public static Object mul(Object a, Object b, CFrame f, int site) {
         if (a instanceof Long x && b instanceof Long y) {
             return x * y;
         }
-        return mulSlow(a, b, f, site);
-    }
-
-    private static Object mulSlow(Object a, Object b, CFrame f, int site) {
-        if (a instanceof Double x && b instanceof Double y) {
-            return x * y;
-        }
-        return arithSlow(Meta.MUL, a, b, f, site);
+        return floatOrSlow(Meta.MUL, a, b, f, site);
     }
 
     /*
