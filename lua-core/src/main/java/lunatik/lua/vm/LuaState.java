@@ -145,8 +145,29 @@ public final class LuaState {
 
     private final java.util.concurrent.ConcurrentLinkedQueue<Object> toFinalize =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.List<java.lang.ref.WeakReference<Object>> marked = new java.util.ArrayList<>();
+    private final java.util.List<Mark> marked = new java.util.ArrayList<>();
     private boolean inFinalizer;
+
+    /**
+     * One marking of an object for finalization, as the state sees it: a weak reference to the
+     * object, whether its sentinel has handed it back (the JVM found it unreachable) and whether
+     * its {@code __gc} has run (or been cancelled). The JVM clears the weak reference when it
+     * finds the object unreachable, and runs the sentinel's finalizer later, on its own thread:
+     * between the two, only {@code delivered} tells that the object is still on its way.
+     */
+    private static final class Mark extends java.lang.ref.WeakReference<Object> {
+        volatile boolean delivered;
+        volatile boolean done;
+
+        Mark(Object o) {
+            super(o);
+        }
+
+        /* On its way: found unreachable by the JVM, not yet handed back by its sentinel. */
+        boolean inFlight() {
+            return !done && !delivered && get() == null;
+        }
+    }
 
     /**
      * Tied to an object marked for finalization, and reachable only from it: when the JVM finds
@@ -158,32 +179,39 @@ public final class LuaState {
     private static final class Sentinel {
         private final Object obj;
         private final LuaState L;
+        final Mark mark;
 
-        Sentinel(Object obj, LuaState L) {
+        Sentinel(Object obj, LuaState L, Mark mark) {
             this.obj = obj;
             this.L = L;
+            this.mark = mark;
         }
 
         @Override
         @SuppressWarnings({"removal", "deprecation", "checkstyle:NoFinalizer"})
         protected void finalize() {
+            if (mark.done) {
+                return; // finalized by close() while still reachable
+            }
             L.toFinalize.add(obj);
+            mark.delivered = true; // after the add: close() drains the queue once this is seen
             L.ticks = 0; // run it soon
         }
     }
 
     /** Marks a table or userdata for finalization (setmetatable with a metatable that has {@code __gc}). */
     public void markForFinalization(Object o) {
+        Mark m = new Mark(o);
         if (o instanceof LuaTable t && t.gcSentinel == null) {
-            t.gcSentinel = new Sentinel(t, this);
+            t.gcSentinel = new Sentinel(t, this, m);
         } else if (o instanceof LuaUserdata u && u.gcSentinel == null) {
-            u.gcSentinel = new Sentinel(u, this);
+            u.gcSentinel = new Sentinel(u, this, m);
         } else {
             return;
         }
-        marked.add(new java.lang.ref.WeakReference<>(o));
+        marked.add(m);
         if (marked.size() > 1024 && (marked.size() & 1023) == 0) {
-            marked.removeIf(r -> r.get() == null);
+            marked.removeIf(r -> r.done || r.delivered && r.get() == null);
         }
     }
 
@@ -279,10 +307,16 @@ public final class LuaState {
      * finalizer of its batch has run.
      */
     private Throwable finalizeObject(Object o) {
+        Object sentinel = null;
         if (o instanceof LuaTable t) {
+            sentinel = t.gcSentinel;
             t.gcSentinel = null;
         } else if (o instanceof LuaUserdata u) {
+            sentinel = u.gcSentinel;
             u.gcSentinel = null;
+        }
+        if (sentinel instanceof Sentinel s) {
+            s.mark.done = true;
         }
         Object mm = metamethod(o, Meta.GC);
         if (mm == null) {
@@ -345,21 +379,23 @@ public final class LuaState {
      * Closes the state: runs the {@code __gc} of every object still marked for finalization,
      * newest first, as {@code lua_close} does, whatever each of them raises. Objects marked
      * while this runs are not finalized (as Lua stops marking when it closes). An
-     * {@code os.exit} from a {@code __gc} is raised after all of them have run.
+     * {@code os.exit} from a {@code __gc} is raised after all of them have run. Objects the JVM
+     * has found unreachable but not yet handed back are waited for (a bounded wait), so that
+     * none is missed because the JVM's finalizer thread was late.
      */
     public void close() {
         boolean nested = inFinalizer;
         inFinalizer = true;
         Throwable unwind;
         try {
-            unwind = drainPending();
-            java.util.List<java.lang.ref.WeakReference<Object>> all = new java.util.ArrayList<>(marked);
+            java.util.List<Mark> all = new java.util.ArrayList<>(marked);
             marked.clear();
+            awaitInFlight(all);
+            unwind = drainPending();
             for (int i = all.size() - 1; i >= 0; i--) {
-                Object o = all.get(i).get();
-                boolean pending = o instanceof LuaTable t ? t.gcSentinel != null
-                    : o instanceof LuaUserdata u && u.gcSentinel != null;
-                if (pending) {
+                Mark m = all.get(i);
+                Object o = m.get();
+                if (!m.done && o != null) {
                     Throwable u = finalizeObject(o);
                     unwind = unwind == null ? u : unwind;
                 }
@@ -369,6 +405,18 @@ public final class LuaState {
         }
         rethrow(unwind);
     }
+
+    /* Waits (up to CLOSE_WAIT_NANOS) until every object found unreachable is handed back. */
+    @SuppressWarnings("removal")
+    private static void awaitInFlight(java.util.List<Mark> all) {
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        while (all.stream().anyMatch(Mark::inFlight) && System.nanoTime() - deadline < 0) {
+            System.runFinalization(); // runs them on a second thread if the JVM's is busy
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private static final long CLOSE_WAIT_NANOS = 2_000_000_000L;
 
     // ---------------------------------------------------------------- streams
 

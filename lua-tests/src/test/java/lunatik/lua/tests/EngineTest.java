@@ -244,6 +244,54 @@ class EngineTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("lost\nclosing kept\n");
     }
 
+    /**
+     * The JVM clears its weak reference to an unreachable object at once but hands it back on its
+     * finalizer thread later; an object caught between the two when the state closes still has
+     * its __gc run (a runtime object dropped just before a stop kept its reference count so).
+     * The JVM's finalizer thread is held busy here to keep the gap open.
+     */
+    @Test
+    void closeRunsTheGcOfAnObjectTheJvmHasNotHandedBackYet() throws Exception {
+        LuaState L = state(Dialect.FULL);
+        run(L, "lost = setmetatable({}, {__gc = function() print('lost closed') end})");
+        java.lang.ref.WeakReference<Object> lost = new java.lang.ref.WeakReference<>(
+            L.globals.get(LuaString.of("lost")));
+        assertThat(lost.get()).isNotNull();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        holdFinalizerThread(busy, release);
+        try {
+            for (int i = 0; i < 50 && busy.getCount() > 0; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertThat(busy.getCount()).as("the finalizer thread is held").isZero();
+            run(L, "lost = nil");
+            for (int i = 0; i < 50 && lost.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertThat(lost.get()).as("the JVM found the object unreachable").isNull();
+            L.close();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("lost closed\n");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /* Makes an object whose finalizer, once the JVM runs it, holds the finalizer thread. */
+    private static void holdFinalizerThread(java.util.concurrent.CountDownLatch busy,
+                                            java.util.concurrent.CountDownLatch release) {
+        new Object() {
+            @Override
+            @SuppressWarnings({"removal", "deprecation", "checkstyle:NoFinalizer"})
+            protected void finalize() throws InterruptedException {
+                busy.countDown();
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        };
+    }
+
     @Test
     void compiledAndInterpretedFunctionsMix() {
         LuaState L = state(Dialect.FULL);
