@@ -823,13 +823,13 @@ final class Nodes {
             } else {
                 Object target = fv;
                 for (;;) {
-                    Object mm = f.L.metamethod(target, Meta.CALL);
                     a = Ops.prepend(target, a);
+                    Object mm = Ops.callLink(f.L, target, a);
                     if (mm instanceof LuaFunction g) {
                         lf = g;
                         break;
                     }
-                    if (mm == null || a.length > 200) {
+                    if (mm == null) {
                         throw callError(f, target); // the value that could not be called, as Lua
                     }
                     target = mm;
@@ -870,13 +870,13 @@ final class Nodes {
             } else {
                 Object target = fv;
                 for (;;) {
-                    Object mm = f.L.metamethod(target, Meta.CALL);
                     a = Ops.prepend(target, a);
+                    Object mm = Ops.callLink(f.L, target, a);
                     if (mm instanceof LuaFunction g) {
                         lf = g;
                         break;
                     }
-                    if (mm == null || a.length > 200) {
+                    if (mm == null) {
                         throw callError(f, target); // the value that could not be called, as Lua
                     }
                     target = mm;

@@ -426,18 +426,16 @@ public final class Rt {
     private static Object callOther(Object fv, Object[] a, CFrame f, int site) {
         f.pc = site;
         Object target = fv;
-        for (;;) {
-            Object mm = L(f).metamethod(target, Meta.CALL);
+        do {
             a = Ops.prepend(target, a);
-            if (mm instanceof LuaFunction g) {
-                return Ops.resolve(g.invokeTail(a));
-            }
-            if (mm == null || a.length > 200) {
-                throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), target) + " value"
-                    + f.site(site).describe(0)));
+            Object mm = Ops.callLink(L(f), target, a);
+            if (mm == null) { // the value that could not be called, named as the called one (as Lua)
+                throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), target)
+                    + " value" + f.site(site).describe(0)));
             }
             target = mm;
-        }
+        } while (!(target instanceof LuaFunction));
+        return Ops.resolve(((LuaFunction) target).invokeTail(a));
     }
 
     /**

@@ -595,9 +595,13 @@ public final class LuaState {
      * any other Java throwable becomes one ({@link #internalError}).
      */
     public Object call(Object fn, Object... args) {
-        LuaFunction f = Ops.toCallable(this, fn, args);
-        if (f != fn) {
-            args = Ops.prepend(fn, args);
+        LuaFunction f;
+        if (fn instanceof LuaFunction g) {
+            f = g;
+        } else {
+            Ops.Callee c = Ops.toCallable(this, fn, args);
+            f = c.fn();
+            args = c.args();
         }
         Coroutine co = current;
         enterC();
@@ -675,10 +679,18 @@ public final class LuaState {
         if (mm instanceof LuaFunction f) {
             return callMetaFunction(f, a, b);
         }
-        if (!(metamethod(mm, Meta.CALL) instanceof LuaFunction)) {
-            throw notCallable(event, mm);
-        }
-        return call1(mm, a, b);
+        // a __call chain ending in a value that cannot be called names the metamethod, as Lua
+        Object[] args = {a, b};
+        Object target = mm;
+        do {
+            args = Ops.prepend(target, args);
+            Object next = Ops.callLink(this, target, args);
+            if (next == null) {
+                throw notCallable(event, target);
+            }
+            target = next;
+        } while (!(target instanceof LuaFunction));
+        return Varargs.first(call(target, args));
     }
 
     private LuaError notCallable(LuaString event, Object mm) {
@@ -776,9 +788,13 @@ public final class LuaState {
      */
     private Object callDirect(Object fn, Object... args) {
         Coroutine co = current;
-        LuaFunction f = Ops.toCallable(this, fn, args);
-        if (f != fn) {
-            args = Ops.prepend(fn, args);
+        LuaFunction f;
+        if (fn instanceof LuaFunction g) {
+            f = g;
+        } else {
+            Ops.Callee c = Ops.toCallable(this, fn, args);
+            f = c.fn();
+            args = c.args();
         }
         co.nny++;
         try {

@@ -806,23 +806,40 @@ public final class Ops {
 
     // ---------------------------------------------------------------- calls
 
+    /** Links of a {@code __call} chain past which a call is a "stack overflow" (a loop, surely). */
+    public static final int CALL_CHAIN_MAX = 200;
+
     /**
-     * The function to call for {@code fn}: itself, or its {@code __call} metamethod (then the
-     * caller prepends {@code fn} to the arguments). Raises "attempt to call" otherwise.
+     * The next link of the {@code __call} chain of {@code target}, a value that is not a
+     * function, called with {@code args} (target already prepended, as Lua does): its
+     * {@code __call}, or null when it has none (the caller raises "attempt to call" naming
+     * target). A chain longer than {@link #CALL_CHAIN_MAX} is a "stack overflow", as Lua's
+     * stack overflows on a loop of them.
      */
-    public static LuaFunction toCallable(LuaState L, Object fn, Object[] args) {
-        if (fn instanceof LuaFunction f) {
-            return f;
+    public static Object callLink(LuaState L, Object target, Object[] args) {
+        Object mm = L.metamethod(target, Meta.CALL);
+        if (mm != null && args.length > CALL_CHAIN_MAX) {
+            throw L.stackOverflow();
         }
-        Object mm = L.metamethod(fn, Meta.CALL);
-        if (mm instanceof LuaFunction f) {
-            return f;
+        return mm;
+    }
+
+    /** A call from Java: the function and the arguments after {@code fn}'s {@code __call} chain. */
+    public record Callee(LuaFunction fn, Object[] args) {
+    }
+
+    /** {@code fn} and {@code args} resolved through fn's {@code __call} chain, if it is not a function. */
+    public static Callee toCallable(LuaState L, Object fn, Object[] args) {
+        Object target = fn;
+        while (!(target instanceof LuaFunction)) {
+            args = prepend(target, args);
+            Object mm = callLink(L, target, args);
+            if (mm == null) {
+                throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, target) + " value"));
+            }
+            target = mm;
         }
-        if (mm != null && L.metamethod(mm, Meta.CALL) instanceof LuaFunction) {
-            throw new LuaError(str(L.where(0) + "'__call' chains are only supported from Lua code"));
-        }
-        // as Lua, the value named is the one that could not be called: the __call value if any
-        throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, mm != null ? mm : fn) + " value"));
+        return new Callee((LuaFunction) target, args);
     }
 
     /**
@@ -861,12 +878,12 @@ public final class Ops {
     public static Object callThroughMeta(LuaState L, Object fv, Object[] a) {
         Object target = fv;
         for (;;) {
-            Object mm = L.metamethod(target, Meta.CALL);
             a = prepend(target, a);
+            Object mm = callLink(L, target, a);
             if (mm instanceof LuaFunction g) {
                 return resolve(g.invokeTail(a));
             }
-            if (mm == null || a.length > 200) {
+            if (mm == null) {
                 return NOT_CALLABLE;
             }
             target = mm;

@@ -292,6 +292,37 @@ class EngineTest {
         };
     }
 
+    /**
+     * A __call chain that loops is a "stack overflow" at once, on both back-ends and from every
+     * kind of call (lua5.4 gets there too, after growing its stack to a million slots, which
+     * takes it minutes, so this is not a corpus program).
+     */
+    @Test
+    void aLoopOfCallMetamethodsIsAStackOverflow() {
+        for (boolean compiled : new boolean[] {true, false}) {
+            out.reset();
+            LuaState L = state(Dialect.FULL);
+            L.setJitEnabled(compiled);
+            String r = run(L, """
+                local t = setmetatable({}, {}); getmetatable(t).__call = t
+                print(pcall(function() local x = t; x() end))
+                print(pcall(function() return t(1) end))
+                print(pcall(t))
+                print(pcall(function() for k in t do end end))
+                print(pcall(function() return setmetatable({}, {__add = t}) + 1 end))
+                print(pcall(function() local c <close> = setmetatable({}, {__close = t}) end))
+                """);
+            assertThat(r).as("compiled %s", compiled).isEqualTo("""
+                false	test:2: stack overflow
+                false	test:3: stack overflow
+                false	stack overflow
+                false	test:5: stack overflow
+                false	test:6: stack overflow
+                false	test:7: stack overflow
+                """);
+        }
+    }
+
     @Test
     void compiledAndInterpretedFunctionsMix() {
         LuaState L = state(Dialect.FULL);
