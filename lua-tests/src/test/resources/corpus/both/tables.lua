@@ -65,3 +65,21 @@ print(pcall(function() local x = {}; return x.y.z end))
 print(pcall(function() local x = {}; x.y.z = 1 end))
 print(pcall(function() return nothere.y end))
 print(pcall((function() local u = 1; return function() return u.field end end)()))
+-- record constructors: nil fields make no entry, a repeated name keeps the last value, a
+-- computed key may equal a name, many names grow no part, '#' and next see what Lua's do
+local function keys(t) local n = 0; for _ in pairs(t) do n = n + 1 end; return n end
+local nothing
+local rec = {a = 1, b = nothing, c = 3}
+print(rec.a, rec.b, rec.c, keys(rec), next({a = nil, b = nil}))
+local dup = {a = 1, b = 2, a = 3}
+print(dup.a, dup.b, keys(dup))
+local k = "a"
+local mixed = {[k] = 1, a = 2, b = 3, [k .. ""] = 4}
+print(mixed.a, mixed.b, keys(mixed))
+local big = {f1 = 1, f2 = 2, f3 = 3, f4 = 4, f5 = 5, f6 = 6, f7 = 7, f8 = 8, f9 = 9, f10 = 10, 11, 12}
+print(keys(big), #big, big.f10, big[2])
+big.f11 = 11; big.f1 = nil
+print(keys(big), big.f11, big.f1)
+local function node(d) if d == 0 then return {v = d} end return {l = node(d - 1), r = node(d - 1), v = d} end
+local function count(t) if t.l == nil then return 1 end return count(t.l) + count(t.r) + 1 end
+print(count(node(8)))

@@ -2733,6 +2733,26 @@ public final class JitCompiler {
             }
         }
 
+        /**
+         * Whether every keyed field of the constructor is a constant string, no two alike: then
+         * each goes into the new table with {@link LuaTable#initField} (no key can be there yet).
+         */
+        private boolean distinctNames(Ast.TableCons t) {
+            return distinct.computeIfAbsent(t, FnGen::computeDistinct);
+        }
+
+        private final Map<Ast.TableCons, Boolean> distinct = new java.util.IdentityHashMap<>();
+
+        private static boolean computeDistinct(Ast.TableCons t) {
+            java.util.Set<Object> seen = new java.util.HashSet<>();
+            for (Ast.Expr[] kv : t.fields) {
+                if (!(kv[0] instanceof Ast.Const c && c.value instanceof LuaString k && seen.add(k))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** One entry of a constructor ({@code o} as in {@link Ast.TableCons#order}) into the table on the stack. */
         private void tableEntry(Ast.TableCons t, int o) throws Unsupported {
             if (o >= 0) {
@@ -2756,6 +2776,12 @@ public final class JitCompiler {
                     // a record field: its key is neither nil nor NaN
                     emit(kv[0]);
                     cb.checkcast(CD_LUASTRING); // (in split mode a constant may come as an Object)
+                    if (distinctNames(t)) {
+                        pushInt(((LuaString) c.value).hashCode());
+                        emit(kv[1]);
+                        cb.invokevirtual(CD_LUATABLE, "initField", MethodTypeDesc.of(CD_void, CD_LUASTRING, CD_int, CD_Object));
+                        return;
+                    }
                     emit(kv[1]);
                     cb.invokevirtual(CD_LUATABLE, "put", MethodTypeDesc.of(CD_void, CD_LUASTRING, CD_Object));
                     return;

@@ -419,6 +419,29 @@ public final class LuaTable {
         hashPut(key, key.hashCode(), weak ? wrapValue(value) : value);
     }
 
+    /**
+     * A record field of a constructor, {@code {name = value}}, into the table the constructor
+     * has just made with room for all its fields ({@link #LuaTable(int, int)}), whose named
+     * fields are distinct constants: the key cannot be there yet and needs no room made, so
+     * this is a probe for a free node and a store. {@code hash} is the key's
+     * {@link LuaString#hashCode}, which the compiler knows. (Compiled code: small enough to leave
+     * C2's inlining budget to the code around it.)
+     */
+    public void initField(LuaString key, int hash, Object value) {
+        if (value == null) {
+            return;
+        }
+        Object[] h = node;
+        int m = h.length - 1;
+        int j = first(hash, m);
+        while (h[j] != null) {
+            j = (j + 2) & m;
+        }
+        h[j] = key;
+        h[j + 1] = value;
+        hashUsed++;
+    }
+
     /** A put of an already wrapped (or not weak) key and value. */
     private void rawPut(Object key, Object value) {
         if (key instanceof Long l) {
