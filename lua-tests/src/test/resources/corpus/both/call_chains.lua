@@ -26,3 +26,8 @@ print(pcall(function() local x = dead; x() end))
 print(pcall(function() return dead(1) end))
 print(pcall(function() return setmetatable({}, {__add = dead}) + 1 end))
 print(pcall(function() return setmetatable({}, {__call = {}})() end))
+-- many arguments through a callable (the chain limit counts links, not arguments)
+local many = {}
+for i = 1, 300 do many[i] = i end
+print(outer(table.unpack(many)), pcall(outer, table.unpack(many)))
+print(select(2, pcall(function() return outer(table.unpack(many)) end)))

@@ -822,9 +822,9 @@ final class Nodes {
                 lf = g;
             } else {
                 Object target = fv;
-                for (;;) {
+                for (int link = 1;; link++) {
                     a = Ops.prepend(target, a);
-                    Object mm = Ops.callLink(f.L, target, a);
+                    Object mm = Ops.callLink(f.L, target, link);
                     if (mm instanceof LuaFunction g) {
                         lf = g;
                         break;
@@ -869,9 +869,9 @@ final class Nodes {
                 lf = g;
             } else {
                 Object target = fv;
-                for (;;) {
+                for (int link = 1;; link++) {
                     a = Ops.prepend(target, a);
-                    Object mm = Ops.callLink(f.L, target, a);
+                    Object mm = Ops.callLink(f.L, target, link);
                     if (mm instanceof LuaFunction g) {
                         lf = g;
                         break;

@@ -682,9 +682,10 @@ public final class LuaState {
         // a __call chain ending in a value that cannot be called names the metamethod, as Lua
         Object[] args = {a, b};
         Object target = mm;
+        int link = 0;
         do {
             args = Ops.prepend(target, args);
-            Object next = Ops.callLink(this, target, args);
+            Object next = Ops.callLink(this, target, ++link);
             if (next == null) {
                 throw notCallable(event, target);
             }

@@ -810,15 +810,14 @@ public final class Ops {
     public static final int CALL_CHAIN_MAX = 200;
 
     /**
-     * The next link of the {@code __call} chain of {@code target}, a value that is not a
-     * function, called with {@code args} (target already prepended, as Lua does): its
-     * {@code __call}, or null when it has none (the caller raises "attempt to call" naming
-     * target). A chain longer than {@link #CALL_CHAIN_MAX} is a "stack overflow", as Lua's
-     * stack overflows on a loop of them.
+     * The {@code link}-th link (from 1) of a {@code __call} chain: the {@code __call} of
+     * {@code target}, a value that is not a function, or null when it has none (the caller
+     * raises "attempt to call" naming target). A chain longer than {@link #CALL_CHAIN_MAX} is a
+     * "stack overflow", as Lua's stack overflows on a loop of them.
      */
-    public static Object callLink(LuaState L, Object target, Object[] args) {
+    public static Object callLink(LuaState L, Object target, int link) {
         Object mm = L.metamethod(target, Meta.CALL);
-        if (mm != null && args.length > CALL_CHAIN_MAX) {
+        if (mm != null && link > CALL_CHAIN_MAX) {
             throw L.stackOverflow();
         }
         return mm;
@@ -831,9 +830,9 @@ public final class Ops {
     /** {@code fn} and {@code args} resolved through fn's {@code __call} chain, if it is not a function. */
     public static Callee toCallable(LuaState L, Object fn, Object[] args) {
         Object target = fn;
-        while (!(target instanceof LuaFunction)) {
+        for (int link = 1; !(target instanceof LuaFunction); link++) {
             args = prepend(target, args);
-            Object mm = callLink(L, target, args);
+            Object mm = callLink(L, target, link);
             if (mm == null) {
                 throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, target) + " value"));
             }
@@ -877,9 +876,9 @@ public final class Ops {
      */
     public static Object callThroughMeta(LuaState L, Object fv, Object[] a) {
         Object target = fv;
-        for (;;) {
+        for (int link = 1;; link++) {
             a = prepend(target, a);
-            Object mm = callLink(L, target, a);
+            Object mm = callLink(L, target, link);
             if (mm instanceof LuaFunction g) {
                 return resolve(g.invokeTail(a));
             }
