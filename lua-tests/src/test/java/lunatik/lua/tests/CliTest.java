@@ -122,4 +122,31 @@ class CliTest {
         }
         assertThat(n).isEqualTo(9);
     }
+
+    /**
+     * The checkout's command, run through a link from another directory: it starts on the JDK
+     * recorded beside its AOT cache, and when that JDK is gone it finds one (bin/jdk25),
+     * remakes the cache and records the new one.
+     */
+    @Test
+    void theCheckoutsCommandFindsAJdkWhenTheRecordedOneIsGone(@TempDir Path dir) throws Exception {
+        Path checkout = JAR.getParent().getParent().getParent();
+        Path link = dir.resolve("lua");
+        Files.createSymbolicLink(link, checkout.resolve("bin/lunatik-lua"));
+        Path record = checkout.resolve("lua-cli/target/lunatik-lua.aot.jdk");
+        Files.writeString(record, dir.resolve("gone-jdk") + "\n");
+        for (int i = 0; i < 2; i++) {
+            ProcessBuilder pb = new ProcessBuilder(link.toString(), "-e", "print(_VERSION, 7 // 2)").directory(dir.toFile());
+            pb.environment().remove("JAVA_HOME");
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).as("run %d", i).isEqualTo("Lua 5.4\t3\n");
+            assertThat(p.exitValue()).isZero();
+            String jdk = Files.readString(record).trim();
+            assertThat(jdk).doesNotContain("gone-jdk");
+            assertThat(Path.of(jdk, "bin", "java")).isExecutable();
+        }
+    }
 }
