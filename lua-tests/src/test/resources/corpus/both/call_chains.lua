@@ -31,3 +31,10 @@ local many = {}
 for i = 1, 300 do many[i] = i end
 print(outer(table.unpack(many)), pcall(outer, table.unpack(many)))
 print(select(2, pcall(function() return outer(table.unpack(many)) end)))
+-- a generic-for iterator or a __close handler that cannot be called: the error names the
+-- value that could not be called (the end of the chain), as for any other call
+print(pcall(function() for k in setmetatable({}, {__call = setmetatable({}, {__call = 1})}) do end end))
+print(pcall(function() for k in setmetatable({}, {__call = 1}) do end end))
+print(pcall(function() for k in 42 do end end))
+print(pcall(function() local c <close> = setmetatable({}, {__close = setmetatable({}, {__call = 1})}) end))
+print(pcall(function() local c <close> = setmetatable({}, {__close = {}}) end))

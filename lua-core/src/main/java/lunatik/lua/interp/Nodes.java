@@ -1651,11 +1651,7 @@ final class Nodes {
                 if (fn instanceof LuaFunction g) {
                     r = Ops.resolve(g.invokeTail(new Object[] {state, ctl}));
                 } else {
-                    r = Ops.callThroughMeta(L, fn, new Object[] {state, ctl});
-                    if (r == Ops.NOT_CALLABLE) {
-                        throw new LuaError(Ops.str(L.where(0) + "attempt to call a " + Ops.objTypeName(L, fn)
-                            + " value (for iterator 'for iterator')"));
-                    }
+                    r = Ops.callThroughMeta(L, fn, new Object[] {state, ctl}, " (for iterator 'for iterator')");
                 }
                 Object first = r instanceof Varargs v ? v.get(0) : r;
                 if (first == null) {

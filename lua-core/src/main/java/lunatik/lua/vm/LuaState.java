@@ -201,10 +201,12 @@ public final class LuaState {
 
     /** Marks a table or userdata for finalization (setmetatable with a metatable that has {@code __gc}). */
     public void markForFinalization(Object o) {
-        Mark m = new Mark(o);
+        Mark m;
         if (o instanceof LuaTable t && t.gcSentinel == null) {
+            m = new Mark(o);
             t.gcSentinel = new Sentinel(t, this, m);
         } else if (o instanceof LuaUserdata u && u.gcSentinel == null) {
+            m = new Mark(o);
             u.gcSentinel = new Sentinel(u, this, m);
         } else {
             return;

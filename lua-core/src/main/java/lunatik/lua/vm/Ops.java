@@ -861,20 +861,21 @@ public final class Ops {
         Object[] args = {v, null};
         if (mm instanceof LuaFunction g) {
             resolve(g.invokeTail(args));
-        } else if (callThroughMeta(L, mm, args) == NOT_CALLABLE) {
-            throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, mm) + " value (metamethod 'close')"));
+        } else if (mm == null) {
+            throw new LuaError(str(L.where(0) + "attempt to call a nil value (metamethod 'close')"));
+        } else {
+            callThroughMeta(L, mm, args, " (metamethod 'close')");
         }
     }
-
-    /** What {@link #callThroughMeta} returns for a value with no {@code __call}. */
-    public static final Object NOT_CALLABLE = new Object();
 
     /**
      * Calls a value that is not a function through its {@code __call} metamethod (a chain of
      * them, as Lua follows), with the value prepended to the arguments, from the running Lua
-     * frame (so that error levels count from it); {@link #NOT_CALLABLE} when it has none.
+     * frame (so that error levels count from it). A link with no {@code __call} raises
+     * "attempt to call" naming that link's type, as Lua does, followed by {@code name} (what
+     * the caller calls it: " (for iterator 'for iterator')", or "").
      */
-    public static Object callThroughMeta(LuaState L, Object fv, Object[] a) {
+    public static Object callThroughMeta(LuaState L, Object fv, Object[] a, String name) {
         Object target = fv;
         for (int link = 1;; link++) {
             a = prepend(target, a);
@@ -883,7 +884,7 @@ public final class Ops {
                 return resolve(g.invokeTail(a));
             }
             if (mm == null) {
-                return NOT_CALLABLE;
+                throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, target) + " value" + name));
             }
             target = mm;
         }
