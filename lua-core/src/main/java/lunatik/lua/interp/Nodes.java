@@ -821,19 +821,9 @@ final class Nodes {
             if (fv instanceof LuaFunction g) {
                 lf = g;
             } else {
-                Object target = fv;
-                for (int link = 1;; link++) {
-                    a = Ops.prepend(target, a);
-                    Object mm = Ops.callLink(f.L, target, link);
-                    if (mm instanceof LuaFunction g) {
-                        lf = g;
-                        break;
-                    }
-                    if (mm == null) {
-                        throw callError(f, target); // the value that could not be called, as Lua
-                    }
-                    target = mm;
-                }
+                Ops.Callee c = Ops.toCallable(f.L, fv, a, describe(0));
+                lf = c.fn();
+                a = c.args();
             }
             Object r = lf.invokeTail(a);
             if (r instanceof TailCall) {
@@ -868,19 +858,9 @@ final class Nodes {
             if (fv instanceof LuaFunction g) {
                 lf = g;
             } else {
-                Object target = fv;
-                for (int link = 1;; link++) {
-                    a = Ops.prepend(target, a);
-                    Object mm = Ops.callLink(f.L, target, link);
-                    if (mm instanceof LuaFunction g) {
-                        lf = g;
-                        break;
-                    }
-                    if (mm == null) {
-                        throw callError(f, target); // the value that could not be called, as Lua
-                    }
-                    target = mm;
-                }
+                Ops.Callee c = Ops.toCallable(f.L, fv, a, describe(0));
+                lf = c.fn();
+                a = c.args();
             }
             if (tail && !(lf instanceof lunatik.lua.vm.LibFunction)) {
                 return new TailCall(lf, a, f.L.current()); // Java functions run in place, as Lua 5.4 does
@@ -904,11 +884,6 @@ final class Nodes {
 
         private String describeSelf(int i) {
             return describe(1);
-        }
-
-        private LuaError callError(Frame f, Object fv) {
-            return new LuaError(Ops.str(f.L.where(0) + "attempt to call a " + Ops.objTypeName(f.L, fv) + " value"
-                + describe(0)));
         }
     }
 

@@ -425,18 +425,7 @@ public final class Rt {
     /** Calls a value that is not a LuaFunction (its {@code __call}), or raises "attempt to call". */
     private static Object callOther(Object fv, Object[] a, CFrame f, int site) {
         f.pc = site;
-        Object target = fv;
-        int link = 0;
-        do {
-            a = Ops.prepend(target, a);
-            Object mm = Ops.callLink(L(f), target, ++link);
-            if (mm == null) { // the value that could not be called, named as the called one (as Lua)
-                throw new LuaError(Ops.str(L(f).where(0) + "attempt to call a " + Ops.objTypeName(L(f), target)
-                    + " value" + f.site(site).describe(0)));
-            }
-            target = mm;
-        } while (!(target instanceof LuaFunction));
-        return Ops.resolve(((LuaFunction) target).invokeTail(a));
+        return Ops.callThroughMeta(L(f), fv, a, f.site(site).describe(0));
     }
 
     /**

@@ -601,7 +601,7 @@ public final class LuaState {
         if (fn instanceof LuaFunction g) {
             f = g;
         } else {
-            Ops.Callee c = Ops.toCallable(this, fn, args);
+            Ops.Callee c = Ops.toCallable(this, fn, args, "");
             f = c.fn();
             args = c.args();
         }
@@ -682,24 +682,10 @@ public final class LuaState {
             return callMetaFunction(f, a, b);
         }
         // a __call chain ending in a value that cannot be called names the metamethod, as Lua
-        Object[] args = {a, b};
-        Object target = mm;
-        int link = 0;
-        do {
-            args = Ops.prepend(target, args);
-            Object next = Ops.callLink(this, target, ++link);
-            if (next == null) {
-                throw notCallable(event, target);
-            }
-            target = next;
-        } while (!(target instanceof LuaFunction));
-        return Varargs.first(call(target, args));
-    }
-
-    private LuaError notCallable(LuaString event, Object mm) {
         Coroutine co = current;
         String name = co.cBase == co.depth ? "" : " (metamethod '" + event.toString().substring(2) + "')";
-        return new LuaError(Ops.str(where(0) + "attempt to call a " + Ops.objTypeName(this, mm) + " value" + name));
+        Ops.Callee c = Ops.toCallable(this, mm, new Object[] {a, b}, name);
+        return Varargs.first(call(c.fn(), c.args()));
     }
 
     /** As {@link #callMeta(Object, Object, Object)} with three arguments, no result. */
@@ -795,7 +781,7 @@ public final class LuaState {
         if (fn instanceof LuaFunction g) {
             f = g;
         } else {
-            Ops.Callee c = Ops.toCallable(this, fn, args);
+            Ops.Callee c = Ops.toCallable(this, fn, args, "");
             f = c.fn();
             args = c.args();
         }

@@ -809,32 +809,28 @@ public final class Ops {
     /** Links of a {@code __call} chain past which a call is a "stack overflow" (a loop, surely). */
     public static final int CALL_CHAIN_MAX = 200;
 
-    /**
-     * The {@code link}-th link (from 1) of a {@code __call} chain: the {@code __call} of
-     * {@code target}, a value that is not a function, or null when it has none (the caller
-     * raises "attempt to call" naming target). A chain longer than {@link #CALL_CHAIN_MAX} is a
-     * "stack overflow", as Lua's stack overflows on a loop of them.
-     */
-    public static Object callLink(LuaState L, Object target, int link) {
-        Object mm = L.metamethod(target, Meta.CALL);
-        if (mm != null && link > CALL_CHAIN_MAX) {
-            throw L.stackOverflow();
-        }
-        return mm;
-    }
-
-    /** A call from Java: the function and the arguments after {@code fn}'s {@code __call} chain. */
+    /** A call's function and arguments once the called value's {@code __call} chain is followed. */
     public record Callee(LuaFunction fn, Object[] args) {
     }
 
-    /** {@code fn} and {@code args} resolved through fn's {@code __call} chain, if it is not a function. */
-    public static Callee toCallable(LuaState L, Object fn, Object[] args) {
+    /**
+     * {@code fn} and {@code args}, or, when fn is not a function, the end of its {@code __call}
+     * chain with each link prepended to the arguments, as Lua follows it. A link with no
+     * {@code __call} raises "attempt to call" naming that link's type, as Lua does, followed by
+     * {@code name} (what the caller calls it: " (local 'x')", " (metamethod 'close')", or "");
+     * a chain longer than {@link #CALL_CHAIN_MAX} links is a "stack overflow", as Lua's stack
+     * overflows on a loop of them. The one walk of a chain: every kind of call uses it.
+     */
+    public static Callee toCallable(LuaState L, Object fn, Object[] args, String name) {
         Object target = fn;
         for (int link = 1; !(target instanceof LuaFunction); link++) {
             args = prepend(target, args);
-            Object mm = callLink(L, target, link);
+            Object mm = L.metamethod(target, Meta.CALL);
             if (mm == null) {
-                throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, target) + " value"));
+                throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, target) + " value" + name));
+            }
+            if (link > CALL_CHAIN_MAX) {
+                throw L.stackOverflow();
             }
             target = mm;
         }
@@ -861,33 +857,19 @@ public final class Ops {
         Object[] args = {v, null};
         if (mm instanceof LuaFunction g) {
             resolve(g.invokeTail(args));
-        } else if (mm == null) {
-            throw new LuaError(str(L.where(0) + "attempt to call a nil value (metamethod 'close')"));
         } else {
             callThroughMeta(L, mm, args, " (metamethod 'close')");
         }
     }
 
     /**
-     * Calls a value that is not a function through its {@code __call} metamethod (a chain of
-     * them, as Lua follows), with the value prepended to the arguments, from the running Lua
-     * frame (so that error levels count from it). A link with no {@code __call} raises
-     * "attempt to call" naming that link's type, as Lua does, followed by {@code name} (what
-     * the caller calls it: " (for iterator 'for iterator')", or "").
+     * Calls a value that is not a function through its {@code __call} chain
+     * ({@link #toCallable}, whose errors name it with {@code name}), from the running Lua frame
+     * (so that error levels count from it).
      */
     public static Object callThroughMeta(LuaState L, Object fv, Object[] a, String name) {
-        Object target = fv;
-        for (int link = 1;; link++) {
-            a = prepend(target, a);
-            Object mm = callLink(L, target, link);
-            if (mm instanceof LuaFunction g) {
-                return resolve(g.invokeTail(a));
-            }
-            if (mm == null) {
-                throw new LuaError(str(L.where(0) + "attempt to call a " + objTypeName(L, target) + " value" + name));
-            }
-            target = mm;
-        }
+        Callee c = toCallable(L, fv, a, name);
+        return resolve(c.fn().invokeTail(c.args()));
     }
 
     /** {@code v} followed by {@code args}. */
