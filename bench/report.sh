@@ -46,11 +46,11 @@ done
 list="$all" runs=$((n < 3 ? n : 3)) # LuaJ's interpreter takes minutes: three runs each at most
 run luaj "$(JAVA="$JAVA_HOME/bin/java" "$shared/engines.sh" luaj)"
 run luajc "$(JAVA="$JAVA_HOME/bin/java" "$shared/engines.sh" luajc)"
-warm() { # label checkout benchmark
+warm() { # label checkout benchmark cpu
   local jar line med want status
   jar="$(ls "$2"/lua-cli/target/lua-cli-*.jar | grep -v -e sources -e javadoc | head -1)" # older revisions have no bin/version
   local cp="$jar:$2/lua-cli/target/lib/*"
-  line="$("$JAVA_HOME/bin/java" --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED -XX:+UseSerialGC \
+  line="$(taskset -c "$4" "$JAVA_HOME/bin/java" --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED -XX:+UseSerialGC \
     -cp "$cp" lunatik.lua.cli.WarmBench -w 3 -n 5 "$shared/lua/$3.lua" 2>&1 | tail -1)"
   med="$(sed -n 's/.*median_s=\([0-9.]*\).*/\1/p' <<<"$line")"
   want="$(grep "^checksum $3 " "$shared/expected.txt" || true)"
@@ -58,11 +58,16 @@ warm() { # label checkout benchmark
   printf '%s\t%s\t%s\t%s\t5\t%s\n' "$1" "$3" "$med" "$med" "$status" >>"$rows"
 }
 # warm: a JVM's JIT decisions vary from JVM to JVM, so up to three JVMs each (today's and the
-# engine before taking turns); the time is the median of their medians
+# engine before taking turns); the time is the median of their medians. Each pair of JVMs runs
+# on one CPU, the next pair on the next: on a virtual machine one CPU can be slower than the
+# other for minutes (its host core shared), and a JVM's main thread stays where it started, so
+# unpinned, one engine could draw the slow CPU and the other the fast one (docs/performance.md)
+cpus="$(nproc)"
 for ((round = 0; round < (runs < 3 ? runs : 3); round++)); do
   for b in $list; do
-    warm warm "$here" "$b"
-    [ -z "$old" ] || warm before-warm "$old" "$b"
+    cpu=$((round % cpus))
+    warm warm "$here" "$b" "$cpu"
+    [ -z "$old" ] || warm before-warm "$old" "$b" "$cpu"
   done
 done
 # peak resident memory (one more run each, GNU time's maximum RSS) of lua5.4 and ours (FULL)
@@ -102,7 +107,8 @@ awk -F'\t' -v rev="$rev" -v date="$(date -u +%Y-%m-%d)" -v host="$(nproc) cores,
     print "ratio to lua5.4 in the same run (below 1 is faster). *whole* is the whole process as"
     print "`../shared/bench/run.sh` measures it (JVM start-up included); *warm* is a JVM that loaded the"
     print "script once and ran it 3 times before the 5 timed runs (the daemon case), the median of up to"
-    print "three such JVMs (their medians; taking turns with the engine before, if any). Peak RSS: one more"
+    print "three such JVMs (their medians; taking turns with the engine before, if any, each pair pinned"
+    print "to one CPU, the next pair to the next CPU). Peak RSS: one more"
     print "whole-process run each, the maximum resident set size GNU time reports."
     print ""
     print "| bench | lua5.4 | ours whole (FULL) | ours whole (KERNEL) | ours warm | LuaJ 3.0.1 | LuaJ luajc | peak RSS, MB: lua5.4 / ours |"

