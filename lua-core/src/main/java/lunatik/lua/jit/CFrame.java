@@ -36,6 +36,12 @@ public final class CFrame extends CallFrame {
         this.locals = n == 0 ? null : new Object[n];
     }
 
+    /** A frame with the spill array given: null for a function that spills nothing. */
+    CFrame(CompiledFunction fn, Object[] locals) {
+        this.fn = fn;
+        this.locals = locals;
+    }
+
     @Override
     public LuaFunction function() {
         return fn;

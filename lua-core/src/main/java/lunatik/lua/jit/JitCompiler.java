@@ -797,7 +797,9 @@ public final class JitCompiler {
             // set, no frame: the function runs instrumented
             Label plain = c.newLabel();
             c.aload(0);
-            rt("enter", CD_CFRAME, CD_CF);
+            // (a function whose locals the debug library cannot see spills none: its frame
+            // needs no spill array, and its entry does not read the array's size)
+            rt(localsVisible ? "enterSpilling" : "enter", CD_CFRAME, CD_CF);
             c.dup();
             c.astore(fSlot);
             c.ifnonnull(plain);

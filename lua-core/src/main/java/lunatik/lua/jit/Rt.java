@@ -764,10 +764,19 @@ public final class Rt {
      */
     public static CFrame enter(CompiledFunction cf) {
         LuaState L = cf.L;
-        if (L.enter()) {
-            return null;
-        }
-        CFrame f = new CFrame(cf);
+        return L.enter() ? null : pushed(L, new CFrame(cf, null));
+    }
+
+    /**
+     * As {@link #enter}, for a function that spills its locals at calls (the chunk names
+     * debug.getlocal or setlocal): its frame has the spill array.
+     */
+    public static CFrame enterSpilling(CompiledFunction cf) {
+        LuaState L = cf.L;
+        return L.enter() ? null : pushed(L, new CFrame(cf));
+    }
+
+    private static CFrame pushed(LuaState L, CFrame f) {
         Coroutine co = L.current();
         co.push(f);
         f.co = co;
