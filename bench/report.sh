@@ -96,6 +96,14 @@ awk -F'\t' -v rev="$rev" -v date="$(date -u +%Y-%m-%d)" -v host="$(nproc) cores,
     r = t["lua5.4," b]; if (r == "" || r == "-" || e == "lua5.4") return sprintf("%.2f", v)
     return sprintf("%.2f (%.2fx)", v, v / r)
   }
+  function paired(ka, kb,   i, j, m, x, a) { # median of the ratios of runs taken in turns (the i-th of each)
+    m = 0; for (i = 1; i <= cnt[ka] && i <= cnt[kb]; i++)
+      if (vals[ka, i] != "-" && vals[ka, i] != "" && vals[kb, i] != "-" && vals[kb, i] != "" && vals[kb, i] + 0 > 0)
+        a[++m] = vals[ka, i] / vals[kb, i]
+    if (m == 0) return "-"
+    for (i = 2; i <= m; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+    return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+  }
   function rss(e, b,   v) { v = t[e "," b]; if (v == "" || v == "-") return "—"; return sprintf("%.1f", v / 1024) }
   function ratio(e, b) { if (t[e "," b] == "" || t[e "," b] == "-" || t["lua5.4," b] == "" || t["lua5.4," b] == "-") return 0; return t[e "," b] / t["lua5.4," b] }
   END {
@@ -130,8 +138,10 @@ awk -F'\t' -v rev="$rev" -v date="$(date -u +%Y-%m-%d)" -v host="$(nproc) cores,
     print "## Against the engine before (" rev ")"
     print ""
     print "The same benchmarks run by our engine built at `" rev "`, measured in this run beside today'"'"'s"
-    print "(the two taking turns run by run). Each cell: today'"'"'s time / that engine'"'"'s time (below 1 is"
-    print "faster today), and in brackets that engine'"'"'s ratio to lua5.4 in this run."
+    print "(the two taking turns run by run). Each cell: today'"'"'s time / that engine'"'"'s time, the median of"
+    print "that ratio over the pairs of runs taken in turns (a warm pair: two JVMs on one CPU), so that a"
+    print "slow spell of the machine falls on both sides of a ratio (below 1 is faster today); in brackets"
+    print "that engine'"'"'s ratio to lua5.4 in this run."
     print ""
     print "| bench | whole (FULL) | whole (KERNEL) | warm |"
     print "|---|---:|---:|---:|"
@@ -140,7 +150,8 @@ awk -F'\t' -v rev="$rev" -v date="$(date -u +%Y-%m-%d)" -v host="$(nproc) cores,
     for (i = 1; i <= n; i++) { b = order[i]; row = "| " b
       for (k = 1; k <= 5; k += 2) { a = t[pr[k] "," b]; o = t[pr[k + 1] "," b]
         if (a == "" || a == "-" || o == "" || o == "-" || o == 0) { row = row " | —"; continue }
-        q = a / o; cells++; if (q > 1) worse++
+        q = paired(pr[k] "," b, pr[k + 1] "," b); if (q == "-") { row = row " | —"; continue }
+        cells++; if (q > 1) worse++
         r = ratio(pr[k + 1], b)
         row = row sprintf(" | %.2f", q) (r > 0 ? sprintf(" (%.2fx)", r) : "")
       }
