@@ -60,7 +60,7 @@ warm() { # label checkout benchmark cpu
 # warm: a JVM's JIT decisions vary from JVM to JVM, so up to three JVMs each (today's and the
 # engine before taking turns); the time is the median of their medians. Each pair of JVMs runs
 # on one CPU, the next pair on the next: on a virtual machine one CPU can be slower than the
-# other for minutes (its host core shared), and a JVM's main thread stays where it started, so
+# other for minutes (its host core shared), and the scheduler seldom moves a busy thread, so
 # unpinned, one engine could draw the slow CPU and the other the fast one (docs/performance.md)
 cpus="$(nproc)"
 for ((round = 0; round < (runs < 3 ? runs : 3); round++)); do
