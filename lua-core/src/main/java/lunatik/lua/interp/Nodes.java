@@ -1622,12 +1622,7 @@ final class Nodes {
             }
             for (;;) {
                 f.pc = iter;
-                Object r;
-                if (fn instanceof LuaFunction g) {
-                    r = Ops.resolve(g.invokeTail(new Object[] {state, ctl}));
-                } else {
-                    r = Ops.callThroughMeta(L, fn, new Object[] {state, ctl}, " (for iterator 'for iterator')");
-                }
+                Object r = Ops.callIterator(L, fn, state, ctl);
                 Object first = r instanceof Varargs v ? v.get(0) : r;
                 if (first == null) {
                     return NORMAL;

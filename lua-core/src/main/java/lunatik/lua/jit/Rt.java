@@ -703,15 +703,10 @@ public final class Rt {
         return fl;
     }
 
-    private static final String FOR_ITERATOR = " (for iterator 'for iterator')";
-
     /** Calls a generic-for iterator (a callable value through its {@code __call}, from this frame). */
     public static Object callIter(Object fn, Object s, Object ctl, CFrame f, int site) {
         f.pc = site;
-        if (fn instanceof LuaFunction g) {
-            return Ops.resolve(g.tail2(s, ctl));
-        }
-        return Ops.callThroughMeta(L(f), fn, new Object[] {s, ctl}, FOR_ITERATOR);
+        return Ops.callIterator(L(f), fn, s, ctl);
     }
 
     /** Whether a generic for can walk the table itself: the iterator is the library's next. */

@@ -863,6 +863,18 @@ public final class Ops {
     }
 
     /**
+     * Calls the iterator of a generic {@code for} with the loop's state and control value (a
+     * value that is not a function through its {@code __call} chain, its errors naming it as
+     * Lua does), from the running Lua frame: both back-ends' loops call this.
+     */
+    public static Object callIterator(LuaState L, Object fn, Object s, Object ctl) {
+        if (fn instanceof LuaFunction g) {
+            return resolve(g.tail2(s, ctl));
+        }
+        return callThroughMeta(L, fn, new Object[] {s, ctl}, " (for iterator 'for iterator')");
+    }
+
+    /**
      * Calls a value that is not a function through its {@code __call} chain
      * ({@link #toCallable}, whose errors name it with {@code name}), from the running Lua frame
      * (so that error levels count from it).

@@ -46,6 +46,11 @@ public final class OsLib {
         static final ZoneId ZONE = ZoneId.systemDefault();
     }
 
+    /* The zone given to open, or the system's when it was null. */
+    private static ZoneId zoneOf(ZoneId given) {
+        return given != null ? given : SystemZone.ZONE;
+    }
+
     /**
      * Creates the {@code os} table and sets the global; local times are in {@code zone} (null:
      * the system's).
@@ -168,7 +173,7 @@ public final class OsLib {
     }
 
     private static Object date(Args a, ZoneId given) {
-        ZoneId zone = given != null ? given : SystemZone.ZONE;
+        ZoneId zone = zoneOf(given);
         LuaString format = a.optString(1, LuaString.of("%c"));
         long t = a.isNoneOrNil(2) ? now() : a.checkInteger(2);
         byte[] f = format.bytes();
@@ -260,7 +265,7 @@ public final class OsLib {
         if (a.isNoneOrNil(1)) {
             return now();
         }
-        ZoneId zone = given != null ? given : SystemZone.ZONE;
+        ZoneId zone = zoneOf(given);
         LuaTable t = a.checkTable(1);
         int year = getField(a, t, "year", -1, 1900);
         int month = getField(a, t, "month", -1, 1);
