@@ -50,6 +50,37 @@ public class LibFunction extends LuaFunction {
     }
 
     /**
+     * Puts {@code f} (an {@link Own}) in {@code table} under its short name.
+     */
+    public static LibFunction register(LuaState L, LuaTable table, LibFunction f) {
+        table.put(L.intern(Ops.str(f.name)), f);
+        return f;
+    }
+
+    /**
+     * A library function that is a class of its own, its body the method {@link #call}: for
+     * the functions that run in inner loops (string.byte, setmetatable...). A Lua call site
+     * that calls one of them sees one receiver class, so HotSpot compiles the call, the
+     * library-call bookkeeping and the body into the caller (and often takes the argument
+     * array and the {@link Args} apart); a body behind the {@link Body} interface, which all
+     * other library functions share, stays a call of its own there.
+     */
+    public abstract static class Own extends LibFunction {
+        /** {@code lib.name}, or global {@code name} when {@code lib} is null. */
+        protected Own(LuaState L, String lib, String name) {
+            super(L, name, lib == null ? name : lib + "." + name, null);
+        }
+
+        /** The function's work, as a {@link Body}'s. */
+        protected abstract Object call(Args a);
+
+        @Override
+        protected final Object apply(Object[] args) {
+            return call(new Args(this, args));
+        }
+    }
+
+    /**
      * Lets Lua code called by this function yield (pcall, xpcall, coroutine.yield). Other
      * library functions are a "C-call boundary" as in Lua 5.4: a yield from a function they call
      * (a sort comparator, a gsub callback) raises "attempt to yield across a C-call boundary".

@@ -64,60 +64,101 @@ public final class BaseLib {
         G.put(Ops.str("_G"), G);
         G.put(Ops.str("_VERSION"), Ops.str(L.dialect.version()));
         reg(L, "print", a -> print(a));
-        reg(L, "type", a -> Ops.str(Ops.typeName(a.checkAny(1))));
-        reg(L, "tostring", a -> Ops.tostring(L, a.checkAny(1)));
-        reg(L, "tonumber", BaseLib::tonumber);
-        reg(L, "rawequal", a -> Ops.rawEquals(a.checkAny(1), a.checkAny(2)));
-        reg(L, "rawlen", a -> {
-            Object v = a.get(1);
-            if (v instanceof LuaTable t) {
-                return t.length();
+        // the functions that run in inner loops: each a class of its own (LibFunction.Own)
+        reg(L, new LibFunction.Own(L, null, "type") {
+            @Override
+            protected Object call(Args a) {
+                return Ops.str(Ops.typeName(a.checkAny(1)));
             }
-            if (v instanceof LuaString s) {
-                return (long) s.length();
-            }
-            throw a.typeError(1, "table or string");
         });
-        reg(L, "rawget", a -> a.checkTable(1).get(a.checkAny(2)));
-        reg(L, "rawset", a -> {
-            LuaTable t = a.checkTable(1);
-            a.checkAny(2);
-            a.checkAny(3);
-            Ops.rawSet(L, t, a.get(2), a.get(3));
-            return t;
+        reg(L, new LibFunction.Own(L, null, "tostring") {
+            @Override
+            protected Object call(Args a) {
+                return Ops.tostring(L, a.checkAny(1));
+            }
         });
-        reg(L, "setmetatable", a -> {
-            LuaTable t = a.checkTable(1);
-            Object mt = a.get(2);
-            if (mt != null && !(mt instanceof LuaTable)) {
-                throw a.typeError(2, "nil or table");
+        reg(L, new LibFunction.Own(L, null, "tonumber") {
+            @Override
+            protected Object call(Args a) {
+                return BaseLib.tonumber(a);
             }
-            if (t.getMetatable() != null && t.getMetatable().metaField(Meta.METATABLE, LuaTable.ABSENT_METATABLE) != null) {
-                throw a.error("cannot change a protected metatable");
-            }
-            t.setMetatable((LuaTable) mt);
-            if (mt != null && ((LuaTable) mt).metaField(Meta.GC, LuaTable.ABSENT_GC) != null) {
-                L.markForFinalization(t);
-            }
-            return t;
         });
-        reg(L, "getmetatable", a -> {
-            LuaTable mt = L.getMetatable(a.checkAny(1));
-            if (mt == null) {
-                return null;
+        reg(L, new LibFunction.Own(L, null, "rawequal") {
+            @Override
+            protected Object call(Args a) {
+                return Ops.rawEquals(a.checkAny(1), a.checkAny(2));
             }
-            Object protect = mt.metaField(Meta.METATABLE, LuaTable.ABSENT_METATABLE);
-            return protect != null ? protect : mt;
         });
-        reg(L, "assert", a -> {
-            if (Ops.isTrue(a.get(1))) {
-                return Varargs.of(a.array(), a.count());
+        reg(L, new LibFunction.Own(L, null, "rawlen") {
+            @Override
+            protected Object call(Args a) {
+                Object v = a.get(1);
+                if (v instanceof LuaTable t) {
+                    return t.length();
+                }
+                if (v instanceof LuaString s) {
+                    return (long) s.length();
+                }
+                throw a.typeError(1, "table or string");
             }
-            a.checkAny(1);
-            if (a.count() < 2) {
-                throw a.error("assertion failed!");
+        });
+        reg(L, new LibFunction.Own(L, null, "rawget") {
+            @Override
+            protected Object call(Args a) {
+                return a.checkTable(1).get(a.checkAny(2));
             }
-            throw new LuaError(a.get(2));
+        });
+        reg(L, new LibFunction.Own(L, null, "rawset") {
+            @Override
+            protected Object call(Args a) {
+                LuaTable t = a.checkTable(1);
+                a.checkAny(2);
+                a.checkAny(3);
+                Ops.rawSet(L, t, a.get(2), a.get(3));
+                return t;
+            }
+        });
+        reg(L, new LibFunction.Own(L, null, "setmetatable") {
+            @Override
+            protected Object call(Args a) {
+                LuaTable t = a.checkTable(1);
+                Object mt = a.get(2);
+                if (mt != null && !(mt instanceof LuaTable)) {
+                    throw a.typeError(2, "nil or table");
+                }
+                if (t.getMetatable() != null && t.getMetatable().metaField(Meta.METATABLE, LuaTable.ABSENT_METATABLE) != null) {
+                    throw a.error("cannot change a protected metatable");
+                }
+                t.setMetatable((LuaTable) mt);
+                if (mt != null && ((LuaTable) mt).metaField(Meta.GC, LuaTable.ABSENT_GC) != null) {
+                    L.markForFinalization(t);
+                }
+                return t;
+            }
+        });
+        reg(L, new LibFunction.Own(L, null, "getmetatable") {
+            @Override
+            protected Object call(Args a) {
+                LuaTable mt = L.getMetatable(a.checkAny(1));
+                if (mt == null) {
+                    return null;
+                }
+                Object protect = mt.metaField(Meta.METATABLE, LuaTable.ABSENT_METATABLE);
+                return protect != null ? protect : mt;
+            }
+        });
+        reg(L, new LibFunction.Own(L, null, "assert") {
+            @Override
+            protected Object call(Args a) {
+                if (Ops.isTrue(a.get(1))) {
+                    return Varargs.of(a.array(), a.count());
+                }
+                a.checkAny(1);
+                if (a.count() < 2) {
+                    throw a.error("assertion failed!");
+                }
+                throw new LuaError(a.get(2));
+            }
         });
         reg(L, "error", a -> {
             Object v = a.get(1);
@@ -129,24 +170,27 @@ public final class BaseLib {
         });
         reg(L, "pcall", a -> pcall(L, a)).yieldable();
         reg(L, "xpcall", a -> xpcall(L, a)).yieldable();
-        reg(L, "select", a -> {
-            int n = a.count();
-            Object first = a.get(1);
-            if (first instanceof LuaString s && s.length() == 1 && s.byteAt(0) == '#') {
-                return (long) (n - 1);
+        reg(L, new LibFunction.Own(L, null, "select") {
+            @Override
+            protected Object call(Args a) {
+                int n = a.count();
+                Object first = a.get(1);
+                if (first instanceof LuaString s && s.length() == 1 && s.byteAt(0) == '#') {
+                    return (long) (n - 1);
+                }
+                long i = a.checkInteger(1);
+                if (i < 0) {
+                    i = n + i;
+                } else if (i > n) {
+                    i = n;
+                }
+                if (i < 1) {
+                    throw a.argError(1, "index out of range");
+                }
+                Object[] arr = a.array();
+                int from = (int) i;
+                return Varargs.of(java.util.Arrays.copyOfRange(arr, from, Math.max(from, n)));
             }
-            long i = a.checkInteger(1);
-            if (i < 0) {
-                i = n + i;
-            } else if (i > n) {
-                i = n;
-            }
-            if (i < 1) {
-                throw a.argError(1, "index out of range");
-            }
-            Object[] arr = a.array();
-            int from = (int) i;
-            return Varargs.of(java.util.Arrays.copyOfRange(arr, from, Math.max(from, n)));
         });
         LibFunction next = reg(L, "next", a -> next(a, a.checkTable(1), a.get(2)));
         // pairs calls __pairs as lua_callk does: a yield in it is allowed
@@ -195,6 +239,10 @@ public final class BaseLib {
      */
     public static void useGenerationalGc(LuaState L) {
         GcControl.setGenerational(L);
+    }
+
+    private static LibFunction reg(LuaState L, LibFunction f) {
+        return LibFunction.register(L, L.globals, f);
     }
 
     private static LibFunction reg(LuaState L, String name, LibFunction.Body body) {

@@ -31,11 +31,36 @@ public final class MathLib {
     /** Creates the {@code math} library table for the state's dialect and sets the global. */
     public static void open(LuaState L) {
         LuaTable m = new LuaTable(0, 32);
-        LibFunction.register(L, m, "math", "abs", MathLib::abs);
-        LibFunction.register(L, m, "math", "max", a -> extreme(a, true));
-        LibFunction.register(L, m, "math", "min", a -> extreme(a, false));
-        LibFunction.register(L, m, "math", "tointeger", MathLib::tointeger);
-        LibFunction.register(L, m, "math", "ult", a -> Long.compareUnsigned(a.checkInteger(1), a.checkInteger(2)) < 0);
+        LibFunction.register(L, m, new LibFunction.Own(L, "math", "abs") {
+            @Override
+            protected Object call(Args a) {
+                return MathLib.abs(a);
+            }
+        });
+        LibFunction.register(L, m, new LibFunction.Own(L, "math", "max") {
+            @Override
+            protected Object call(Args a) {
+                return MathLib.extreme(a, true);
+            }
+        });
+        LibFunction.register(L, m, new LibFunction.Own(L, "math", "min") {
+            @Override
+            protected Object call(Args a) {
+                return MathLib.extreme(a, false);
+            }
+        });
+        LibFunction.register(L, m, new LibFunction.Own(L, "math", "tointeger") {
+            @Override
+            protected Object call(Args a) {
+                return MathLib.tointeger(a);
+            }
+        });
+        LibFunction.register(L, m, new LibFunction.Own(L, "math", "ult") {
+            @Override
+            protected Object call(Args a) {
+                return Long.compareUnsigned(a.checkInteger(1), a.checkInteger(2)) < 0;
+            }
+        });
         m.put(Ops.str("maxinteger"), Long.MAX_VALUE);
         m.put(Ops.str("mininteger"), Long.MIN_VALUE);
         if (L.dialect != Dialect.KERNEL) {
@@ -47,7 +72,12 @@ public final class MathLib {
     /** The functions and constants that only exist with floats. */
     private static void openFloat(LuaState L, LuaTable m) {
         LibFunction.register(L, m, "math", "ceil", a -> round(a, true));
-        LibFunction.register(L, m, "math", "floor", a -> round(a, false));
+        LibFunction.register(L, m, new LibFunction.Own(L, "math", "floor") {
+            @Override
+            protected Object call(Args a) {
+                return MathLib.round(a, false);
+            }
+        });
         LibFunction.register(L, m, "math", "fmod", MathLib::fmod);
         LibFunction.register(L, m, "math", "modf", MathLib::modf);
         LibFunction.register(L, m, "math", "log", MathLib::log);
@@ -61,7 +91,12 @@ public final class MathLib {
         LibFunction.register(L, m, "math", "atan", a -> StrictMath.atan2(a.checkDouble(1), optDouble(a, 2, 1.0)));
         LibFunction.register(L, m, "math", "deg", a -> a.checkDouble(1) * (180.0 / Math.PI));
         LibFunction.register(L, m, "math", "rad", a -> a.checkDouble(1) * (Math.PI / 180.0));
-        LibFunction.register(L, m, "math", "type", MathLib::type);
+        LibFunction.register(L, m, new LibFunction.Own(L, "math", "type") {
+            @Override
+            protected Object call(Args a) {
+                return MathLib.type(a);
+            }
+        });
         Random rng = new Random();
         rng.seed(System.nanoTime(), System.identityHashCode(L));
         LibFunction.register(L, m, "math", "random", a -> random(a, rng));

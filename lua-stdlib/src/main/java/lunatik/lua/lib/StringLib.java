@@ -45,24 +45,60 @@ public final class StringLib {
      */
     public static void open(LuaState L) {
         LuaTable t = new LuaTable(0, 20);
-        LibFunction.register(L, t, "string", "byte", StringLib::byteFn);
-        LibFunction.register(L, t, "string", "char", StringLib::charFn);
+        // the functions of packet parsing and short-string work: each a class of its own
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "byte") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.byteFn(a);
+            }
+        });
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "char") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.charFn(a);
+            }
+        });
         LibFunction.register(L, t, "string", "dump", StringLib::dump);
-        LibFunction.register(L, t, "string", "find", a -> find(a, true));
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "find") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.find(a, true);
+            }
+        });
         LibFunction.register(L, t, "string", "format", StringFormat::format);
         LibFunction.register(L, t, "string", "gmatch", StringLib::gmatch);
         LibFunction.register(L, t, "string", "gsub", StringLib::gsub);
-        LibFunction.register(L, t, "string", "len", a -> (long) a.checkString(1).length());
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "len") {
+            @Override
+            protected Object call(Args a) {
+                return (long) a.checkString(1).length();
+            }
+        });
         LibFunction.register(L, t, "string", "lower", a -> mapCase(a.checkString(1), false));
         LibFunction.register(L, t, "string", "match", a -> find(a, false));
         LibFunction.register(L, t, "string", "rep", StringLib::rep);
         LibFunction.register(L, t, "string", "reverse", StringLib::reverse);
-        LibFunction.register(L, t, "string", "sub", StringLib::sub);
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "sub") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.sub(a);
+            }
+        });
         LibFunction.register(L, t, "string", "upper", a -> mapCase(a.checkString(1), true));
         StringPack.Plans plans = new StringPack.Plans();
-        LibFunction.register(L, t, "string", "pack", a -> StringPack.pack(plans, a));
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "pack") {
+            @Override
+            protected Object call(Args a) {
+                return StringPack.pack(plans, a);
+            }
+        });
         LibFunction.register(L, t, "string", "packsize", StringPack::packsize);
-        LibFunction.register(L, t, "string", "unpack", a -> StringPack.unpack(plans, a));
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "unpack") {
+            @Override
+            protected Object call(Args a) {
+                return StringPack.unpack(plans, a);
+            }
+        });
         L.globals.put(Ops.str("string"), t);
         L.setMetatable(LuaString.EMPTY, metatable(L, t));
     }

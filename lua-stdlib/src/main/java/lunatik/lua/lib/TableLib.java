@@ -35,12 +35,27 @@ public final class TableLib {
     public static void open(LuaState L) {
         LuaTable t = new LuaTable(0, 8);
         LibFunction.register(L, t, "table", "concat", TableLib::concat);
-        LibFunction.register(L, t, "table", "insert", TableLib::insert);
+        LibFunction.register(L, t, new LibFunction.Own(L, "table", "insert") {
+            @Override
+            protected Object call(Args a) {
+                return TableLib.insert(a);
+            }
+        });
         LibFunction.register(L, t, "table", "move", TableLib::move);
         LibFunction.register(L, t, "table", "pack", TableLib::pack);
-        LibFunction.register(L, t, "table", "remove", TableLib::remove);
+        LibFunction.register(L, t, new LibFunction.Own(L, "table", "remove") {
+            @Override
+            protected Object call(Args a) {
+                return TableLib.remove(a);
+            }
+        });
         LibFunction.register(L, t, "table", "sort", TableLib::sort);
-        LibFunction.register(L, t, "table", "unpack", TableLib::unpack);
+        LibFunction.register(L, t, new LibFunction.Own(L, "table", "unpack") {
+            @Override
+            protected Object call(Args a) {
+                return TableLib.unpack(a);
+            }
+        });
         L.globals.put(Ops.str("table"), t);
     }
 
