@@ -2243,11 +2243,15 @@ public final class JitCompiler {
             cb.goto_(assignVars);
             // slow: call the iterator
             cb.labelBinding(slow);
+            // the call itself here, where HotSpot profiles its receivers loop by loop (an
+            // ipairs loop gets the library's iterator compiled into it)
             cb.aload(fnT);
+            fs(site);
+            rt("iterCallable", CD_LUAFUNCTION, CD_Object, CD_CFRAME, CD_int);
             cb.aload(sT);
             cb.aload(ctlT);
-            fs(site);
-            rt("callIter", CD_Object, CD_Object, CD_Object, CD_Object, CD_CFRAME, CD_int);
+            cb.invokevirtual(CD_LUAFUNCTION, "tail2", MethodTypeDesc.of(CD_Object, CD_Object, CD_Object));
+            cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
             cb.astore(res);
             cb.aload(res);
             rt("first", CD_Object, CD_Object);

@@ -206,12 +206,16 @@ public final class BaseLib {
             }
             return Varargs.of(next, t, null);
         }).yieldable();
-        LibFunction ipairsIter = new LibFunction(L, "ipairs_iter", "ipairs_iter", a -> {
-            long i = a.checkInteger(2) + 1;
-            Object t = a.get(1);
-            Object v = t instanceof LuaTable tt && tt.getMetatable() == null ? tt.get(i) : Ops.index(L, t, i, null);
-            return v == null ? null : Varargs.of(i, v);
-        });
+        // a class of its own: an ipairs loop gets it compiled into the loop
+        LibFunction ipairsIter = new LibFunction.Own(L, null, "ipairs_iter") {
+            @Override
+            protected Object call(Args a) {
+                long i = a.checkInteger(2) + 1;
+                Object t = a.get(1);
+                Object v = t instanceof LuaTable tt && tt.getMetatable() == null ? tt.get(i) : Ops.index(L, t, i, null);
+                return v == null ? null : Varargs.of(i, v);
+            }
+        };
         reg(L, "ipairs", a -> Varargs.of(ipairsIter, a.checkAny(1), 0L));
         reg(L, "load", a -> load(L, a));
         reg(L, "loadfile", a -> loadfile(L, a));
