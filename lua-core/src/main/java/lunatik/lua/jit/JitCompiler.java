@@ -898,6 +898,7 @@ public final class JitCompiler {
             rt("leave", CD_void, CD_CFRAME);
             c.aload(retSlot);
             c.areturn();
+            emitPendingTails();
             // an error: the message handler first, then the frame popped (Rt.unwind)
             Label onAny = c.newLabel();
             c.labelBinding(onAny);
@@ -2293,6 +2294,11 @@ public final class JitCompiler {
         private void returnStat(Ast.Return r) throws Unsupported {
             List<Ast.Expr> ex = r.exprs;
             if (ex.size() == 1 && ex.get(0) instanceof Ast.Call c && closings.isEmpty() && outerClosings == 0) {
+                if (budget == 0 && !helper && !localsVisible && c.args.size() + (c.method != null ? 1 : 0) <= 3
+                        && (c.args.isEmpty() || !isMulti(c.args.get(c.args.size() - 1)))) {
+                    directTail(c);
+                    return;
+                }
                 call(c, true, true);
                 emitReturn();
                 return;
@@ -2312,6 +2318,122 @@ public final class JitCompiler {
                 cb.aload(t);
             }
             emitReturn();
+        }
+
+        /** A tail call to be made after the body (outside its error handler), see {@link #directTail}. */
+        private record PendingTail(Label label, int fn, int[] args) {
+        }
+
+        private final List<PendingTail> pendingTails = new ArrayList<>();
+
+        /**
+         * {@code return f(args)} with up to three single-valued arguments (Rt.tailKind says how):
+         * a Lua function is called from this method once its frame is popped, where HotSpot
+         * profiles the call site by site and can compile the callee into it (a chain of such
+         * calls is bounded per coroutine; past the bound, and with a hook on, the call goes back
+         * to the pending-call trampoline, which runs in constant stack); a library function is
+         * called with the frame still there, as Lua does; anything else through Rt.tailCall.
+         */
+        private void directTail(Ast.Call c) throws Unsupported {
+            int nargs = c.args.size() + (c.method != null ? 1 : 0);
+            int fnT = newLocal();
+            int[] argT = new int[nargs];
+            int site;
+            int first = 0;
+            if (c.method != null) {
+                String[] desc = {" (method '" + c.method.toString() + "')", describe(c.fn)};
+                site = site(c.line, desc, new FuncName(c.method.toString(), "method"));
+                emit(c.fn);
+                argT[0] = newLocal();
+                cb.dup();
+                cb.astore(argT[0]);
+                loadConst(c.method);
+                fs(site(c.line, desc, FuncName.metamethod("index")));
+                rt("method", CD_Object, CD_Object, CD_LUASTRING, CD_CFRAME, CD_int);
+                first = 1;
+            } else {
+                site = site(c.line, new String[] {describe(c.fn)}, FuncName.called(name(c.fn), Names.kind(c.fn)));
+                emit(c.fn);
+            }
+            cb.astore(fnT);
+            for (int i = first; i < nargs; i++) {
+                emit(c.args.get(i - first));
+                argT[i] = newLocal();
+                cb.astore(argT[i]);
+            }
+            ClassDesc[] ps = new ClassDesc[nargs];
+            java.util.Arrays.fill(ps, CD_Object);
+            Label notDirect = cb.newLabel();
+            Label other = cb.newLabel();
+            Label direct = cb.newLabel();
+            cb.aload(fnT);
+            fs(site);
+            rt("tailKind", CD_int, CD_Object, CD_CFRAME, CD_int);
+            cb.dup();
+            cb.ifne(notDirect);
+            cb.pop();
+            cb.goto_(direct);
+            pendingTails.add(new PendingTail(direct, fnT, argT));
+            cb.labelBinding(notDirect);
+            cb.iconst_1();
+            cb.if_icmpne(other);
+            // a library function: called here, its frame still there
+            cb.aload(fnT);
+            cb.checkcast(CD_LUAFUNCTION);
+            for (int a : argT) {
+                cb.aload(a);
+            }
+            cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, MethodTypeDesc.of(CD_Object, ps));
+            cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
+            emitReturn();
+            cb.labelBinding(other);
+            cb.aload(fnT);
+            pushInt(nargs);
+            cb.anewarray(CD_Object);
+            for (int i = 0; i < nargs; i++) {
+                cb.dup();
+                pushInt(i);
+                cb.aload(argT[i]);
+                cb.aastore();
+            }
+            fs(site);
+            rt("tailCall", CD_Object, CD_Object, CD_OBJARR, CD_CFRAME, CD_int);
+            emitReturn();
+        }
+
+        /** The direct tail calls of {@link #directTail}, after the body's normal exit. */
+        private void emitPendingTails() {
+            for (PendingTail t : pendingTails) {
+                int nargs = t.args().length;
+                ClassDesc[] ps = new ClassDesc[nargs];
+                java.util.Arrays.fill(ps, CD_Object);
+                int was = cb.allocateLocal(TypeKind.INT);
+                cb.labelBinding(t.label());
+                cb.aload(fSlot);
+                rt("tailEnter", CD_boolean, CD_CFRAME);
+                cb.istore(was);
+                Label from = cb.newLabel();
+                Label to = cb.newLabel();
+                Label onAny = cb.newLabel();
+                cb.labelBinding(from);
+                cb.aload(t.fn());
+                cb.checkcast(CD_LUAFUNCTION);
+                for (int a : t.args()) {
+                    cb.aload(a);
+                }
+                cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, MethodTypeDesc.of(CD_Object, ps));
+                cb.labelBinding(to);
+                cb.aload(fSlot);
+                cb.iload(was);
+                rt("tailExit", CD_void, CD_CFRAME, CD_boolean);
+                cb.areturn();
+                cb.labelBinding(onAny);
+                cb.aload(fSlot);
+                cb.iload(was);
+                rt("tailExit", CD_void, CD_CFRAME, CD_boolean);
+                cb.athrow();
+                cb.exceptionCatchAll(from, to, onAny);
+            }
         }
 
         private void breakStat() {

@@ -471,6 +471,42 @@ public final class Rt {
         return callOther(fv, a, f, site);
     }
 
+    /** How many direct tail calls (tailKind 0) a coroutine's Java stack holds at most. */
+    static final int MAX_DIRECT_TAILS = 32;
+
+    /**
+     * How compiled code makes {@code return f(args)}: 0, a Lua function, called by the
+     * returning method once its frame is popped (tailEnter, tailExit); 1, a library function,
+     * called with the frame still there (as in Lua 5.4: errors and levels see it); 2, through
+     * {@link #tailCall} (anything else, a hook on, or too many direct tail calls on the stack).
+     */
+    public static int tailKind(Object fv, CFrame f, int site) {
+        f.pc = site;
+        if (fv instanceof lunatik.lua.interp.LuaClosure) {
+            return f.co.tailDirect < MAX_DIRECT_TAILS && !f.fn.L.hooksOn ? 0 : 2;
+        }
+        return fv instanceof lunatik.lua.vm.LibFunction ? 1 : 2;
+    }
+
+    /**
+     * Before a direct tail call: the caller's frame popped, and the frame under it marked as
+     * the pending-call trampoline marks it (the callee runs in tail position: getinfo's
+     * istailcall, "(...tail calls...)"). Returns the mark it had, for {@link #tailExit}.
+     */
+    public static boolean tailEnter(CFrame f) {
+        Coroutine co = f.co;
+        co.pop();
+        co.tailDirect++;
+        return co.markTailAbove(true);
+    }
+
+    /** After a direct tail call, returned or thrown: the mark put back. */
+    public static void tailExit(CFrame f, boolean was) {
+        Coroutine co = f.co;
+        co.tailDirect--;
+        co.markTailAbove(was);
+    }
+
     public static Object first(Object r) {
         return r instanceof Varargs v ? v.get(0) : r;
     }

@@ -62,6 +62,8 @@ public final class Coroutine {
     private CallFrame deadTop;
     /** Nesting of non-yieldable Java calls (a host call into Lua); 0 in a coroutine means yieldable. */
     int nny;
+    /** Direct tail calls of compiled code under way on this coroutine's Java stack (lunatik.lua.jit.Rt.tailKind). */
+    public int tailDirect;
 
     // ---------------------------------------------------------------- debug.sethook (per coroutine, as in Lua)
 
@@ -311,6 +313,23 @@ public final class Coroutine {
             return new CallFrame.Java(cBase == depth ? cFn : null, top);
         }
         return top;
+    }
+
+    /**
+     * Marks the function above the top frame (or the stack's first function, on an empty
+     * stack) as called in tail position, or not; returns the mark it had (see {@link TailCall}).
+     */
+    public boolean markTailAbove(boolean on) {
+        CallFrame below = top;
+        boolean was;
+        if (below == null) {
+            was = baseTail;
+            baseTail = on;
+        } else {
+            was = below.tailAbove;
+            below.tailAbove = on;
+        }
+        return was;
     }
 
     /** Whether the function of frame {@code f} of this coroutine was called in tail position. */
