@@ -65,26 +65,66 @@ public final class StringLib {
                 return StringLib.find(a, true);
             }
         });
-        LibFunction.register(L, t, "string", "format", StringFormat::format);
-        LibFunction.register(L, t, "string", "gmatch", StringLib::gmatch);
-        LibFunction.register(L, t, "string", "gsub", StringLib::gsub);
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "format") {
+            @Override
+            protected Object call(Args a) {
+                return StringFormat.format(a);
+            }
+        });
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "gmatch") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.gmatch(a);
+            }
+        });
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "gsub") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.gsub(a);
+            }
+        });
         LibFunction.register(L, t, new LibFunction.Own(L, "string", "len") {
             @Override
             protected Object call(Args a) {
                 return (long) a.checkString(1).length();
             }
         });
-        LibFunction.register(L, t, "string", "lower", a -> mapCase(a.checkString(1), false));
-        LibFunction.register(L, t, "string", "match", a -> find(a, false));
-        LibFunction.register(L, t, "string", "rep", StringLib::rep);
-        LibFunction.register(L, t, "string", "reverse", StringLib::reverse);
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "lower") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.mapCase(a.checkString(1), false);
+            }
+        });
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "match") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.find(a, false);
+            }
+        });
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "rep") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.rep(a);
+            }
+        });
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "reverse") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.reverse(a);
+            }
+        });
         LibFunction.register(L, t, new LibFunction.Own(L, "string", "sub") {
             @Override
             protected Object call(Args a) {
                 return StringLib.sub(a);
             }
         });
-        LibFunction.register(L, t, "string", "upper", a -> mapCase(a.checkString(1), true));
+        LibFunction.register(L, t, new LibFunction.Own(L, "string", "upper") {
+            @Override
+            protected Object call(Args a) {
+                return StringLib.mapCase(a.checkString(1), true);
+            }
+        });
         StringPack.Plans plans = new StringPack.Plans();
         LibFunction.register(L, t, new LibFunction.Own(L, "string", "pack") {
             @Override

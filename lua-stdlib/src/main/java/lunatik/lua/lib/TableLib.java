@@ -34,7 +34,12 @@ public final class TableLib {
     /** Creates the {@code table} library table and sets the global {@code table}. */
     public static void open(LuaState L) {
         LuaTable t = new LuaTable(0, 8);
-        LibFunction.register(L, t, "table", "concat", TableLib::concat);
+        LibFunction.register(L, t, new LibFunction.Own(L, "table", "concat") {
+            @Override
+            protected Object call(Args a) {
+                return TableLib.concat(a);
+            }
+        });
         LibFunction.register(L, t, new LibFunction.Own(L, "table", "insert") {
             @Override
             protected Object call(Args a) {
