@@ -79,3 +79,23 @@ print("hook", table.concat(events, " ", 1, #events - 1))
 local function chain(n) if n == 0 then return 0 end return chain(n - 1) end
 local function rec(d) if d == 0 then return chain(40) end local r = rec(d - 1) + chain(40); return r end
 print("rec", rec(200))
+
+-- a coroutine killed by an error in a tail-called function keeps its stack as it was,
+-- tail calls included
+local function bad(x) error("bad " .. x) end
+local function toBad(x) return bad(x) end
+local dead = coroutine.create(function(a) return toBad(a) end)
+print("dead", coroutine.resume(dead, 7))
+print(debug.traceback(dead))
+local dead2 = coroutine.create(function(a) local r = toBad(a); return r end)
+print("dead2", coroutine.resume(dead2, 8))
+print(debug.traceback(dead2))
+-- and one that caught it runs on with its marks as they were
+local alive = coroutine.wrap(function()
+  print("caught", pcall(toBad, 9))
+  local function where() return debug.traceback("here", 1) end
+  local function viaTail() return where() end
+  local s = viaTail()
+  coroutine.yield(s)
+end)
+print(alive())

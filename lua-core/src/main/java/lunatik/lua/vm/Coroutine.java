@@ -134,6 +134,13 @@ public final class Coroutine {
         } catch (LuaError e) {
             error = e;
             deadTop = e.raisedAt();
+            TailMarks marks = e.tailMarks();
+            if (marks != null) {
+                for (CallFrame f : marks.frames()) {
+                    f.tailAbove = true;
+                }
+                baseTail = marks.base();
+            }
         } catch (StackOverflowError e) {
             error = new LuaError(Ops.str("stack overflow"));
         } catch (CloseUnwind e) {
@@ -329,7 +336,36 @@ public final class Coroutine {
             was = below.tailAbove;
             below.tailAbove = on;
         }
+        if (was != on) {
+            tailMarks += on ? 1 : -1;
+        }
         return was;
+    }
+
+    /** How many tail marks are set (see {@link #markTailAbove}): none, and an error need not record them. */
+    private int tailMarks;
+
+    /**
+     * The tail marks of the frames from {@code top} down, where an error is raised: a coroutine
+     * the error kills keeps them with its frames (the callers put the marks back as the error
+     * passes them), so its traceback shows "(...tail calls...)" where Lua's does. Null when
+     * none is set.
+     */
+    TailMarks tailMarks() {
+        if (tailMarks == 0) {
+            return null;
+        }
+        java.util.List<CallFrame> marked = new java.util.ArrayList<>();
+        for (CallFrame f = top; f != null; f = f.parent) {
+            if (f.tailAbove) {
+                marked.add(f);
+            }
+        }
+        return new TailMarks(marked, baseTail);
+    }
+
+    /** What {@link #tailMarks()} recorded. */
+    record TailMarks(java.util.List<CallFrame> frames, boolean base) {
     }
 
     /** Whether the function of frame {@code f} of this coroutine was called in tail position. */

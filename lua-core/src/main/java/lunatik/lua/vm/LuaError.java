@@ -21,6 +21,7 @@ public class LuaError extends RuntimeException {
     private transient CallFrame stackTop;
     private transient int stackDepth;
     private transient CallFrame raisedAt;
+    private transient Coroutine.TailMarks tailMarks;
 
     /** An error whose value is {@code value} (any Lua value, nil included). */
     public LuaError(Object value) {
@@ -62,11 +63,20 @@ public class LuaError extends RuntimeException {
         }
     }
 
-    /** Records the innermost frame the error was raised in (the first time only). */
-    void raisedAt(CallFrame top) {
+    /**
+     * Records the innermost frame the error was raised in, in {@code co}, and the tail marks of
+     * the frames from there down (the first time only).
+     */
+    void raisedIn(Coroutine co) {
         if (raisedAt == null) {
-            raisedAt = top;
+            raisedAt = co.top;
+            tailMarks = co.tailMarks();
         }
+    }
+
+    /** The tail marks of the frames where the error was raised, or null (none set). */
+    Coroutine.TailMarks tailMarks() {
+        return tailMarks;
     }
 
     /**
@@ -79,7 +89,10 @@ public class LuaError extends RuntimeException {
 
     /** This error's raise point on {@code e}, the error a message handler made of it. */
     LuaError sameOrigin(LuaError e) {
-        e.raisedAt(raisedAt);
+        if (e.raisedAt == null) {
+            e.raisedAt = raisedAt;
+            e.tailMarks = tailMarks;
+        }
         return e;
     }
 

@@ -727,7 +727,7 @@ public final class LuaState {
      * debug.traceback shows them), and its result becomes the error value.
      */
     public LuaError onError(Coroutine co, LuaError e) {
-        e.raisedAt(co.top);
+        e.raisedIn(co);
         Object h = co.msgHandler;
         if (h == null || e.isHandled()) {
             return e;

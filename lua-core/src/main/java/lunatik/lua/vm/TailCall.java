@@ -26,21 +26,11 @@ public final class TailCall {
         if (!(function instanceof LuaClosure)) {
             return function.invokeTail(args);
         }
-        CallFrame below = co.top;
-        boolean was = below == null ? co.baseTail : below.tailAbove;
-        setMark(below, true);
+        boolean was = co.markTailAbove(true);
         try {
             return function.invokeTail(args);
         } finally {
-            setMark(below, was);
-        }
-    }
-
-    private void setMark(CallFrame below, boolean on) {
-        if (below == null) {
-            co.baseTail = on;
-        } else {
-            below.tailAbove = on;
+            co.markTailAbove(was);
         }
     }
 }
