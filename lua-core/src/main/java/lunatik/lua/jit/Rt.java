@@ -497,14 +497,14 @@ public final class Rt {
         Coroutine co = f.co;
         co.pop();
         co.tailDirect++;
-        return co.markTailAbove(true);
+        return co.markTailAbove(f.parent(), true);
     }
 
-    /** After a direct tail call, returned or thrown: the mark put back. */
+    /** After a direct tail call, returned or thrown: the mark put back on the frame below. */
     public static void tailExit(CFrame f, boolean was) {
         Coroutine co = f.co;
         co.tailDirect--;
-        co.markTailAbove(was);
+        co.markTailAbove(f.parent(), was);
     }
 
     public static Object first(Object r) {

@@ -323,11 +323,12 @@ public final class Coroutine {
     }
 
     /**
-     * Marks the function above the top frame (or the stack's first function, on an empty
-     * stack) as called in tail position, or not; returns the mark it had (see {@link TailCall}).
+     * Marks the function above {@code below} (a frame of this coroutine, or null for the
+     * stack's first function) as called in tail position, or not; returns the mark it had (see
+     * {@link TailCall}). Who sets a mark puts it back on the same frame, whatever the stack is
+     * by then.
      */
-    public boolean markTailAbove(boolean on) {
-        CallFrame below = top;
+    public boolean markTailAbove(CallFrame below, boolean on) {
         boolean was;
         if (below == null) {
             was = baseTail;
@@ -342,7 +343,7 @@ public final class Coroutine {
         return was;
     }
 
-    /** How many tail marks are set (see {@link #markTailAbove}): none, and an error need not record them. */
+    /** How many tail marks are set (see {@link #markTailAbove}): with none, an error need not record them. */
     private int tailMarks;
 
     /**

@@ -26,11 +26,12 @@ public final class TailCall {
         if (!(function instanceof LuaClosure)) {
             return function.invokeTail(args);
         }
-        boolean was = co.markTailAbove(true);
+        CallFrame below = co.top;
+        boolean was = co.markTailAbove(below, true);
         try {
             return function.invokeTail(args);
         } finally {
-            co.markTailAbove(was);
+            co.markTailAbove(below, was);
         }
     }
 }
