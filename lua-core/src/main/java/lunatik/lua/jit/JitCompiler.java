@@ -81,6 +81,13 @@ public final class JitCompiler {
     private static final ClassDesc CD_VARARGS = desc(Varargs.class);
     private static final ClassDesc CD_OPS = desc(Ops.class);
     private static final ClassDesc CD_FACTORY = desc(ClosureFactory.class);
+
+    /** The type of {@code LuaFunction.tailN}: n values in, one out. */
+    private static MethodTypeDesc tailType(int n) {
+        ClassDesc[] ps = new ClassDesc[n];
+        java.util.Arrays.fill(ps, CD_Object);
+        return MethodTypeDesc.of(CD_Object, ps);
+    }
     private static final ClassDesc CD_FORLOOP = desc(Rt.ForLoop.class);
     private static final ClassDesc CD_OBJARR = CD_Object.arrayType();
     private static final ClassDesc CD_CELLARR = CD_CELL.arrayType();
@@ -432,10 +439,8 @@ public final class JitCompiler {
                             if (k == np) {
                                 continue;
                             }
-                            ClassDesc[] ks = new ClassDesc[k];
-                            java.util.Arrays.fill(ks, CD_Object);
                             int kk = k;
-                            clb.withMethodBody("tail" + k, MethodTypeDesc.of(CD_Object, ks),
+                            clb.withMethodBody("tail" + k, tailType(k),
                                 ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, c -> {
                                     c.aload(0);
                                     for (int i = 0; i < np; i++) {
@@ -2162,7 +2167,7 @@ public final class JitCompiler {
         private void genFor(Ast.GenFor g) throws Unsupported {
             // as lua5.4: the iterator's call is at the line of the expressions after 'in', and
             // the function it calls is named "for iterator" in messages
-            int site = site(g.exprs.get(0).line, null, FuncName.FOR_ITERATOR);
+            int site = site(g.exprs.get(0).line, new String[] {Ops.FOR_ITERATOR}, FuncName.FOR_ITERATOR);
             int[] init = values(g.exprs, 4);
             int fnT = tempOf(init[0]);
             int sT = tempOf(init[1]);
@@ -2246,12 +2251,12 @@ public final class JitCompiler {
             cb.labelBinding(slow);
             // the call itself here, where HotSpot profiles its receivers loop by loop (an
             // ipairs loop gets the library's iterator compiled into it)
+            setPc(site);
             cb.aload(fnT);
-            fs(site);
-            rt("iterCallable", CD_LUAFUNCTION, CD_Object, CD_CFRAME, CD_int);
+            callable(site);
             cb.aload(sT);
             cb.aload(ctlT);
-            cb.invokevirtual(CD_LUAFUNCTION, "tail2", MethodTypeDesc.of(CD_Object, CD_Object, CD_Object));
+            cb.invokevirtual(CD_LUAFUNCTION, "tail2", tailType(2));
             cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
             cb.astore(res);
             cb.aload(res);
@@ -2338,22 +2343,15 @@ public final class JitCompiler {
             int nargs = c.args.size() + (c.method != null ? 1 : 0);
             int fnT = newLocal();
             int[] argT = new int[nargs];
-            int site;
+            int site = callSite(c);
             int first = 0;
+            emit(c.fn);
             if (c.method != null) {
-                String[] desc = {" (method '" + c.method.toString() + "')", describe(c.fn)};
-                site = site(c.line, desc, new FuncName(c.method.toString(), "method"));
-                emit(c.fn);
                 argT[0] = newLocal();
                 cb.dup();
                 cb.astore(argT[0]);
-                loadConst(c.method);
-                fs(site(c.line, desc, FuncName.metamethod("index")));
-                rt("method", CD_Object, CD_Object, CD_LUASTRING, CD_CFRAME, CD_int);
+                lookupMethod(c);
                 first = 1;
-            } else {
-                site = site(c.line, new String[] {describe(c.fn)}, FuncName.called(name(c.fn), Names.kind(c.fn)));
-                emit(c.fn);
             }
             cb.astore(fnT);
             for (int i = first; i < nargs; i++) {
@@ -2361,8 +2359,6 @@ public final class JitCompiler {
                 argT[i] = newLocal();
                 cb.astore(argT[i]);
             }
-            ClassDesc[] ps = new ClassDesc[nargs];
-            java.util.Arrays.fill(ps, CD_Object);
             Label notDirect = cb.newLabel();
             Label other = cb.newLabel();
             Label direct = cb.newLabel();
@@ -2383,7 +2379,7 @@ public final class JitCompiler {
             for (int a : argT) {
                 cb.aload(a);
             }
-            cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, MethodTypeDesc.of(CD_Object, ps));
+            cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, tailType(nargs));
             cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
             emitReturn();
             cb.labelBinding(other);
@@ -2405,8 +2401,6 @@ public final class JitCompiler {
         private void emitPendingTails() {
             for (PendingTail t : pendingTails) {
                 int nargs = t.args().length;
-                ClassDesc[] ps = new ClassDesc[nargs];
-                java.util.Arrays.fill(ps, CD_Object);
                 int was = cb.allocateLocal(TypeKind.INT);
                 cb.labelBinding(t.label());
                 cb.aload(fSlot);
@@ -2421,7 +2415,7 @@ public final class JitCompiler {
                 for (int a : t.args()) {
                     cb.aload(a);
                 }
-                cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, MethodTypeDesc.of(CD_Object, ps));
+                cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, tailType(nargs));
                 cb.labelBinding(to);
                 cb.aload(fSlot);
                 cb.iload(was);
@@ -2722,6 +2716,25 @@ public final class JitCompiler {
             }
         }
 
+        /** The site of call {@code c} (a method call's names the method). */
+        private int callSite(Ast.Call c) {
+            if (c.method != null) {
+                return site(c.line, methodDesc(c), new FuncName(c.method.toString(), "method"));
+            }
+            return site(c.line, new String[] {describe(c.fn)}, FuncName.called(name(c.fn), Names.kind(c.fn)));
+        }
+
+        private String[] methodDesc(Ast.Call c) {
+            return new String[] {" (method '" + c.method.toString() + "')", describe(c.fn)};
+        }
+
+        /** The receiver on the stack -> the method of call {@code c} (Rt.method, at a site of its own). */
+        private void lookupMethod(Ast.Call c) {
+            loadConst(c.method);
+            fs(site(c.line, methodDesc(c), FuncName.metamethod("index")));
+            rt("method", CD_Object, CD_Object, CD_LUASTRING, CD_CFRAME, CD_int);
+        }
+
         /** A call; leaves one value, or all values when {@code multi}; a pending call when {@code tail}. */
         private void call(Ast.Call c, boolean multi, boolean tail) throws Unsupported {
             int site;
@@ -2729,16 +2742,13 @@ public final class JitCompiler {
             int nargs = c.args.size() + (c.method != null ? 1 : 0);
             boolean multiArg = !c.args.isEmpty() && isMulti(c.args.get(c.args.size() - 1));
             boolean fixed = !tail && !multiArg && nargs <= 3;
+            site = callSite(c);
+            emit(c.fn);
             if (c.method != null) {
-                String[] desc = {" (method '" + c.method.toString() + "')", describe(c.fn)};
-                site = site(c.line, desc, new FuncName(c.method.toString(), "method"));
-                emit(c.fn);
                 if (fixed) {
                     // self stays on the stack, under the method made callable
                     cb.dup();
-                    loadConst(c.method);
-                    fs(site(c.line, desc, FuncName.metamethod("index")));
-                    rt("method", CD_Object, CD_Object, CD_LUASTRING, CD_CFRAME, CD_int);
+                    lookupMethod(c);
                     callable(site);
                     cb.swap();
                     fixedCall(c, site, true, nargs, multi);
@@ -2747,12 +2757,7 @@ public final class JitCompiler {
                 self = newLocal();
                 cb.astore(self);
                 cb.aload(self);
-                loadConst(c.method);
-                fs(site(c.line, desc, FuncName.metamethod("index")));
-                rt("method", CD_Object, CD_Object, CD_LUASTRING, CD_CFRAME, CD_int);
-            } else {
-                site = site(c.line, new String[] {describe(c.fn)}, FuncName.called(name(c.fn), Names.kind(c.fn)));
-                emit(c.fn);
+                lookupMethod(c);
             }
             if (fixed) {
                 fixedCall(c, site, false, nargs, multi);
@@ -2785,14 +2790,12 @@ public final class JitCompiler {
             if (!method) {
                 callable(site);
             }
-            ClassDesc[] ps = new ClassDesc[nargs];
-            java.util.Arrays.fill(ps, CD_Object);
             for (Ast.Expr e : c.args) {
                 emit(e);
             }
             spill(c, site);
             setPc(site);
-            cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, MethodTypeDesc.of(CD_Object, ps));
+            cb.invokevirtual(CD_LUAFUNCTION, "tail" + nargs, tailType(nargs));
             cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
             reload(site);
             if (!multi) {

@@ -739,34 +739,6 @@ public final class Rt {
         return fl;
     }
 
-    /**
-     * A generic-for iterator as a function to call from this frame: itself, or one that calls
-     * the value through its {@code __call} (or raises the error naming it 'for iterator').
-     */
-    public static LuaFunction iterCallable(Object fn, CFrame f, int site) {
-        f.pc = site;
-        if (fn instanceof LuaFunction g) {
-            return g;
-        }
-        return new IterOther(fn, f);
-    }
-
-    /** A generic-for iterator that is not a function. */
-    private static final class IterOther extends LuaFunction {
-        private final Object fv;
-        private final CFrame f;
-
-        IterOther(Object fv, CFrame f) {
-            this.fv = fv;
-            this.f = f;
-        }
-
-        @Override
-        public Object invoke(Object[] args) {
-            return Ops.callIterator(L(f), fv, args[0], args[1]);
-        }
-    }
-
     /** Whether a generic for can walk the table itself: the iterator is the library's next. */
     public static boolean isNextLoop(Object fn, Object s) {
         return fn instanceof lunatik.lua.vm.LibFunction lf && s instanceof LuaTable && lf.name().equals("next");

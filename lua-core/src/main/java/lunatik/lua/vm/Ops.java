@@ -871,8 +871,11 @@ public final class Ops {
         if (fn instanceof LuaFunction g) {
             return resolve(g.tail2(s, ctl));
         }
-        return callThroughMeta(L, fn, new Object[] {s, ctl}, " (for iterator 'for iterator')");
+        return callThroughMeta(L, fn, new Object[] {s, ctl}, FOR_ITERATOR);
     }
+
+    /** How errors name a generic {@code for}'s iterator that cannot be called, as Lua does. */
+    public static final String FOR_ITERATOR = " (for iterator 'for iterator')";
 
     /**
      * Calls a value that is not a function through its {@code __call} chain
