@@ -30,6 +30,13 @@ public final class CFrame extends CallFrame {
     /** The extra arguments of a vararg function. */
     public Object[] varargs;
 
+    // a stackless coroutine body (lunatik.lua.vm.StacklessBody): where its code goes on, and its
+    // JVM locals while it is stopped (the reference ones, and the long and int ones), by slot
+    /** Where the body's code goes on (0: its start; see JitCompiler's resumable code). */
+    public int resumeAt;
+    public Object[] savedRefs;
+    public long[] savedPrims;
+
     public CFrame(CompiledFunction fn) {
         this.fn = fn;
         int n = fn.info.maxActive;
@@ -134,6 +141,13 @@ public final class CFrame extends CallFrame {
         }
         if (varargs != null) {
             refs.accept(varargs);
+        }
+        if (savedRefs != null) {
+            for (Object v : savedRefs) {
+                if (v != null) {
+                    refs.accept(v);
+                }
+            }
         }
     }
 

@@ -13,7 +13,7 @@ import lunatik.lua.vm.Ops;
  * A Lua function compiled to a JVM class. The generated subclass implements {@link #run}; the
  * frame bookkeeping around it (tick, push, error handler, pop) is this class's, shared by all.
  */
-public abstract class CompiledFunction extends LuaFunction implements LuaClosure {
+public abstract class CompiledFunction extends LuaFunction implements LuaClosure, lunatik.lua.vm.Resumable {
     public final LuaState L;
     public final Cell[] upvals;
     public final FnInfo info;
@@ -36,6 +36,36 @@ public abstract class CompiledFunction extends LuaFunction implements LuaClosure
      * three parameters) with the frame bookkeeping inlined around the body: push a CFrame,
      * tick, run; pop on every exit; errors go through the state's message handler first.
      */
+
+    /**
+     * A stackless run of this function as coroutine {@code co}'s body, when the function is
+     * simple enough for that ({@link JitCompiler#resumable}; its code for it is made on first use).
+     */
+    @Override
+    public lunatik.lua.vm.StacklessBody stackless(Coroutine co) {
+        Object r = info.resumable;
+        if (r == null) {
+            r = JitCompiler.resumable(this);
+            info.resumable = r;
+        }
+        if (!(r instanceof ResumableCode code)) {
+            return null;
+        }
+        CFrame f = new CFrame(this);
+        f.co = co;
+        CompiledFunction self = this;
+        return new lunatik.lua.vm.StacklessBody() {
+            @Override
+            public Object run(Object[] args) {
+                return code.resume(self, f, args);
+            }
+
+            @Override
+            public lunatik.lua.vm.CallFrame frame() {
+                return f;
+            }
+        };
+    }
 
     @Override
     public String name() {

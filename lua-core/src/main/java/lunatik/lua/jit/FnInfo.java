@@ -18,4 +18,12 @@ public final class FnInfo {
     lunatik.lua.parse.Ast.Function ast;
     /** The twin's factory, made on first use. */
     ClosureFactory twin;
+    /** Whether the compiled code spills its locals at calls (see CFrame). */
+    boolean localsVisible;
+    /**
+     * The function's code as a stackless coroutine body (see {@link JitCompiler#resumable}):
+     * null until a coroutine first runs it, then the code or {@link #NOT_RESUMABLE}.
+     */
+    Object resumable;
+    static final Object NOT_RESUMABLE = new Object();
 }

@@ -171,6 +171,41 @@ public final class JitCompiler {
         }
     }
 
+    /**
+     * {@code cf}'s function as a stackless coroutine body ({@link lunatik.lua.vm.StacklessBody}):
+     * its code generated again as a {@link ResumableCode}, or {@link FnInfo#NOT_RESUMABLE} when
+     * the function is not simple enough ({@link ResumableCheck}) or not compiled so.
+     *
+     * <p>The resumable code is the function's code with three differences. Each call goes
+     * through {@link Rt#rcall}: a yield there stores the method's JVM locals in the frame and
+     * returns; the method, called again, restores them and goes on after the call with the
+     * resume's values as its results. Each statement is covered by a handler of
+     * {@link lunatik.lua.vm.StacklessBody.Migrate}, which stores the locals the same way, to go
+     * on from the statement's start (on a continuation). And the method's entry jumps to where
+     * the frame says. Every JVM local gets a value of its one type at the entry, so that any
+     * point can be reached from there.
+     */
+    static Object resumable(CompiledFunction cf) {
+        try {
+            Ast.Function fn = Rt.astOf(cf);
+            if (!ResumableCheck.eligible(fn)) {
+                return FnInfo.NOT_RESUMABLE;
+            }
+            FnGen gen = new FnGen(fn, cf.info.localsVisible, null, 0, new IdentityHashMap<>(), new int[2], 0);
+            return gen.buildResumable(cf.info);
+        } catch (IllegalArgumentException e) {
+            // the JVM's limits (a body too large for one method): such a body runs on a continuation
+            debug("no resumable code (" + e.getMessage() + "): " + cf.name());
+            return FnInfo.NOT_RESUMABLE;
+        } catch (Unsupported | RuntimeException | LinkageError e) {
+            debug("no resumable code (" + e + "): " + cf.name());
+            if (Boolean.getBoolean("lunatik.jit.strict")) {
+                throw new IllegalStateException(e);
+            }
+            return FnInfo.NOT_RESUMABLE;
+        }
+    }
+
     /** Estimated bytes beyond which a body is split at once (it cannot fit one JVM method). */
     private static final int SURELY_TOO_LARGE = 4 * 65535;
     /**
@@ -278,7 +313,8 @@ public final class JitCompiler {
         /** Whether locals are spilled at calls for the debug library (costly: only when asked). */
         final boolean localsVisible;
         final java.util.function.Function<Ast.Function, ClosureFactory> interpreted;
-        final FnInfo info = new FnInfo();
+        /** What the code needs besides its bytecode (resumable code: the function's, its sites added). */
+        FnInfo info = new FnInfo();
         final List<Object> consts = new ArrayList<>();
         final Map<Object, Integer> constIndex = new java.util.HashMap<>();
         final List<Site> sites = new ArrayList<>();
@@ -350,6 +386,7 @@ public final class JitCompiler {
             }
             info.shape = FunctionShape.of(fn);
             info.ast = fn.chunkText == null ? fn : null; // else parsed again from its chunk's text when needed
+            info.localsVisible = localsVisible;
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaFn");
             Unsupported[] failure = new Unsupported[1];
             byte[] bytes = generate(self, failure);
@@ -387,6 +424,302 @@ public final class JitCompiler {
                     throw new IllegalStateException(t);
                 }
             };
+        }
+
+        // ---------------------------------------------------------------- resumable code
+
+        /** Whether this generates a function's resumable code (see {@link JitCompiler#resumable}). */
+        boolean resumable;
+        /** The kind of each JVM local (by slot; null: a parameter, or the second half of a long). */
+        final List<TypeKind> slotKinds = new ArrayList<>();
+        /** Where the code goes on for each point id (id - 1): after a yielding call, a statement's start. */
+        final List<Label> resumePoints = new ArrayList<>();
+        /** The Migrate handlers to emit: {label, point id}. */
+        final List<Object[]> restartHandlers = new ArrayList<>();
+        /** The JVM local holding the point id on the way to {@link #stopLabel}, and that code's label. */
+        int kSlot;
+        Label stopLabel;
+        private static final ClassDesc CD_RESUMABLE = desc(ResumableCode.class);
+        private static final ClassDesc CD_MIGRATE = desc(lunatik.lua.vm.StacklessBody.Migrate.class);
+        private static final MethodTypeDesc MT_RESUME = MethodTypeDesc.of(CD_Object, CD_CF, CD_CFRAME, CD_OBJARR);
+
+        private int resumePoint(Label l) {
+            resumePoints.add(l);
+            return resumePoints.size();
+        }
+
+        /** Code that can be started again from its beginning when a Migrate stops it. */
+        private void restartable(Emitter e) throws Unsupported {
+            Label from = cb.newBoundLabel();
+            cb.nop(); // (never an empty range)
+            int id = resumePoint(from);
+            e.emit();
+            Label to = cb.newBoundLabel();
+            Label h = cb.newLabel();
+            restartHandlers.add(new Object[] {h, id});
+            cb.exceptionCatch(from, to, h, CD_MIGRATE);
+        }
+
+        /**
+         * A call in resumable code (a simple one: see {@link ResumableCheck}) through
+         * {@link Rt#rcall}; when that yields, the method stops, and goes on here with the
+         * resume's values as the call's results.
+         */
+        private void resumableCall(Ast.Call c, boolean multi) throws Unsupported {
+            int site = callSite(c);
+            int self = -1;
+            emit(c.fn);
+            if (c.method != null) {
+                self = newLocal();
+                cb.astore(self);
+                cb.aload(self);
+                lookupMethod(c);
+            }
+            callable(site);
+            argArray(c.args, self);
+            spill(c, site);
+            setPc(site);
+            cb.aload(fSlot);
+            rt("rcall", CD_Object, CD_LUAFUNCTION, CD_OBJARR, CD_CFRAME);
+            Label after = cb.newLabel();
+            cb.dup();
+            cb.getstatic(desc(lunatik.lua.vm.StacklessBody.class), "SUSPEND", CD_Object);
+            cb.if_acmpne(after);
+            cb.pop();
+            Label back = cb.newLabel();
+            pushInt(resumePoint(back));
+            cb.istore(kSlot);
+            cb.goto_(stopLabel);
+            cb.labelBinding(back);
+            cb.aload(fSlot);
+            rt("resumed", CD_Object, CD_CFRAME);
+            cb.labelBinding(after);
+            reload(site);
+            if (!multi) {
+                rt("first", CD_Object, CD_Object);
+            }
+        }
+
+        ResumableCode buildResumable(FnInfo of) throws Unsupported {
+            resumable = true;
+            info = of;
+            sites.addAll(java.util.Arrays.asList(of.sites)); // (its sites keep their numbers)
+            findLongVars(fn.body);
+            ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaResume");
+            Unsupported[] failure = new Unsupported[1];
+            byte[] bytes = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                    ClassHierarchyResolver.defaultResolver().orElse(
+                        ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader()))))
+                .build(self, clb -> {
+                    this.clb = clb;
+                    this.self = self;
+                    clb.withSuperclass(CD_RESUMABLE);
+                    clb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
+                    clb.withMethodBody("<init>", MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, c -> {
+                        c.aload(0);
+                        c.invokespecial(CD_RESUMABLE, "<init>", MethodTypeDesc.of(CD_void));
+                        c.return_();
+                    });
+                    clb.withMethodBody("run", MT_RESUME, ClassFile.ACC_STATIC, c -> {
+                        try {
+                            resumableBody(c);
+                        } catch (Unsupported u) {
+                            failure[0] = u;
+                            c.aconst_null();
+                            c.areturn();
+                        }
+                    });
+                    clb.withMethodBody("resume", MT_RESUME, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, c -> {
+                        c.aload(1);
+                        c.aload(2);
+                        c.aload(3);
+                        c.invokestatic(self, "run", MT_RESUME);
+                        c.areturn();
+                    });
+                });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            if (System.getProperty("lunatik.jit.dump") != null) {
+                try {
+                    java.nio.file.Files.write(java.nio.file.Path.of(System.getProperty("lunatik.jit.dump"),
+                        "LuaResume-" + fn.line + ".class"), bytes);
+                } catch (java.io.IOException e) {
+                    debug("cannot dump: " + e);
+                }
+            }
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup()
+                    .defineHiddenClassWithClassData(bytes, java.util.Arrays.asList(consts.toArray()), true);
+                ResumableCode code = (ResumableCode) lookup.findConstructor(lookup.lookupClass(),
+                    MethodType.methodType(void.class)).invoke();
+                of.sites = sites.toArray(new Site[0]);
+                return code;
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        /**
+         * The resumable code's method: {@code (self, frame, args)}. Its entry gives every JVM
+         * local a value, then starts the body (point 0) or restores the locals the frame keeps
+         * and jumps to the point it names.
+         */
+        private void resumableBody(CodeBuilder c) throws Unsupported {
+            cb = c;
+            fSlot = 1;
+            argsSlot = 2;
+            int np = fn.params.size();
+            lSlot = alloc(TypeKind.REFERENCE);
+            retSlot = alloc(TypeKind.REFERENCE);
+            upsSlot = alloc(TypeKind.REFERENCE);
+            kSlot = alloc(TypeKind.INT);
+            stopLabel = c.newLabel();
+            exitLabel = c.newLabel();
+            Label entry = c.newLabel();
+            c.goto_(entry);
+            Label first = c.newBoundLabel();
+            Label end = c.newLabel();
+            tick();
+            for (int i = 0; i < np; i++) {
+                Ast.LocalVar p = fn.params.get(i);
+                Var v = declare(p);
+                if (v.isCell) {
+                    c.new_(CD_CELL);
+                    c.dup();
+                }
+                c.aload(argsSlot);
+                c.loadConstant(i);
+                rt("arg", CD_Object, CD_OBJARR, CD_int);
+                if (v.isCell) {
+                    c.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
+                }
+                if (v.isLong) {
+                    storeLong(v);
+                } else {
+                    storeRaw(v);
+                }
+            }
+            c.aconst_null();
+            c.astore(argsSlot);
+            block(fn.body);
+            List<Ast.Stat> stats = fn.body.stats;
+            if (stats.isEmpty() || !(stats.get(stats.size() - 1) instanceof Ast.Return)) {
+                c.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
+                c.astore(retSlot);
+            }
+            c.labelBinding(end);
+            c.labelBinding(exitLabel);
+            c.aload(fSlot);
+            rt("leave", CD_void, CD_CFRAME);
+            c.aload(retSlot);
+            c.areturn();
+            // an error: the message handler first, then the frame popped (as a function's code)
+            Label onAny = c.newLabel();
+            c.labelBinding(onAny);
+            c.aload(fSlot);
+            rt("unwind", CD_THROWABLE, CD_THROWABLE, CD_CFRAME);
+            c.athrow();
+            c.exceptionCatchAll(first, end, onAny);
+            // a Migrate: stop, to go on from the statement's start (a negative id says so)
+            for (Object[] h : restartHandlers) {
+                c.labelBinding((Label) h[0]);
+                c.pop();
+                pushInt(-(Integer) h[1]);
+                c.istore(kSlot);
+                c.goto_(stopLabel);
+            }
+            int n = slotKinds.size();
+            // stop: the JVM locals into the frame, the point into resumeAt (Rt.stop)
+            c.labelBinding(stopLabel);
+            c.aload(fSlot);
+            pushInt(n);
+            rt("saveArea", CD_void, CD_CFRAME, CD_int);
+            for (int i = 0; i < n; i++) {
+                TypeKind k = slotKinds.get(i);
+                if (k == null) {
+                    continue;
+                }
+                c.aload(fSlot);
+                if (k == TypeKind.REFERENCE) {
+                    c.getfield(CD_CFRAME, "savedRefs", CD_OBJARR);
+                    pushInt(i);
+                    c.aload(i);
+                    c.aastore();
+                } else {
+                    c.getfield(CD_CFRAME, "savedPrims", CD_long.arrayType());
+                    pushInt(i);
+                    if (k == TypeKind.LONG) {
+                        c.lload(i);
+                    } else {
+                        c.iload(i);
+                        c.i2l();
+                    }
+                    c.lastore();
+                }
+            }
+            c.aload(fSlot);
+            c.iload(kSlot);
+            rt("stop", CD_Object, CD_CFRAME, CD_int);
+            c.areturn();
+            // the entry: every local a value of its type; then the start, or the point to go on at
+            c.labelBinding(entry);
+            for (int i = 0; i < n; i++) {
+                TypeKind k = slotKinds.get(i);
+                if (k == TypeKind.REFERENCE) {
+                    c.aconst_null();
+                    c.astore(i);
+                } else if (k == TypeKind.LONG) {
+                    c.lconst_0();
+                    c.lstore(i);
+                } else if (k != null) {
+                    c.iconst_0();
+                    c.istore(i);
+                }
+            }
+            c.aload(0);
+            c.getfield(CD_CF, "L", CD_LUASTATE);
+            c.astore(lSlot);
+            c.aload(0);
+            c.getfield(CD_CF, "upvals", CD_CELLARR);
+            c.astore(upsSlot);
+            c.aload(fSlot);
+            c.getfield(CD_CFRAME, "resumeAt", CD_int);
+            c.ifeq(first);
+            for (int i = 0; i < n; i++) {
+                TypeKind k = slotKinds.get(i);
+                if (k == null || i == lSlot || i == upsSlot) {
+                    continue;
+                }
+                c.aload(fSlot);
+                if (k == TypeKind.REFERENCE) {
+                    c.getfield(CD_CFRAME, "savedRefs", CD_OBJARR);
+                    pushInt(i);
+                    c.aaload();
+                    c.astore(i);
+                } else {
+                    c.getfield(CD_CFRAME, "savedPrims", CD_long.arrayType());
+                    pushInt(i);
+                    c.laload();
+                    if (k == TypeKind.LONG) {
+                        c.lstore(i);
+                    } else {
+                        c.l2i();
+                        c.istore(i);
+                    }
+                }
+            }
+            c.aload(fSlot);
+            rt("restored", CD_void, CD_CFRAME);
+            c.aload(fSlot);
+            c.getfield(CD_CFRAME, "resumeAt", CD_int);
+            List<java.lang.classfile.instruction.SwitchCase> cases = new ArrayList<>();
+            for (int i = 0; i < resumePoints.size(); i++) {
+                cases.add(java.lang.classfile.instruction.SwitchCase.of(i + 1, resumePoints.get(i)));
+            }
+            c.tableswitch(1, resumePoints.size(), first, cases);
         }
 
         private byte[] generate(ClassDesc self, Unsupported[] failure) {
@@ -672,9 +1005,21 @@ public final class JitCompiler {
         /** Reference temporaries of the statement being generated (cleared when it ends). */
         List<Integer> temps = new ArrayList<>();
 
+        /** A JVM local of the method (in resumable code recorded, see {@link #resumableBody}). */
+        private int alloc(TypeKind k) {
+            int slot = cb.allocateLocal(k);
+            if (resumable) {
+                while (slotKinds.size() <= slot) {
+                    slotKinds.add(null);
+                }
+                slotKinds.set(slot, k);
+            }
+            return slot;
+        }
+
         private int newLocal() {
             int slot = budget != 0 && !freeTemps.isEmpty() ? freeTemps.remove(freeTemps.size() - 1)
-                : cb.allocateLocal(TypeKind.REFERENCE);
+                : alloc(TypeKind.REFERENCE);
             temps.add(slot);
             return slot;
         }
@@ -1014,10 +1359,10 @@ public final class JitCompiler {
                 return v;
             }
             boolean isLong = longVars.contains(lv);
-            int slot = cb.allocateLocal(isLong ? TypeKind.LONG : TypeKind.REFERENCE);
+            int slot = alloc(isLong ? TypeKind.LONG : TypeKind.REFERENCE);
             Var v = new Var(slot, isLong, lv.captured);
             if (isLong && constantLongs.contains(lv)) {
-                v.box = cb.allocateLocal(TypeKind.REFERENCE);
+                v.box = alloc(TypeKind.REFERENCE);
             }
             vars.put(lv, v);
             return v;
@@ -1585,7 +1930,7 @@ public final class JitCompiler {
             helperArgs();
             cb.invokevirtual(self, name, MT_STATS);
             if (none != null) {
-                int code = cb.allocateLocal(TypeKind.INT);
+                int code = alloc(TypeKind.INT);
                 cb.istore(code);
                 cb.iload(code);
                 pushInt(NO_BRANCH);
@@ -1604,7 +1949,7 @@ public final class JitCompiler {
                 cb.pop();
                 return;
             }
-            int code = cb.allocateLocal(TypeKind.INT);
+            int code = alloc(TypeKind.INT);
             cb.istore(code);
             Label done = cb.newLabel();
             cb.iload(code);
@@ -1623,7 +1968,7 @@ public final class JitCompiler {
                     cb.aload(rSlot);
                     pushInt(retIndex);
                     cb.aaload();
-                    int t = cb.allocateLocal(TypeKind.REFERENCE);
+                    int t = alloc(TypeKind.REFERENCE);
                     cb.astore(t);
                     closeDownTo(0, 0);
                     cb.aload(t);
@@ -1672,7 +2017,7 @@ public final class JitCompiler {
                     cb.return_();
                 });
                 cb.dup();
-                int tab = cb.allocateLocal(TypeKind.REFERENCE);
+                int tab = alloc(TypeKind.REFERENCE);
                 cb.astore(tab);
                 helperArgs();
                 cb.aload(tab);
@@ -1696,7 +2041,11 @@ public final class JitCompiler {
          */
         private void stat(Ast.Stat s) throws Unsupported {
             int mark = temps.size();
-            stat0(s);
+            if (resumable) {
+                restartable(() -> stat0(s));
+            } else {
+                stat0(s);
+            }
             // (after a return, break or goto nothing runs: no clearing, no dead code)
             boolean jumps = budget == 0 && (s instanceof Ast.Return || s instanceof Ast.Break || s instanceof Ast.Goto);
             for (int i = temps.size() - 1; i >= mark; i--) {
@@ -1968,7 +2317,11 @@ public final class JitCompiler {
             } else {
                 blockBody(r.block, null, false);
                 loops.remove(loops.size() - 1);
-                cond(r.cond, again, false);
+                if (resumable) {
+                    restartable(() -> cond(r.cond, again, false)); // (not the body again)
+                } else {
+                    cond(r.cond, again, false);
+                }
                 clearLocals(r.block.stats);
                 cb.goto_(exit.label);
             }
@@ -1983,7 +2336,7 @@ public final class JitCompiler {
          * scope (it sees them), its result kept in an int while they are closed.
          */
         private void repeatClosing(Ast.Repeat r, Label again) throws Unsupported {
-            int done = cb.allocateLocal(TypeKind.INT);
+            int done = alloc(TypeKind.INT);
             blockBody(r.block, () -> {
                 Label t = cb.newLabel();
                 Label j = cb.newLabel();
@@ -2048,16 +2401,16 @@ public final class JitCompiler {
             Var v = declare(n.var);
             boolean intLoop = isIntExpr(n.start) && (n.step == null || isIntExpr(n.step));
             if (intLoop) {
-                int init = cb.allocateLocal(TypeKind.LONG);
-                int step = cb.allocateLocal(TypeKind.LONG);
-                int count = cb.allocateLocal(TypeKind.LONG);
-                int i = cb.allocateLocal(TypeKind.LONG);
+                int init = alloc(TypeKind.LONG);
+                int step = alloc(TypeKind.LONG);
+                int count = alloc(TypeKind.LONG);
+                int i = alloc(TypeKind.LONG);
                 emitLong(n.start);
                 cb.lstore(init);
                 Long k = isIntExpr(n.limit) ? constantStep(n.step) : null;
                 if (k != null && k != 0) {
                     // an integer limit and a constant step: the checks are inline
-                    int lim = cb.allocateLocal(TypeKind.LONG);
+                    int lim = alloc(TypeKind.LONG);
                     emitLong(n.limit);
                     cb.lstore(lim);
                     cb.loadConstant(k.longValue());
@@ -2197,8 +2550,8 @@ public final class JitCompiler {
             Label exit = exitT.label;
             Label slow = cb.newLabel();
             Label assignVars = cb.newLabel();
-            int fast = cb.allocateLocal(TypeKind.INT);
-            int slot = cb.allocateLocal(TypeKind.INT);
+            int fast = alloc(TypeKind.INT);
+            int slot = alloc(TypeKind.INT);
             int table = newLocal();
             int res = newLocal();
             cb.aconst_null();
@@ -2401,7 +2754,7 @@ public final class JitCompiler {
         private void emitPendingTails() {
             for (PendingTail t : pendingTails) {
                 int nargs = t.args().length;
-                int was = cb.allocateLocal(TypeKind.INT);
+                int was = alloc(TypeKind.INT);
                 cb.labelBinding(t.label());
                 cb.aload(fSlot);
                 rt("tailEnter", CD_boolean, CD_CFRAME);
@@ -2737,6 +3090,10 @@ public final class JitCompiler {
 
         /** A call; leaves one value, or all values when {@code multi}; a pending call when {@code tail}. */
         private void call(Ast.Call c, boolean multi, boolean tail) throws Unsupported {
+            if (resumable) {
+                resumableCall(c, multi);
+                return;
+            }
             int site;
             int self = -1;
             int nargs = c.args.size() + (c.method != null ? 1 : 0);

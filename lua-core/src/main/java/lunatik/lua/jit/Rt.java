@@ -8,6 +8,7 @@ import lunatik.lua.value.LuaTable;
 import lunatik.lua.value.LuaUserdata;
 import lunatik.lua.value.Varargs;
 import lunatik.lua.vm.Coroutine;
+import lunatik.lua.vm.StacklessBody;
 import lunatik.lua.vm.LuaError;
 import lunatik.lua.vm.LuaState;
 import lunatik.lua.vm.Meta;
@@ -808,6 +809,74 @@ public final class Rt {
         return f;
     }
 
+    /** The tree of {@code cf}'s function: kept, or parsed again from its chunk's text. */
+    static lunatik.lua.parse.Ast.Function astOf(CompiledFunction cf) {
+        FnInfo info = cf.info;
+        lunatik.lua.parse.Ast.Function fn = info.ast;
+        if (fn == null) {
+            lunatik.lua.interp.FunctionShape s = info.shape;
+            fn = lunatik.lua.parse.Parser.parseFunction(s.chunkText(), s.chunkName(),
+                cf.L.dialect == lunatik.lua.vm.Dialect.KERNEL, cf.L::intern, s.index(), s.stripped());
+        }
+        return fn;
+    }
+
+    // ---------------------------------------------------------------- stackless coroutine bodies
+
+    /**
+     * A call in a stackless coroutine body's code (see {@link JitCompiler#resumable}): while
+     * the body runs stackless, a call of coroutine.yield suspends it (the body returns
+     * {@link StacklessBody#SUSPEND}, which this returns), and a call of a Lua function stops it
+     * before the call ({@link StacklessBody.Migrate}); a library function is called as always
+     * (one that runs Lua code either makes a C-call boundary or, as pcall, lets the Lua
+     * function's entry stop the body). On a continuation, a plain call.
+     */
+    public static Object rcall(LuaFunction fn, Object[] args, CFrame f) {
+        Coroutine co = f.co;
+        if (co.stackless) {
+            LuaState L = f.fn.L;
+            if (fn == L.yieldFunction && !L.hooksOn) {
+                return co.yieldStackless(args);
+            }
+            if (!(fn instanceof lunatik.lua.vm.LibFunction)) {
+                throw StacklessBody.Migrate.INSTANCE;
+            }
+        }
+        return Ops.resolve(fn.invokeTail(args));
+    }
+
+    /** The results of the yield a stackless body goes on after: the values of the resume. */
+    public static Object resumed(CFrame f) {
+        return f.co.takeTransfer();
+    }
+
+    /**
+     * A stackless body stops at point {@code k} (its locals stored): after a yielding call when
+     * positive, where it returns {@link StacklessBody#SUSPEND}; at a statement's start when
+     * negative, where it returns {@link StacklessBody#MIGRATE}.
+     */
+    public static Object stop(CFrame f, int k) {
+        if (k > 0) {
+            f.resumeAt = k;
+            return StacklessBody.SUSPEND;
+        }
+        f.resumeAt = -k;
+        return StacklessBody.MIGRATE;
+    }
+
+    /** After a stackless body got its JVM locals back: the frame keeps none of their values alive. */
+    public static void restored(CFrame f) {
+        java.util.Arrays.fill(f.savedRefs, null);
+    }
+
+    /** The arrays a stackless body keeps its JVM locals in while stopped ({@code n} slots). */
+    public static void saveArea(CFrame f, int n) {
+        if (f.savedRefs == null) {
+            f.savedRefs = new Object[n];
+            f.savedPrims = new long[n];
+        }
+    }
+
     /** The normal exit of a compiled function: its frame popped. */
     public static void leave(CFrame f) {
         f.co.pop();
@@ -906,13 +975,7 @@ public final class Rt {
         if (t == null) {
             FnInfo info = cf.info;
             if (info.twin == null) {
-                lunatik.lua.parse.Ast.Function fn = info.ast;
-                if (fn == null) {
-                    lunatik.lua.interp.FunctionShape s = info.shape;
-                    fn = lunatik.lua.parse.Parser.parseFunction(s.chunkText(), s.chunkName(),
-                        cf.L.dialect == lunatik.lua.vm.Dialect.KERNEL, cf.L::intern, s.index(), s.stripped());
-                }
-                info.twin = lunatik.lua.interp.Compiler.instrumented(fn);
+                info.twin = lunatik.lua.interp.Compiler.instrumented(astOf(cf));
             }
             t = cf.twin = lunatik.lua.interp.Closure.twin(info.twin, cf.L, cf.upvals, cf);
         }

@@ -37,6 +37,27 @@ public final class CompileStats {
         interpreted += n;
     }
 
+    private long stackless;
+    private long migrated;
+
+    /** Coroutines whose body started without a continuation ({@link StacklessBody}). */
+    public long stacklessBodies() {
+        return stackless;
+    }
+
+    /** Of those, bodies that went on on a continuation (they called a Lua function, entered a metamethod...). */
+    public long migratedBodies() {
+        return migrated;
+    }
+
+    void addStackless() {
+        stackless++;
+    }
+
+    void addMigrated() {
+        migrated++;
+    }
+
     @Override
     public String toString() {
         return compiled + " compiled, " + interpreted + " interpreted";

@@ -33,7 +33,28 @@ public final class Coroutine {
 
     final LuaState state;
     private final LuaFunction body;
-    private final Fiber continuation;
+    /** The continuation the body runs on; null for the main coroutine, and while the body runs stackless. */
+    private Fiber continuation;
+    private final boolean main;
+    /**
+     * The body's stackless run ({@link StacklessBody}) until it ends or goes on on a
+     * continuation; null for a body that has none.
+     */
+    private StacklessBody stacklessBody;
+    /** Whether the stackless body has run once (its frame is pushed), and whether it has ended. */
+    private boolean sbStarted;
+    private boolean sbDone;
+    /** The library-function bookkeeping ({@link #cBase}, {@link #cFn}) of the stackless body's code at its yield. */
+    private int yieldBase;
+    private LuaFunction yieldFn;
+    /**
+     * Whether this coroutine's stackless body is running its own code now (not inside a library
+     * function that makes a C-call boundary): a Lua frame pushed then, or a yield other than
+     * the body's own calls of coroutine.yield, stops the body ({@link StacklessBody.Migrate}).
+     */
+    public boolean stackless;
+    /** Whether coroutines run their bodies stackless where they can ({@code -Dlunatik.stackless=false}: never). */
+    private static final boolean STACKLESS = !"false".equals(System.getProperty("lunatik.stackless"));
     private Status status;
     private Object transfer;          // values passed by resume/yield (value or Varargs)
     private LuaError error;           // error that killed it
@@ -109,6 +130,7 @@ public final class Coroutine {
         this.state = state;
         this.body = null;
         this.continuation = null;
+        this.main = true;
         this.status = Status.RUNNING;
         this.nny = 1;
     }
@@ -118,7 +140,10 @@ public final class Coroutine {
         this.state = state;
         this.body = body;
         this.status = Status.SUSPENDED;
-        this.continuation = Fiber.of(this::run);
+        this.main = false;
+        StacklessBody sb = STACKLESS && body instanceof Resumable r ? r.stackless(this) : null;
+        this.stacklessBody = sb;
+        this.continuation = sb == null ? Fiber.of(this::run) : null;
     }
 
     /*
@@ -131,7 +156,98 @@ public final class Coroutine {
             Object[] args = Varargs.toArray(transfer);
             // no frame under the body, as in Lua: a coroutine's stack starts with its function
             transfer = Ops.resolve(body.invokeTail(args));
-        } catch (LuaError e) {
+        } catch (Throwable t) {
+            died(t);
+        }
+    }
+
+    /** The body of the continuation a stackless body goes on on: from the statement where it stopped. */
+    private void runMigrated(StacklessBody sb) {
+        try {
+            transfer = Ops.resolve(sb.run(null));
+        } catch (Throwable t) {
+            died(t);
+        }
+    }
+
+    /*
+     * A stackless run of the body (see StacklessBody), on the resumer's stack: it returns when the
+     * body yields, ends, or stops to go on on a continuation (which then runs at once).
+     */
+    private void runStackless() {
+        StacklessBody sb = stacklessBody;
+        Object[] args = null;
+        if (!sbStarted && state.hooksOn && traced()) {
+            // a hook to run: the body runs as any function does then (instrumented), on a continuation
+            stacklessBody = null;
+            continuation = Fiber.of(this::run);
+            continuation.run();
+            return;
+        }
+        if (!sbStarted) {
+            sbStarted = true;
+            args = Varargs.toArray(transfer);
+            transfer = null;
+            push(sb.frame()); // no frame under the body, as in Lua
+            state.compileStats().addStackless();
+        } else {
+            // back in the body's code, after the call of yield it stopped at
+            inYield = false;
+            cBase = yieldBase;
+            cFn = yieldFn;
+            yieldFn = null;
+        }
+        Object r;
+        stackless = true;
+        try {
+            r = sb.run(args);
+        } catch (Throwable t) {
+            stackless = false;
+            sbDone = true;
+            died(t);
+            return;
+        } finally {
+            stackless = false;
+        }
+        if (r == StacklessBody.SUSPEND) {
+            return;
+        }
+        if (r == StacklessBody.MIGRATE) {
+            stacklessBody = null;
+            state.compileStats().addMigrated();
+            continuation = Fiber.of(() -> runMigrated(sb));
+            continuation.run();
+            return;
+        }
+        sbDone = true;
+        transfer = Ops.resolve(r);
+    }
+
+    /**
+     * The stackless body's own call of coroutine.yield with {@code args}: the values handed to
+     * the resumer, and the body shown suspended in that call as a continuation shows it.
+     * Returns {@link StacklessBody#SUSPEND}, which the body returns.
+     */
+    public Object yieldStackless(Object[] args) {
+        transfer = Varargs.of(args);
+        yieldBase = cBase;
+        yieldFn = cFn;
+        cBase = depth;
+        cFn = state.yieldFunction;
+        inYield = true;
+        return StacklessBody.SUSPEND;
+    }
+
+    /** The values of the resume that continues a stackless body after its yield (the yield's results). */
+    public Object takeTransfer() {
+        Object r = transfer;
+        transfer = null;
+        return r;
+    }
+
+    /** What ends the body with {@code t}, escaped from it: the error that kills the coroutine. */
+    private void died(Throwable t) {
+        if (t instanceof LuaError e) {
             error = e;
             deadTop = e.raisedAt();
             TailMarks marks = e.tailMarks();
@@ -141,14 +257,13 @@ public final class Coroutine {
                 }
                 baseTail = marks.base();
             }
-        } catch (StackOverflowError e) {
+        } else if (t instanceof StackOverflowError) {
             error = new LuaError(Ops.str("stack overflow"));
-        } catch (CloseUnwind e) {
+        } else if (t instanceof CloseUnwind) {
             transfer = Varargs.NONE;
-        } catch (Throwable t) {
-            if (t instanceof Unwinding) {
-                throw t;
-            }
+        } else if (t instanceof Unwinding) {
+            throw (RuntimeException) t;
+        } else {
             error = state.internalError(body.name(), t);
         }
     }
@@ -163,7 +278,7 @@ public final class Coroutine {
 
     /** Whether this is its state's main coroutine. */
     public boolean isMain() {
-        return continuation == null;
+        return main;
     }
 
     /** The function this coroutine runs (null for the main one). */
@@ -191,14 +306,18 @@ public final class Coroutine {
         state.current = this;
         transfer = args;
         try {
-            continuation.run();
+            if (continuation == null) {
+                runStackless();
+            } else {
+                continuation.run();
+            }
         } finally {
             state.resumeNesting--;
             state.current = prev;
             prev.status = Status.RUNNING;
             resumer = null;
         }
-        if (continuation.isDone()) {
+        if (continuation == null ? sbDone : continuation.isDone()) {
             status = Status.DEAD;
             depth = 0;
             top = deadTop;
@@ -222,6 +341,15 @@ public final class Coroutine {
      * suspended, the library function that yields shows at the top of its stack, as in Lua.
      */
     Object yield(Object values) {
+        if (continuation == null) {
+            if (stackless) {
+                // a yield from below the stackless body's own code (pcall(coroutine.yield)):
+                // the statement that led here starts again on a continuation
+                throw StacklessBody.Migrate.INSTANCE;
+            }
+            // (a hook or finalizer run from a stackless body's code: no stack to suspend)
+            throw new LuaError(Ops.str("attempt to yield across a C-call boundary"));
+        }
         transfer = values;
         // no frame pushed (a switch costs enough): levels() shows the yielding function on top
         inYield = true;
@@ -237,7 +365,7 @@ public final class Coroutine {
 
     /** Whether code running now in this coroutine may yield. */
     public boolean isYieldable() {
-        return continuation != null && nny == 0;
+        return !main && nny == 0;
     }
 
     /**
@@ -246,7 +374,8 @@ public final class Coroutine {
      * that killed the coroutine, or null.
      */
     public LuaError close() {
-        if (status == Status.SUSPENDED && continuation.isDone() == false && depth > 0) {
+        // (a stackless body has nothing to close: a body with to-be-closed variables is not one)
+        if (status == Status.SUSPENDED && continuation != null && !continuation.isDone() && depth > 0) {
             closing = true;
             state.current.status = Status.NORMAL;
             Coroutine prev = state.current;
@@ -287,8 +416,14 @@ public final class Coroutine {
     /** Pushes a frame; raises "stack overflow" past the state's depth limit. */
     public void push(CallFrame f) {
         int d = depth;
-        if (d >= state.maxDepth) {
-            throw state.stackOverflow();
+        if (d >= state.maxDepth | stackless) {
+            if (stackless && nny == 0) {
+                // a Lua function entered from a stackless body's own code (a call, a metamethod)
+                throw StacklessBody.Migrate.INSTANCE;
+            }
+            if (d >= state.maxDepth) {
+                throw state.stackOverflow();
+            }
         }
         f.parent = top;
         top = f;
@@ -415,9 +550,12 @@ public final class Coroutine {
         } else {
             below.calling = how;
         }
+        boolean sl = stackless; // (a hook or finalizer cannot yield: it runs as from a library function)
+        stackless = false;
         try {
             return f.get();
         } finally {
+            stackless = sl;
             if (below == null) {
                 baseCalling = was;
             } else {

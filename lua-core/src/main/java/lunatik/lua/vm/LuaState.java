@@ -68,6 +68,11 @@ public final class LuaState {
      * ({@link #enter}), which then runs the function instrumented. With no hook, false.
      */
     public boolean hooksOn;
+    /**
+     * coroutine.yield of this state's library, or null: a stackless coroutine body
+     * ({@link StacklessBody}) that calls it suspends by returning instead.
+     */
+    public LuaFunction yieldFunction;
     /** Coroutines with a call, return or line hook. */
     private int tracedCoroutines;
     /** Coroutines with a count hook. */

@@ -21,7 +21,9 @@ public final class CoroutineLib {
         L.globals.put(Ops.str("coroutine"), co);
         reg(L, co, "create", a -> new Coroutine(L, a.checkFunction(1)));
         co.put(L.intern(Ops.str("resume")), new Resume(L));
-        co.put(L.intern(Ops.str("yield")), new Yield(L));
+        Yield yield = new Yield(L);
+        L.yieldFunction = yield; // a stackless coroutine body yields by it without calling it
+        co.put(L.intern(Ops.str("yield")), yield);
         reg(L, co, "status", a -> Ops.str(status(L, checkCo(a, 1))));
         reg(L, co, "running", a -> {
             Coroutine c = L.current();

@@ -70,6 +70,41 @@ class EngineTest {
         assertThat(r).isEqualTo("5000150000\tdead\n");
     }
 
+    /**
+     * Coroutine bodies simple enough run without a continuation (lunatik.lua.vm.StacklessBody),
+     * and one that calls a Lua function goes on on one from that statement: the counts say which
+     * way each went, the values that both ways give the same.
+     */
+    @Test
+    void simpleCoroutineBodiesRunWithoutAContinuation() {
+        for (Dialect d : Dialect.values()) {
+            out.reset();
+            LuaState L = state(d);
+            String r = run(L, """
+                local yield = coroutine.yield
+                local function gen(n) return coroutine.wrap(function() for i = 1, n do yield(i) end end) end
+                local s = 0
+                for v in gen(1000) do s = s + v end
+                local function twice(x) return yield(x) * 2 end
+                local co = coroutine.create(function(a)
+                  local b = yield(a)
+                  local c = twice(b)
+                  return a + b + c
+                end)
+                local _, x = coroutine.resume(co, 1)
+                local _, y = coroutine.resume(co, 10)
+                local _, z = coroutine.resume(co, 100)
+                -- not simple: a function defined in it, a call in an argument
+                local other = coroutine.wrap(function() local f = function() end; yield(tostring(f) ~= nil) end)
+                local third = coroutine.wrap(function() yield(tostring(yield)) end)
+                print(s, x, y, z, other(), third() ~= nil)
+                """);
+            assertThat(r).isEqualTo("500500\t1\t10\t211\ttrue\ttrue\n");
+            assertThat(L.compileStats().stacklessBodies()).as("stackless bodies (%s)", d).isEqualTo(2);
+            assertThat(L.compileStats().migratedBodies()).as("went on on a continuation (%s)", d).isEqualTo(1);
+        }
+    }
+
     @Test
     void yieldAcrossPcallAndMetamethods() {
         LuaState L = state(Dialect.FULL);
