@@ -5,7 +5,8 @@ import lunatik.lua.vm.LuaState;
 
 /**
  * The cost of a coroutine resume/yield round trip, on whichever mechanism this JVM gives
- * (bench/coroutine.sh runs it with and without --add-exports java.base/jdk.internal.vm).
+ * (bench/coroutine.sh runs it stackless, the default for a body this simple; then with
+ * -Dlunatik.stackless=false with and without --add-exports java.base/jdk.internal.vm).
  * Prints the mechanism and the best of 5 rounds in nanoseconds per round trip.
  */
 public class CoroutineBench {
@@ -33,8 +34,9 @@ public class CoroutineBench {
             L.call(f, n);
             best = Math.min(best, (System.nanoTime() - t0) / (double) n);
         }
+        boolean stackless = L.compileStats().stacklessBodies() > 0;
         System.out.printf("%s: %.0f ns per resume/yield round trip (best of 5 rounds of %d)%s%n",
-            Fiber.usesContinuations() ? "continuations" : "virtual threads", best, n,
-            Fiber.usesContinuations() ? "" : where);
+            stackless ? "stackless" : Fiber.usesContinuations() ? "continuations" : "virtual threads", best, n,
+            stackless || Fiber.usesContinuations() ? "" : where);
     }
 }

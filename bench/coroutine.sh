@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# A coroutine resume/yield round trip with the JDK's continuations (the JVM given
-# --add-exports java.base/jdk.internal.vm=ALL-UNNAMED) and without (virtual threads handing off
-# to each other). Needs the classes built (bin/mvn25 -q compile -pl lua-stdlib -am).
+# A coroutine resume/yield round trip: stackless (the default for a body this simple), on the
+# JDK's continuations (-Dlunatik.stackless=false, the JVM given
+# --add-exports java.base/jdk.internal.vm=ALL-UNNAMED) and on virtual threads handing off to each
+# other (neither). Needs the classes built (bin/mvn25 -q compile -pl lua-stdlib -am).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 java="$("$here/bin/jdk25")/bin/java"
 cp="$here/lua-core/target/classes:$here/lua-stdlib/target/classes"
 n="${1:-1000000}"
 "$java" --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp "$cp" "$here/bench/CoroutineBench.java" "$n"
-"$java" -cp "$cp" "$here/bench/CoroutineBench.java" "$((n / 10))"
+"$java" -Dlunatik.stackless=false --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp "$cp" "$here/bench/CoroutineBench.java" "$n"
+"$java" -Dlunatik.stackless=false -cp "$cp" "$here/bench/CoroutineBench.java" "$((n / 10))"

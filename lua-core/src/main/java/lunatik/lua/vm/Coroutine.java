@@ -199,6 +199,8 @@ public final class Coroutine {
         }
         Object r;
         stackless = true;
+        state.stacklessRunning++;
+        state.pushLimit = 0;
         try {
             r = sb.run(args);
         } catch (Throwable t) {
@@ -208,6 +210,8 @@ public final class Coroutine {
             return;
         } finally {
             stackless = false;
+            state.stacklessRunning--;
+            state.limitsChanged();
         }
         if (r == StacklessBody.SUSPEND) {
             return;
@@ -416,18 +420,23 @@ public final class Coroutine {
     /** Pushes a frame; raises "stack overflow" past the state's depth limit. */
     public void push(CallFrame f) {
         int d = depth;
-        if (d >= state.maxDepth | stackless) {
-            if (stackless && nny == 0) {
-                // a Lua function entered from a stackless body's own code (a call, a metamethod)
-                throw StacklessBody.Migrate.INSTANCE;
-            }
-            if (d >= state.maxDepth) {
-                throw state.stackOverflow();
-            }
+        if (d >= state.pushLimit) {
+            checkPush(d);
         }
         f.parent = top;
         top = f;
         depth = d + 1;
+    }
+
+    /* A push at or past the state's push limit: too deep, or from a stackless body (LuaState.pushLimit). */
+    private void checkPush(int d) {
+        if (stackless && nny == 0) {
+            // a Lua function entered from a stackless body's own code (a call, a metamethod)
+            throw StacklessBody.Migrate.INSTANCE;
+        }
+        if (d >= state.maxDepth) {
+            throw state.stackOverflow();
+        }
     }
 
     /** Pops the top frame. */

@@ -50,6 +50,19 @@ public final class LuaState {
     int resumeNesting;
     /** Maximum number of frames on one coroutine's call stack ("stack overflow" past it). */
     int maxDepth = 200_000;
+    /**
+     * The depth from which {@link Coroutine#push} looks closer: {@link #maxDepth}, or 0 while
+     * a stackless coroutine body runs (its pushes stop it: see {@link StacklessBody}), so that
+     * a push checks one number either way.
+     */
+    int pushLimit = 200_000;
+    /** Stackless coroutine bodies running now (one inside another's library call: nested). */
+    int stacklessRunning;
+
+    /** After {@link #maxDepth} or {@link #stacklessRunning} changed. */
+    void limitsChanged() {
+        pushLimit = stacklessRunning > 0 ? 0 : maxDepth;
+    }
 
     // execution control
     private int ticks = TICK_CHUNK;
@@ -842,6 +855,7 @@ public final class LuaState {
             co.top = e.stackTop();
             co.depth = e.stackDepth();
             maxDepth = Math.max(limit, co.depth) + HANDLER_EXTRA_DEPTH;
+            limitsChanged();
         }
         try {
             return callDirect(h, e.value());
@@ -849,12 +863,14 @@ public final class LuaState {
             co.top = top;
             co.depth = depth;
             maxDepth = limit;
+            limitsChanged();
         }
     }
 
     /** Sets the frame-depth limit of each coroutine (tests and hosts with small stacks). */
     public void setMaxDepth(int n) {
         maxDepth = n;
+        limitsChanged();
     }
 
     public int maxDepth() {
