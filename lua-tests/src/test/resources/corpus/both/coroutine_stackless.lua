@@ -304,3 +304,54 @@ co = create(function(o, p)
 end)
 show("meth1", co, obj, plain)
 show("meth2", co, function(self, x) return "called " .. tostring(x) end)
+
+-- generic for in a body: library iterators (pairs over an array, ipairs, gmatch), a Lua iterator
+-- (the body goes on at the iterator's call, not from the loop's start), one that yields itself,
+-- __pairs, a closing value (closed at the loop's end, and by coroutine.close while suspended)
+local function drain(name, co, ...)
+  local out = {}
+  local r = table.pack(resume(co, ...))
+  while true do
+    local parts = {}
+    for i = 1, r.n do parts[#parts + 1] = tostring(r[i]) end
+    out[#out + 1] = table.concat(parts, ",")
+    if status(co) == "dead" then break end
+    r = table.pack(resume(co, #out))
+  end
+  print(name, table.concat(out, " "))
+end
+drain("for lib", create(function(t, s)
+  local sum = 0
+  for i, v in ipairs(t) do sum = sum + v; yield(i) end
+  for k, v in pairs(t) do sum = sum + k; yield(v) end
+  for w in string.gmatch(s, "%a+") do yield(w) end
+  return sum
+end), {10, 20, 30}, "one two three")
+local function iter(st, i) if i < st then return i + 1 end end
+drain("for lua iter", create(function(n)
+  local seen = 0
+  for i in iter, n, 0 do seen = seen + i; local back = yield(i); seen = seen + back end
+  return seen
+end), 4)
+local function yiter(st, i) if i < st then local r = yield("iter " .. i) return i + 1, r end end
+drain("for yielding iter", create(function(n)
+  for i, r in yiter, n, 0 do yield("body " .. i .. " " .. tostring(r)) end
+  return "end"
+end), 3)
+local pt = setmetatable({}, {__pairs = function(t) return iter, 2, 0 end})
+drain("for __pairs", create(function()
+  for i in pairs(pt) do yield(i) end
+  return "pairs done"
+end))
+local closer = setmetatable({}, {__close = function() print("closer closed") end})
+drain("for closing", create(function()
+  for i in iter, 2, 0, closer do yield(i) end
+  return "after"
+end))
+co = create(function() for i in iter, 3, 0, closer do yield(i) end end)
+resume(co)
+print("close in for", coroutine.close(co), status(co))
+drain("for break return", create(function(t)
+  for _, v in ipairs(t) do if v == 2 then break end yield(v) end
+  for i, v in ipairs(t) do if v == 3 then return "ret " .. i end yield(v) end
+end), {1, 2, 3, 4})

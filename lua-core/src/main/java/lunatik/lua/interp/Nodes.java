@@ -1611,6 +1611,12 @@ final class Nodes {
                     throw closeOnError(f, mark, e);
                 }
                 throw e;
+            } catch (Coroutine.CloseUnwind u) {
+                // coroutine.close of a coroutine suspended in the loop closes its closing value
+                if (f.ntbc > mark) {
+                    closeAll(f, mark, null);
+                }
+                throw u;
             }
         }
 

@@ -417,7 +417,11 @@ public final class JitCompiler {
             FnInfo inf = info;
             return (L, ups) -> {
                 try {
-                    return (CompiledFunction) ctor.invokeExact(L, ups, inf);
+                    CompiledFunction cf = (CompiledFunction) ctor.invokeExact(L, ups, inf);
+                    if (inf.resumable == null && L.jitResumableAll()) {
+                        inf.resumable = resumable(cf); // (tests: see LuaState.setJitResumableAll)
+                    }
+                    return cf;
                 } catch (RuntimeException | Error e) {
                     throw e;
                 } catch (Throwable t) {
@@ -432,6 +436,8 @@ public final class JitCompiler {
         boolean resumable;
         /** The kind of each JVM local (by slot; null: a parameter, or the second half of a long). */
         final List<TypeKind> slotKinds = new ArrayList<>();
+        /** The class of the reference locals that hold something more than an Object (see {@link #newLocal(ClassDesc)}). */
+        final Map<Integer, ClassDesc> slotTypes = new java.util.HashMap<>();
         /** Where the code goes on for each point id (id - 1): after a yielding call, a statement's start. */
         final List<Label> resumePoints = new ArrayList<>();
         /** The Migrate handlers to emit: {label, point id}. */
@@ -698,6 +704,10 @@ public final class JitCompiler {
                     c.getfield(CD_CFRAME, "savedRefs", CD_OBJARR);
                     pushInt(i);
                     c.aaload();
+                    ClassDesc t = slotTypes.get(i);
+                    if (t != null) {
+                        c.checkcast(t);
+                    }
                     c.astore(i);
                 } else {
                     c.getfield(CD_CFRAME, "savedPrims", CD_long.arrayType());
@@ -1015,6 +1025,18 @@ public final class JitCompiler {
                 slotKinds.set(slot, k);
             }
             return slot;
+        }
+
+        /**
+         * A temporary holding a {@code type} that its uses take without a cast (resumable code
+         * casts it so when it restores the temporary).
+         */
+        private int newLocal(ClassDesc type) {
+            int t = newLocal();
+            if (resumable) {
+                slotTypes.put(t, type);
+            }
+            return t;
         }
 
         private int newLocal() {
@@ -2487,7 +2509,7 @@ public final class JitCompiler {
                 tick();
                 cb.goto_(top);
             } else {
-                int loop = newLocal();
+                int loop = newLocal(CD_FORLOOP);
                 emit(n.start);
                 emit(n.limit);
                 if (n.step == null) {
@@ -2531,6 +2553,15 @@ public final class JitCompiler {
             cb.loadConstant("(for state)");
             fs(site);
             rt("checkClosable", CD_void, CD_Object, CD_String, CD_CFRAME, CD_int);
+            if (resumable) {
+                // a stackless body keeps no value to close while it is suspended: with one, it
+                // goes on on a continuation from here (the explist is not evaluated again)
+                restartable(() -> {
+                    cb.aload(closeT);
+                    cb.aload(fSlot);
+                    rt("noClosingStackless", CD_void, CD_Object, CD_CFRAME);
+                });
+            }
             protectedRegion(closeT, g.block.closeLine, () -> genForLoop(g, site, fnT, sT, ctlT));
         }
 
@@ -2552,7 +2583,7 @@ public final class JitCompiler {
             Label assignVars = cb.newLabel();
             int fast = alloc(TypeKind.INT);
             int slot = alloc(TypeKind.INT);
-            int table = newLocal();
+            int table = newLocal(CD_LUATABLE);
             int res = newLocal();
             cb.aconst_null();
             cb.astore(res);
@@ -2602,26 +2633,11 @@ public final class JitCompiler {
             cb.goto_(assignVars);
             // slow: call the iterator
             cb.labelBinding(slow);
-            // the call itself here, where HotSpot profiles its receivers loop by loop (an
-            // ipairs loop gets the library's iterator compiled into it)
-            setPc(site);
-            cb.aload(fnT);
-            callable(site);
-            cb.aload(sT);
-            cb.aload(ctlT);
-            cb.invokevirtual(CD_LUAFUNCTION, "tail2", tailType(2));
-            cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
-            cb.astore(res);
-            cb.aload(res);
-            rt("first", CD_Object, CD_Object);
-            cb.dup();
-            cb.astore(vals[0]);
-            cb.ifnull(exit);
-            for (int i = 1; i < nv; i++) {
-                cb.aload(res);
-                cb.loadConstant(i);
-                cb.invokestatic(CD_VARARGS, "get", MethodTypeDesc.of(CD_Object, CD_Object, CD_int));
-                cb.astore(vals[i]);
+            if (resumable) {
+                // a Lua iterator entered stops a stackless body here, to call it again on a continuation
+                restartable(() -> iteratorCall(site, fnT, sT, ctlT, res, vals, exit, nv));
+            } else {
+                iteratorCall(site, fnT, sT, ctlT, res, vals, exit, nv);
             }
             cb.labelBinding(assignVars);
             cb.aload(vals[0]);
@@ -2646,6 +2662,31 @@ public final class JitCompiler {
             cb.labelBinding(exit);
             for (Ast.LocalVar x : lv) {
                 clearVar(var(x));
+            }
+        }
+
+        /** A generic for's call of its iterator: its values into {@code vals}, to {@code exit} at nil. */
+        private void iteratorCall(int site, int fnT, int sT, int ctlT, int res, int[] vals, Label exit, int nv) {
+            // the call itself here, where HotSpot profiles its receivers loop by loop (an
+            // ipairs loop gets the library's iterator compiled into it)
+            setPc(site);
+            cb.aload(fnT);
+            callable(site);
+            cb.aload(sT);
+            cb.aload(ctlT);
+            cb.invokevirtual(CD_LUAFUNCTION, "tail2", tailType(2));
+            cb.invokestatic(CD_OPS, "resolve", MethodTypeDesc.of(CD_Object, CD_Object));
+            cb.astore(res);
+            cb.aload(res);
+            rt("first", CD_Object, CD_Object);
+            cb.dup();
+            cb.astore(vals[0]);
+            cb.ifnull(exit);
+            for (int i = 1; i < nv; i++) {
+                cb.aload(res);
+                cb.loadConstant(i);
+                cb.invokestatic(CD_VARARGS, "get", MethodTypeDesc.of(CD_Object, CD_Object, CD_int));
+                cb.astore(vals[i]);
             }
         }
 

@@ -77,6 +77,11 @@ final class ResumableCheck {
             return i.orElse == null || block(i.orElse, calls);
         } else if (s instanceof Ast.NumFor n) {
             return pure(n.start) && pure(n.limit) && (n.step == null || pure(n.step)) && block(n.block, calls);
+        } else if (s instanceof Ast.GenFor g) {
+            // (its iterator's call starts again by itself: JitCompiler.genForLoop)
+            calls[0]++;
+            boolean header = g.exprs.size() == 1 && g.exprs.get(0) instanceof Ast.Call c ? simpleCall(c) : pure(g.exprs);
+            return header && block(g.block, calls);
         } else if (s instanceof Ast.Return r) {
             return pure(r.exprs);
         } else {

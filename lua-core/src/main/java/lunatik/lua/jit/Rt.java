@@ -845,6 +845,16 @@ public final class Rt {
         return Ops.resolve(fn.invokeTail(args));
     }
 
+    /**
+     * A generic for's closing value {@code v} in a stackless body: with one, the body goes on on
+     * a continuation (a suspended stackless body has nothing to close when closed).
+     */
+    public static void noClosingStackless(Object v, CFrame f) {
+        if (v != null && v != Boolean.FALSE && f.co.stackless) {
+            throw StacklessBody.Migrate.INSTANCE;
+        }
+    }
+
     /** The results of the yield a stackless body goes on after: the values of the resume. */
     public static Object resumed(CFrame f) {
         return f.co.takeTransfer();

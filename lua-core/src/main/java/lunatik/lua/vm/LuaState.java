@@ -131,6 +131,22 @@ public final class LuaState {
         jitSplit = budget;
     }
 
+    private boolean jitResumableAll;
+
+    /** Whether every compiled closure gets its stackless-body code at once (see {@link #setJitResumableAll}). */
+    public boolean jitResumableAll() {
+        return jitResumableAll;
+    }
+
+    /**
+     * Makes every compiled function simple enough to be a stackless coroutine body get that
+     * code when its first closure is made, not when a coroutine first runs it: tests run
+     * programs so, to check that such code is generated and verified for every such function.
+     */
+    public void setJitResumableAll(boolean on) {
+        jitResumableAll = on;
+    }
+
     private final CompileStats compileStats = new CompileStats();
 
     /** How many functions of the chunks loaded so far were compiled, and how many interpreted. */

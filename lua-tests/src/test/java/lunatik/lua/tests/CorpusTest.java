@@ -47,7 +47,8 @@ class CorpusTest {
 
     /**
      * One back-end: compiled ({@code split} > 0: every function in the JIT's split mode, as if
-     * too large for one JVM method), or interpreted. Compiled, no function may be left to the
+     * too large for one JVM method, and every function simple enough given its stackless-body
+     * code at once, see OurLua), or interpreted. Compiled, no function may be left to the
      * interpreter.
      */
     static void check(Corpus.Entry e, Dialect dialect, boolean compiled, int split) {

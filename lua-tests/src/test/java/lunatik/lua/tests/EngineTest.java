@@ -85,6 +85,8 @@ class EngineTest {
                 local function gen(n) return coroutine.wrap(function() for i = 1, n do yield(i) end end) end
                 local s = 0
                 for v in gen(1000) do s = s + v end
+                local each = coroutine.wrap(function(t) for _, v in ipairs(t) do yield(v) end end)
+                s = s + each({7}); each()
                 local function twice(x) return yield(x) * 2 end
                 local co = coroutine.create(function(a)
                   local b = yield(a)
@@ -99,8 +101,8 @@ class EngineTest {
                 local third = coroutine.wrap(function() yield(tostring(yield)) end)
                 print(s, x, y, z, other(), third() ~= nil)
                 """);
-            assertThat(r).isEqualTo("500500\t1\t10\t211\ttrue\ttrue\n");
-            assertThat(L.compileStats().stacklessBodies()).as("stackless bodies (%s)", d).isEqualTo(2);
+            assertThat(r).isEqualTo("500507\t1\t10\t211\ttrue\ttrue\n");
+            assertThat(L.compileStats().stacklessBodies()).as("stackless bodies (%s)", d).isEqualTo(3);
             assertThat(L.compileStats().migratedBodies()).as("went on on a continuation (%s)", d).isEqualTo(1);
         }
     }

@@ -58,6 +58,7 @@ final class OurLua {
             lunatik.lua.lib.BaseLib.useGenerationalGc(L); // lua5.4, the standalone, runs so
             L.setJitEnabled(compiled);
             L.setJitSplit(split);
+            L.setJitResumableAll(split > 0); // every simple function's stackless-body code made and verified too
             stats = L.compileStats();
             L.setOut(new PrintStream(buffer, true));
             L.setErr(new PrintStream(errBuffer, true));
