@@ -264,9 +264,14 @@ public final class Host {
         }
         boolean any = false;
         for (Runtime rt : runtimes) {
-            any |= rt.interruptEntry(t, value);
+            any |= rt.interruptEntry(t, value, false);
         }
-        if (!any && by != null) {
+        if (any) {
+            // woken once all are marked: a sleep in a runtime entered from another one, woken
+            // by the outer one's mark, found its own runtime not marked yet and went on (a
+            // RuntimeStopTest failure under load)
+            t.interrupt();
+        } else if (by != null) {
             interrupts.remove(t, p);
         }
         return any;

@@ -376,6 +376,15 @@ public final class Runtime {
      * Returns whether {@code t} was inside.
      */
     public boolean interruptEntry(Thread t, Object value) {
+        return interruptEntry(t, value, true);
+    }
+
+    /**
+     * As {@link #interruptEntry(Thread, Object)}; {@code wake} false leaves the thread's wake-up
+     * to the caller, who first marks every runtime the thread is inside (else a blocking call
+     * in a runtime entered from this one wakes before its own runtime is marked, and goes on).
+     */
+    boolean interruptEntry(Thread t, Object value, boolean wake) {
         synchronized (entryGuard) {
             LuaState L = state;
             if (L == null || owner != t) {
@@ -383,7 +392,9 @@ public final class Runtime {
             }
             L.interrupt(value);
             interruptedThread = t;
-            t.interrupt();
+            if (wake) {
+                t.interrupt();
+            }
             return true;
         }
     }
