@@ -26,6 +26,9 @@ public abstract class CompiledFunction extends LuaFunction implements LuaClosure
         this.info = info;
     }
 
+    /** A closure of this function with {@code upvals} (the generated class's constructor, called on its prototype). */
+    protected abstract CompiledFunction make(LuaState L, Cell[] upvals, FnInfo info);
+
     @Override
     public final Object invoke(Object[] args) {
         return Ops.resolve(invokeTail(args));

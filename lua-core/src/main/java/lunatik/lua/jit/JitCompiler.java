@@ -95,6 +95,24 @@ public final class JitCompiler {
     private static final ClassDesc CD_LUAERROR = desc(lunatik.lua.vm.LuaError.class);
     private static final MethodTypeDesc MT_RUN = MethodTypeDesc.of(CD_Object, CD_CFRAME, CD_OBJARR);
     private static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(CD_void, CD_LUASTATE, CD_CELLARR, CD_FNINFO);
+    private static final MethodTypeDesc MT_MAKE = MethodTypeDesc.of(CD_CF, CD_LUASTATE, CD_CELLARR, CD_FNINFO);
+
+    /**
+     * How classes are built: one ClassFile for all, whose resolver of the class hierarchy (for
+     * the stack maps) remembers what it found, where a resolver per class read the classes
+     * again from the JDK's image and our jar for every function.
+     */
+    private static final ClassFile CLASS_FILE = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+        ClassHierarchyResolver.defaultResolver().orElse(
+            ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader())).cached()));
+
+    /** The prototype a compiled function's class hands over as it is initialized (see FnGen.build). */
+    private static final ThreadLocal<CompiledFunction> MADE = new ThreadLocal<>();
+
+    /** Called by the static initializer of a compiled function's class with its prototype. */
+    static void made(CompiledFunction proto) {
+        MADE.set(proto);
+    }
 
     private JitCompiler() {
     }
@@ -396,7 +414,6 @@ public final class JitCompiler {
             info.consts = consts.toArray();
             info.sites = sites.toArray(new Site[0]);
             info.nested = nested.toArray(new ClosureFactory[0]);
-            MethodHandle ctor;
             String dump = System.getProperty("lunatik.jit.dump");
             if (dump != null) {
                 try {
@@ -405,28 +422,25 @@ public final class JitCompiler {
                     debug("cannot dump: " + e);
                 }
             }
+            // defined and initialized: its static initializer hands over a prototype (made()),
+            // whose make() builds the closures; no method handle, none of the JDK's code that
+            // spins them at the first one (about 15 ms of a start-up)
+            CompiledFunction proto;
             try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup()
-                    .defineHiddenClassWithClassData(bytes, java.util.Arrays.asList(info.consts), true);
-                ctor = lookup.findConstructor(lookup.lookupClass(),
-                        MethodType.methodType(void.class, LuaState.class, Cell[].class, FnInfo.class))
-                    .asType(MethodType.methodType(CompiledFunction.class, LuaState.class, Cell[].class, FnInfo.class));
-            } catch (ReflectiveOperationException e) {
+                MethodHandles.lookup().defineHiddenClassWithClassData(bytes, java.util.Arrays.asList(info.consts), true);
+                proto = MADE.get();
+            } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
+            } finally {
+                MADE.remove();
             }
             FnInfo inf = info;
             return (L, ups) -> {
-                try {
-                    CompiledFunction cf = (CompiledFunction) ctor.invokeExact(L, ups, inf);
-                    if (inf.resumable == null && L.jitResumableAll()) {
-                        inf.resumable = resumable(cf); // (tests: see LuaState.setJitResumableAll)
-                    }
-                    return cf;
-                } catch (RuntimeException | Error e) {
-                    throw e;
-                } catch (Throwable t) {
-                    throw new IllegalStateException(t);
+                CompiledFunction cf = proto.make(L, ups, inf);
+                if (inf.resumable == null && L.jitResumableAll()) {
+                    inf.resumable = resumable(cf); // (tests: see LuaState.setJitResumableAll)
                 }
+                return cf;
             };
         }
 
@@ -506,6 +520,47 @@ public final class JitCompiler {
             }
         }
 
+        /**
+         * Constants in static fields up to here: each takes about 12 bytes of the static
+         * initializer, which must stay within a JVM method's 64 KiB.
+         */
+        private static final int STATIC_CONSTS = 1000;
+
+        /**
+         * The static fields of the constants {@link #loadConst} reads, and their setting at the
+         * start of the static initializer {@code c} (from the class's data, the constants' list:
+         * a plain call, where the first dynamic constant of a process made the JDK generate
+         * method-handle classes for about 10 ms). Uses local 0.
+         */
+        private void emitConstants(java.lang.classfile.ClassBuilder clb, CodeBuilder c) {
+            int n = Math.min(consts.size(), STATIC_CONSTS);
+            if (n == 0) {
+                return;
+            }
+            ClassDesc cdList = desc(List.class);
+            ClassDesc cdLookup = desc(MethodHandles.Lookup.class);
+            ClassDesc cdHandles = desc(MethodHandles.class);
+            for (int i = 0; i < n; i++) {
+                clb.withField("k" + i, constType(consts.get(i)), ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
+            }
+            c.invokestatic(cdHandles, "lookup", MethodTypeDesc.of(cdLookup));
+            c.ldc(ConstantDescs.DEFAULT_NAME);
+            c.ldc(cdList);
+            c.invokestatic(cdHandles, "classData", MethodTypeDesc.of(CD_Object, cdLookup, CD_String, desc(Class.class)));
+            c.checkcast(cdList);
+            c.astore(0);
+            for (int i = 0; i < n; i++) {
+                ClassDesc t = constType(consts.get(i));
+                c.aload(0);
+                c.loadConstant(i);
+                c.invokeinterface(cdList, "get", MethodTypeDesc.of(CD_Object, CD_int));
+                if (!t.equals(CD_Object)) {
+                    c.checkcast(t);
+                }
+                c.putstatic(self, "k" + i, t);
+            }
+        }
+
         ResumableCode buildResumable(FnInfo of) throws Unsupported {
             resumable = true;
             info = of;
@@ -513,9 +568,7 @@ public final class JitCompiler {
             findLongVars(fn.body);
             ClassDesc self = ClassDesc.of("lunatik.lua.jit.LuaResume");
             Unsupported[] failure = new Unsupported[1];
-            byte[] bytes = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-                    ClassHierarchyResolver.defaultResolver().orElse(
-                        ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader()))))
+            byte[] bytes = CLASS_FILE
                 .build(self, clb -> {
                     this.clb = clb;
                     this.self = self;
@@ -541,6 +594,10 @@ public final class JitCompiler {
                         c.aload(3);
                         c.invokestatic(self, "run", MT_RESUME);
                         c.areturn();
+                    });
+                    clb.withMethodBody("<clinit>", MethodTypeDesc.of(CD_void), ClassFile.ACC_STATIC, c -> {
+                        emitConstants(clb, c);
+                        c.return_();
                     });
                 });
             if (failure[0] != null) {
@@ -733,14 +790,21 @@ public final class JitCompiler {
         }
 
         private byte[] generate(ClassDesc self, Unsupported[] failure) {
-            return ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-                    ClassHierarchyResolver.defaultResolver().orElse(
-                        ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader()))))
+            return CLASS_FILE
                 .build(self, clb -> {
                     this.clb = clb;
                     this.self = self;
                     clb.withSuperclass(CD_CF);
                     clb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
+                    clb.withMethodBody("make", MT_MAKE, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, c -> {
+                        c.new_(self);
+                        c.dup();
+                        c.aload(1);
+                        c.aload(2);
+                        c.aload(3);
+                        c.invokespecial(self, "<init>", MT_INIT);
+                        c.areturn();
+                    });
                     clb.withMethodBody("<init>", MT_INIT, ClassFile.ACC_PUBLIC, c -> {
                         c.aload(0);
                         c.aload(1);
@@ -798,6 +862,18 @@ public final class JitCompiler {
                                 });
                         }
                     }
+                    // the constants, then the prototype handed over (see build), as the class is initialized
+                    clb.withMethodBody("<clinit>", MethodTypeDesc.of(CD_void), ClassFile.ACC_STATIC, c -> {
+                        emitConstants(clb, c);
+                        c.new_(self);
+                        c.dup();
+                        c.aconst_null();
+                        c.aconst_null();
+                        c.aconst_null();
+                        c.invokespecial(self, "<init>", MT_INIT);
+                        c.invokestatic(desc(JitCompiler.class), "made", MethodTypeDesc.of(CD_void, CD_CF));
+                        c.return_();
+                    });
                 });
         }
 
@@ -985,14 +1061,23 @@ public final class JitCompiler {
             return i;
         }
 
+        private static ClassDesc constType(Object v) {
+            return v instanceof LuaString ? CD_LUASTRING : v instanceof Long ? CD_Long
+                : v instanceof Double ? CD_Double : CD_Object;
+        }
+
         private void loadConst(Object v) {
             if (budget == 0) {
-                // a dynamic constant of the class's data (its constants' list): three bytes, and
-                // a constant to HotSpot's compilers (no array load, no cast, no boxing)
-                ClassDesc t = v instanceof LuaString ? CD_LUASTRING : v instanceof Long ? CD_Long
-                    : v instanceof Double ? CD_Double : CD_Object;
-                cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, t,
-                    constant(v)));
+                // a static final field of the class, set from its data as it is initialized
+                // (emitConstants): three bytes, and a constant to HotSpot's compilers (no array
+                // load, no cast, no boxing); past STATIC_CONSTS, a dynamic constant of the data
+                ClassDesc t = constType(v);
+                int i = constant(v);
+                if (i < STATIC_CONSTS) {
+                    cb.getstatic(self, "k" + i, t);
+                } else {
+                    cb.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, t, i));
+                }
                 return;
             }
             cb.aload(constsSlot);
