@@ -26,9 +26,100 @@ public final class Compiler {
     static LuaFunction closure(LuaState L, Ast.Function fn, Cell[] ups) {
         CompileStats stats = L.compileStats();
         if (JIT && L.jitEnabled()) {
+            if (fn.index == 0 && runsOnce(fn.body)) {
+                TreeCompiler tc = new TreeCompiler();
+                Proto p = tc.compileAll(fn);
+                stats.addRunOnce(tc.functions);
+                return new Closure(L, p, ups);
+            }
             return lunatik.lua.jit.JitCompiler.factory(fn, f -> interpreted(f, stats), stats, L.jitSplit()).create(L, ups);
         }
         return new Closure(L, compile(fn, stats), ups);
+    }
+
+    /**
+     * Whether a main chunk's body runs each of its statements once at most: no loop, no
+     * {@code goto}, no function defined in it. The interpreter runs such a chunk (an empty
+     * script, a line of the REPL, a {@code -e}): generating and loading a JVM class for code
+     * that runs once costs more than running it (about 20 ms of a fresh JVM's start, most of it
+     * the JDK's class-file library warming up).
+     */
+    static boolean runsOnce(Ast.Block b) {
+        for (Ast.Stat s : b.stats) {
+            if (s instanceof Ast.While || s instanceof Ast.Repeat || s instanceof Ast.NumFor || s instanceof Ast.GenFor
+                    || s instanceof Ast.Goto || s instanceof Ast.LocalFunction) {
+                return false;
+            }
+            for (Ast.Block inner : Ast.blocksOf(s)) {
+                if (!runsOnce(inner)) {
+                    return false;
+                }
+            }
+            if (definesFunction(s)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether statement {@code s} (not counting its blocks) has a function expression. */
+    private static boolean definesFunction(Ast.Stat s) {
+        java.util.List<Ast.Expr> es = new java.util.ArrayList<>();
+        if (s instanceof Ast.LocalStat l) {
+            es.addAll(l.exprs);
+        } else if (s instanceof Ast.Assign a) {
+            es.addAll(a.targets);
+            es.addAll(a.exprs);
+        } else if (s instanceof Ast.CallStat c) {
+            es.add(c.call);
+        } else if (s instanceof Ast.Return r) {
+            es.addAll(r.exprs);
+        } else if (s instanceof Ast.If i) {
+            es.addAll(i.conds);
+        } else if (!(s instanceof Ast.Do || s instanceof Ast.Break || s instanceof Ast.Label)) {
+            return true; // (anything else: compiled, as before)
+        }
+        for (Ast.Expr e : es) {
+            if (hasFunction(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasFunction(Ast.Expr e) {
+        if (e instanceof Ast.FunctionExpr) {
+            return true;
+        } else if (e instanceof Ast.Call c) {
+            if (hasFunction(c.fn)) {
+                return true;
+            }
+            for (Ast.Expr a : c.args) {
+                if (hasFunction(a)) {
+                    return true;
+                }
+            }
+        } else if (e instanceof Ast.Index ix) {
+            return hasFunction(ix.obj) || hasFunction(ix.key);
+        } else if (e instanceof Ast.BinOp b) {
+            return hasFunction(b.a) || hasFunction(b.b);
+        } else if (e instanceof Ast.UnOp u) {
+            return hasFunction(u.a);
+        } else if (e instanceof Ast.Paren p) {
+            return hasFunction(p.e);
+        } else if (e instanceof Ast.TableCons t) {
+            for (Ast.Expr x : t.items) {
+                if (hasFunction(x)) {
+                    return true;
+                }
+            }
+            for (Ast.Expr[] f : t.fields) {
+                if ((f[0] != null && hasFunction(f[0])) || hasFunction(f[1])) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The interpreter's function for {@code fn} and those nested in it, counted in {@code stats}. */

@@ -52,9 +52,10 @@ import lunatik.lua.vm.Ops;
  * and never assigned); operations call the small static helpers of {@link Rt}, whose fast paths
  * HotSpot inlines; every call site is its own {@code invokevirtual} of
  * {@link LuaFunction#invokeTail}, so HotSpot profiles and inlines each one separately. Every
- * valid function is compiled; the interpreter's factory is only a safety net for a compiler
- * failure (an error under {@code -Dlunatik.jit.strict=true}, as in the tests), and
- * {@link LuaState#compileStats()} counts both.
+ * valid function is compiled (but a main chunk whose statements run once at most, which the
+ * interpreter runs: lunatik.lua.interp.Compiler); the interpreter's factory is only a safety net
+ * for a compiler failure (an error under {@code -Dlunatik.jit.strict=true}, as in the tests),
+ * and {@link LuaState#compileStats()} counts both.
  *
  * <p>Control flow is structured JVM code: a loop's {@code break} and a {@code goto} are jumps
  * to a {@link Target}, which first close the to-be-closed values they leave (a {@code <close>}

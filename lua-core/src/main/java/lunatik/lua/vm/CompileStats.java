@@ -37,6 +37,21 @@ public final class CompileStats {
         interpreted += n;
     }
 
+    private long runOnce;
+
+    /**
+     * Main chunks the interpreter ran though the compiler is on, because each of their
+     * statements runs once at most (see lunatik.lua.interp.Compiler): by choice, not by a
+     * failure of the compiler ({@link #interpreted} counts those).
+     */
+    public long runOnce() {
+        return runOnce;
+    }
+
+    public void addRunOnce(int n) {
+        runOnce += n;
+    }
+
     private long stackless;
     private long migrated;
 
