@@ -415,14 +415,7 @@ public final class JitCompiler {
             info.consts = consts.toArray();
             info.sites = sites.toArray(new Site[0]);
             info.nested = nested.toArray(new ClosureFactory[0]);
-            String dump = System.getProperty("lunatik.jit.dump");
-            if (dump != null) {
-                try {
-                    java.nio.file.Files.write(java.nio.file.Path.of(dump, "LuaFn-" + fn.line + ".class"), bytes);
-                } catch (java.io.IOException e) {
-                    debug("cannot dump: " + e);
-                }
-            }
+            dumpClass("LuaFn-", bytes);
             // defined and initialized: its static initializer hands over a prototype (made()),
             // whose make() builds the closures; no method handle, none of the JDK's code that
             // spins them at the first one (about 15 ms of a start-up)
@@ -562,6 +555,18 @@ public final class JitCompiler {
             }
         }
 
+        /** Writes a generated class to the folder {@code -Dlunatik.jit.dump} names, if any. */
+        private void dumpClass(String prefix, byte[] bytes) {
+            String dump = System.getProperty("lunatik.jit.dump");
+            if (dump != null) {
+                try {
+                    java.nio.file.Files.write(java.nio.file.Path.of(dump, prefix + fn.line + ".class"), bytes);
+                } catch (java.io.IOException e) {
+                    debug("cannot dump: " + e);
+                }
+            }
+        }
+
         ResumableCode buildResumable(FnInfo of) throws Unsupported {
             resumable = true;
             info = of;
@@ -604,14 +609,7 @@ public final class JitCompiler {
             if (failure[0] != null) {
                 throw failure[0];
             }
-            if (System.getProperty("lunatik.jit.dump") != null) {
-                try {
-                    java.nio.file.Files.write(java.nio.file.Path.of(System.getProperty("lunatik.jit.dump"),
-                        "LuaResume-" + fn.line + ".class"), bytes);
-                } catch (java.io.IOException e) {
-                    debug("cannot dump: " + e);
-                }
-            }
+            dumpClass("LuaResume-", bytes);
             try {
                 MethodHandles.Lookup lookup = MethodHandles.lookup()
                     .defineHiddenClassWithClassData(bytes, java.util.Arrays.asList(consts.toArray()), true);
