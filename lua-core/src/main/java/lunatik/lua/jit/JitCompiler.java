@@ -643,7 +643,6 @@ public final class JitCompiler {
             Label entry = c.newLabel();
             c.goto_(entry);
             Label first = c.newBoundLabel();
-            Label end = c.newLabel();
             tick();
             for (int i = 0; i < np; i++) {
                 Ast.LocalVar p = fn.params.get(i);
@@ -666,25 +665,7 @@ public final class JitCompiler {
             }
             c.aconst_null();
             c.astore(argsSlot);
-            block(fn.body);
-            List<Ast.Stat> stats = fn.body.stats;
-            if (stats.isEmpty() || !(stats.get(stats.size() - 1) instanceof Ast.Return)) {
-                c.getstatic(CD_VARARGS, "NONE", CD_VARARGS);
-                c.astore(retSlot);
-            }
-            c.labelBinding(end);
-            c.labelBinding(exitLabel);
-            c.aload(fSlot);
-            rt("leave", CD_void, CD_CFRAME);
-            c.aload(retSlot);
-            c.areturn();
-            // an error: the message handler first, then the frame popped (as a function's code)
-            Label onAny = c.newLabel();
-            c.labelBinding(onAny);
-            c.aload(fSlot);
-            rt("unwind", CD_THROWABLE, CD_THROWABLE, CD_CFRAME);
-            c.athrow();
-            c.exceptionCatchAll(first, end, onAny);
+            statementsAndExits(c, first);
             // a Migrate: stop, to go on from the statement's start (a negative id says so)
             for (Object[] h : restartHandlers) {
                 c.labelBinding((Label) h[0]);
@@ -1279,7 +1260,6 @@ public final class JitCompiler {
             c.getfield(CD_CF, "L", CD_LUASTATE);
             c.astore(lSlot);
             Label start = c.newLabel();
-            Label end = c.newLabel();
             c.labelBinding(start);
             upsSlot = newLocal();
             if (!fn.upvalues.isEmpty()) {
@@ -1341,6 +1321,16 @@ public final class JitCompiler {
                 c.aconst_null();
                 c.astore(argsSlot);
             }
+            statementsAndExits(c, start);
+        }
+
+        /**
+         * The body's statements, then its exits: the normal one (the frame popped, the value
+         * returned) and, for what escapes the code from {@code start} on, the error one (the
+         * state's message handler first, then the frame popped: Rt.unwind).
+         */
+        private void statementsAndExits(CodeBuilder c, Label start) throws Unsupported {
+            Label end = c.newLabel();
             block(fn.body);
             List<Ast.Stat> stats = fn.body.stats;
             if (budget != 0 || stats.isEmpty() || !(stats.get(stats.size() - 1) instanceof Ast.Return)) {
@@ -1348,14 +1338,12 @@ public final class JitCompiler {
                 c.astore(retSlot);
             }
             c.labelBinding(end);
-            // normal exit
             c.labelBinding(exitLabel);
             c.aload(fSlot);
             rt("leave", CD_void, CD_CFRAME);
             c.aload(retSlot);
             c.areturn();
             emitPendingTails();
-            // an error: the message handler first, then the frame popped (Rt.unwind)
             Label onAny = c.newLabel();
             c.labelBinding(onAny);
             c.aload(fSlot);
