@@ -11,3 +11,15 @@ n="${1:-1000000}"
 "$java" --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp "$cp" "$here/bench/CoroutineBench.java" "$n"
 "$java" -Dlunatik.stackless=false --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp "$cp" "$here/bench/CoroutineBench.java" "$n"
 "$java" -Dlunatik.stackless=false -cp "$cp" "$here/bench/CoroutineBench.java" "$((n / 10))"
+# the same loop on lua5.4, for scale (a body that yields forever, resumed n times)
+if command -v lua5.4 >/dev/null; then
+  lua5.4 -e "local n = $n
+    local co = coroutine.wrap(function() while true do coroutine.yield() end end)
+    local best = math.huge
+    for round = 1, 5 do
+      local t0 = os.clock()
+      for i = 1, n do co() end
+      best = math.min(best, os.clock() - t0)
+    end
+    print(string.format('lua5.4: %.0f ns per resume/yield round trip (best of 5 rounds of %d)', best * 1e9 / n, n))"
+fi
