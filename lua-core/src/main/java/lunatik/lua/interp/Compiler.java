@@ -79,47 +79,7 @@ public final class Compiler {
         } else if (!(s instanceof Ast.Do || s instanceof Ast.Break || s instanceof Ast.Label)) {
             return true; // (anything else: compiled, as before)
         }
-        for (Ast.Expr e : es) {
-            if (hasFunction(e)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasFunction(Ast.Expr e) {
-        if (e instanceof Ast.FunctionExpr) {
-            return true;
-        } else if (e instanceof Ast.Call c) {
-            if (hasFunction(c.fn)) {
-                return true;
-            }
-            for (Ast.Expr a : c.args) {
-                if (hasFunction(a)) {
-                    return true;
-                }
-            }
-        } else if (e instanceof Ast.Index ix) {
-            return hasFunction(ix.obj) || hasFunction(ix.key);
-        } else if (e instanceof Ast.BinOp b) {
-            return hasFunction(b.a) || hasFunction(b.b);
-        } else if (e instanceof Ast.UnOp u) {
-            return hasFunction(u.a);
-        } else if (e instanceof Ast.Paren p) {
-            return hasFunction(p.e);
-        } else if (e instanceof Ast.TableCons t) {
-            for (Ast.Expr x : t.items) {
-                if (hasFunction(x)) {
-                    return true;
-                }
-            }
-            for (Ast.Expr[] f : t.fields) {
-                if ((f[0] != null && hasFunction(f[0])) || hasFunction(f[1])) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return Ast.anyExpr(es, e -> e instanceof Ast.FunctionExpr);
     }
 
     /** The interpreter's function for {@code fn} and those nested in it, counted in {@code stats}. */

@@ -645,23 +645,11 @@ public final class JitCompiler {
             Label first = c.newBoundLabel();
             tick();
             for (int i = 0; i < np; i++) {
-                Ast.LocalVar p = fn.params.get(i);
-                Var v = declare(p);
-                if (v.isCell) {
-                    c.new_(CD_CELL);
-                    c.dup();
-                }
+                Var v = declare(fn.params.get(i));
                 c.aload(argsSlot);
                 c.loadConstant(i);
                 rt("arg", CD_Object, CD_OBJARR, CD_int);
-                if (v.isCell) {
-                    c.invokespecial(CD_CELL, "<init>", MethodTypeDesc.of(CD_void, CD_Object));
-                }
-                if (v.isLong) {
-                    storeLong(v);
-                } else {
-                    storeRaw(v);
-                }
+                storeNew(v);
             }
             c.aconst_null();
             c.astore(argsSlot);

@@ -95,37 +95,15 @@ final class ResumableCheck {
     }
 
     private static boolean pure(List<Ast.Expr> es) {
-        for (Ast.Expr e : es) {
-            if (!pure(e)) {
-                return false;
-            }
-        }
-        return true;
+        return !Ast.anyExpr(es, ResumableCheck::impure);
     }
 
     /** Whether evaluating {@code e} makes no call and defines no function (a metamethod aside). */
     private static boolean pure(Ast.Expr e) {
-        if (e instanceof Ast.Call || e instanceof Ast.FunctionExpr || e instanceof Ast.Vararg) {
-            return false;
-        } else if (e instanceof Ast.Index ix) {
-            return pure(ix.obj) && pure(ix.key);
-        } else if (e instanceof Ast.BinOp b) {
-            return pure(b.a) && pure(b.b);
-        } else if (e instanceof Ast.UnOp u) {
-            return pure(u.a);
-        } else if (e instanceof Ast.Paren p) {
-            return pure(p.e);
-        } else if (e instanceof Ast.TableCons t) {
-            if (!pure(t.items)) {
-                return false;
-            }
-            for (Ast.Expr[] f : t.fields) {
-                if (!pure(f[0]) || !pure(f[1])) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return true; // constants, locals, upvalues
+        return !Ast.anyExpr(e, ResumableCheck::impure);
+    }
+
+    private static boolean impure(Ast.Expr e) {
+        return e instanceof Ast.Call || e instanceof Ast.FunctionExpr || e instanceof Ast.Vararg;
     }
 }

@@ -235,6 +235,50 @@ public final class Ast {
         public int line;
     }
 
+    /**
+     * Whether {@code e} or an expression inside it (not inside a function it defines) is one
+     * that {@code p} accepts.
+     */
+    public static boolean anyExpr(Expr e, java.util.function.Predicate<Expr> p) {
+        if (e == null) {
+            return false;
+        }
+        if (p.test(e)) {
+            return true;
+        }
+        if (e instanceof Index ix) {
+            return anyExpr(ix.obj, p) || anyExpr(ix.key, p);
+        } else if (e instanceof Call c) {
+            return anyExpr(c.fn, p) || anyExpr(c.args, p);
+        } else if (e instanceof BinOp b) {
+            return anyExpr(b.a, p) || anyExpr(b.b, p);
+        } else if (e instanceof UnOp u) {
+            return anyExpr(u.a, p);
+        } else if (e instanceof Paren pe) {
+            return anyExpr(pe.e, p);
+        } else if (e instanceof TableCons t) {
+            if (anyExpr(t.items, p)) {
+                return true;
+            }
+            for (Expr[] f : t.fields) {
+                if (anyExpr(f[0], p) || anyExpr(f[1], p)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@link #anyExpr(Expr, java.util.function.Predicate)} over a list. */
+    public static boolean anyExpr(List<Expr> es, java.util.function.Predicate<Expr> p) {
+        for (Expr e : es) {
+            if (anyExpr(e, p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The blocks a statement holds directly (a loop's body, an if's branches), in order. */
     public static List<Block> blocksOf(Stat s) {
         List<Block> r = new ArrayList<>();
