@@ -319,13 +319,17 @@ public final class LuaTable {
             return null;
         }
         int m = h.length - 1;
-        int j = first(key.hashCode(), m);
+        int kh = key.hashCode();
+        int j = first(kh, m);
         for (;;) {
             Object k = h[j];
+            if (k == key) {
+                return h[j + 1];
+            }
             if (k == null) {
                 return null;
             }
-            if (k == key || (k instanceof LuaString s && s.equals(key))) {
+            if (k instanceof LuaString s && s.sameAs(key, kh)) {
                 return h[j + 1];
             }
             j = (j + 2) & m;
