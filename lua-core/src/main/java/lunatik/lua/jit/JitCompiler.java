@@ -140,10 +140,11 @@ public final class JitCompiler {
      */
     public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
                                          CompileStats stats, int split) {
-        int[] compiled = new int[2];
+        int[] compiled = new int[3];
         ClosureFactory f = factory(fn, fn.localsVisible, interpreted, compiled, split);
         stats.addCompiled(compiled[0]);
         stats.addLongLocals(compiled[1]);
+        stats.addLoopMethods(compiled[2]);
         return f;
     }
 
@@ -152,12 +153,13 @@ public final class JitCompiler {
      * {@code localsVisible}: the compiled code spills its locals at calls for the debug library
      * (see {@link CFrame}); {@code compiled} accumulates the functions compiled, counted only
      * when the enclosing function's class is built too (else the interpreter takes them all),
-     * and (second element) their locals kept as JVM longs.
+     * and (second element) their locals kept as JVM longs; third, the loop methods made (a
+     * main chunk's, see FnGen.loopMethod).
      */
     private static ClosureFactory factory(Ast.Function fn, boolean localsVisible,
                                           java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
                                           int[] compiled, int forced) {
-        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[2], forced);
+        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[3], forced);
         try {
             if (forced > 0) {
                 gen = gen.split(forced);
@@ -182,6 +184,7 @@ public final class JitCompiler {
             }
             compiled[0] += 1 + gen.nestedCompiled[0];
             compiled[1] += gen.longVars.size() + gen.nestedCompiled[1];
+            compiled[2] += gen.loopMethodCount;
             return f;
         } catch (Unsupported e) {
             return fallback(fn, interpreted, "not compiled (" + e.getMessage() + ")", new IllegalStateException(e.getMessage()));
@@ -210,7 +213,7 @@ public final class JitCompiler {
             if (!ResumableCheck.eligible(fn)) {
                 return FnInfo.NOT_RESUMABLE;
             }
-            FnGen gen = new FnGen(fn, cf.info.localsVisible, null, 0, new IdentityHashMap<>(), new int[2], 0);
+            FnGen gen = new FnGen(fn, cf.info.localsVisible, null, 0, new IdentityHashMap<>(), new int[3], 0);
             return gen.buildResumable(cf.info);
         } catch (IllegalArgumentException e) {
             // the JVM's limits (a body too large for one method): such a body runs on a continuation
@@ -325,6 +328,9 @@ public final class JitCompiler {
             this.depth = startDepth;
         }
     }
+
+    /** Classes written by -Dlunatik.jit.dump so far (their names' numbers). */
+    private static final java.util.concurrent.atomic.AtomicInteger DUMPED = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Generates one function's class. */
     private static final class FnGen {
@@ -555,12 +561,16 @@ public final class JitCompiler {
             }
         }
 
-        /** Writes a generated class to the folder {@code -Dlunatik.jit.dump} names, if any. */
+        /**
+         * Writes a generated class to the folder {@code -Dlunatik.jit.dump} names, if any, as
+         * prefix, line, and a number (functions of several chunks can start on one line).
+         */
         private void dumpClass(String prefix, byte[] bytes) {
             String dump = System.getProperty("lunatik.jit.dump");
             if (dump != null) {
                 try {
-                    java.nio.file.Files.write(java.nio.file.Path.of(dump, prefix + fn.line + ".class"), bytes);
+                    String name = prefix + fn.line + "-" + DUMPED.incrementAndGet() + ".class";
+                    java.nio.file.Files.write(java.nio.file.Path.of(dump, name), bytes);
                 } catch (java.io.IOException e) {
                     debug("cannot dump: " + e);
                 }
@@ -1759,6 +1769,243 @@ public final class JitCompiler {
             rt("close", CD_void, CD_Object, CD_CFRAME, CD_int);
         }
 
+        // ---------------------------------------------------------------- loop methods
+
+        /*
+         * A main chunk runs once, so HotSpot compiles its loops on stack replacement: the
+         * whole method from a hot loop's entry, every loop and call of it in one compile. In a
+         * chunk whose top-level loop holds other loops (a benchmark's repetitions around its
+         * work), that compile was the largest by far (3 KB of bytecode, 84 KB of code, 0.5-1.1 s
+         * of the one C2 thread on two cores, most of it register allocation), and the functions
+         * the work calls waited for C2 behind it. So a loop inside a loop of a main chunk is
+         * generated as a method of its own ("loop method", a helper of the same class as split
+         * mode's: frame, transfer array, varargs -> code): the outer method keeps the glue and
+         * calls it; the loop method is compiled on its own, small, as soon as it is hot. The
+         * locals of the chunk the loop uses travel in a transfer array (boxed when kept as
+         * longs; a captured one as its cell) into JVM locals of the loop method, and back when
+         * it ends; inside, the loop is generated as before. A return inside ends the chunk
+         * through the split-mode protocol (-1, the value in the array). Not taken: a loop with
+         * a goto out of it, code the debug library may see the locals of, resumable code, and
+         * loops inside a loop method (one level is enough to cut the compile).
+         */
+
+        /** Whether loops nested in loops become loop methods (a main chunk, see above). */
+        private boolean loopMethods() {
+            return LOOP_METHODS && fn.index == 0 && budget == 0 && !resumable && !localsVisible && !helper;
+        }
+
+        /** Loop methods made for this function. */
+        int loopMethodCount;
+
+        private static final boolean LOOP_METHODS =
+            !"false".equals(System.getProperty("lunatik.jit.loopMethods"));
+
+        private static boolean isLoop(Ast.Stat s) {
+            return s instanceof Ast.While || s instanceof Ast.Repeat || s instanceof Ast.NumFor || s instanceof Ast.GenFor;
+        }
+
+        /**
+         * The locals of this function declared outside {@code loop} that it uses (read, assign,
+         * or capture), in a stable order; null when the loop cannot be a method of its own (a
+         * goto to a label outside it).
+         */
+        private List<Ast.LocalVar> outerLocals(Ast.Stat loop) {
+            java.util.LinkedHashSet<Ast.LocalVar> used = new java.util.LinkedHashSet<>();
+            Set<Ast.LocalVar> inner = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            Set<Ast.Label> labelsIn = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            List<Ast.Goto> gotos = new ArrayList<>();
+            scanStat(loop, used, inner, labelsIn, gotos);
+            for (Ast.Goto g : gotos) {
+                if (!labelsIn.contains(g.target)) {
+                    return null;
+                }
+            }
+            List<Ast.LocalVar> r = new ArrayList<>();
+            for (Ast.LocalVar v : used) {
+                if (!inner.contains(v) && vars.containsKey(v)) { // (a <const> folded away has none)
+                    r.add(v);
+                }
+            }
+            return r;
+        }
+
+        private static void scanStat(Ast.Stat s, Set<Ast.LocalVar> used, Set<Ast.LocalVar> inner,
+                                     Set<Ast.Label> labelsIn, List<Ast.Goto> gotos) {
+            List<Ast.Expr> es = new ArrayList<>();
+            if (s instanceof Ast.LocalStat l) {
+                inner.addAll(l.vars);
+                es.addAll(l.exprs);
+            } else if (s instanceof Ast.Assign a) {
+                es.addAll(a.targets);
+                es.addAll(a.exprs);
+            } else if (s instanceof Ast.CallStat c) {
+                es.add(c.call);
+            } else if (s instanceof Ast.While w) {
+                es.add(w.cond);
+            } else if (s instanceof Ast.Repeat r) {
+                es.add(r.cond);
+            } else if (s instanceof Ast.If i) {
+                es.addAll(i.conds);
+            } else if (s instanceof Ast.NumFor n) {
+                inner.add(n.var);
+                es.add(n.start);
+                es.add(n.limit);
+                es.add(n.step);
+            } else if (s instanceof Ast.GenFor g) {
+                inner.addAll(g.vars);
+                if (g.hidden != null) {
+                    for (Ast.LocalVar h : g.hidden) {
+                        if (h != null) {
+                            inner.add(h);
+                        }
+                    }
+                }
+                es.addAll(g.exprs);
+            } else if (s instanceof Ast.LocalFunction lf) {
+                inner.add(lf.var);
+                captures(lf.fn, used);
+            } else if (s instanceof Ast.Return r) {
+                es.addAll(r.exprs);
+            } else if (s instanceof Ast.Goto g) {
+                gotos.add(g);
+            } else if (s instanceof Ast.Label l) {
+                labelsIn.add(l);
+            }
+            for (Ast.Expr e : es) {
+                Ast.anyExpr(e, x -> {
+                    if (x instanceof Ast.Local lx) {
+                        used.add(lx.var);
+                    } else if (x instanceof Ast.FunctionExpr fe) {
+                        captures(fe.fn, used);
+                    }
+                    return false;
+                });
+            }
+            for (Ast.Block b : Ast.blocksOf(s)) {
+                for (Ast.Stat x : b.stats) {
+                    scanStat(x, used, inner, labelsIn, gotos);
+                }
+            }
+        }
+
+        /** The locals of the enclosing function that a function defined in it captures. */
+        private static void captures(Ast.Function f, Set<Ast.LocalVar> used) {
+            for (Ast.UpvalDesc u : f.upvalues) {
+                if (u.fromParentLocal() && u.local() != null) {
+                    used.add(u.local());
+                }
+            }
+        }
+
+        /** Pushes a local's value for the transfer array: boxed if kept as a long, a captured one's cell. */
+        private void loadForTransfer(Var v) {
+            if (v.isCell) {
+                cb.aload(v.slot);
+            } else {
+                loadVar(v);
+            }
+        }
+
+        /** {@code loop} as a loop method (see above), called here; false when it cannot be one. */
+        private boolean loopMethod(Ast.Stat loop) throws Unsupported {
+            List<Ast.LocalVar> outer = outerLocals(loop);
+            if (outer == null) {
+                return false;
+            }
+            int n = outer.size();
+            Var[] callerVars = new Var[n];
+            for (int i = 0; i < n; i++) {
+                callerVars[i] = var(outer.get(i));
+            }
+            int xs = newLocal();
+            pushInt(n + 1);
+            cb.anewarray(CD_Object);
+            for (int i = 0; i < n; i++) {
+                cb.dup();
+                pushInt(i);
+                loadForTransfer(callerVars[i]);
+                cb.aastore();
+            }
+            cb.astore(xs);
+            String name = "loop" + helpers++;
+            loopMethodCount++;
+            List<Set<Target>> hExits = new ArrayList<>(1);
+            boolean[] hReturns = new boolean[1];
+            int savedRet = retIndex;
+            retIndex = n;
+            helperMethod(name, MT_STATS, () -> {
+                Var[] mine = new Var[n];
+                for (int i = 0; i < n; i++) {
+                    Var c = callerVars[i];
+                    Var v = new Var(alloc(c.isLong ? TypeKind.LONG : TypeKind.REFERENCE), c.isLong, c.isCell);
+                    if (c.box >= 0) {
+                        v.box = alloc(TypeKind.REFERENCE);
+                    }
+                    cb.aload(rSlot);
+                    pushInt(i);
+                    cb.aaload();
+                    if (v.isCell) {
+                        cb.checkcast(CD_CELL);
+                        cb.astore(v.slot);
+                    } else if (v.isLong) {
+                        storeLong(v);
+                    } else {
+                        cb.astore(v.slot);
+                    }
+                    mine[i] = v;
+                    vars.put(outer.get(i), v);
+                }
+                try {
+                    stat(loop);
+                } finally {
+                    for (int i = 0; i < n; i++) {
+                        vars.put(outer.get(i), callerVars[i]);
+                    }
+                }
+                // the locals back to the caller (a cell is shared: nothing to copy)
+                for (int i = 0; i < n; i++) {
+                    if (!mine[i].isCell) {
+                        cb.aload(rSlot);
+                        pushInt(i);
+                        loadVar(mine[i]);
+                        cb.aastore();
+                    }
+                }
+                cb.iconst_0();
+                cb.ireturn();
+                hExits.add(exits);
+                hReturns[0] = returns;
+            });
+            cb.aload(0);
+            cb.aload(fSlot);
+            cb.aload(xs);
+            if (fn.isVararg) {
+                cb.aload(vaSlot);
+            } else {
+                cb.aconst_null();
+            }
+            cb.invokevirtual(self, name, MT_STATS);
+            int savedR = rSlot;
+            rSlot = xs; // a return inside: its value is in the transfer array (dispatch)
+            dispatch(hExits.get(0), hReturns[0]);
+            rSlot = savedR;
+            retIndex = savedRet;
+            for (int i = 0; i < n; i++) {
+                Var c = callerVars[i];
+                if (!c.isCell) {
+                    cb.aload(xs);
+                    pushInt(i);
+                    cb.aaload();
+                    if (c.isLong) {
+                        storeLong(c);
+                    } else {
+                        cb.astore(c.slot);
+                    }
+                }
+            }
+            return true;
+        }
+
         // ---------------------------------------------------------------- split mode
 
         /*
@@ -2143,6 +2390,9 @@ public final class JitCompiler {
         }
 
         private void stat0(Ast.Stat s) throws Unsupported {
+            if (!loops.isEmpty() && isLoop(s) && loopMethods() && loopMethod(s)) {
+                return;
+            }
             if (s instanceof Ast.LocalStat l) {
                 localStat(l);
             } else if (s instanceof Ast.Assign a) {

@@ -52,6 +52,20 @@ public final class CompileStats {
         runOnce += n;
     }
 
+    private long loopMethods;
+
+    /**
+     * Loops of main chunks compiled as JVM methods of their own (loops inside loops: see
+     * lunatik.lua.jit.JitCompiler's "loop methods").
+     */
+    public long loopMethods() {
+        return loopMethods;
+    }
+
+    public void addLoopMethods(int n) {
+        loopMethods += n;
+    }
+
     private long stackless;
     private long migrated;
 

@@ -107,6 +107,35 @@ class EngineTest {
         }
     }
 
+    /**
+     * A main chunk's loops inside loops are compiled as methods of their own (loop methods);
+     * a function's loops, a top-level loop and a loop with a goto out of it are not. What they
+     * compute is in the corpus (loop_methods.lua); here, that they are made at all.
+     */
+    @Test
+    void innerLoopsOfAMainChunkBecomeMethodsOfTheirOwn() {
+        for (Dialect d : Dialect.values()) {
+            out.reset();
+            LuaState L = state(d);
+            String r = run(L, """
+                local n, s = 0, ""
+                local function f() for i = 1, 2 do for j = 1, 2 do n = n + 1 end end end
+                for i = 1, 3 do
+                  for j = 1, 4 do n = n + j end
+                  local k = 0
+                  while k < i do k = k + 1; s = s .. k end
+                  for j = 1, 2 do if j == i then goto out end end
+                  ::out::
+                  f()
+                end
+                for i = 1, 2 do n = n + i end
+                print(n, s)
+                """);
+            assertThat(r).isEqualTo("45\t112123\n");
+            assertThat(L.compileStats().loopMethods()).as("loop methods (%s)", d).isEqualTo(2);
+        }
+    }
+
     @Test
     void yieldAcrossPcallAndMetamethods() {
         LuaState L = state(Dialect.FULL);
