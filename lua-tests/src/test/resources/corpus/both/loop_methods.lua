@@ -151,3 +151,56 @@ for i = 1, LIMIT do
 end
 local after = sum * 2
 print("const", sum, after)
+
+-- a top-level loop with a large body and no loop in it: the body is a method of its own,
+-- called at each iteration (break, goto continue, return, errors and closures as inline)
+local total, text, made2 = 0, "", {}
+local obj = { n = 0 }
+function obj:add(v) self.n = self.n + v; return self end
+for i = 1, 20 do
+  local a, b, c = i * 3, i * 5, i * 7
+  local d = (a + b) * c % 97
+  local e = (d ~ a) & 0xff
+  local f = (e << 2) | (b >> 1)
+  local g = { a, b, c, d, e, f }
+  local h = #g + g[1] + g[6]
+  if i % 4 == 0 then goto continue end
+  total = total + a + b + c + d + e + f + h
+  text = text .. (i % 10)
+  obj:add(i):add(d)
+  made2[#made2 + 1] = function() return i * 1000 + total end
+  if i == 15 then break end
+  ::continue::
+end
+print("body", total, text, obj.n, #made2, made2[1](), made2[#made2]())
+
+local f8 = load([[
+  local acc, seen = 0, {}
+  for k = 1, 100 do
+    local a, b, c = k * 3, k * 5, k * 7
+    local d = (a + b) * c % 97
+    local e = (d ~ a) & 0xff
+    local f = (e << 2) | (b >> 1)
+    local g = { a, b, c, d, e, f }
+    local h = #g + g[1] + g[6]
+    seen[#seen + 1] = h
+    acc = acc + a + b + c + d + e + f + h
+    if acc > 5000 then return k, acc, #seen end
+    if k == 90 then error("not reached") end
+  end
+]])
+print("body return", f8())
+local f9 = load([[
+  local t = {}
+  for k = 1, 10 do
+    local a, b, c = k * 3, k * 5, k * 7
+    local d = (a + b) * c % 97
+    local e = (d ~ a) & 0xff
+    local f = (e << 2) | (b >> 1)
+    local g = { a, b, c, d, e, f }
+    local h = #g + g[1] + g[6]
+    t[k] = h + d + e + f
+    if k == 3 then t = nil end
+  end
+]], "=body")
+print("body error", pcall(f9))
