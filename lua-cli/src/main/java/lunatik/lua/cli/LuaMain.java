@@ -1,6 +1,8 @@
 package lunatik.lua.cli;
 
 import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -8,7 +10,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import lunatik.lua.lib.Stdlib;
 import lunatik.lua.value.LuaFunction;
@@ -237,11 +238,20 @@ public final class LuaMain {
                 src = System.in.readAllBytes();
                 chunk = "=stdin";
             } else {
-                src = Files.readAllBytes(Path.of(name));
+                // (java.io, not Files.readAllBytes: the JVM has it ready, and its file channels
+                // would be a millisecond of set-up on every start)
+                try (FileInputStream in = new FileInputStream(name)) {
+                    src = in.readAllBytes();
+                }
                 chunk = "@" + name;
             }
-        } catch (NoSuchFileException e) {
-            report("cannot open " + name);
+        } catch (FileNotFoundException e) {
+            // as lua.c: "cannot open x.lua: No such file or directory", "cannot read dir: Is a
+            // directory" (the JDK's message is "x.lua (No such file or directory)")
+            String m = e.getMessage();
+            int p = m == null ? -1 : m.lastIndexOf(" (");
+            String why = p >= 0 && m.endsWith(")") ? m.substring(p + 2, m.length() - 1) : m;
+            report((Files.isDirectory(Path.of(name)) ? "cannot read " : "cannot open ") + name + ": " + why);
             return false;
         } catch (IOException e) {
             report("cannot open " + name + ": " + e.getMessage());

@@ -446,10 +446,20 @@ public final class LuaState {
     @SuppressWarnings("removal")
     private static void awaitInFlight(java.util.List<Mark> all) {
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
-        while (all.stream().anyMatch(Mark::inFlight) && System.nanoTime() - deadline < 0) {
+        while (anyInFlight(all) && System.nanoTime() - deadline < 0) {
             System.runFinalization(); // runs them on a second thread if the JVM's is busy
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
+    }
+
+    /* (a loop, not a stream: the first stream of a JVM costs about a millisecond of class set-up) */
+    private static boolean anyInFlight(java.util.List<Mark> all) {
+        for (Mark m : all) {
+            if (m.inFlight()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final long CLOSE_WAIT_NANOS = 2_000_000_000L;

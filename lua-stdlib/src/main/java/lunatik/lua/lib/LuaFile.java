@@ -14,9 +14,12 @@ import java.util.Set;
 public final class LuaFile {
     /**
      * Runs the cleaning actions of forgotten files. Shared by all states: it holds no Lua data,
-     * only actions that close handles nobody can reach any more.
+     * only actions that close handles nobody can reach any more. Made with the first file a
+     * script opens (its thread is a millisecond of a start-up that opens none).
      */
-    private static final Cleaner CLEANER = Cleaner.create();
+    private static final class Cleaning {
+        static final Cleaner CLEANER = Cleaner.create();
+    }
 
     private final IoHandle handle;
     private final boolean standard;
@@ -36,7 +39,7 @@ public final class LuaFile {
             this.cleanable = null;
         } else {
             openHandles.add(handle);
-            this.cleanable = CLEANER.register(this, new Release(handle, openHandles));
+            this.cleanable = Cleaning.CLEANER.register(this, new Release(handle, openHandles));
         }
     }
 

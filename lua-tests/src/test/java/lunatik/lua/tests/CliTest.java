@@ -69,6 +69,18 @@ class CliTest {
         assertThat(r.err()).contains(s + ":4: in main chunk");
     }
 
+    /** As lua.c: the reason after the name, and "cannot read" for a directory. */
+    @Test
+    void aScriptThatCannotBeReadIsReported(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing.lua");
+        Result r = run("", missing.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("lunatik-lua: cannot open " + missing + ": No such file or directory\n");
+        r = run("", dir.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("lunatik-lua: cannot read " + dir + ": Is a directory\n");
+    }
+
     @Test
     void syntaxErrorIsReported(@TempDir Path dir) throws Exception {
         Path s = dir.resolve("bad.lua");
@@ -138,16 +150,17 @@ class CliTest {
 
     /**
      * The checkout's command, run through a link from another directory: it starts on the JDK
-     * recorded beside its AOT cache, and when that JDK is gone it finds one (bin/jdk25),
-     * remakes the cache and records the new one.
+     * recorded beside its AOT cache (with the jar's name and the heap's page option: a start
+     * reads that one file), and when that JDK is gone it finds one (bin/jdk25), remakes the
+     * cache and records the new one; the second run starts from the record.
      */
     @Test
     void theCheckoutsCommandFindsAJdkWhenTheRecordedOneIsGone(@TempDir Path dir) throws Exception {
         Path checkout = JAR.getParent().getParent().getParent();
         Path link = dir.resolve("lua");
         Files.createSymbolicLink(link, checkout.resolve("bin/lunatik-lua"));
-        Path record = checkout.resolve("lua-cli/target/lunatik-lua.aot.jdk");
-        Files.writeString(record, dir.resolve("gone-jdk") + "\n");
+        Path record = checkout.resolve("lua-cli/target/lunatik-lua.aot.start");
+        Files.writeString(record, dir.resolve("gone-jdk") + "\n" + JAR.getFileName() + "\n-\n");
         for (int i = 0; i < 2; i++) {
             ProcessBuilder pb = new ProcessBuilder(link.toString(), "-e", "print(_VERSION, 7 // 2)").directory(dir.toFile());
             pb.environment().remove("JAVA_HOME");
@@ -157,9 +170,11 @@ class CliTest {
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(out).as("run %d", i).isEqualTo("Lua 5.4\t3\n");
             assertThat(p.exitValue()).isZero();
-            String jdk = Files.readString(record).trim();
+            List<String> lines = Files.readAllLines(record);
+            String jdk = lines.get(0);
             assertThat(jdk).doesNotContain("gone-jdk");
             assertThat(Path.of(jdk, "bin", "java")).isExecutable();
+            assertThat(lines.get(1)).isEqualTo(JAR.getFileName().toString());
         }
     }
 }
