@@ -152,8 +152,9 @@ end
 local after = sum * 2
 print("const", sum, after)
 
--- a top-level loop with a large body and no loop in it: the body is a method of its own,
--- called at each iteration (break, goto continue, return, errors and closures as inline)
+-- a top-level loop with a large body and no loop in it (it stays in the chunk's method; a
+-- version of the compiler made such a body a method called at each iteration): break, goto
+-- continue, return, errors and closures
 local total, text, made2 = 0, "", {}
 local obj = { n = 0 }
 function obj:add(v) self.n = self.n + v; return self end

@@ -1524,11 +1524,6 @@ public final class JitCompiler {
         }
 
         private void block(Ast.Block b) throws Unsupported {
-            if (b == bodyMethodOf) {
-                bodyMethodOf = null;
-                bodyMethod(b);
-                return;
-            }
             if (decomposing && size.block(b) > 2 * SizeEstimate.CALL) {
                 outline(() -> block(b)); // a block of a statement too large for its method
                 return;
@@ -1747,9 +1742,6 @@ public final class JitCompiler {
             if (t.owner != ctx) {
                 closeDownTo(0, line);
                 exits.add(t);
-                if (beforeExit != null) {
-                    beforeExit.run();
-                }
                 pushInt(t.id);
                 cb.ireturn();
                 return;
@@ -1794,10 +1786,7 @@ public final class JitCompiler {
          * it ends; inside, the loop is generated as before. A return inside ends the chunk
          * through the split-mode protocol (-1, the value in the array). Not taken: a loop with
          * a goto out of it, code the debug library may see the locals of, resumable code, and
-         * loops inside a loop method (one level is enough to cut the compile). A top-level loop
-         * with a large body and no loop inside it gets a body method instead (see
-         * bodyMethodOf): there the OSR compile came late, after thousands of iterations in the
-         * interpreter, while a method called at each iteration is compiled after a few hundred.
+         * loops inside a loop method (one level is enough to cut the compile).
          */
 
         /** Whether loops nested in loops become loop methods (a main chunk, see above). */
@@ -1929,55 +1918,9 @@ public final class JitCompiler {
         }
 
         /**
-         * The body of a top-level loop of a main chunk, large and without loops in it, as a
-         * method called at each iteration: it is compiled as a method (hot after a few hundred
-         * calls), not as part of one OSR compile of the chunk's loop (thousands of iterations
-         * later, in the interpreter or in code that profiles until then). Set by stat0, taken by
-         * {@link #block}.
-         */
-        private Ast.Block bodyMethodOf;
-
-        /** Estimated bytes of code above which a top-level loop's body becomes a method. */
-        private static final int BODY_METHOD_SIZE = 1000;
-
-        /** Marks the body of {@code s} (a top-level loop of this chunk) to be a body method, if it should be. */
-        private void markBodyMethod(Ast.Stat s) {
-            Ast.Block body = s instanceof Ast.NumFor n ? n.block : s instanceof Ast.GenFor g ? g.block
-                : s instanceof Ast.While w ? w.block : null; // (a repeat's condition sees its body's locals)
-            if (body == null || size.block(body) < BODY_METHOD_SIZE || hasLoop(body)
-                    || outerLocals(new Ast.Do(body)) == null) {
-                return;
-            }
-            bodyMethodOf = body;
-        }
-
-        private static boolean hasLoop(Ast.Block b) {
-            for (Ast.Stat s : b.stats) {
-                if (isLoop(s)) {
-                    return true;
-                }
-                for (Ast.Block in : Ast.blocksOf(s)) {
-                    if (hasLoop(in)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-
-        /** A loop's body as a body method (see {@link #bodyMethodOf}), called here. */
-        private void bodyMethod(Ast.Block body) throws Unsupported {
-            loopMethodCount++;
-            outlined(outerLocals(new Ast.Do(body)), () -> block(body));
-        }
-
-        /** The copy of the locals back to the caller, before a helper's jump out of it (body methods: a break). */
-        private Runnable beforeExit;
-
-        /**
-         * What {@code inside} generates, in a helper method called here (a loop method or a
-         * body method): the locals of this function it uses, {@code outer}, travel in a
-         * transfer array into JVM locals of the helper and back.
+         * What {@code inside} generates, in a helper method called here (a loop method): the
+         * locals of this function it uses, {@code outer}, travel in a transfer array into JVM
+         * locals of the helper and back.
          */
         private void outlined(List<Ast.LocalVar> outer, Emitter inside) throws Unsupported {
             int n = outer.size();
@@ -2022,28 +1965,22 @@ public final class JitCompiler {
                     mine[i] = v;
                     vars.put(outer.get(i), v);
                 }
-                // the locals back to the caller (a cell is shared: nothing to copy)
-                Runnable copyBack = () -> {
-                    for (int i = 0; i < n; i++) {
-                        if (!mine[i].isCell) {
-                            cb.aload(rSlot);
-                            pushInt(i);
-                            loadVar(mine[i]);
-                            cb.aastore();
-                        }
-                    }
-                };
-                Runnable savedExit = beforeExit;
-                beforeExit = copyBack;
                 try {
                     inside.emit();
                 } finally {
-                    beforeExit = savedExit;
                     for (int i = 0; i < n; i++) {
                         vars.put(outer.get(i), callerVars[i]);
                     }
                 }
-                copyBack.run();
+                // the locals back to the caller (a cell is shared: nothing to copy)
+                for (int i = 0; i < n; i++) {
+                    if (!mine[i].isCell) {
+                        cb.aload(rSlot);
+                        pushInt(i);
+                        loadVar(mine[i]);
+                        cb.aastore();
+                    }
+                }
                 cb.iconst_0();
                 cb.ireturn();
                 hExits.add(exits);
@@ -2466,14 +2403,8 @@ public final class JitCompiler {
         }
 
         private void stat0(Ast.Stat s) throws Unsupported {
-            if (isLoop(s) && loopMethods()) {
-                if (!loops.isEmpty()) {
-                    if (loopMethod(s)) {
-                        return;
-                    }
-                } else {
-                    markBodyMethod(s);
-                }
+            if (!loops.isEmpty() && isLoop(s) && loopMethods() && loopMethod(s)) {
+                return;
             }
             if (s instanceof Ast.LocalStat l) {
                 localStat(l);
