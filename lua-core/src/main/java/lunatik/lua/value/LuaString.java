@@ -100,33 +100,18 @@ public final class LuaString implements Comparable<LuaString> {
     @Override
     public int hashCode() {
         int h = hash;
-        return h != 0 ? h : computeHash(); // the loop out of line: callers inline this small
-    }
-
-    private int computeHash() {
-        int h = bytes.length ^ 0x9e3779b9;
-        for (byte b : bytes) {
-            h = 31 * h + b;
-        }
-        h ^= h >>> 16;
         if (h == 0) {
-            h = 1;
+            h = bytes.length ^ 0x9e3779b9;
+            for (byte b : bytes) {
+                h = 31 * h + b;
+            }
+            h ^= h >>> 16;
+            if (h == 0) {
+                h = 1;
+            }
+            hash = h;
         }
-        hash = h;
         return h;
-    }
-
-    /**
-     * Whether {@code o}, a string whose hash is {@code h}, has the same bytes as this one: a
-     * table's probe, where the hash compare settles almost every other key and the byte
-     * compare stays out of line.
-     */
-    boolean sameAs(LuaString o, int h) {
-        return hashCode() == h && bytes.length == o.bytes.length && sameBytes(o);
-    }
-
-    private boolean sameBytes(LuaString o) {
-        return Arrays.equals(bytes, o.bytes);
     }
 
     @Override
@@ -137,7 +122,7 @@ public final class LuaString implements Comparable<LuaString> {
         if (!(o instanceof LuaString s) || s.bytes.length != bytes.length || s.hashCode() != hashCode()) {
             return false;
         }
-        return sameBytes(s);
+        return Arrays.equals(bytes, s.bytes);
     }
 
     /** Byte-wise unsigned comparison, as C's {@code strcmp} in the C locale. */

@@ -319,17 +319,13 @@ public final class LuaTable {
             return null;
         }
         int m = h.length - 1;
-        int kh = key.hashCode();
-        int j = first(kh, m);
+        int j = first(key.hashCode(), m);
         for (;;) {
             Object k = h[j];
-            if (k == key) {
-                return h[j + 1];
-            }
             if (k == null) {
                 return null;
             }
-            if (k instanceof LuaString s && s.sameAs(key, kh)) {
+            if (k == key || (k instanceof LuaString s && s.equals(key))) {
                 return h[j + 1];
             }
             j = (j + 2) & m;
