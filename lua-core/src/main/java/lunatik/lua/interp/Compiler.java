@@ -64,22 +64,12 @@ public final class Compiler {
 
     /** Whether statement {@code s} (not counting its blocks) has a function expression. */
     private static boolean definesFunction(Ast.Stat s) {
-        java.util.List<Ast.Expr> es = new java.util.ArrayList<>();
-        if (s instanceof Ast.LocalStat l) {
-            es.addAll(l.exprs);
-        } else if (s instanceof Ast.Assign a) {
-            es.addAll(a.targets);
-            es.addAll(a.exprs);
-        } else if (s instanceof Ast.CallStat c) {
-            es.add(c.call);
-        } else if (s instanceof Ast.Return r) {
-            es.addAll(r.exprs);
-        } else if (s instanceof Ast.If i) {
-            es.addAll(i.conds);
-        } else if (!(s instanceof Ast.Do || s instanceof Ast.Break || s instanceof Ast.Label)) {
+        if (!(s instanceof Ast.LocalStat || s instanceof Ast.Assign || s instanceof Ast.CallStat
+                || s instanceof Ast.Return || s instanceof Ast.If || s instanceof Ast.Do
+                || s instanceof Ast.Break || s instanceof Ast.Label)) {
             return true; // (anything else: compiled, as before)
         }
-        return Ast.anyExpr(es, e -> e instanceof Ast.FunctionExpr);
+        return Ast.anyExpr(Ast.exprsOf(s), e -> e instanceof Ast.FunctionExpr);
     }
 
     /** The interpreter's function for {@code fn} and those nested in it, counted in {@code stats}. */

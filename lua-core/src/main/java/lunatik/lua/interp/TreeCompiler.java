@@ -134,17 +134,7 @@ final class TreeCompiler {
 
     /** Widens {@code range} (lowest, highest) to the slots of the locals a statement declares, at any depth. */
     private static void slots(Ast.Stat s, int[] range) {
-        List<Ast.LocalVar> vars = new ArrayList<>();
-        if (s instanceof Ast.LocalStat l) {
-            vars.addAll(l.vars);
-        } else if (s instanceof Ast.LocalFunction lf) {
-            vars.add(lf.var);
-        } else if (s instanceof Ast.NumFor n) {
-            vars.add(n.var);
-        } else if (s instanceof Ast.GenFor g) {
-            vars.addAll(g.vars);
-        }
-        for (Ast.LocalVar v : vars) {
+        for (Ast.LocalVar v : Ast.declaredBy(s)) {
             range[0] = Math.min(range[0], v.slot);
             range[1] = Math.max(range[1], v.slot);
         }

@@ -1831,47 +1831,21 @@ public final class JitCompiler {
 
         private static void scanStat(Ast.Stat s, Set<Ast.LocalVar> used, Set<Ast.LocalVar> inner,
                                      Set<Ast.Label> labelsIn, List<Ast.Goto> gotos) {
-            List<Ast.Expr> es = new ArrayList<>();
-            if (s instanceof Ast.LocalStat l) {
-                inner.addAll(l.vars);
-                es.addAll(l.exprs);
-            } else if (s instanceof Ast.Assign a) {
-                es.addAll(a.targets);
-                es.addAll(a.exprs);
-            } else if (s instanceof Ast.CallStat c) {
-                es.add(c.call);
-            } else if (s instanceof Ast.While w) {
-                es.add(w.cond);
-            } else if (s instanceof Ast.Repeat r) {
-                es.add(r.cond);
-            } else if (s instanceof Ast.If i) {
-                es.addAll(i.conds);
-            } else if (s instanceof Ast.NumFor n) {
-                inner.add(n.var);
-                es.add(n.start);
-                es.add(n.limit);
-                es.add(n.step);
-            } else if (s instanceof Ast.GenFor g) {
-                inner.addAll(g.vars);
-                if (g.hidden != null) {
-                    for (Ast.LocalVar h : g.hidden) {
-                        if (h != null) {
-                            inner.add(h);
-                        }
+            inner.addAll(Ast.declaredBy(s));
+            if (s instanceof Ast.GenFor g && g.hidden != null) {
+                for (Ast.LocalVar h : g.hidden) {
+                    if (h != null) {
+                        inner.add(h);
                     }
                 }
-                es.addAll(g.exprs);
             } else if (s instanceof Ast.LocalFunction lf) {
-                inner.add(lf.var);
                 captures(lf.fn, used);
-            } else if (s instanceof Ast.Return r) {
-                es.addAll(r.exprs);
             } else if (s instanceof Ast.Goto g) {
                 gotos.add(g);
             } else if (s instanceof Ast.Label l) {
                 labelsIn.add(l);
             }
-            for (Ast.Expr e : es) {
+            for (Ast.Expr e : Ast.exprsOf(s)) {
                 Ast.anyExpr(e, x -> {
                     if (x instanceof Ast.Local lx) {
                         used.add(lx.var);

@@ -279,6 +279,55 @@ public final class Ast {
         return false;
     }
 
+    /**
+     * The expressions a statement holds directly (not those in its blocks, nor in a function it
+     * defines): a local statement's or an assignment's, a call, a loop's condition or bounds or
+     * explist, an if's conditions, a return's.
+     */
+    public static List<Expr> exprsOf(Stat s) {
+        List<Expr> r = new ArrayList<>();
+        if (s instanceof LocalStat l) {
+            r.addAll(l.exprs);
+        } else if (s instanceof Assign a) {
+            r.addAll(a.targets);
+            r.addAll(a.exprs);
+        } else if (s instanceof CallStat c) {
+            r.add(c.call);
+        } else if (s instanceof While w) {
+            r.add(w.cond);
+        } else if (s instanceof Repeat rp) {
+            r.add(rp.cond);
+        } else if (s instanceof If i) {
+            r.addAll(i.conds);
+        } else if (s instanceof NumFor n) {
+            r.add(n.start);
+            r.add(n.limit);
+            if (n.step != null) {
+                r.add(n.step);
+            }
+        } else if (s instanceof GenFor g) {
+            r.addAll(g.exprs);
+        } else if (s instanceof Return ret) {
+            r.addAll(ret.exprs);
+        }
+        return r;
+    }
+
+    /** The locals a statement declares itself (not those of its blocks; a generic for's hidden state not included). */
+    public static List<LocalVar> declaredBy(Stat s) {
+        List<LocalVar> r = new ArrayList<>();
+        if (s instanceof LocalStat l) {
+            r.addAll(l.vars);
+        } else if (s instanceof LocalFunction lf) {
+            r.add(lf.var);
+        } else if (s instanceof NumFor n) {
+            r.add(n.var);
+        } else if (s instanceof GenFor g) {
+            r.addAll(g.vars);
+        }
+        return r;
+    }
+
     /** The blocks a statement holds directly (a loop's body, an if's branches), in order. */
     public static List<Block> blocksOf(Stat s) {
         List<Block> r = new ArrayList<>();
