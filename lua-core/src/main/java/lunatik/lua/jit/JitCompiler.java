@@ -1960,18 +1960,14 @@ public final class JitCompiler {
                 hExits.add(exits);
                 hReturns[0] = returns;
             });
-            cb.aload(0);
-            cb.aload(fSlot);
-            cb.aload(xs);
-            if (fn.isVararg) {
-                cb.aload(vaSlot);
-            } else {
-                cb.aconst_null();
-            }
+            int savedR = rSlot;
+            rSlot = xs; // the helper's frame array; a return inside leaves its value there (dispatch)
+            helperArgs();
             cb.invokevirtual(self, name, MT_STATS);
-            // the locals back (on a return too: then they hold what they held before the call)
-            int code = alloc(TypeKind.INT);
-            cb.istore(code);
+            dispatch(hExits.get(0), hReturns[0]);
+            rSlot = savedR;
+            retIndex = savedRet;
+            // the locals back
             for (int i = 0; i < n; i++) {
                 Var c = callerVars[i];
                 if (!c.isCell) {
@@ -1985,12 +1981,6 @@ public final class JitCompiler {
                     }
                 }
             }
-            cb.iload(code);
-            int savedR = rSlot;
-            rSlot = xs; // a return inside: its value is in the transfer array (dispatch)
-            dispatch(hExits.get(0), hReturns[0]);
-            rSlot = savedR;
-            retIndex = savedRet;
         }
 
         // ---------------------------------------------------------------- split mode
