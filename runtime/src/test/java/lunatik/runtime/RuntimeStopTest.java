@@ -233,15 +233,18 @@ class RuntimeStopTest {
             """);
         Runtime rt = runtime(host(), "blocking");
         CompletableFuture<String> reader = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
         Thread.ofPlatform().daemon().start(() -> {
             try (InputStream in = Files.newInputStream(devdir.resolve("blocking"))) {
+                opened.countDown(); // the open callback has returned and let go of the lock
                 in.read();
                 reader.complete("read");
             } catch (IOException e) {
                 reader.complete(e.getMessage());
             }
         });
-        waitFor(() -> rt.lock().isLocked()); // the read callback is inside
+        assertThat(opened.await(5, TimeUnit.SECONDS)).isTrue();
+        waitFor(() -> rt.lock().isLocked()); // the read callback is inside (open's is done)
         long t0 = System.nanoTime();
         rt.shutdown();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2000);
