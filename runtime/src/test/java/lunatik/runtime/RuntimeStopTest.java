@@ -243,7 +243,7 @@ class RuntimeStopTest {
                 reader.complete(e.getMessage());
             }
         });
-        assertThat(opened.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(opened.await(5, TimeUnit.SECONDS)).as(() -> "the open returned; the reader: " + reader.getNow("no word")).isTrue();
         waitFor(() -> rt.lock().isLocked()); // the read callback is inside (open's is done)
         long t0 = System.nanoTime();
         rt.shutdown();
