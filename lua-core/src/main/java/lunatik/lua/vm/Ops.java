@@ -895,11 +895,16 @@ public final class Ops {
         return r;
     }
 
-    /** Runs pending tail calls until a real result remains. */
+    /**
+     * Runs pending tail calls until a real result remains. No loop here: this method is small
+     * enough for HotSpot's C1 to inline into every compiled Lua function, and a loop in an
+     * inlined method that HotSpot has compiled on stack replacement at its top level (C2) makes
+     * C1's code around it not entrant at its next back branch (compilationPolicy's "OSR
+     * invalidation back branch"): a main chunk's loop went back to the interpreter until C2's
+     * code for it came (docs/performance.md). The loop is in {@link TailCall#runAll}, too large
+     * for C1 to inline.
+     */
     public static Object resolve(Object r) {
-        while (r instanceof TailCall tc) {
-            r = tc.run();
-        }
-        return r;
+        return r instanceof TailCall tc ? tc.runAll() : r;
     }
 }

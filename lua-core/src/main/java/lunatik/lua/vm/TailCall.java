@@ -18,20 +18,34 @@ public final class TailCall {
         this.co = co;
     }
 
-    /*
-     * Makes the call. The function that made it is gone, so the frame under it marks the frame
-     * above as called in tail position while it runs (getinfo's istailcall, "(...tail calls...)").
+    /**
+     * Makes this call, and the calls it returns in turn, until a real result remains (the loop
+     * of {@link Ops#resolve}; one method with the call made in it, so that it stays larger than
+     * C1's inlining limit of 35 bytes of bytecode). The function that made a call is gone, so
+     * the frame under it marks the frame above as called in tail position while it runs
+     * (getinfo's istailcall, "(...tail calls...)").
      */
-    Object run() {
-        if (!(function instanceof LuaClosure)) {
-            return function.invokeTail(args);
-        }
-        CallFrame below = co.top;
-        boolean was = co.markTailAbove(below, true);
-        try {
-            return function.invokeTail(args);
-        } finally {
-            co.markTailAbove(below, was);
+    Object runAll() {
+        TailCall tc = this;
+        for (;;) {
+            Object r;
+            LuaFunction f = tc.function;
+            if (!(f instanceof LuaClosure)) {
+                r = f.invokeTail(tc.args);
+            } else {
+                Coroutine c = tc.co;
+                CallFrame below = c.top;
+                boolean was = c.markTailAbove(below, true);
+                try {
+                    r = f.invokeTail(tc.args);
+                } finally {
+                    c.markTailAbove(below, was);
+                }
+            }
+            if (!(r instanceof TailCall next)) {
+                return r;
+            }
+            tc = next;
         }
     }
 }
