@@ -20,10 +20,9 @@ public final class TailCall {
 
     /**
      * Makes this call, and the calls it returns in turn, until a real result remains: the loop
-     * that {@link Ops#resolve} hands a pending call to, with the call made in it, so that it
-     * stays larger than C1's inlining limit of 35 bytes of bytecode. The function that made a call is gone, so
-     * the frame under it marks the frame above as called in tail position while it runs
-     * (getinfo's istailcall, "(...tail calls...)").
+     * that {@link Ops#resolve} hands a pending call to (why it is here and not there: see
+     * resolve). The function that made a call is gone, so the frame under it marks the frame
+     * above as called in tail position while it runs (getinfo's istailcall, "(...tail calls...)").
      */
     Object runAll() {
         TailCall tc = this;
