@@ -37,6 +37,12 @@ public final class CFrame extends CallFrame {
     public Object[] savedRefs;
     public long[] savedPrims;
 
+    /**
+     * A leaf function's frame while it is not on the stack (see {@link Rt#enterLeaf}): pushed by
+     * the first slow path that may let anything see the stack.
+     */
+    public boolean off;
+
     public CFrame(CompiledFunction fn) {
         this.fn = fn;
         int n = fn.info.maxActive;

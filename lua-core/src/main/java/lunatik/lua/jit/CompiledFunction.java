@@ -19,6 +19,8 @@ public abstract class CompiledFunction extends LuaFunction implements LuaClosure
     public final FnInfo info;
     /** This closure run by the interpreter (sharing its upvalues), for hooks; made on first use. */
     LuaFunction twin;
+    /** The frame this closure's calls use while it is a leaf that is not on the stack (Rt.enterLeaf). */
+    CFrame leafFrame;
 
     protected CompiledFunction(LuaState L, Cell[] upvals, FnInfo info) {
         this.L = L;

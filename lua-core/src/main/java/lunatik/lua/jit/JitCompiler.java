@@ -140,11 +140,12 @@ public final class JitCompiler {
      */
     public static ClosureFactory factory(Ast.Function fn, java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
                                          CompileStats stats, int split) {
-        int[] compiled = new int[3];
+        int[] compiled = new int[4];
         ClosureFactory f = factory(fn, fn.localsVisible, interpreted, compiled, split);
         stats.addCompiled(compiled[0]);
         stats.addLongLocals(compiled[1]);
         stats.addLoopMethods(compiled[2]);
+        stats.addLeaves(compiled[3]);
         return f;
     }
 
@@ -154,12 +155,12 @@ public final class JitCompiler {
      * (see {@link CFrame}); {@code compiled} accumulates the functions compiled, counted only
      * when the enclosing function's class is built too (else the interpreter takes them all),
      * and (second element) their locals kept as JVM longs; third, the loop methods made (a
-     * main chunk's, see FnGen.loopMethod).
+     * main chunk's, see FnGen.loopMethod); fourth, the leaves (FnGen.isLeaf).
      */
     private static ClosureFactory factory(Ast.Function fn, boolean localsVisible,
                                           java.util.function.Function<Ast.Function, ClosureFactory> interpreted,
                                           int[] compiled, int forced) {
-        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[3], forced);
+        FnGen gen = new FnGen(fn, localsVisible, interpreted, 0, new IdentityHashMap<>(), new int[4], forced);
         try {
             if (forced > 0) {
                 gen = gen.split(forced);
@@ -185,6 +186,7 @@ public final class JitCompiler {
             compiled[0] += 1 + gen.nestedCompiled[0];
             compiled[1] += gen.longVars.size() + gen.nestedCompiled[1];
             compiled[2] += gen.loopMethodCount;
+            compiled[3] += (gen.leaf ? 1 : 0) + gen.nestedCompiled[3];
             return f;
         } catch (Unsupported e) {
             return fallback(fn, interpreted, "not compiled (" + e.getMessage() + ")", new IllegalStateException(e.getMessage()));
@@ -213,7 +215,7 @@ public final class JitCompiler {
             if (!ResumableCheck.eligible(fn)) {
                 return FnInfo.NOT_RESUMABLE;
             }
-            FnGen gen = new FnGen(fn, cf.info.localsVisible, null, 0, new IdentityHashMap<>(), new int[3], 0);
+            FnGen gen = new FnGen(fn, cf.info.localsVisible, null, 0, new IdentityHashMap<>(), new int[4], 0);
             return gen.buildResumable(cf.info);
         } catch (IllegalArgumentException e) {
             // the JVM's limits (a body too large for one method): such a body runs on a continuation
@@ -1234,7 +1236,8 @@ public final class JitCompiler {
             c.aload(0);
             // (a function whose locals the debug library cannot see spills none: its frame
             // needs no spill array, and its entry does not read the array's size)
-            rt(localsVisible ? "enterSpilling" : "enter", CD_CFRAME, CD_CF);
+            leaf = isLeaf();
+            rt(leaf ? "enterLeaf" : localsVisible ? "enterSpilling" : "enter", CD_CFRAME, CD_CF);
             c.dup();
             c.astore(fSlot);
             c.ifnonnull(plain);
@@ -1338,7 +1341,7 @@ public final class JitCompiler {
             c.labelBinding(end);
             c.labelBinding(exitLabel);
             c.aload(fSlot);
-            rt("leave", CD_void, CD_CFRAME);
+            rt(leaf ? "leaveLeaf" : "leave", CD_void, CD_CFRAME);
             c.aload(retSlot);
             c.areturn();
             emitPendingTails();
@@ -1352,6 +1355,42 @@ public final class JitCompiler {
 
         int retSlot;
         Label exitLabel;
+        /** Whether this body runs on a frame it pushes only on a slow path (see {@link #isLeaf}). */
+        boolean leaf;
+
+        /**
+         * Whether the function is a leaf: it calls nothing and has no loop, goto or to-be-closed
+         * variable, so that nothing but its slow paths (a metamethod, an error) can see the
+         * stack while it runs; its frame is pushed only there (Rt.enterLeaf, Rt.at). Not for a
+         * main chunk, split or resumable code, or code whose locals the debug library sees.
+         */
+        private boolean isLeaf() {
+            return LEAVES && fn.index != 0 && budget == 0 && !resumable && !localsVisible && !helper && leafBlock(fn.body);
+        }
+
+        private static final boolean LEAVES = !"false".equals(System.getProperty("lunatik.jit.leaves"));
+
+        private static boolean leafBlock(Ast.Block b) {
+            if (b.hasClose) {
+                return false;
+            }
+            for (Ast.Stat s : b.stats) {
+                if (isLoop(s) || s instanceof Ast.Goto || s instanceof Ast.CallStat) {
+                    return false;
+                }
+                for (Ast.Expr e : Ast.exprsOf(s)) {
+                    if (Ast.anyExpr(e, x -> x instanceof Ast.Call)) {
+                        return false;
+                    }
+                }
+                for (Ast.Block in : Ast.blocksOf(s)) {
+                    if (!leafBlock(in)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
 
         /** The frame array's entry that carries a helper's return value to the body (split mode). */
         int retIndex;

@@ -48,7 +48,7 @@ public final class Rt {
     }
 
     private static Object indexSlow(Object o, Object k, CFrame f, int site) {
-        f.pc = site;
+        at(f, site);
         return Ops.index(L(f), o, k, f.site(site));
     }
 
@@ -123,7 +123,7 @@ public final class Rt {
                 }
             }
         }
-        f.pc = site;
+        at(f, site);
         Site s = f.site(site);
         return Ops.index(L(f), o, k, method ? i -> s.describe(1) : s);
     }
@@ -157,7 +157,7 @@ public final class Rt {
             t.put(k, v);
             return;
         }
-        f.pc = site;
+        at(f, site);
         Ops.setIndex(L(f), o, k, v, new Target(f.site(site)));
     }
 
@@ -288,7 +288,7 @@ public final class Rt {
     }
 
     private static Object arithSlow(int op, Object a, Object b, CFrame f, int site) {
-        f.pc = site;
+        at(f, site);
         return Ops.arith(L(f), op, a, b, f.site(site));
     }
 
@@ -297,7 +297,7 @@ public final class Rt {
         if (b > 0) {
             return Math.floorDiv(a, b);
         }
-        f.pc = site;
+        at(f, site);
         return Ops.idivChecked(L(f), a, b);
     }
 
@@ -305,7 +305,7 @@ public final class Rt {
         if (b > 0) {
             return Math.floorMod(a, b);
         }
-        f.pc = site;
+        at(f, site);
         return Ops.modChecked(L(f), a, b);
     }
 
@@ -316,7 +316,7 @@ public final class Rt {
         if (a instanceof Double d) {
             return -d;
         }
-        f.pc = site;
+        at(f, site);
         return Ops.unm(L(f), a, f.site(site));
     }
 
@@ -324,7 +324,7 @@ public final class Rt {
         if (a instanceof Long x) {
             return ~x;
         }
-        f.pc = site;
+        at(f, site);
         return Ops.bnot(L(f), a, f.site(site));
     }
 
@@ -335,7 +335,7 @@ public final class Rt {
         if (a instanceof LuaString s) {
             return (long) s.length();
         }
-        f.pc = site;
+        at(f, site);
         return Ops.len(L(f), a, f.site(site));
     }
 
@@ -343,7 +343,7 @@ public final class Rt {
         if (a instanceof LuaString x && b instanceof LuaString y && x.length() <= LuaString.MAX_LENGTH - y.length()) {
             return x.concat(y);
         }
-        f.pc = site;
+        at(f, site);
         return Ops.concat(L(f), a, b, f.site(site));
     }
 
@@ -356,7 +356,7 @@ public final class Rt {
         if (r != null) {
             return r;
         }
-        f.pc = site;
+        at(f, site);
         return Ops.concatPairwise(L(f), v, f.site(site));
     }
 
@@ -382,7 +382,7 @@ public final class Rt {
 
     private static boolean eqSlow(Object a, Object b, CFrame f, int site) {
         if (a instanceof LuaTable || a instanceof LuaUserdata) {
-            f.pc = site;
+            at(f, site);
             return Ops.equals(L(f), a, b);
         }
         return Ops.rawEquals(a, b);
@@ -396,7 +396,7 @@ public final class Rt {
     }
 
     private static boolean ltSlow(Object a, Object b, CFrame f, int site) {
-        f.pc = site;
+        at(f, site);
         return Ops.lessThan(L(f), a, b);
     }
 
@@ -408,7 +408,7 @@ public final class Rt {
     }
 
     private static boolean leSlow(Object a, Object b, CFrame f, int site) {
-        f.pc = site;
+        at(f, site);
         return Ops.lessEqual(L(f), a, b);
     }
 
@@ -425,7 +425,7 @@ public final class Rt {
 
     /** Calls a value that is not a LuaFunction (its {@code __call}), or raises "attempt to call". */
     private static Object callOther(Object fv, Object[] a, CFrame f, int site) {
-        f.pc = site;
+        at(f, site);
         return Ops.callThroughMeta(L(f), fv, a, f.site(site).describe(0));
     }
 
@@ -463,7 +463,7 @@ public final class Rt {
         if (fv instanceof lunatik.lua.vm.LibFunction lib) {
             // as in Lua 5.4, a Java function in tail position runs while the caller's frame is
             // still there (so error positions and levels see it); it cannot recurse anyway
-            f.pc = site;
+            at(f, site);
             return lib.invoke(a);
         }
         if (fv instanceof LuaFunction g) {
@@ -482,7 +482,7 @@ public final class Rt {
      * {@link #tailCall} (anything else, a hook on, or too many direct tail calls on the stack).
      */
     public static int tailKind(Object fv, CFrame f, int site) {
-        f.pc = site;
+        at(f, site);
         if (fv instanceof lunatik.lua.interp.LuaClosure) {
             return f.co.tailDirect < MAX_DIRECT_TAILS && !f.fn.L.hooksOn ? 0 : 2;
         }
@@ -570,7 +570,7 @@ public final class Rt {
 
     public static void tableSet(LuaTable t, Object k, Object v, CFrame f, int site) {
         if (k == null || (k instanceof Double d && d.isNaN())) {
-            f.pc = site;
+            at(f, site);
             Ops.rawSet(L(f), t, k, v);
         }
         t.put(k, v);
@@ -600,7 +600,7 @@ public final class Rt {
 
     private static boolean forSkipSlow(long init, Object limit, long step, CFrame f, int site) {
         if (step == 0) {
-            f.pc = site;
+            at(f, site);
             throw new LuaError(Ops.str(L(f).where(0) + "'for' step is zero"));
         }
         if (limit instanceof Long l) {
@@ -665,7 +665,7 @@ public final class Rt {
                 return n;
             }
         }
-        f.pc = site;
+        at(f, site);
         throw new LuaError(Ops.str(L(f).where(0) + "bad 'for' " + what + " (number expected, got "
             + Ops.objTypeName(L(f), v) + ")"));
     }
@@ -734,7 +734,7 @@ public final class Rt {
         fl.flim = ((Number) l0).doubleValue();
         fl.fstep = ((Number) st0).doubleValue();
         if (fl.fstep == 0) {
-            f.pc = site;
+            at(f, site);
             throw new LuaError(Ops.str(L(f).where(0) + "'for' step is zero"));
         }
         return fl;
@@ -748,7 +748,7 @@ public final class Rt {
     public static int nextSlot(LuaTable t, Object key, CFrame f, int site) {
         int slot = t.nextSlot(key);
         if (slot == -2) {
-            f.pc = site;
+            at(f, site);
             throw new LuaError(Ops.str("invalid key to 'next'")); // raised in next, a Java function: no position
         }
         return slot;
@@ -758,7 +758,7 @@ public final class Rt {
 
     public static void checkClosable(Object v, String name, CFrame f, int site) {
         if (v != null && v != Boolean.FALSE && L(f).metamethod(v, Meta.CLOSE) == null) {
-            f.pc = site;
+            at(f, site);
             throw new LuaError(Ops.str(L(f).where(0) + "variable '" + name + "' got a non-closable value"));
         }
     }
@@ -770,7 +770,7 @@ public final class Rt {
     public static void close(Object v, CFrame f, int site) {
         if (v != null && v != Boolean.FALSE) {
             if (site >= 0) {
-                f.pc = site;
+                at(f, site);
             }
             Ops.callClose(L(f), v);
         }
@@ -800,6 +800,66 @@ public final class Rt {
     public static CFrame enterSpilling(CompiledFunction cf) {
         LuaState L = cf.L;
         return L.enter() ? null : pushed(L, new CFrame(cf));
+    }
+
+    /**
+     * The entry of a leaf function (one that calls nothing, has no loop and no to-be-closed
+     * variable: JitCompiler's {@code leaf}): a frame that is not pushed, the closure's own one
+     * reused from call to call. The leaf's slow paths push it ({@link #at}) before anything
+     * that may see the stack (a metamethod, an error, its message handler), so positions,
+     * tracebacks and levels are as with a pushed frame; its fast paths never see it. Null when
+     * a hook is set (as {@link #enter}); pushed at once while a stackless coroutine body runs
+     * (there every entry must be a push: see StacklessBody).
+     */
+    public static CFrame enterLeaf(CompiledFunction cf) {
+        LuaState L = cf.L;
+        if (L.enter()) {
+            return null;
+        }
+        CFrame f = cf.leafFrame;
+        if (f != null && f.off && !L.stacklessRunning()) {
+            return f;
+        }
+        return newLeafFrame(cf, L);
+    }
+
+    /*
+     * The closure's first call, or its frame in use (pushed by a call still running: one that a
+     * metamethod called again, one in a suspended coroutine, one an error left on a dead
+     * coroutine's stack): a new one, kept for the next calls.
+     */
+    private static CFrame newLeafFrame(CompiledFunction cf, LuaState L) {
+        CFrame f = new CFrame(cf, null);
+        if (L.stacklessRunning()) {
+            return pushed(L, f);
+        }
+        f.off = true;
+        cf.leafFrame = f;
+        return f;
+    }
+
+    /** The normal exit of a leaf: its frame popped if a slow path pushed it, and free again. */
+    public static void leaveLeaf(CFrame f) {
+        if (!f.off) {
+            f.co.pop();
+            f.co = null; // (the frame stays with its closure: it keeps no coroutine alive)
+            f.off = true;
+        }
+    }
+
+    /** A slow path at {@code site}: the position recorded, and a leaf's frame pushed. */
+    static void at(CFrame f, int site) {
+        f.pc = site;
+        if (f.off) {
+            pushLeaf(f);
+        }
+    }
+
+    private static void pushLeaf(CFrame f) {
+        Coroutine co = f.fn.L.current();
+        co.pushAgain(f);
+        f.co = co;
+        f.off = false;
     }
 
     private static CFrame pushed(LuaState L, CFrame f) {
@@ -899,9 +959,26 @@ public final class Rt {
      */
     public static Throwable unwind(Throwable t, CFrame f) {
         LuaState L = f.fn.L;
+        if (f.off) {
+            // a leaf's frame not pushed: a throwable from no slow path (an unwinding, an internal
+            // error, a Lua error from a table's storage): the message handler sees the leaf too
+            // when it can be pushed, else nothing is popped
+            f.pc = -1; // (no site: the function's line; a reused frame may hold an old one)
+            try {
+                pushLeaf(f);
+            } catch (RuntimeException | StackOverflowError x) {
+                Coroutine co = L.current();
+                return t instanceof LuaError e ? L.onError(co, e) : onThrowable(t, L, co, f.fn);
+            }
+        }
         Coroutine co = f.co;
         Throwable r = t instanceof LuaError e ? L.onError(co, e) : onThrowable(t, L, co, f.fn);
         co.pop();
+        if (f.fn.leafFrame == f) {
+            // a leaf's frame is not used again (it stays marked as pushed): a dead coroutine's
+            // stack may keep it for its traceback, and the closure must not keep that coroutine
+            f.fn.leafFrame = null;
+        }
         return r;
     }
 

@@ -66,6 +66,20 @@ public final class CompileStats {
         loopMethods += n;
     }
 
+    private long leaves;
+
+    /**
+     * Compiled functions that run without pushing their frame unless a slow path needs it (they
+     * call nothing: lunatik.lua.jit.JitCompiler's leaves).
+     */
+    public long leaves() {
+        return leaves;
+    }
+
+    public void addLeaves(int n) {
+        leaves += n;
+    }
+
     private long stackless;
     private long migrated;
 

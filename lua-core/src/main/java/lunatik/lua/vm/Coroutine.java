@@ -439,6 +439,16 @@ public final class Coroutine {
         }
     }
 
+    /**
+     * Pushes a frame that was on a stack before (a leaf's, see lunatik.lua.jit.Rt#enterLeaf):
+     * as a new one, with no marks of its last time there.
+     */
+    public void pushAgain(CallFrame f) {
+        f.tailAbove = false;
+        f.calling = CallFrame.BY_CODE;
+        push(f);
+    }
+
     /** Pops the top frame. */
     public void pop() {
         top = top.parent;

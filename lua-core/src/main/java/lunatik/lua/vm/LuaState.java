@@ -59,6 +59,11 @@ public final class LuaState {
     /** Stackless coroutine bodies running now (one inside another's library call: nested). */
     int stacklessRunning;
 
+    /** Whether a stackless coroutine body runs now: every frame must be pushed as it is entered. */
+    public boolean stacklessRunning() {
+        return pushLimit == 0;
+    }
+
     /** After {@link #maxDepth} or {@link #stacklessRunning} changed. */
     void limitsChanged() {
         pushLimit = stacklessRunning > 0 ? 0 : maxDepth;

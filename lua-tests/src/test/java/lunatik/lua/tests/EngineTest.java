@@ -145,6 +145,32 @@ class EngineTest {
         }
     }
 
+    /**
+     * Functions that call nothing are compiled as leaves (their frame pushed only by a slow
+     * path); the corpus's both/leaves.lua holds what they must show to the debug library.
+     */
+    @Test
+    void functionsThatCallNothingAreLeaves() {
+        for (Dialect d : Dialect.values()) {
+            out.reset();
+            LuaState L = state(d);
+            String r = run(L, """
+                local function get(t) return t.x end                        -- a leaf
+                local function inc(t, k) t[k] = (t[k] or 0) + 1 end          -- a leaf
+                local function pick(a, b) if a < b then return a end return b end -- a leaf
+                local function sum(t) local s = 0 for i = 1, #t do s = s + t[i] end return s end -- a loop
+                local function twice(t) return get(t) + get(t) end          -- a call
+                local t = {x = 20}
+                inc(t, "n"); inc(t, "n")
+                print(get(t), t.n, pick(3, 2), sum({1, 2, 3}), twice(t))
+                print(pcall(get, nil))
+                """);
+            assertThat(r).isEqualTo("20\t2\t2\t6\t40\nfalse\ttest:1: attempt to index a nil value (local 't')\n");
+            assertThat(L.compileStats().compiled()).as("compiled (%s)", d).isEqualTo(6);
+            assertThat(L.compileStats().leaves()).as("leaves (%s)", d).isEqualTo(3);
+        }
+    }
+
     @Test
     void yieldAcrossPcallAndMetamethods() {
         LuaState L = state(Dialect.FULL);
