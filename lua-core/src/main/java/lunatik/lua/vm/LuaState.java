@@ -61,7 +61,7 @@ public final class LuaState {
 
     /** Whether a stackless coroutine body runs now: every frame must be pushed as it is entered. */
     public boolean stacklessRunning() {
-        return pushLimit == 0;
+        return stacklessRunning > 0;
     }
 
     /** After {@link #maxDepth} or {@link #stacklessRunning} changed. */
